@@ -1,9 +1,35 @@
 import { Hono } from "hono";
-export { LogShard } from "../shard/log-shard";
+import type { AppEnv } from "./app-env";
+import { ApiError } from "./api-error";
+import { readConfig } from "./config";
+import { authenticate } from "./middleware/auth";
+import { admin } from "./routes/admin";
+import { events } from "./routes/events";
+import { logs } from "./routes/logs";
 
-const app = new Hono<{ Bindings: Env }>();
-app.get("/healthz", async (c) => {
-  const stub = c.env.LOG_SHARD.getByName("x");
-  return c.json({ ok: await stub.ping() });
+export { LogShard } from "../shard/log-shard";
+export { TenantRegistry } from "../registry/registry";
+
+const app = new Hono<AppEnv>();
+
+app.use("*", async (c, next) => {
+  c.set("config", readConfig(c.env as unknown as Record<string, unknown>));
+  await next();
 });
+
+app.get("/healthz", (c) => c.json({ ok: true }));
+
+app.use("/v1/*", authenticate);
+app.route("/v1/events", events);
+app.route("/v1/logs", logs);
+app.route("/v1/admin", admin);
+
+app.notFound((c) => new ApiError(404, "not_found", `no route for ${c.req.method} ${new URL(c.req.url).pathname}`).toResponse());
+
+app.onError((err) => {
+  if (err instanceof ApiError) return err.toResponse();
+  console.error("unhandled error", err);
+  return new ApiError(500, "internal", "internal error; the request may be retried safely (ingest is idempotent)").toResponse();
+});
+
 export default app;

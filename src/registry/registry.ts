@@ -1,0 +1,135 @@
+import { DurableObject } from "cloudflare:workers";
+import { generateKey, hashKey, type Scope } from "./credentials";
+
+export interface Tenant {
+  id: string;
+  name: string;
+  created_at: string;
+  /** Number of shards (independent logs) events are spread over. */
+  shards: number;
+}
+
+export interface KeyRecord {
+  id: string;
+  tenant: string;
+  scopes: Scope[];
+  hash: string;
+  revoked: boolean;
+}
+
+export type CreateTenantResult = { ok: true; tenant: Tenant } | { ok: false; reason: "exists" };
+export type CreateKeyResult =
+  | { ok: true; id: string; key: string; scopes: Scope[]; tenant: string; created_at: string }
+  | { ok: false; reason: "no-tenant" };
+
+/**
+ * The deployment's tenants and API keys: one instance (named "registry"), so tenant ids and key
+ * ids are unique by construction. Keys are stored only as SHA-256 hashes; the key itself is
+ * returned once, by createKey.
+ */
+export class TenantRegistry extends DurableObject<Env> {
+  private readonly sql: SqlStorage;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.sql = ctx.storage.sql;
+    this.sql.exec(`
+      CREATE TABLE IF NOT EXISTS tenants (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        shards INTEGER NOT NULL DEFAULT 1,
+        policy TEXT
+      );
+      CREATE TABLE IF NOT EXISTS keys (
+        id TEXT PRIMARY KEY,
+        tenant TEXT NOT NULL REFERENCES tenants(id),
+        hash TEXT NOT NULL,
+        scopes TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        revoked_at TEXT
+      );
+    `);
+  }
+
+  createTenant(id: string, name: string): CreateTenantResult {
+    if (this.sql.exec("SELECT 1 FROM tenants WHERE id = ?", id).toArray().length > 0) {
+      return { ok: false, reason: "exists" };
+    }
+    const tenant: Tenant = { id, name, created_at: new Date().toISOString(), shards: 1 };
+    this.sql.exec(
+      "INSERT INTO tenants (id, name, created_at, shards) VALUES (?, ?, ?, ?)",
+      tenant.id,
+      tenant.name,
+      tenant.created_at,
+      tenant.shards,
+    );
+    return { ok: true, tenant };
+  }
+
+  getTenant(id: string): Tenant | null {
+    const row = this.sql
+      .exec<{ id: string; name: string; created_at: string; shards: number }>(
+        "SELECT id, name, created_at, shards FROM tenants WHERE id = ?",
+        id,
+      )
+      .toArray()[0];
+    return row ? { ...row } : null;
+  }
+
+  async createKey(tenant: string, scopes: Scope[]): Promise<CreateKeyResult> {
+    if (!this.getTenant(tenant)) return { ok: false, reason: "no-tenant" };
+    let fresh = generateKey();
+    while (this.sql.exec("SELECT 1 FROM keys WHERE id = ?", fresh.id).toArray().length > 0) {
+      fresh = generateKey();
+    }
+    const created_at = new Date().toISOString();
+    this.sql.exec(
+      "INSERT INTO keys (id, tenant, hash, scopes, created_at) VALUES (?, ?, ?, ?, ?)",
+      fresh.id,
+      tenant,
+      await hashKey(fresh.key),
+      scopes.join(","),
+      created_at,
+    );
+    return { ok: true, id: fresh.id, key: fresh.key, scopes, tenant, created_at };
+  }
+
+  lookupKey(id: string): KeyRecord | null {
+    const row = this.sql
+      .exec<{ id: string; tenant: string; hash: string; scopes: string; revoked_at: string | null }>(
+        "SELECT id, tenant, hash, scopes, revoked_at FROM keys WHERE id = ?",
+        id,
+      )
+      .toArray()[0];
+    if (!row) return null;
+    return {
+      id: row.id,
+      tenant: row.tenant,
+      hash: row.hash,
+      scopes: row.scopes.split(",").filter(Boolean) as Scope[],
+      revoked: row.revoked_at !== null,
+    };
+  }
+
+  /** Revokes a key; when `tenant` is given, only a key of that tenant (others look absent). */
+  revokeKey(id: string, tenant: string | null): boolean {
+    const key = this.lookupKey(id);
+    if (!key || key.revoked || (tenant !== null && key.tenant !== tenant)) return false;
+    this.sql.exec("UPDATE keys SET revoked_at = ? WHERE id = ?", new Date().toISOString(), id);
+    return true;
+  }
+
+  setPolicy(tenant: string, policy: string): boolean {
+    if (!this.getTenant(tenant)) return false;
+    this.sql.exec("UPDATE tenants SET policy = ? WHERE id = ?", policy, tenant);
+    return true;
+  }
+
+  getPolicy(tenant: string): string | null {
+    const row = this.sql
+      .exec<{ policy: string | null }>("SELECT policy FROM tenants WHERE id = ?", tenant)
+      .toArray()[0];
+    return row?.policy ?? null;
+  }
+}

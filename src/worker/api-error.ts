@@ -1,0 +1,46 @@
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+
+export interface ErrorDetail {
+  path?: string;
+  message: string;
+}
+
+/** An error about one event: `path` is an RFC 6901 JSON pointer into it ("" is the whole event). */
+export interface ItemError {
+  path: string;
+  message: string;
+}
+
+/**
+ * An error answered to the client as `{"error": {code, message, details}}` (DESIGN: HTTP API).
+ * `code` is stable and machine-readable; `message` says, for a person, what was wrong.
+ */
+export class ApiError extends Error {
+  readonly status: ContentfulStatusCode;
+  readonly code: string;
+  readonly details: ErrorDetail[];
+  readonly headers: Record<string, string>;
+  constructor(
+    status: ContentfulStatusCode,
+    code: string,
+    message: string,
+    details: ErrorDetail[] = [],
+    headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = "ApiError";
+    this.status = status;
+    this.code = code;
+    this.details = details;
+    this.headers = headers;
+  }
+
+  toResponse(): Response {
+    return new Response(
+      JSON.stringify({ error: { code: this.code, message: this.message, details: this.details } }),
+      { status: this.status, headers: { "content-type": "application/json", ...this.headers } },
+    );
+  }
+}
+
+export const notFound = (what: string): ApiError => new ApiError(404, "not_found", `${what} not found`);

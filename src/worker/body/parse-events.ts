@@ -1,0 +1,97 @@
+import { ApiError, type ItemError } from "../api-error";
+
+/** One event slot of a request: its parsed value, or why it could not be parsed. */
+export type ParsedItem = { index: number; value: unknown } | { index: number; errors: ItemError[] };
+
+export interface ParseLimits {
+  maxEventsPerRequest: number;
+  maxEventBytes: number;
+}
+
+export type BodyFormat = "json" | "ndjson";
+
+/** Picks the body format from Content-Type; a missing type is read as JSON. */
+export function bodyFormat(contentType: string | undefined): BodyFormat {
+  const type = (contentType ?? "application/json").split(";")[0]!.trim().toLowerCase();
+  if (type === "application/json" || type === "" || type.endsWith("+json")) return "json";
+  if (type === "application/x-ndjson" || type === "application/ndjson" || type === "application/jsonl") {
+    return "ndjson";
+  }
+  throw new ApiError(415, "unsupported_media_type", `unsupported Content-Type '${type}' (supported: application/json, application/x-ndjson)`);
+}
+
+const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
+
+/**
+ * Splits a body into events. A JSON body is one event or an array of them and must parse as a
+ * whole (else 400). NDJSON lines are independent, so a bad line rejects only that item.
+ */
+export function parseEvents(bytes: Uint8Array, format: BodyFormat, limits: ParseLimits): ParsedItem[] {
+  let text: string;
+  try {
+    text = decoder.decode(bytes);
+  } catch {
+    throw new ApiError(400, "invalid_utf8", "request body is not valid UTF-8");
+  }
+  if (text.trim().length === 0) throw new ApiError(400, "empty_body", "request body is empty; send one event, an array of events, or NDJSON");
+  return format === "json" ? parseJson(text, limits) : parseNdjson(text, limits);
+}
+
+function tooMany(n: number, limit: number): ApiError {
+  return new ApiError(413, "too_many_events", `request holds ${n} events; the limit is ${limit} per request`);
+}
+
+function parseJson(text: string, limits: ParseLimits): ParsedItem[] {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new ApiError(400, "invalid_json", `request body is not valid JSON: ${describe(err)}`);
+  }
+  if (Array.isArray(value)) {
+    if (value.length === 0) throw new ApiError(400, "empty_batch", "the JSON array holds no events");
+    if (value.length > limits.maxEventsPerRequest) throw tooMany(value.length, limits.maxEventsPerRequest);
+    return value.map((v, index) => ({ index, value: v }));
+  }
+  if (value !== null && typeof value === "object") return [{ index: 0, value }];
+  throw new ApiError(400, "invalid_body", `request body must be a JSON object (one event) or an array of events, found ${jsonType(value)}`);
+}
+
+function parseNdjson(text: string, limits: ParseLimits): ParsedItem[] {
+  const lines = text.split("\n");
+  const items: ParsedItem[] = [];
+  const encoder = new TextEncoder();
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!.trim();
+    if (line.length === 0) continue;
+    if (items.length >= limits.maxEventsPerRequest) {
+      const remaining = lines.slice(i).filter((l) => l.trim().length > 0).length;
+      throw tooMany(items.length + remaining, limits.maxEventsPerRequest);
+    }
+    const index = items.length;
+    // Cheap upper bound first: UTF-8 takes at most 3 bytes per UTF-16 unit.
+    if (line.length * 3 > limits.maxEventBytes) {
+      const size = encoder.encode(line).length;
+      if (size > limits.maxEventBytes) {
+        items.push({ index, errors: [{ path: "", message: `event is ${size} bytes; the limit is ${limits.maxEventBytes}` }] });
+        continue;
+      }
+    }
+    try {
+      items.push({ index, value: JSON.parse(line) });
+    } catch (err) {
+      items.push({ index, errors: [{ path: "", message: `line ${i + 1} is not valid JSON: ${describe(err)}` }] });
+    }
+  }
+  return items;
+}
+
+export function jsonType(v: unknown): string {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "array";
+  return typeof v;
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

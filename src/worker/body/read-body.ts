@@ -1,0 +1,67 @@
+import { ApiError } from "../api-error";
+
+export interface BodyLimits {
+  maxBodyBytes: number;
+  maxDecompressedBytes: number;
+}
+
+const tooLarge = (message: string) => new ApiError(413, "payload_too_large", message);
+
+/**
+ * Reads the request body, enforcing both size limits while the bytes arrive: the compressed
+ * body is counted as it is read, and gzip output is counted chunk by chunk and abandoned at the
+ * limit, so a gzip bomb costs at most `maxDecompressedBytes` of memory, never its full size.
+ */
+export async function readBody(req: Request, limits: BodyLimits): Promise<Uint8Array> {
+  const encoding = (req.headers.get("content-encoding") ?? "identity").trim().toLowerCase();
+  if (encoding !== "identity" && encoding !== "gzip" && encoding !== "") {
+    throw new ApiError(415, "unsupported_encoding", `unsupported Content-Encoding '${encoding}' (supported: gzip, identity)`);
+  }
+  const declared = req.headers.get("content-length");
+  if (declared !== null && Number(declared) > limits.maxBodyBytes) {
+    throw tooLarge(`request body is ${declared} bytes; the limit is ${limits.maxBodyBytes}`);
+  }
+  if (!req.body) return new Uint8Array(0);
+  const raw = await collect(req.body, limits.maxBodyBytes, (n) =>
+    tooLarge(`request body exceeds the limit of ${limits.maxBodyBytes} bytes (read ${n} so far)`),
+  );
+  if (encoding !== "gzip") return raw;
+  if (raw.length === 0) throw new ApiError(400, "invalid_gzip", "Content-Encoding is gzip but the body is empty");
+  const inflated = new Blob([raw]).stream().pipeThrough(new DecompressionStream("gzip"));
+  try {
+    return await collect(inflated, limits.maxDecompressedBytes, () =>
+      tooLarge(`decompressed body exceeds the limit of ${limits.maxDecompressedBytes} bytes`),
+    );
+  } catch (err) {
+    if (err instanceof ApiError) throw err;
+    throw new ApiError(400, "invalid_gzip", `body is not valid gzip: ${(err as Error).message ?? String(err)}`);
+  }
+}
+
+async function collect(
+  stream: ReadableStream<Uint8Array>,
+  limit: number,
+  overLimit: (readSoFar: number) => ApiError,
+): Promise<Uint8Array> {
+  const reader = stream.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > limit) {
+      await reader.cancel().catch(() => {});
+      throw overLimit(total);
+    }
+    chunks.push(value);
+  }
+  if (chunks.length === 1) return chunks[0]!;
+  const out = new Uint8Array(total);
+  let off = 0;
+  for (const c of chunks) {
+    out.set(c, off);
+    off += c.byteLength;
+  }
+  return out;
+}

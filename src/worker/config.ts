@@ -1,0 +1,54 @@
+/**
+ * Deployment settings, read from `[vars]` in wrangler.toml. Every limit has a default so a
+ * missing or malformed variable never disables a guard.
+ */
+export interface Config {
+  /** Largest request body as sent (after any Content-Encoding), in bytes. */
+  maxBodyBytes: number;
+  /** Largest request body after gzip decompression, in bytes. */
+  maxDecompressedBytes: number;
+  /** Most events in one request. */
+  maxEventsPerRequest: number;
+  /** Largest single event, in bytes of its JSON text. */
+  maxEventBytes: number;
+  /** A batch is sealed once it holds this many events... */
+  batchMax: number;
+  /** ...or this many milliseconds after its first event arrived. */
+  batchMs: number;
+  /** Log origins are `<logOrigin>/<tenant>/<shard>`. */
+  logOrigin: string;
+  /** How long a Worker isolate may reuse a key lookup. */
+  authCacheMs: number;
+}
+
+export const DEFAULTS: Config = {
+  maxBodyBytes: 1024 * 1024,
+  maxDecompressedBytes: 8 * 1024 * 1024,
+  maxEventsPerRequest: 1000,
+  maxEventBytes: 64 * 1024,
+  batchMax: 256,
+  batchMs: 250,
+  logOrigin: "edgelog.localhost",
+  authCacheMs: 10_000,
+};
+
+type Vars = Partial<Record<string, unknown>>;
+
+function positiveInt(value: unknown, fallback: number): number {
+  const n = typeof value === "number" ? value : typeof value === "string" ? Number(value) : NaN;
+  return Number.isSafeInteger(n) && n > 0 ? n : fallback;
+}
+
+export function readConfig(env: Vars): Config {
+  return {
+    maxBodyBytes: positiveInt(env.MAX_BODY_BYTES, DEFAULTS.maxBodyBytes),
+    maxDecompressedBytes: positiveInt(env.MAX_DECOMPRESSED_BYTES, DEFAULTS.maxDecompressedBytes),
+    maxEventsPerRequest: positiveInt(env.MAX_EVENTS_PER_REQUEST, DEFAULTS.maxEventsPerRequest),
+    maxEventBytes: positiveInt(env.MAX_EVENT_BYTES, DEFAULTS.maxEventBytes),
+    batchMax: positiveInt(env.BATCH_MAX, DEFAULTS.batchMax),
+    batchMs: positiveInt(env.BATCH_MS, DEFAULTS.batchMs),
+    logOrigin:
+      typeof env.LOG_ORIGIN === "string" && env.LOG_ORIGIN.length > 0 ? env.LOG_ORIGIN : DEFAULTS.logOrigin,
+    authCacheMs: positiveInt(env.AUTH_CACHE_MS, DEFAULTS.authCacheMs),
+  };
+}

@@ -1,0 +1,87 @@
+import { Hono } from "hono";
+import type { AppEnv } from "../app-env";
+import { ApiError, notFound } from "../api-error";
+import { forgetKey, requireTenantAdmin } from "../middleware/auth";
+import { isScope, SCOPES, type Scope } from "../../registry/credentials";
+import { jsonType } from "../body/parse-events";
+
+export const admin = new Hono<AppEnv>();
+
+const TENANT_ID = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+const MAX_ADMIN_BODY = 64 * 1024;
+
+async function jsonBody(req: Request): Promise<Record<string, unknown>> {
+  const text = await req.text();
+  if (text.length > MAX_ADMIN_BODY) throw new ApiError(413, "payload_too_large", `admin request bodies are limited to ${MAX_ADMIN_BODY} bytes`);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new ApiError(400, "invalid_json", `request body is not valid JSON: ${(err as Error).message}`);
+  }
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw new ApiError(400, "invalid_body", `request body must be a JSON object, found ${jsonType(value)}`);
+  }
+  return value as Record<string, unknown>;
+}
+
+function registry(env: Env) {
+  return env.REGISTRY.getByName("registry");
+}
+
+/** POST /v1/admin/tenants {"name", "id"?}: operator only. */
+admin.post("/tenants", async (c) => {
+  if (c.var.principal.kind !== "operator") {
+    throw new ApiError(403, "forbidden", "creating tenants needs the deployment's admin token");
+  }
+  const body = await jsonBody(c.req.raw);
+  const name = body.name;
+  if (typeof name !== "string" || name.trim().length === 0 || name.length > 200) {
+    throw new ApiError(422, "invalid_tenant", "'name' must be a non-empty string of at most 200 characters", [
+      { path: "/name", message: "must be a non-empty string of at most 200 characters" },
+    ]);
+  }
+  const id = body.id ?? name.trim().toLowerCase().replace(/[^a-z0-9_-]+/g, "-").replace(/^-+|-+$/g, "");
+  if (typeof id !== "string" || !TENANT_ID.test(id)) {
+    throw new ApiError(422, "invalid_tenant", `tenant id '${String(id)}' must match ${TENANT_ID.source}`, [
+      { path: body.id === undefined ? "/name" : "/id", message: `must give an id matching ${TENANT_ID.source}` },
+    ]);
+  }
+  const result = await registry(c.env).createTenant(id, name.trim());
+  if (!result.ok) throw new ApiError(409, "tenant_exists", `tenant '${id}' already exists`);
+  return c.json({ id: result.tenant.id, name: result.tenant.name, created_at: result.tenant.created_at }, 201);
+});
+
+/** POST /v1/admin/tenants/{t}/keys {"scopes": [...]} → the key, shown only here. */
+admin.post("/tenants/:tenant/keys", async (c) => {
+  const tenant = c.req.param("tenant");
+  requireTenantAdmin(c.var.principal, tenant);
+  const body = await jsonBody(c.req.raw);
+  const scopes = body.scopes;
+  if (!Array.isArray(scopes) || scopes.length === 0 || !scopes.every(isScope)) {
+    throw new ApiError(422, "invalid_scopes", `'scopes' must be a non-empty array of: ${SCOPES.join(", ")}`, [
+      { path: "/scopes", message: `must be a non-empty array of: ${SCOPES.join(", ")}` },
+    ]);
+  }
+  const unique = [...new Set(scopes as Scope[])];
+  const result = await registry(c.env).createKey(tenant, unique);
+  if (!result.ok) throw notFound(`tenant '${tenant}'`);
+  return c.json({ id: result.id, key: result.key, scopes: result.scopes, tenant: result.tenant, created_at: result.created_at }, 201);
+});
+
+/** DELETE /v1/admin/keys/{id}: revokes a key (a tenant admin only its own tenant's keys). */
+admin.delete("/keys/:id", async (c) => {
+  const id = c.req.param("id");
+  const principal = c.var.principal;
+  let tenant: string | null = null;
+  if (principal.kind === "key") {
+    if (!principal.scopes.includes("admin")) {
+      throw new ApiError(403, "forbidden", `this key lacks the 'admin' scope (it has: ${principal.scopes.join(", ")})`);
+    }
+    tenant = principal.tenant;
+  }
+  const revoked = await registry(c.env).revokeKey(id, tenant);
+  if (!revoked) throw notFound(`key '${id}'`);
+  forgetKey(id);
+  return c.json({ id, revoked: true });
+});

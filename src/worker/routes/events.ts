@@ -1,0 +1,94 @@
+import { Hono } from "hono";
+import type { AppEnv } from "../app-env";
+import { ApiError, notFound, type ItemError } from "../api-error";
+import { tenantFor } from "../middleware/auth";
+import { readBody } from "../body/read-body";
+import { bodyFormat, parseEvents } from "../body/parse-events";
+import { prepareItem } from "../ingest/prepare";
+import { logRef, shardFor, shardSettings, shardStub, shardsOf } from "../routing";
+import type { AppendResult, PreparedEvent, Tier } from "../../shard/types";
+
+/** Per-item answer of POST /v1/events (DESIGN: HTTP API). */
+export interface ItemResult {
+  index: number;
+  status: "accepted" | "duplicate" | "rejected";
+  id: string | null;
+  log: string | null;
+  seq: number | null;
+  tier: Tier | null;
+  errors: ItemError[];
+  conflict?: true;
+  batch?: number;
+  leaf_index?: number;
+}
+
+export const events = new Hono<AppEnv>();
+
+events.post("/", async (c) => {
+  const tenant = tenantFor(c.var.principal, "ingest");
+  const config = c.var.config;
+  const wait = c.req.query("wait");
+  if (wait !== undefined && wait !== "sealed") {
+    throw new ApiError(400, "invalid_parameter", `unknown value '${wait}' for 'wait' (supported: sealed)`);
+  }
+  const format = bodyFormat(c.req.header("content-type"));
+  const bytes = await readBody(c.req.raw, config);
+  const items = parseEvents(bytes, format, config);
+  const prepared = await Promise.all(items.map((item) => prepareItem(item, config.maxEventBytes)));
+
+  const results: ItemResult[] = new Array(items.length);
+  const byShard = new Map<number, PreparedEvent[]>();
+  for (const p of prepared) {
+    if (!p.ok) {
+      results[p.index] = { index: p.index, status: "rejected", id: null, log: null, seq: null, tier: null, errors: p.errors };
+      continue;
+    }
+    const shard = shardFor(tenant, p.event.decisionId);
+    const list = byShard.get(shard);
+    if (list) list.push(p.event);
+    else byShard.set(shard, [p.event]);
+  }
+  const settings = shardSettings(config);
+  const appended = await Promise.all(
+    [...byShard].map(([shard, list]) => {
+      const log = logRef(config, tenant, shard);
+      return shardStub(c.env, log).append(log, settings, list, { waitSealed: wait === "sealed" });
+    }),
+  );
+  for (const list of appended) {
+    for (const r of list as AppendResult[]) results[r.index] = { ...r, errors: [] };
+  }
+  let accepted = 0;
+  let duplicates = 0;
+  let rejected = 0;
+  let conflicts = 0;
+  for (const r of results) {
+    if (r.status === "accepted") accepted++;
+    else if (r.status === "duplicate") duplicates++;
+    else rejected++;
+    if (r.conflict) conflicts++;
+  }
+  const status = rejected === 0 ? 200 : accepted + duplicates === 0 ? 422 : 207;
+  return c.json({ accepted, duplicates, rejected, conflicts, results }, status);
+});
+
+events.get("/:id", async (c) => {
+  const tenant = tenantFor(c.var.principal, "read");
+  const id = c.req.param("id").toLowerCase();
+  if (!/^[0-9a-f]{64}$/.test(id)) {
+    throw new ApiError(400, "invalid_id", "event ids are 64 lowercase hex digits (SHA-256 of the canonical event)");
+  }
+  for (const shard of shardsOf(tenant)) {
+    const log = logRef(c.var.config, tenant, shard);
+    const record = await shardStub(c.env, log).getEvent(id);
+    if (!record) continue;
+    return c.json({
+      envelope: record.envelope,
+      event: record.body === null ? null : JSON.parse(record.body),
+      ...(record.erased ? { erased: record.erased } : {}),
+      status: record.proof ? "sealed" : "pending",
+      proof: record.proof,
+    });
+  }
+  throw notFound(`event ${id}`);
+});

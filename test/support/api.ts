@@ -1,0 +1,74 @@
+import { SELF } from "cloudflare:test";
+import { expect } from "vitest";
+
+export const ADMIN_TOKEN = "test-admin-token-0123456789";
+export const BASE = "http://edgelog.test";
+
+export async function call(
+  method: string,
+  path: string,
+  opts: { token?: string; body?: BodyInit; json?: unknown; headers?: Record<string, string> } = {},
+): Promise<Response> {
+  const headers: Record<string, string> = { ...(opts.headers ?? {}) };
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  let body = opts.body;
+  if (opts.json !== undefined) {
+    body = JSON.stringify(opts.json);
+    headers["content-type"] ??= "application/json";
+  }
+  return SELF.fetch(`${BASE}${path}`, { method, headers, body });
+}
+
+let tenantCounter = 0;
+
+export interface TestTenant {
+  id: string;
+  key: string;
+  keyId: string;
+}
+
+/** Creates a fresh tenant and a key with `scopes`. */
+export async function newTenant(scopes: string[] = ["ingest", "read", "admin"]): Promise<TestTenant> {
+  const name = `t${++tenantCounter}-${Math.random().toString(36).slice(2, 8)}`;
+  const created = await call("POST", "/v1/admin/tenants", { token: ADMIN_TOKEN, json: { name } });
+  expect(created.status).toBe(201);
+  const tenant = (await created.json()) as { id: string };
+  const key = await newKey(tenant.id, scopes);
+  return { id: tenant.id, key: key.key, keyId: key.id };
+}
+
+export async function newKey(tenant: string, scopes: string[]): Promise<{ id: string; key: string }> {
+  const res = await call("POST", `/v1/admin/tenants/${tenant}/keys`, { token: ADMIN_TOKEN, json: { scopes } });
+  expect(res.status).toBe(201);
+  return (await res.json()) as { id: string; key: string };
+}
+
+export interface IngestResponse {
+  accepted: number;
+  duplicates: number;
+  rejected: number;
+  conflicts: number;
+  results: Array<{
+    index: number;
+    status: "accepted" | "duplicate" | "rejected";
+    id: string | null;
+    log: string | null;
+    seq: number | null;
+    tier: string | null;
+    errors: Array<{ path: string; message: string }>;
+    conflict?: boolean;
+    batch?: number;
+    leaf_index?: number;
+  }>;
+}
+
+export async function ingest(token: string, events: unknown, query = ""): Promise<{ status: number; body: IngestResponse }> {
+  const res = await call("POST", `/v1/events${query}`, { token, json: events });
+  return { status: res.status, body: (await res.json()) as IngestResponse };
+}
+
+export async function gzip(text: string | Uint8Array): Promise<Uint8Array> {
+  const input = typeof text === "string" ? new TextEncoder().encode(text) : text;
+  const stream = new Blob([input]).stream().pipeThrough(new CompressionStream("gzip"));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
