@@ -5,6 +5,8 @@ import { SHARD_SCHEMA } from "./schema";
 import { TreeStore } from "./tree-store";
 import { buildEventProof, buildConsistency, type EventRecord, type ConsistencyResult } from "./read";
 import { signerFromSeed, parseSigningKey, formatVerifierKey, type NoteSigner } from "../core/note";
+import { applyRetention, eraseBody, RETENTION_SWEEP_MS, type Erasure } from "./retention";
+import { fromHex } from "../core/bytes";
 import type { AppendOptions, AppendResult, LogRef, PreparedEvent, ShardSettings } from "./types";
 
 interface Waiter {
@@ -30,7 +32,8 @@ export class LogShard extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   private readonly tree: TreeStore;
   private log: LogRef | null = null;
-  private settings: ShardSettings = { batchMax: 256, batchMs: 250 };
+  private settings: ShardSettings = { batchMax: 256, batchMs: 250, retentionDays: 0 };
+  private retentionUpto = 0;
   private nextSeq = 0;
   private sealedUpto = 0;
   private treeSize = 0;
@@ -49,6 +52,7 @@ export class LogShard extends DurableObject<Env> {
     this.nextSeq = Number(this.sql.exec<{ n: number | null }>("SELECT MAX(seq) + 1 AS n FROM events").one().n ?? 0);
     this.sealedUpto = Number(meta.get("sealed_upto") ?? 0);
     this.treeSize = Number(meta.get("tree_size") ?? 0);
+    this.retentionUpto = Number(meta.get("retention_upto") ?? 0);
     // Resume sealing after an eviction or crash: acknowledged events must not stay pending.
     if (this.nextSeq > this.sealedUpto) {
       ctx.blockConcurrencyWhile(async () => {
@@ -61,7 +65,10 @@ export class LogShard extends DurableObject<Env> {
     if (this.log && (this.log.origin !== log.origin || this.log.tenant !== log.tenant || this.log.shard !== log.shard)) {
       throw new Error(`shard holds log ${this.log.origin}, asked for ${log.origin}`);
     }
-    const settingsChanged = this.settings.batchMax !== settings.batchMax || this.settings.batchMs !== settings.batchMs;
+    const settingsChanged =
+      this.settings.batchMax !== settings.batchMax ||
+      this.settings.batchMs !== settings.batchMs ||
+      this.settings.retentionDays !== settings.retentionDays;
     if (!this.log || settingsChanged) {
       this.log = log;
       this.settings = settings;
@@ -96,6 +103,33 @@ export class LogShard extends DurableObject<Env> {
 
   override async alarm(): Promise<void> {
     await this.sealPending(true);
+    if (this.settings.retentionDays > 0) {
+      this.sweepRetention(new Date());
+      const next = await this.ctx.storage.getAlarm();
+      if (next === null || next > Date.now() + RETENTION_SWEEP_MS) await this.ctx.storage.setAlarm(Date.now() + RETENTION_SWEEP_MS);
+    }
+  }
+
+  /** Removes bodies older than the retention period as of `now` (the alarm passes the clock). */
+  sweepRetention(now: Date): number {
+    this.retentionUpto = this.ctx.storage.transactionSync(() =>
+      applyRetention(this.sql, this.settings.retentionDays, now, this.retentionUpto),
+    );
+    return this.retentionUpto;
+  }
+
+  /** Erases the retained body of event `id`; its envelope and proof stay valid. */
+  eraseEventBody(id: string, reason: string): { found: boolean; erased: Erasure | null } {
+    let idBytes: Uint8Array;
+    try {
+      idBytes = fromHex(id);
+    } catch {
+      return { found: false, erased: null };
+    }
+    const row = this.sql.exec<{ seq: number }>("SELECT seq FROM events WHERE id = ?", idBytes).toArray()[0];
+    if (!row) return { found: false, erased: null };
+    const erased = this.ctx.storage.transactionSync(() => eraseBody(this.sql, row.seq, reason, new Date()));
+    return { found: true, erased };
   }
 
   /**

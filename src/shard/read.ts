@@ -2,6 +2,7 @@ import { fromHex, toHex } from "../core/bytes";
 import { consistencyProof, inclusionProof, subtreeHashFromNodes, subtreeHashesFromLeaves } from "../core/merkle";
 import type { BatchHeader } from "./seal";
 import type { Envelope } from "./append";
+import { erasureOf, type Erasure } from "./retention";
 import { unpackHashes, type TreeStore } from "./tree-store";
 
 /** An event proof (DESIGN: Event proof): leaf → batch root → checkpoint root. */
@@ -19,7 +20,7 @@ export interface EventRecord {
   envelope: Envelope;
   /** The retained content as stored (canonical JSON text), or null when none is kept. */
   body: string | null;
-  erased: { at: string; reason: string } | null;
+  erased: Erasure | null;
   /** null while the event waits in an unsealed batch. */
   proof: EventProof | null;
 }
@@ -45,11 +46,10 @@ export function buildEventProof(
     .exec<{ seq: number; envelope: string; body: string | null }>("SELECT seq, envelope, body FROM events WHERE id = ?", idBytes)
     .toArray()[0];
   if (!row) return null;
-  const erasure = sql.exec<{ at: string; reason: string }>("SELECT at, reason FROM erasures WHERE seq = ?", row.seq).toArray()[0];
   const record: EventRecord = {
     envelope: JSON.parse(row.envelope) as Envelope,
     body: row.body,
-    erased: erasure ? { at: erasure.at, reason: erasure.reason } : null,
+    erased: row.body === null ? erasureOf(sql, row.seq) : null,
     proof: null,
   };
   if (row.seq >= sealedUpto) return record;

@@ -23,6 +23,7 @@ CREATE TABLE IF NOT EXISTS batches (
   count INTEGER NOT NULL,
   root BLOB NOT NULL,
   header TEXT NOT NULL,
+  sealed_at INTEGER NOT NULL,
   leaf_hashes BLOB NOT NULL
 );
 CREATE TABLE IF NOT EXISTS tree_nodes (
@@ -40,6 +41,11 @@ CREATE TABLE IF NOT EXISTS erasures (
   seq INTEGER PRIMARY KEY,
   at TEXT NOT NULL,
   reason TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS retention_runs (
+  upto_seq INTEGER PRIMARY KEY,
+  at TEXT NOT NULL,
+  days INTEGER NOT NULL
 );
 `;
 

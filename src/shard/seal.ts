@@ -51,13 +51,14 @@ export async function sealBatch(sql: SqlStorage, tree: TreeStore, req: SealReque
   if (rows.length === 0) return null;
   const leafHashes = rows.map((r) => hashLeaf(utf8(r.envelope)));
   const root = merkleRoot(leafHashes);
+  const sealedAt = new Date();
   const header: BatchHeader = {
     log: req.origin,
     batch: req.batch,
     first_seq: req.firstSeq,
     count: rows.length,
     root: toHex(root),
-    sealed_at: new Date().toISOString(),
+    sealed_at: sealedAt.toISOString(),
   };
   const headerText = canonicalJson(header);
   const headerLeaf = hashLeaf(utf8(headerText));
@@ -68,12 +69,13 @@ export async function sealBatch(sql: SqlStorage, tree: TreeStore, req: SealReque
   const note = await signNote(formatCheckpoint({ origin: req.origin, size, rootHash: logRoot }), [req.signer]);
   req.commit(() => {
     sql.exec(
-      "INSERT INTO batches (n, first_seq, count, root, header, leaf_hashes) VALUES (?, ?, ?, ?, ?, ?)",
+      "INSERT INTO batches (n, first_seq, count, root, header, sealed_at, leaf_hashes) VALUES (?, ?, ?, ?, ?, ?, ?)",
       req.batch,
       req.firstSeq,
       rows.length,
       root,
       headerText,
+      sealedAt.getTime(),
       packHashes(leafHashes),
     );
     tree.put(newNodes);

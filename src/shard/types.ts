@@ -46,4 +46,6 @@ export type AppendResult =
 export interface ShardSettings {
   batchMax: number;
   batchMs: number;
+  /** Bodies of events older than this are removed (envelopes and proofs stay); 0 keeps them. */
+  retentionDays: number;
 }

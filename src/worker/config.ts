@@ -19,6 +19,8 @@ export interface Config {
   logOrigin: string;
   /** How long a Worker isolate may reuse a key lookup. */
   authCacheMs: number;
+  /** Days a body is kept; 0 keeps bodies until erased by request. */
+  retentionDays: number;
 }
 
 export const DEFAULTS: Config = {
@@ -30,6 +32,7 @@ export const DEFAULTS: Config = {
   batchMs: 250,
   logOrigin: "edgelog.localhost",
   authCacheMs: 10_000,
+  retentionDays: 0,
 };
 
 type Vars = Partial<Record<string, unknown>>;
@@ -50,5 +53,6 @@ export function readConfig(env: Vars): Config {
     logOrigin:
       typeof env.LOG_ORIGIN === "string" && env.LOG_ORIGIN.length > 0 ? env.LOG_ORIGIN : DEFAULTS.logOrigin,
     authCacheMs: positiveInt(env.AUTH_CACHE_MS, DEFAULTS.authCacheMs),
+    retentionDays: positiveInt(env.RETENTION_DAYS, DEFAULTS.retentionDays),
   };
 }

@@ -23,5 +23,5 @@ export function shardStub(env: Env, log: LogRef): DurableObjectStub<import("../s
 }
 
 export function shardSettings(config: Config): ShardSettings {
-  return { batchMax: config.batchMax, batchMs: config.batchMs };
+  return { batchMax: config.batchMax, batchMs: config.batchMs, retentionDays: config.retentionDays };
 }

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env";
 import { ApiError, notFound, type ItemError } from "../api-error";
-import { tenantFor } from "../middleware/auth";
+import { requireTenantAdmin, tenantFor } from "../middleware/auth";
 import { readBody } from "../body/read-body";
 import { bodyFormat, parseEvents } from "../body/parse-events";
 import { prepareItem } from "../ingest/prepare";
@@ -89,6 +89,45 @@ events.get("/:id", async (c) => {
       status: record.proof ? "sealed" : "pending",
       proof: record.proof,
     });
+  }
+  throw notFound(`event ${id}`);
+});
+
+const MAX_REASON = 500;
+
+/** DELETE /v1/events/{id}/body {"reason"?}: erasure that keeps the envelope and every proof. */
+events.delete("/:id/body", async (c) => {
+  const principal = c.var.principal;
+  if (principal.kind !== "key") throw new ApiError(403, "forbidden", "erasing a body needs a tenant key with the 'admin' scope");
+  requireTenantAdmin(principal, principal.tenant);
+  const tenant = principal.tenant;
+  const id = c.req.param("id").toLowerCase();
+  if (!/^[0-9a-f]{64}$/.test(id)) {
+    throw new ApiError(400, "invalid_id", "event ids are 64 lowercase hex digits (SHA-256 of the canonical event)");
+  }
+  let reason = "erasure request";
+  const text = await c.req.text();
+  if (text.trim().length > 0) {
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch (err) {
+      throw new ApiError(400, "invalid_json", `request body is not valid JSON: ${(err as Error).message}`);
+    }
+    const r = (body as { reason?: unknown } | null)?.reason;
+    if (r !== undefined && (typeof r !== "string" || r.length === 0 || r.length > MAX_REASON)) {
+      throw new ApiError(422, "invalid_reason", `'reason' must be a non-empty string of at most ${MAX_REASON} characters`, [
+        { path: "/reason", message: `must be a non-empty string of at most ${MAX_REASON} characters` },
+      ]);
+    }
+    if (typeof r === "string") reason = r;
+  }
+  for (const shard of shardsOf(tenant)) {
+    const log = logRef(c.var.config, tenant, shard);
+    const result = await shardStub(c.env, log).eraseEventBody(id, reason);
+    if (!result.found) continue;
+    if (!result.erased) throw new ApiError(409, "no_body", `event ${id} has no retained body to erase`);
+    return c.json({ id, erased: result.erased });
   }
   throw notFound(`event ${id}`);
 });
