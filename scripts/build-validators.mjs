@@ -103,6 +103,22 @@ function ajvFor(schema, source) {
   return ajv;
 }
 
+/** Hints for the strict-mode rules schemas most often trip over. */
+const STRICT_HINTS = [
+  [/\(strictRequired\)/, 'list each required property under "properties" in the same subschema (`"name": true` will do), e.g. in an if/then "then"'],
+  [/\(strictTypes\)/, 'give the subschema a "type" (e.g. "type": "object" beside "properties"/"required" inside if/then)'],
+];
+
+function compile(ajv, schema, source) {
+  try {
+    return ajv.compile(schema);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const hint = STRICT_HINTS.find(([pattern]) => pattern.test(message));
+    throw new Error(`${source}: ${message}${hint === undefined ? "" : `\n  hint: ${hint[1]}`}`, { cause: error });
+  }
+}
+
 /** `require("pkg/path")` → ES module specifier Node resolves without an exports map. */
 function esmSpecifier(moduleId) {
   const lastSegment = moduleId.slice(moduleId.lastIndexOf("/") + 1);
@@ -205,7 +221,7 @@ function generate() {
   for (const { name, source } of schemas) {
     const schema = JSON.parse(readFileSync(join(repoRoot, source), "utf8"));
     const ajv = ajvFor(schema, source);
-    const validate = ajv.compile(schema);
+    const validate = compile(ajv, schema, source);
     put(`${name}.js`, toEsModule(standaloneCode(ajv, validate), source));
     put(`${name}.d.ts`, declarationFor(source, schema));
   }
@@ -247,4 +263,9 @@ function main(args) {
   return 0;
 }
 
-process.exitCode = main(process.argv.slice(2));
+try {
+  process.exitCode = main(process.argv.slice(2));
+} catch (error) {
+  console.error(`${SCRIPT}: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 1;
+}
