@@ -1,12 +1,21 @@
 import { DurableObject } from "cloudflare:workers";
 import { generateKey, hashKey, type Scope } from "./credentials";
 
+/**
+ * One generation of a tenant's routing: from `since` on, events go to `shards` logs. Old
+ * generations are kept so lookups and audits still find events routed under them.
+ */
+export interface RoutingVersion {
+  version: number;
+  shards: number;
+  since: string;
+}
+
 export interface Tenant {
   id: string;
   name: string;
   created_at: string;
-  /** Number of shards (independent logs) events are spread over. */
-  shards: number;
+  routing: RoutingVersion[];
 }
 
 export interface KeyRecord {
@@ -15,7 +24,11 @@ export interface KeyRecord {
   scopes: Scope[];
   hash: string;
   revoked: boolean;
+  routing: RoutingVersion[];
 }
+
+/** Most shards a tenant may have (a Worker fans reads out to all of them). */
+export const MAX_SHARDS = 64;
 
 export type CreateTenantResult = { ok: true; tenant: Tenant } | { ok: false; reason: "exists" };
 export type CreateKeyResult =
@@ -38,7 +51,7 @@ export class TenantRegistry extends DurableObject<Env> {
         id TEXT PRIMARY KEY,
         name TEXT NOT NULL,
         created_at TEXT NOT NULL,
-        shards INTEGER NOT NULL DEFAULT 1,
+        routing TEXT NOT NULL,
         policy TEXT
       );
       CREATE TABLE IF NOT EXISTS keys (
@@ -56,25 +69,37 @@ export class TenantRegistry extends DurableObject<Env> {
     if (this.sql.exec("SELECT 1 FROM tenants WHERE id = ?", id).toArray().length > 0) {
       return { ok: false, reason: "exists" };
     }
-    const tenant: Tenant = { id, name, created_at: new Date().toISOString(), shards: 1 };
+    const created_at = new Date().toISOString();
+    const tenant: Tenant = { id, name, created_at, routing: [{ version: 1, shards: 1, since: created_at }] };
     this.sql.exec(
-      "INSERT INTO tenants (id, name, created_at, shards) VALUES (?, ?, ?, ?)",
+      "INSERT INTO tenants (id, name, created_at, routing) VALUES (?, ?, ?, ?)",
       tenant.id,
       tenant.name,
       tenant.created_at,
-      tenant.shards,
+      JSON.stringify(tenant.routing),
     );
     return { ok: true, tenant };
   }
 
   getTenant(id: string): Tenant | null {
     const row = this.sql
-      .exec<{ id: string; name: string; created_at: string; shards: number }>(
-        "SELECT id, name, created_at, shards FROM tenants WHERE id = ?",
+      .exec<{ id: string; name: string; created_at: string; routing: string }>(
+        "SELECT id, name, created_at, routing FROM tenants WHERE id = ?",
         id,
       )
       .toArray()[0];
-    return row ? { ...row } : null;
+    return row ? { ...row, routing: JSON.parse(row.routing) as RoutingVersion[] } : null;
+  }
+
+  /** Starts a new routing generation with `shards` logs; earlier generations stay readable. */
+  setShards(tenant: string, shards: number): RoutingVersion[] | null {
+    const current = this.getTenant(tenant);
+    if (!current) return null;
+    const last = current.routing[current.routing.length - 1]!;
+    if (last.shards === shards) return current.routing;
+    const routing = [...current.routing, { version: last.version + 1, shards, since: new Date().toISOString() }];
+    this.sql.exec("UPDATE tenants SET routing = ? WHERE id = ?", JSON.stringify(routing), tenant);
+    return routing;
   }
 
   async createKey(tenant: string, scopes: Scope[]): Promise<CreateKeyResult> {
@@ -97,8 +122,8 @@ export class TenantRegistry extends DurableObject<Env> {
 
   lookupKey(id: string): KeyRecord | null {
     const row = this.sql
-      .exec<{ id: string; tenant: string; hash: string; scopes: string; revoked_at: string | null }>(
-        "SELECT id, tenant, hash, scopes, revoked_at FROM keys WHERE id = ?",
+      .exec<{ id: string; tenant: string; hash: string; scopes: string; revoked_at: string | null; routing: string }>(
+        "SELECT k.id, k.tenant, k.hash, k.scopes, k.revoked_at, t.routing FROM keys k JOIN tenants t ON t.id = k.tenant WHERE k.id = ?",
         id,
       )
       .toArray()[0];
@@ -109,6 +134,7 @@ export class TenantRegistry extends DurableObject<Env> {
       hash: row.hash,
       scopes: row.scopes.split(",").filter(Boolean) as Scope[],
       revoked: row.revoked_at !== null,
+      routing: JSON.parse(row.routing) as RoutingVersion[],
     };
   }
 

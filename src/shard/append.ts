@@ -16,7 +16,7 @@ export interface Envelope {
   conflict?: true;
 }
 
-interface Existing {
+export interface Existing {
   seq: number;
   tier: Tier;
 }
@@ -97,7 +97,7 @@ function placeholders(rows: number, cols: number): string {
   return new Array(rows).fill(row).join(",");
 }
 
-function findExisting(sql: SqlStorage, ids: readonly string[]): Map<string, Existing> {
+export function findExisting(sql: SqlStorage, ids: readonly string[]): Map<string, Existing> {
   const found = new Map<string, Existing>();
   const unique = [...new Set(ids)];
   for (let i = 0; i < unique.length; i += MAX_BOUND_PARAMS) {

@@ -1,13 +1,13 @@
 import { DurableObject } from "cloudflare:workers";
 import { sealBatch, type SealedBatch } from "./seal";
-import { appendEvents } from "./append";
+import { appendEvents, findExisting } from "./append";
 import { SHARD_SCHEMA } from "./schema";
 import { TreeStore } from "./tree-store";
 import { buildEventProof, buildConsistency, type EventRecord, type ConsistencyResult } from "./read";
 import { signerFromSeed, parseSigningKey, formatVerifierKey, type NoteSigner } from "../core/note";
 import { applyRetention, eraseBody, RETENTION_SWEEP_MS, type Erasure } from "./retention";
 import { fromHex } from "../core/bytes";
-import type { AppendOptions, AppendResult, LogRef, PreparedEvent, ShardSettings } from "./types";
+import type { AppendOptions, AppendResult, LogRef, PreparedEvent, ShardSettings, Tier } from "./types";
 
 interface Waiter {
   upto: number;
@@ -198,6 +198,11 @@ export class LogShard extends DurableObject<Env> {
   }
 
   // ---- reads ----
+
+  /** Which of `ids` this shard holds (for duplicate checks across routing generations). */
+  findEvents(ids: string[]): Array<{ id: string; seq: number; tier: Tier }> {
+    return [...findExisting(this.sql, ids)].map(([id, e]) => ({ id, seq: e.seq, tier: e.tier }));
+  }
 
   info(): LogInfo | null {
     if (!this.log) return null;

@@ -225,7 +225,7 @@ function checkPublicKeyLength(length: number, name?: string): void {
 async function derivePublicKey(pkcs8: Uint8Array): Promise<Uint8Array> {
   const extractable = await crypto.subtle.importKey("pkcs8", pkcs8, ED25519, true, ["sign"]);
   const jwk = await crypto.subtle.exportKey("jwk", extractable);
-  const x = (jwk as JsonWebKey).x;
+  const x = (jwk as { x?: unknown }).x;
   if (typeof x !== "string") throw new Error("WebCrypto JWK export of an Ed25519 key lacks 'x'");
   return fromBase64Url(x);
 }

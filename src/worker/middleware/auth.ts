@@ -1,13 +1,13 @@
 import { createMiddleware } from "hono/factory";
 import { keyIdOf, keyMatches, secretEquals, type Scope } from "../../registry/credentials";
-import type { KeyRecord } from "../../registry/registry";
+import type { KeyRecord, RoutingVersion } from "../../registry/registry";
 import { ApiError } from "../api-error";
 import type { AppEnv } from "../app-env";
 
 /** Who is calling: the deployment's admin token, or a tenant's key with its scopes. */
 export type Principal =
   | { kind: "operator" }
-  | { kind: "key"; keyId: string; tenant: string; scopes: readonly Scope[] };
+  | { kind: "key"; keyId: string; tenant: string; scopes: readonly Scope[]; routing: readonly RoutingVersion[] };
 
 interface CacheEntry {
   record: KeyRecord | null;
@@ -21,6 +21,11 @@ const KEY_CACHE_MAX = 10_000;
 /** Clears this isolate's cached lookup of `keyId` (after a revocation through this isolate). */
 export function forgetKey(keyId: string): void {
   keyCache.delete(keyId);
+}
+
+/** Clears this isolate's cached lookups of every key of `tenant` (after a routing change). */
+export function forgetTenant(tenant: string): void {
+  for (const [id, entry] of keyCache) if (entry.record?.tenant === tenant) keyCache.delete(id);
 }
 
 async function lookup(env: Env, keyId: string, cacheMs: number): Promise<KeyRecord | null> {
@@ -57,22 +62,27 @@ export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
   if (!record || record.revoked || !(await keyMatches(token, record.hash))) {
     throw unauthorized("invalid API key");
   }
-  c.set("principal", { kind: "key", keyId, tenant: record.tenant, scopes: record.scopes });
+  c.set("principal", { kind: "key", keyId, tenant: record.tenant, scopes: record.scopes, routing: record.routing });
   return next();
 });
+
+export interface TenantScope {
+  id: string;
+  routing: readonly RoutingVersion[];
+}
 
 /**
  * The tenant a tenant-scoped route acts for, after checking `scope`. The operator token is not
  * a tenant key: it administers tenants but does not read or write their events.
  */
-export function tenantFor(principal: Principal, scope: Scope): string {
+export function tenantFor(principal: Principal, scope: Scope): TenantScope {
   if (principal.kind === "operator") {
     throw new ApiError(403, "forbidden", `the admin token cannot be used for '${scope}'; use a tenant key`);
   }
   if (!principal.scopes.includes(scope)) {
     throw new ApiError(403, "forbidden", `this key lacks the '${scope}' scope (it has: ${principal.scopes.join(", ") || "none"})`);
   }
-  return principal.tenant;
+  return { id: principal.tenant, routing: principal.routing };
 }
 
 /**

@@ -1,9 +1,10 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env";
 import { ApiError, notFound } from "../api-error";
-import { forgetKey, requireTenantAdmin } from "../middleware/auth";
+import { forgetKey, forgetTenant, requireTenantAdmin } from "../middleware/auth";
 import { isScope, SCOPES, type Scope } from "../../registry/credentials";
 import { jsonType } from "../body/parse-events";
+import { MAX_SHARDS } from "../../registry/registry";
 
 export const admin = new Hono<AppEnv>();
 
@@ -84,4 +85,33 @@ admin.delete("/keys/:id", async (c) => {
   if (!revoked) throw notFound(`key '${id}'`);
   forgetKey(id);
   return c.json({ id, revoked: true });
+});
+
+/** GET /v1/admin/tenants/{t}: the tenant with its routing generations. */
+admin.get("/tenants/:tenant", async (c) => {
+  const tenant = c.req.param("tenant");
+  requireTenantAdmin(c.var.principal, tenant);
+  const found = await registry(c.env).getTenant(tenant);
+  if (!found) throw notFound(`tenant '${tenant}'`);
+  return c.json(found);
+});
+
+/**
+ * PUT /v1/admin/tenants/{t}/shards {"shards": N}: new events spread over N logs from now on.
+ * Earlier routing generations are kept, so events stored under them stay findable.
+ */
+admin.put("/tenants/:tenant/shards", async (c) => {
+  const tenant = c.req.param("tenant");
+  requireTenantAdmin(c.var.principal, tenant);
+  const body = await jsonBody(c.req.raw);
+  const shards = body.shards;
+  if (typeof shards !== "number" || !Number.isInteger(shards) || shards < 1 || shards > MAX_SHARDS) {
+    throw new ApiError(422, "invalid_shards", `'shards' must be an integer from 1 to ${MAX_SHARDS}`, [
+      { path: "/shards", message: `must be an integer from 1 to ${MAX_SHARDS}` },
+    ]);
+  }
+  const routing = await registry(c.env).setShards(tenant, shards);
+  if (!routing) throw notFound(`tenant '${tenant}'`);
+  forgetTenant(tenant);
+  return c.json({ id: tenant, routing });
 });

@@ -5,7 +5,7 @@ import { requireTenantAdmin, tenantFor } from "../middleware/auth";
 import { readBody } from "../body/read-body";
 import { bodyFormat, parseEvents } from "../body/parse-events";
 import { prepareItem } from "../ingest/prepare";
-import { logRef, shardFor, shardSettings, shardStub, shardsOf } from "../routing";
+import { currentShards, earlierShardsOf, logRef, shardOf, shardSettings, shardStub, shardsOf } from "../routing";
 import type { AppendResult, PreparedEvent, Tier } from "../../shard/types";
 
 /** Per-item answer of POST /v1/events (DESIGN: HTTP API). */
@@ -37,21 +37,48 @@ events.post("/", async (c) => {
   const prepared = await Promise.all(items.map((item) => prepareItem(item, config.maxEventBytes)));
 
   const results: ItemResult[] = new Array(items.length);
+  const shards = currentShards(tenant.routing);
   const byShard = new Map<number, PreparedEvent[]>();
+  const earlier = new Map<number, PreparedEvent[]>();
   for (const p of prepared) {
     if (!p.ok) {
       results[p.index] = { index: p.index, status: "rejected", id: null, log: null, seq: null, tier: null, errors: p.errors };
       continue;
     }
-    const shard = shardFor(tenant, p.event.decisionId);
-    const list = byShard.get(shard);
-    if (list) list.push(p.event);
-    else byShard.set(shard, [p.event]);
+    const shard = shardOf(p.event.decisionId, shards);
+    push(byShard, shard, p.event);
+    if (tenant.routing.length > 1) {
+      for (const old of earlierShardsOf(p.event.decisionId, tenant.routing, shard)) push(earlier, old, p.event);
+    }
+  }
+  // After a reshard, an event accepted under an earlier generation lives in another shard: a
+  // resend must still be answered as a duplicate there, not stored a second time.
+  if (earlier.size > 0) {
+    const found = await Promise.all(
+      [...earlier].map(async ([shard, list]) => {
+        const log = logRef(config, tenant.id, shard);
+        const hits = await shardStub(c.env, log).findEvents(list.map((e) => e.id));
+        return { log, hits };
+      }),
+    );
+    const known = new Map<string, ItemResult>();
+    for (const { log, hits } of found) {
+      for (const h of hits) known.set(h.id, { index: -1, status: "duplicate", id: h.id, log: log.origin, seq: h.seq, tier: h.tier, errors: [] });
+    }
+    for (const [shard, list] of byShard) {
+      const remaining = list.filter((e) => {
+        const hit = known.get(e.id);
+        if (hit) results[e.index] = { ...hit, index: e.index };
+        return !hit;
+      });
+      if (remaining.length > 0) byShard.set(shard, remaining);
+      else byShard.delete(shard);
+    }
   }
   const settings = shardSettings(config);
   const appended = await Promise.all(
     [...byShard].map(([shard, list]) => {
-      const log = logRef(config, tenant, shard);
+      const log = logRef(config, tenant.id, shard);
       return shardStub(c.env, log).append(log, settings, list, { waitSealed: wait === "sealed" });
     }),
   );
@@ -78,9 +105,10 @@ events.get("/:id", async (c) => {
   if (!/^[0-9a-f]{64}$/.test(id)) {
     throw new ApiError(400, "invalid_id", "event ids are 64 lowercase hex digits (SHA-256 of the canonical event)");
   }
-  for (const shard of shardsOf(tenant)) {
-    const log = logRef(c.var.config, tenant, shard);
-    const record = await shardStub(c.env, log).getEvent(id);
+  const records = await Promise.all(
+    shardsOf(tenant.routing).map((shard) => shardStub(c.env, logRef(c.var.config, tenant.id, shard)).getEvent(id)),
+  );
+  for (const record of records) {
     if (!record) continue;
     return c.json({
       envelope: record.envelope,
@@ -101,6 +129,7 @@ events.delete("/:id/body", async (c) => {
   if (principal.kind !== "key") throw new ApiError(403, "forbidden", "erasing a body needs a tenant key with the 'admin' scope");
   requireTenantAdmin(principal, principal.tenant);
   const tenant = principal.tenant;
+  const routing = principal.routing;
   const id = c.req.param("id").toLowerCase();
   if (!/^[0-9a-f]{64}$/.test(id)) {
     throw new ApiError(400, "invalid_id", "event ids are 64 lowercase hex digits (SHA-256 of the canonical event)");
@@ -122,7 +151,7 @@ events.delete("/:id/body", async (c) => {
     }
     if (typeof r === "string") reason = r;
   }
-  for (const shard of shardsOf(tenant)) {
+  for (const shard of shardsOf(routing)) {
     const log = logRef(c.var.config, tenant, shard);
     const result = await shardStub(c.env, log).eraseEventBody(id, reason);
     if (!result.found) continue;
@@ -131,3 +160,9 @@ events.delete("/:id/body", async (c) => {
   }
   throw notFound(`event ${id}`);
 });
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}

@@ -1,15 +1,15 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env";
 import { ApiError, notFound } from "../api-error";
-import { tenantFor } from "../middleware/auth";
+import { tenantFor, type TenantScope } from "../middleware/auth";
 import { logRef, shardStub, shardsOf } from "../routing";
 
 export const logs = new Hono<AppEnv>();
 
 /** A log is named by its shard number within the tenant: `/v1/logs/0/...`. */
-function shardParam(tenant: string, raw: string): number {
+function shardParam(tenant: TenantScope, raw: string): number {
   const shard = /^(0|[1-9][0-9]{0,5})$/.test(raw) ? Number(raw) : NaN;
-  if (!shardsOf(tenant).includes(shard)) throw notFound(`log '${raw}'`);
+  if (!shardsOf(tenant.routing).includes(shard)) throw notFound(`log '${raw}'`);
   return shard;
 }
 
@@ -24,8 +24,8 @@ function intParam(name: string, raw: string | undefined): number {
 logs.get("/", async (c) => {
   const tenant = tenantFor(c.var.principal, "read");
   const out = [];
-  for (const shard of shardsOf(tenant)) {
-    const log = logRef(c.var.config, tenant, shard);
+  for (const shard of shardsOf(tenant.routing)) {
+    const log = logRef(c.var.config, tenant.id, shard);
     const info = await shardStub(c.env, log).info();
     out.push({ log: String(shard), origin: log.origin, size: info?.size ?? 0, events: info?.events ?? 0, pending: info?.pending ?? 0 });
   }
@@ -34,7 +34,7 @@ logs.get("/", async (c) => {
 
 logs.get("/:log/checkpoint", async (c) => {
   const tenant = tenantFor(c.var.principal, "read");
-  const log = logRef(c.var.config, tenant, shardParam(tenant, c.req.param("log")));
+  const log = logRef(c.var.config, tenant.id, shardParam(tenant, c.req.param("log")));
   const note = await shardStub(c.env, log).latestCheckpoint();
   if (note === null) throw new ApiError(404, "no_checkpoint", `log ${log.origin} has no sealed batch yet`);
   return c.text(note, 200, { "content-type": "text/plain; charset=utf-8" });
@@ -42,7 +42,7 @@ logs.get("/:log/checkpoint", async (c) => {
 
 logs.get("/:log/key", async (c) => {
   const tenant = tenantFor(c.var.principal, "read");
-  const log = logRef(c.var.config, tenant, shardParam(tenant, c.req.param("log")));
+  const log = logRef(c.var.config, tenant.id, shardParam(tenant, c.req.param("log")));
   const vkey = await shardStub(c.env, log).verifierKey();
   if (vkey === null) throw new ApiError(404, "no_key", `log ${log.origin} has not been written yet`);
   return c.text(`${vkey}\n`, 200, { "content-type": "text/plain; charset=utf-8" });
@@ -50,7 +50,7 @@ logs.get("/:log/key", async (c) => {
 
 logs.get("/:log/consistency", async (c) => {
   const tenant = tenantFor(c.var.principal, "read");
-  const log = logRef(c.var.config, tenant, shardParam(tenant, c.req.param("log")));
+  const log = logRef(c.var.config, tenant.id, shardParam(tenant, c.req.param("log")));
   const from = intParam("from", c.req.query("from"));
   const to = intParam("to", c.req.query("to"));
   const result = await shardStub(c.env, log).consistency(from, to);
@@ -60,7 +60,7 @@ logs.get("/:log/consistency", async (c) => {
 
 logs.get("/:log/batches/:n", async (c) => {
   const tenant = tenantFor(c.var.principal, "read");
-  const log = logRef(c.var.config, tenant, shardParam(tenant, c.req.param("log")));
+  const log = logRef(c.var.config, tenant.id, shardParam(tenant, c.req.param("log")));
   const n = intParam("n", c.req.param("n"));
   const lines = await shardStub(c.env, log).batchLines(n);
   if (lines === null) throw notFound(`batch ${n} of log ${log.origin}`);
