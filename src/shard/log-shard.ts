@@ -7,7 +7,7 @@ import { buildEventProof, buildConsistency, type EventRecord, type ConsistencyRe
 import { signerFromSeed, parseSigningKey, formatVerifierKey, type NoteSigner } from "../core/note";
 import { applyRetention, eraseBody, RETENTION_SWEEP_MS, type Erasure } from "./retention";
 import { fromHex } from "../core/bytes";
-import type { AppendOptions, AppendResult, LogRef, PreparedEvent, ShardSettings, Tier } from "./types";
+import type { AppendOptions, AppendResult, LogRef, Overloaded, PreparedEvent, ShardSettings, Tier } from "./types";
 
 interface Waiter {
   upto: number;
@@ -32,7 +32,7 @@ export class LogShard extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   private readonly tree: TreeStore;
   private log: LogRef | null = null;
-  private settings: ShardSettings = { batchMax: 256, batchMs: 250, retentionDays: 0 };
+  private settings: ShardSettings = { batchMax: 256, batchMs: 250, retentionDays: 0, maxPending: 50_000 };
   private retentionUpto = 0;
   private nextSeq = 0;
   private sealedUpto = 0;
@@ -82,8 +82,14 @@ export class LogShard extends DurableObject<Env> {
     settings: ShardSettings,
     events: PreparedEvent[],
     options: AppendOptions,
-  ): Promise<AppendResult[]> {
+  ): Promise<AppendResult[] | Overloaded> {
     this.bind(log, settings);
+    const backlog = this.nextSeq - this.sealedUpto;
+    if (backlog >= this.settings.maxPending) {
+      // Sealing is behind (e.g. signing fails): refuse rather than grow an unsealed backlog.
+      this.sealPending(true).catch(() => {});
+      return { overloaded: true, pending: backlog, retryAfterMs: Math.max(1000, this.settings.batchMs * 4) };
+    }
     const { results, nextSeq } = this.ctx.storage.transactionSync(() =>
       appendEvents(this.sql, log, events, new Date(), this.nextSeq),
     );

@@ -48,4 +48,13 @@ export interface ShardSettings {
   batchMs: number;
   /** Bodies of events older than this are removed (envelopes and proofs stay); 0 keeps them. */
   retentionDays: number;
+  /** Above this many unsealed events the shard refuses appends until sealing catches up. */
+  maxPending: number;
+}
+
+/** Why a shard refused an append: it is behind on sealing; the caller should retry later. */
+export interface Overloaded {
+  overloaded: true;
+  pending: number;
+  retryAfterMs: number;
 }

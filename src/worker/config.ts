@@ -21,6 +21,8 @@ export interface Config {
   authCacheMs: number;
   /** Days a body is kept; 0 keeps bodies until erased by request. */
   retentionDays: number;
+  /** Unsealed events a shard may hold before it answers 429. */
+  maxPendingEvents: number;
 }
 
 export const DEFAULTS: Config = {
@@ -33,6 +35,7 @@ export const DEFAULTS: Config = {
   logOrigin: "edgelog.localhost",
   authCacheMs: 10_000,
   retentionDays: 0,
+  maxPendingEvents: 50_000,
 };
 
 type Vars = Partial<Record<string, unknown>>;
@@ -54,5 +57,6 @@ export function readConfig(env: Vars): Config {
       typeof env.LOG_ORIGIN === "string" && env.LOG_ORIGIN.length > 0 ? env.LOG_ORIGIN : DEFAULTS.logOrigin,
     authCacheMs: positiveInt(env.AUTH_CACHE_MS, DEFAULTS.authCacheMs),
     retentionDays: positiveInt(env.RETENTION_DAYS, DEFAULTS.retentionDays),
+    maxPendingEvents: positiveInt(env.MAX_PENDING_EVENTS, DEFAULTS.maxPendingEvents),
   };
 }

@@ -54,5 +54,10 @@ export function shardStub(env: Env, log: LogRef): DurableObjectStub<import("../s
 }
 
 export function shardSettings(config: Config): ShardSettings {
-  return { batchMax: config.batchMax, batchMs: config.batchMs, retentionDays: config.retentionDays };
+  return {
+    batchMax: config.batchMax,
+    batchMs: config.batchMs,
+    retentionDays: config.retentionDays,
+    maxPending: config.maxPendingEvents,
+  };
 }

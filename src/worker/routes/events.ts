@@ -6,7 +6,8 @@ import { readBody } from "../body/read-body";
 import { bodyFormat, parseEvents } from "../body/parse-events";
 import { prepareItem } from "../ingest/prepare";
 import { currentShards, earlierShardsOf, logRef, shardOf, shardSettings, shardStub, shardsOf } from "../routing";
-import type { AppendResult, PreparedEvent, Tier } from "../../shard/types";
+import type { AppendResult, Overloaded, PreparedEvent, Tier } from "../../shard/types";
+import { shardFailure } from "../shard-errors";
 
 /** Per-item answer of POST /v1/events (DESIGN: HTTP API). */
 export interface ItemResult {
@@ -77,13 +78,33 @@ events.post("/", async (c) => {
   }
   const settings = shardSettings(config);
   const appended = await Promise.all(
-    [...byShard].map(([shard, list]) => {
+    [...byShard].map(async ([shard, list]) => {
       const log = logRef(config, tenant.id, shard);
-      return shardStub(c.env, log).append(log, settings, list, { waitSealed: wait === "sealed" });
+      try {
+        return await shardStub(c.env, log).append(log, settings, list, { waitSealed: wait === "sealed" });
+      } catch (err) {
+        throw shardFailure(err, log.origin);
+      }
     }),
   );
+  let refusal: Overloaded | null = null;
   for (const list of appended) {
+    if ("overloaded" in list) {
+      refusal = list;
+      continue;
+    }
     for (const r of list as AppendResult[]) results[r.index] = { ...r, errors: [] };
+  }
+  if (refusal) {
+    // Events sent to other shards in this request may be stored: a retry of the whole request
+    // is safe, because they come back as duplicates.
+    throw new ApiError(
+      429,
+      "shard_backlogged",
+      `a log of this tenant has ${refusal.pending} events waiting to be sealed; retry after the Retry-After delay`,
+      [],
+      { "retry-after": String(Math.ceil(refusal.retryAfterMs / 1000)) },
+    );
   }
   let accepted = 0;
   let duplicates = 0;
