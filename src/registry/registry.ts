@@ -54,6 +54,11 @@ export class TenantRegistry extends DurableObject<Env> {
         routing TEXT NOT NULL,
         policy TEXT
       );
+      CREATE TABLE IF NOT EXISTS heads (
+        tenant TEXT PRIMARY KEY REFERENCES tenants(id),
+        created_at INTEGER NOT NULL,
+        document TEXT NOT NULL
+      );
       CREATE TABLE IF NOT EXISTS keys (
         id TEXT PRIMARY KEY,
         tenant TEXT NOT NULL REFERENCES tenants(id),
@@ -144,6 +149,22 @@ export class TenantRegistry extends DurableObject<Env> {
     if (!key || key.revoked || (tenant !== null && key.tenant !== tenant)) return false;
     this.sql.exec("UPDATE keys SET revoked_at = ? WHERE id = ?", new Date().toISOString(), id);
     return true;
+  }
+
+  listTenantIds(): string[] {
+    return this.sql.exec<{ id: string }>("SELECT id FROM tenants ORDER BY id").toArray().map((r) => r.id);
+  }
+
+  /** Keeps the latest signed head of `tenant` (a JSON document with the note and its leaves). */
+  putHead(tenant: string, document: string, createdAt: number): void {
+    this.sql.exec("INSERT OR REPLACE INTO heads (tenant, created_at, document) VALUES (?, ?, ?)", tenant, createdAt, document);
+  }
+
+  getHead(tenant: string): { created_at: number; document: string } | null {
+    const row = this.sql
+      .exec<{ created_at: number; document: string }>("SELECT created_at, document FROM heads WHERE tenant = ?", tenant)
+      .toArray()[0];
+    return row ? { ...row } : null;
   }
 
   setPolicy(tenant: string, policy: string): boolean {

@@ -6,7 +6,7 @@ import { TreeStore } from "./tree-store";
 import { buildEventProof, buildConsistency, type EventRecord, type ConsistencyResult } from "./read";
 import { signerFromSeed, parseSigningKey, formatVerifierKey, type NoteSigner } from "../core/note";
 import { applyRetention, eraseBody, RETENTION_SWEEP_MS, type Erasure } from "./retention";
-import { fromHex } from "../core/bytes";
+import { fromHex, toHex } from "../core/bytes";
 import type { AppendOptions, AppendResult, LogRef, Overloaded, PreparedEvent, ShardSettings, Tier } from "./types";
 
 interface Waiter {
@@ -219,6 +219,14 @@ export class LogShard extends DurableObject<Env> {
   getEvent(id: string): EventRecord | null {
     if (!this.log) return null;
     return buildEventProof(this.sql, this.tree, id, this.sealedUpto, this.treeSize);
+  }
+
+  /** The latest checkpoint with its size and root, for the tenant head. */
+  checkpointSummary(): { size: number; root: string; checkpoint: string } | null {
+    const row = this.sql
+      .exec<{ size: number; root: ArrayBuffer; note: string }>("SELECT size, root, note FROM checkpoints ORDER BY size DESC LIMIT 1")
+      .toArray()[0];
+    return row ? { size: row.size, root: toHex(new Uint8Array(row.root)), checkpoint: row.note } : null;
   }
 
   latestCheckpoint(): string | null {

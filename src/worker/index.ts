@@ -6,6 +6,8 @@ import { authenticate } from "./middleware/auth";
 import { admin } from "./routes/admin";
 import { events } from "./routes/events";
 import { logs } from "./routes/logs";
+import { head } from "./routes/head";
+import { refreshAllHeads } from "./tenant-head";
 
 export { LogShard } from "../shard/log-shard";
 export { TenantRegistry } from "../registry/registry";
@@ -23,6 +25,7 @@ app.use("/v1/*", authenticate);
 app.route("/v1/events", events);
 app.route("/v1/logs", logs);
 app.route("/v1/admin", admin);
+app.route("/v1/head", head);
 
 app.notFound((c) => new ApiError(404, "not_found", `no route for ${c.req.method} ${new URL(c.req.url).pathname}`).toResponse());
 
@@ -32,4 +35,10 @@ app.onError((err) => {
   return new ApiError(500, "internal", "internal error; the request may be retried safely (ingest is idempotent)").toResponse();
 });
 
-export default app;
+export default {
+  fetch: app.fetch,
+  /** Cron trigger: re-signs every tenant's head (wrangler.toml `[triggers]`). */
+  async scheduled(_controller: ScheduledController, env: Env, ctx: ExecutionContext): Promise<void> {
+    ctx.waitUntil(refreshAllHeads(env, readConfig(env as unknown as Record<string, unknown>)));
+  },
+} satisfies ExportedHandler<Env>;
