@@ -60,7 +60,7 @@ export function appendEvents(
       retained: e.body === null ? "none" : "body",
       ...(conflict ? { conflict: true as const } : {}),
     };
-    rows.push(seq, fromHex(e.id), e.decisionId, e.sequenceNumber, canonicalJson(envelope), e.body);
+    rows.push(seq, fromHex(e.id), e.decisionId, e.sequenceNumber, e.decisionType, e.tier, receivedAt.getTime(), canonicalJson(envelope), e.body);
     existing.set(e.id, { seq, tier: e.tier });
     taken.add(pair);
     results.push({
@@ -77,7 +77,7 @@ export function appendEvents(
   return { results, nextSeq };
 }
 
-const COLUMNS = 6;
+const COLUMNS = 9;
 const ROWS_PER_INSERT = Math.floor(MAX_BOUND_PARAMS / COLUMNS);
 
 function insertRows(sql: SqlStorage, flat: unknown[]): void {
@@ -86,7 +86,7 @@ function insertRows(sql: SqlStorage, flat: unknown[]): void {
     const n = Math.min(ROWS_PER_INSERT, total - start);
     const params = flat.slice(start * COLUMNS, (start + n) * COLUMNS);
     sql.exec(
-      `INSERT INTO events (seq, id, decision_id, sequence_number, envelope, body) VALUES ${placeholders(n, COLUMNS)}`,
+      `INSERT INTO events (seq, id, decision_id, sequence_number, decision_type, tier, received_at, envelope, body) VALUES ${placeholders(n, COLUMNS)}`,
       ...params,
     );
   }

@@ -1,6 +1,10 @@
 import { DurableObject } from "cloudflare:workers";
 import { sealBatch, type SealedBatch } from "./seal";
 import { appendEvents, findExisting } from "./append";
+import { queryEvents, type EventFilter, type QueryPage } from "./query";
+
+/** Sequence numbers one query page may examine per shard (bounds the cost of a selective filter). */
+export const QUERY_SCAN_MAX = 10_000;
 import { SHARD_SCHEMA } from "./schema";
 import { TreeStore } from "./tree-store";
 import { buildEventProof, buildConsistency, type EventRecord, type ConsistencyResult } from "./read";
@@ -204,6 +208,11 @@ export class LogShard extends DurableObject<Env> {
   }
 
   // ---- reads ----
+
+  /** One page of events matching `filter` from seq `from` (see queryEvents). */
+  query(filter: EventFilter, from: number, limit: number, withBody: boolean): QueryPage {
+    return queryEvents(this.sql, filter, from, limit, QUERY_SCAN_MAX, this.nextSeq, withBody);
+  }
 
   /** Which of `ids` this shard holds (for duplicate checks across routing generations). */
   findEvents(ids: string[]): Array<{ id: string; seq: number; tier: Tier }> {

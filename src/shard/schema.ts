@@ -13,6 +13,9 @@ CREATE TABLE IF NOT EXISTS events (
   id BLOB NOT NULL UNIQUE,
   decision_id TEXT NOT NULL,
   sequence_number INTEGER NOT NULL,
+  decision_type TEXT NOT NULL,
+  tier TEXT NOT NULL,
+  received_at INTEGER NOT NULL,
   envelope TEXT NOT NULL,
   body TEXT
 );

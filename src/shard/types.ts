@@ -17,6 +17,7 @@ export interface PreparedEvent {
   /** Lowercase hex SHA-256 of the RFC 8785 canonical event: the content-derived id. */
   id: string;
   decisionId: string;
+  decisionType: string;
   sequenceNumber: number;
   schemaVersion: string;
   tier: Tier;

@@ -8,6 +8,7 @@ function prepared(n: number, offset: number): PreparedEvent[] {
     index: i,
     id: (offset + i).toString(16).padStart(64, "0"),
     decisionId: `d-${offset + i}`,
+    decisionType: "test",
     sequenceNumber: 0,
     schemaVersion: "0.3.0",
     tier: "lightweight" as const,

@@ -10,7 +10,7 @@ export type Prepared = { ok: true; event: PreparedEvent } | { ok: false; index: 
 
 interface DesShape {
   schema_version: string;
-  decision_context: { decision_id: string };
+  decision_context: { decision_id: string; decision_type: string };
   temporal_metadata: { sequence_number: number; evidence_tier: Tier };
 }
 
@@ -47,6 +47,7 @@ export async function prepareItem(item: ParsedItem, maxEventBytes: number): Prom
       index: item.index,
       id: await sha256Hex(bytes),
       decisionId: event.decision_context.decision_id,
+      decisionType: event.decision_context.decision_type,
       sequenceNumber: event.temporal_metadata.sequence_number,
       schemaVersion: verdict.schemaVersion,
       tier: event.temporal_metadata.evidence_tier,

@@ -8,6 +8,7 @@ import { prepareItem } from "../ingest/prepare";
 import { currentShards, earlierShardsOf, logRef, shardOf, shardSettings, shardStub, shardsOf } from "../routing";
 import type { AppendResult, Overloaded, PreparedEvent, Tier } from "../../shard/types";
 import { shardFailure } from "../shard-errors";
+import { listEvents } from "./query";
 
 /** Per-item answer of POST /v1/events (DESIGN: HTTP API). */
 export interface ItemResult {
@@ -24,6 +25,8 @@ export interface ItemResult {
 }
 
 export const events = new Hono<AppEnv>();
+
+events.get("/", listEvents);
 
 events.post("/", async (c) => {
   const tenant = tenantFor(c.var.principal, "ingest");
