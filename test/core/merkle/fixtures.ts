@@ -32,6 +32,7 @@ export const consistencyVectors: ConsistencyVector[] = raw.consistency.map((v) =
 
 /** A copy of `bytes` with bit `bit` (0 = lowest of byte 0) inverted. */
 export function flipBit(bytes: Uint8Array, bit: number): Uint8Array {
+  if (bit < 0 || bit >= 8 * bytes.length) throw new RangeError(`bit ${bit} is outside the hash`);
   const out = bytes.slice();
   out[Math.floor(bit / 8)]! ^= 1 << bit % 8;
   return out;

@@ -1,0 +1,29 @@
+/** Deterministic choice of the indexes a test checks, so failures reproduce. */
+
+/** A small seeded PRNG (mulberry32); returns floats in [0, 1). */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Indexes 0..n−1: all of them when n ≤ `allUpTo`; otherwise the edges (first two, last two),
+ * both sides of every power-of-two boundary, and 6 random ones.
+ */
+export function sampleIndexes(n: number, allUpTo: number, seed: number): number[] {
+  if (n <= allUpTo) return Array.from({ length: n }, (_, i) => i);
+  const picked = new Set<number>([0, 1, n - 2, n - 1]);
+  for (let p = 1; p < n; p *= 2) {
+    picked.add(p - 1);
+    picked.add(p);
+  }
+  const random = prng(seed);
+  for (let i = 0; i < 6; i++) picked.add(Math.floor(random() * n));
+  return [...picked].filter((i) => i >= 0 && i < n).sort((a, b) => a - b);
+}
