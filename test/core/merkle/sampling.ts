@@ -14,16 +14,14 @@ export function prng(seed: number): () => number {
 
 /**
  * Indexes 0..n−1: all of them when n ≤ `allUpTo`; otherwise the edges (first two, last two),
- * both sides of every power-of-two boundary, and 6 random ones.
+ * both sides of the root's split point, and 4 random ones.
  */
 export function sampleIndexes(n: number, allUpTo: number, seed: number): number[] {
   if (n <= allUpTo) return Array.from({ length: n }, (_, i) => i);
-  const picked = new Set<number>([0, 1, n - 2, n - 1]);
-  for (let p = 1; p < n; p *= 2) {
-    picked.add(p - 1);
-    picked.add(p);
-  }
+  let split = 1;
+  while (split * 2 < n) split *= 2;
+  const picked = new Set<number>([0, 1, split - 1, split, n - 2, n - 1]);
   const random = prng(seed);
-  for (let i = 0; i < 6; i++) picked.add(Math.floor(random() * n));
-  return [...picked].filter((i) => i >= 0 && i < n).sort((a, b) => a - b);
+  for (let i = 0; i < 4; i++) picked.add(Math.floor(random() * n));
+  return [...picked].sort((a, b) => a - b);
 }
