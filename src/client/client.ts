@@ -7,6 +7,11 @@
  * answers the copies it already holds `duplicate`. Batches go out one at a time, in the order
  * events were logged, and a batch is retried before any later one is sent, so a producer's
  * events reach the server in their order.
+ *
+ * Who sends: the caller that creates the need — the `log()` that fills a batch, the `flush()`
+ * that asks for its events, the interval timer — runs the sending loop itself, taking turns
+ * through a lock. In a Worker this keeps each request's subrequests inside that request (and
+ * inside its `waitUntil`), rather than inside an earlier request that may have ended.
  */
 import { backoffDelay } from "./backoff";
 import { ClientClosedError, BufferFullError, DeliveryError } from "./errors";
@@ -75,10 +80,11 @@ class BufferedClient implements EdgelogClient {
   #inFlight: Entry[] = [];
   #inFlightSettled = 0;
   #nextOrdinal = 0;
-  /** Every event with an ordinal below this is to be sent now (set by flush() and the timer). */
-  #demand = 0;
   #flushes: PendingFlush[] = [];
-  #pumping = false;
+  /** Resolves when the batch before the last taker of the send lock is settled. */
+  #sendLock: Promise<void> = Promise.resolve();
+  /** A `log()`-started sender is waiting or running: one is enough. */
+  #sizeSenderActive = false;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #closed = false;
   #closing: Promise<FlushReport> | undefined;
@@ -122,12 +128,13 @@ class BufferedClient implements EdgelogClient {
       } else {
         const entry = { ordinal: this.#nextOrdinal++, ...encoded };
         const admitted = new Promise<void>((resolve) => this.#waiters.push({ entry, admitted: resolve }));
-        this.#kick();
+        this.#sendIfFull();
         return admitted;
       }
     }
     this.#enqueue({ ordinal: this.#nextOrdinal++, ...encoded });
-    this.#kick();
+    this.#sendIfFull();
+    this.#armTimer();
     return Promise.resolve();
   }
 
@@ -141,9 +148,8 @@ class BufferedClient implements EdgelogClient {
     const target = this.#nextOrdinal;
     const from = this.#lowestUnsettled();
     if (from >= target) return Promise.resolve(emptyReport());
-    this.#demand = Math.max(this.#demand, target);
     const done = new Promise<FlushReport>((resolve) => this.#flushes.push({ from, target, report: emptyReport(), resolve }));
-    this.#kick();
+    void this.#send(() => this.#queue.peek()!.ordinal < target);
     return done;
   }
 
@@ -192,47 +198,59 @@ class BufferedClient implements EdgelogClient {
 
   // --- sending ------------------------------------------------------------------------------
 
-  #wantsSend(): boolean {
-    const head = this.#queue.peek();
-    if (!head) return false;
+  /** A full batch waits, or `log()` callers wait for room, or the client is closing. */
+  #isFull(): boolean {
     return (
       this.#closed ||
-      head.ordinal < this.#demand ||
       this.#waiters.length > 0 ||
       this.#queue.length >= Math.min(this.#o.maxBatchEvents, this.#o.maxBufferEvents) ||
       this.#queuedBytes >= this.#o.maxBatchBytes
     );
   }
 
-  /** Starts the single sender unless it runs already; otherwise makes sure the timer will. */
-  #kick(): void {
-    if (this.#pumping) return;
-    if (!this.#wantsSend()) {
-      this.#armTimer();
-      return;
-    }
-    this.#pumping = true;
-    this.#disarmTimer();
-    void this.#pump().finally(() => {
-      this.#pumping = false;
-      this.#kick();
+  #sendIfFull(): void {
+    if (this.#sizeSenderActive || !this.#isFull()) return;
+    this.#sizeSenderActive = true;
+    void this.#send(() => this.#isFull()).finally(() => {
+      this.#sizeSenderActive = false;
     });
   }
 
-  async #pump(): Promise<void> {
-    while (this.#wantsSend()) {
-      const batch = this.#takeBatch();
+  /**
+   * Sends batches, one at a time under the send lock, while events wait and `wanted()` holds
+   * (checked again after every wait). Never rejects.
+   */
+  async #send(wanted: () => boolean): Promise<void> {
+    while (this.#queue.length > 0 && wanted()) {
+      const release = await this.#takeSendLock();
       try {
-        await this.#deliver(batch);
-      } catch (err) {
-        // Not expected (delivery turns every failure into an outcome), but a flush must never hang.
-        const rest = batch.slice(this.#inFlightSettled);
-        if (rest.length > 0) this.#settleFailed(rest, err instanceof Error ? err : new Error(String(err)));
+        if (this.#queue.length === 0 || !wanted()) return;
+        this.#disarmTimer();
+        const batch = this.#takeBatch();
+        try {
+          await this.#deliver(batch);
+        } catch (err) {
+          // Not expected (delivery turns every failure into an outcome), but a flush must never hang.
+          const rest = batch.slice(this.#inFlightSettled);
+          if (rest.length > 0) this.#settleFailed(rest, err instanceof Error ? err : new Error(String(err)));
+        }
+        this.#inFlight = [];
+        this.#inFlightSettled = 0;
+        this.#resolveFlushes();
+      } finally {
+        release();
+        this.#armTimer();
       }
-      this.#inFlight = [];
-      this.#inFlightSettled = 0;
-      this.#resolveFlushes();
     }
+  }
+
+  /** Waits for the sender before; resolves to the function that lets the next one go. */
+  #takeSendLock(): Promise<() => void> {
+    let release!: () => void;
+    const mine = new Promise<void>((resolve) => (release = resolve));
+    const before = this.#sendLock;
+    this.#sendLock = before.then(() => mine);
+    return before.then(() => release);
   }
 
   #takeBatch(): Entry[] {
@@ -257,7 +275,7 @@ class BufferedClient implements EdgelogClient {
    * as rejected while the others get through; this costs at most 2n − 1 requests.
    */
   async #deliver(entries: Entry[]): Promise<void> {
-    const outcome = await this.#send(entries);
+    const outcome = await this.#request(entries);
     if (outcome.kind === "refused" && entries.length > 1) {
       const half = Math.ceil(entries.length / 2);
       await this.#deliver(entries.slice(0, half));
@@ -276,7 +294,7 @@ class BufferedClient implements EdgelogClient {
   }
 
   /** One request with its retries. */
-  async #send(entries: Entry[]): Promise<Delivery> {
+  async #request(entries: Entry[]): Promise<Delivery> {
     const lines = entries.map((e) => e.line);
     let body = await this.#encode(lines);
     const policy = this.#o.retry;
@@ -368,8 +386,8 @@ class BufferedClient implements EdgelogClient {
     if (this.#timer !== undefined || this.#queue.length === 0 || this.#o.flushIntervalMs === 0 || this.#closed) return;
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
-      this.#demand = Math.max(this.#demand, this.#nextOrdinal);
-      this.#kick();
+      const target = this.#nextOrdinal;
+      void this.#send(() => this.#queue.peek()!.ordinal < target);
     }, this.#o.flushIntervalMs);
     // In Node, an idle client must not keep the process alive (installShutdownFlush sends the rest).
     (this.#timer as { unref?: () => void }).unref?.();

@@ -1,6 +1,7 @@
 import { EventEmitter } from "node:events";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import {
+  backoffDelay,
   BufferFullError,
   ClientClosedError,
   createClient,
@@ -13,6 +14,7 @@ import {
   type DesEvent,
   type EventOutcome,
   type Producer,
+  retryAfterMs,
 } from "../../src/client/index";
 import { eventId, FAKE_KEY, startFakeEdgelog, type FakeEdgelog } from "./client-fake-edgelog";
 
@@ -251,6 +253,47 @@ describe("edgelog client: batching", () => {
     expect(report.accepted).toBe(3);
     await expect(c.log(events[0]!)).rejects.toBeInstanceOf(ClientClosedError);
     expect(await c.close()).toBe(report);
+  });
+});
+
+describe("edgelog client: concurrent flushes", () => {
+  it("each flush() reports the events logged before it, while a batch is in flight", async () => {
+    let release!: () => void;
+    server.script({ kind: "hold", release: new Promise<void>((r) => (release = r)) });
+    const c = client();
+    const events = await decisions(createProducer({ producerId: "p" }), 5);
+    await c.log(events[0]!);
+    await c.log(events[1]!);
+    const first = c.flush();
+    await server.received(1);
+    await c.log(events[2]!);
+    const second = c.flush();
+    await c.log(events[3]!);
+    await c.log(events[4]!);
+    const third = c.flush();
+    release();
+    const [r1, r2, r3] = await Promise.all([first, second, third]);
+    expect([r1.accepted, r2.accepted, r3.accepted]).toEqual([2, 3, 5]);
+    expect(server.requests.map((r) => r.events.length)).toEqual([2, 3]);
+    expect(server.firstStored.map(seqOf)).toEqual([0, 1, 2, 3, 4]);
+    expect(await c.flush()).toEqual({ sent: 0, accepted: 0, duplicates: 0, rejected: [], failed: [], dropped: 0 });
+  });
+});
+
+describe("retry timing", () => {
+  const policy = { maxAttempts: 8, baseDelayMs: 100, maxDelayMs: 1_000 };
+  it("backs off exponentially with full jitter, capped at maxDelayMs", () => {
+    expect([1, 2, 3, 4, 5].map((n) => backoffDelay(n, policy, () => 0.999999))).toEqual([99, 199, 399, 799, 999]);
+    expect(backoffDelay(3, policy, () => 0)).toBe(0);
+    expect(backoffDelay(80, policy, () => 0.5)).toBe(500);
+  });
+  it("reads Retry-After as delay-seconds or an HTTP-date (RFC 9110 §10.2.3)", () => {
+    const now = Date.parse("2026-11-28T12:00:00Z");
+    expect(retryAfterMs("3", now)).toBe(3_000);
+    expect(retryAfterMs("Sat, 28 Nov 2026 12:00:05 GMT", now)).toBe(5_000);
+    expect(retryAfterMs("Sat, 28 Nov 2026 11:59:00 GMT", now)).toBe(0);
+    expect(retryAfterMs("soon", now)).toBeUndefined();
+    expect(retryAfterMs(null, now)).toBeUndefined();
   });
 });
 
