@@ -10,6 +10,7 @@ import { TreeStore } from "./tree-store";
 import { buildEventProof, buildConsistency, type EventRecord, type ConsistencyResult } from "./read";
 import { signerFromSeed, parseSigningKey, formatVerifierKey, type NoteSigner } from "../core/note";
 import { applyRetention, eraseBody, RETENTION_SWEEP_MS, type Erasure } from "./retention";
+import { batchKey, linesFromSqlite, readArchived, withoutBody, writeArchived, type BatchRow } from "./archive";
 import { fromHex, toHex } from "../core/bytes";
 import type { AppendOptions, AppendResult, LogRef, Overloaded, PreparedEvent, ShardSettings, Tier } from "./types";
 
@@ -36,8 +37,13 @@ export class LogShard extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   private readonly tree: TreeStore;
   private log: LogRef | null = null;
-  private settings: ShardSettings = { batchMax: 256, batchMs: 250, retentionDays: 0, maxPending: 50_000 };
+  private settings: ShardSettings = { batchMax: 256, batchMs: 250, retentionDays: 0, maxPending: 50_000, archiveKeepBatches: 64 };
   private retentionUpto = 0;
+  /** Batches [0, archivedUpto) are in R2. */
+  private archivedUpto = 0;
+  /** Events below this seq have their bodies only in R2 (unless erased or expired). */
+  private offloadedSeq = 0;
+  private offloadedBatches = 0;
   private nextSeq = 0;
   private sealedUpto = 0;
   private treeSize = 0;
@@ -57,8 +63,12 @@ export class LogShard extends DurableObject<Env> {
     this.sealedUpto = Number(meta.get("sealed_upto") ?? 0);
     this.treeSize = Number(meta.get("tree_size") ?? 0);
     this.retentionUpto = Number(meta.get("retention_upto") ?? 0);
-    // Resume sealing after an eviction or crash: acknowledged events must not stay pending.
-    if (this.nextSeq > this.sealedUpto) {
+    this.archivedUpto = Number(meta.get("archived_upto") ?? 0);
+    this.offloadedSeq = Number(meta.get("offloaded_seq") ?? 0);
+    this.offloadedBatches = Number(meta.get("offloaded_batches") ?? 0);
+    // Resume sealing (and archiving) after an eviction or crash: acknowledged events must not
+    // stay pending.
+    if (this.nextSeq > this.sealedUpto || this.archivedUpto < this.treeSize) {
       ctx.blockConcurrencyWhile(async () => {
         if ((await ctx.storage.getAlarm()) === null) await ctx.storage.setAlarm(Date.now());
       });
@@ -72,7 +82,9 @@ export class LogShard extends DurableObject<Env> {
     const settingsChanged =
       this.settings.batchMax !== settings.batchMax ||
       this.settings.batchMs !== settings.batchMs ||
-      this.settings.retentionDays !== settings.retentionDays;
+      this.settings.retentionDays !== settings.retentionDays ||
+      this.settings.maxPending !== settings.maxPending ||
+      this.settings.archiveKeepBatches !== settings.archiveKeepBatches;
     if (!this.log || settingsChanged) {
       this.log = log;
       this.settings = settings;
@@ -114,22 +126,39 @@ export class LogShard extends DurableObject<Env> {
   override async alarm(): Promise<void> {
     await this.sealPending(true);
     if (this.settings.retentionDays > 0) {
-      this.sweepRetention(new Date());
+      await this.sweepRetention(new Date());
       const next = await this.ctx.storage.getAlarm();
       if (next === null || next > Date.now() + RETENTION_SWEEP_MS) await this.ctx.storage.setAlarm(Date.now() + RETENTION_SWEEP_MS);
     }
   }
 
-  /** Removes bodies older than the retention period as of `now` (the alarm passes the clock). */
-  sweepRetention(now: Date): number {
+  /**
+   * Removes bodies older than the retention period as of `now` (the alarm passes the clock),
+   * in SQLite and in the archived objects of the expired batches (which are whole batches).
+   */
+  async sweepRetention(now: Date): Promise<number> {
+    const before = this.retentionUpto;
     this.retentionUpto = this.ctx.storage.transactionSync(() =>
       applyRetention(this.sql, this.settings.retentionDays, now, this.retentionUpto),
     );
+    if (this.retentionUpto > before && this.env.ARCHIVE && this.log) {
+      const expired = this.sql
+        .exec<{ n: number } & BatchRow>(
+          "SELECT n, first_seq, count, header FROM batches WHERE first_seq >= ? AND first_seq < ? AND n < ? ORDER BY n",
+          before,
+          this.retentionUpto,
+          this.archivedUpto,
+        )
+        .toArray();
+      for (const b of expired) {
+        await writeArchived(this.env.ARCHIVE, batchKey(this.log.tenant, this.log.shard, b.n), linesFromSqlite(this.sql, b));
+      }
+    }
     return this.retentionUpto;
   }
 
-  /** Erases the retained body of event `id`; its envelope and proof stay valid. */
-  eraseEventBody(id: string, reason: string): { found: boolean; erased: Erasure | null } {
+  /** Erases the retained body of event `id` (in SQLite and in R2); its envelope and proof stay valid. */
+  async eraseEventBody(id: string, reason: string): Promise<{ found: boolean; erased: Erasure | null }> {
     let idBytes: Uint8Array;
     try {
       idBytes = fromHex(id);
@@ -138,7 +167,15 @@ export class LogShard extends DurableObject<Env> {
     }
     const row = this.sql.exec<{ seq: number }>("SELECT seq FROM events WHERE id = ?", idBytes).toArray()[0];
     if (!row) return { found: false, erased: null };
-    const erased = this.ctx.storage.transactionSync(() => eraseBody(this.sql, row.seq, reason, new Date()));
+    const batch = this.batchOf(row.seq);
+    const archived = batch !== null && batch.n < this.archivedUpto && this.env.ARCHIVE && this.log;
+    const key = archived ? batchKey(this.log!.tenant, this.log!.shard, batch!.n) : null;
+    const lines = key ? await readArchived(this.env.ARCHIVE, key) : null;
+    const inArchive = lines !== null && lines[row.seq - batch!.first_seq + 1]?.endsWith(',"event":null}') === false;
+    const erased = this.ctx.storage.transactionSync(() => eraseBody(this.sql, row.seq, reason, new Date(), row.seq < this.offloadedSeq && inArchive));
+    // Rewrite the archived object without the body; the erasure is already recorded, so a
+    // failure here is retried by the next erasure request of the same event.
+    if (erased && key && lines && inArchive) await writeArchived(this.env.ARCHIVE, key, withoutBody(lines, row.seq - batch!.first_seq));
     return { found: true, erased };
   }
 
@@ -155,7 +192,9 @@ export class LogShard extends DurableObject<Env> {
         const sealed = await this.sealOne();
         if (!sealed) break;
       }
-      if (this.nextSeq > this.sealedUpto && (await this.ctx.storage.getAlarm()) === null) {
+      await this.archiveSealed();
+      const behind = this.nextSeq > this.sealedUpto || this.archivedUpto < this.treeSize;
+      if (behind && (await this.ctx.storage.getAlarm()) === null) {
         await this.ctx.storage.setAlarm(Date.now() + this.settings.batchMs);
       }
     });
@@ -183,6 +222,50 @@ export class LogShard extends DurableObject<Env> {
       return false;
     });
     return sealed;
+  }
+
+  /**
+   * Writes sealed batches not yet in R2, then lets bodies of batches older than the newest
+   * `archiveKeepBatches` archived ones leave SQLite. An R2 failure leaves the work for the next
+   * alarm; nothing is dropped from SQLite before its object is written.
+   */
+  private async archiveSealed(): Promise<void> {
+    const bucket = this.env.ARCHIVE;
+    if (!bucket || !this.log) return;
+    while (this.archivedUpto < this.treeSize) {
+      const n = this.archivedUpto;
+      const batch = this.sql.exec<BatchRow>("SELECT first_seq, count, header FROM batches WHERE n = ?", n).one();
+      try {
+        await writeArchived(bucket, batchKey(this.log.tenant, this.log.shard, n), linesFromSqlite(this.sql, batch));
+      } catch (err) {
+        console.warn(`archiving batch ${n} of ${this.log.origin} failed; will retry`, err);
+        return;
+      }
+      this.archivedUpto = n + 1;
+      this.sql.exec("INSERT OR REPLACE INTO meta (k, v) VALUES ('archived_upto', ?)", this.archivedUpto);
+    }
+    const offloadTo = this.archivedUpto - this.settings.archiveKeepBatches;
+    if (offloadTo > this.offloadedBatches) {
+      const end = this.sql.exec<{ e: number }>("SELECT first_seq + count AS e FROM batches WHERE n = ?", offloadTo - 1).one().e;
+      this.ctx.storage.transactionSync(() => {
+        this.sql.exec("UPDATE events SET body = NULL WHERE seq >= ? AND seq < ? AND body IS NOT NULL", this.offloadedSeq, end);
+        this.sql.exec("INSERT OR REPLACE INTO meta (k, v) VALUES ('offloaded_seq', ?), ('offloaded_batches', ?)", end, offloadTo);
+      });
+      this.offloadedSeq = end;
+      this.offloadedBatches = offloadTo;
+    }
+  }
+
+  /** The batch holding `seq`, for reading archived bodies. */
+  private batchOf(seq: number): ({ n: number } & BatchRow) | null {
+    return (
+      this.sql
+        .exec<{ n: number } & BatchRow>(
+          "SELECT n, first_seq, count, header FROM batches WHERE first_seq <= ? ORDER BY first_seq DESC LIMIT 1",
+          seq,
+        )
+        .toArray()[0] ?? null
+    );
   }
 
   private sealedThrough(upto: number): Promise<void> {
@@ -224,10 +307,21 @@ export class LogShard extends DurableObject<Env> {
     return { origin: this.log.origin, size: this.treeSize, events: this.nextSeq, pending: this.nextSeq - this.sealedUpto };
   }
 
-  /** An event with its envelope, retained body and (once sealed) its proof. */
-  getEvent(id: string): EventRecord | null {
+  /** An event with its envelope, retained body (from R2 once offloaded) and, once sealed, its proof. */
+  async getEvent(id: string): Promise<EventRecord | null> {
     if (!this.log) return null;
-    return buildEventProof(this.sql, this.tree, id, this.sealedUpto, this.treeSize);
+    const record = buildEventProof(this.sql, this.tree, id, this.sealedUpto, this.treeSize);
+    if (!record || record.body !== null || record.erased || record.envelope.seq >= this.offloadedSeq || !this.env.ARCHIVE) {
+      return record;
+    }
+    const batch = this.batchOf(record.envelope.seq)!;
+    const lines = await readArchived(this.env.ARCHIVE, batchKey(this.log.tenant, this.log.shard, batch.n));
+    const line = lines?.[record.envelope.seq - batch.first_seq + 1];
+    if (line) {
+      const event = (JSON.parse(line) as { event: unknown }).event;
+      record.body = event === null ? null : JSON.stringify(event);
+    }
+    return record;
   }
 
   /** The latest checkpoint with its size and root, for the tenant head. */
@@ -253,19 +347,17 @@ export class LogShard extends DurableObject<Env> {
     return buildConsistency(this.tree, from, to, this.treeSize);
   }
 
-  /** Lines of the batch export: the header, then each envelope with its retained body. */
-  batchLines(n: number): string[] | null {
-    const batch = this.sql
-      .exec<{ first_seq: number; count: number; header: string }>("SELECT first_seq, count, header FROM batches WHERE n = ?", n)
-      .toArray()[0];
+  /**
+   * Lines of the batch export: the header, then each envelope with its retained body. Batches
+   * whose bodies left SQLite are served from their R2 object.
+   */
+  async batchLines(n: number): Promise<string[] | null> {
+    const batch = this.sql.exec<BatchRow>("SELECT first_seq, count, header FROM batches WHERE n = ?", n).toArray()[0];
     if (!batch) return null;
-    const lines = [batch.header];
-    const rows = this.sql.exec<{ seq: number; envelope: string; body: string | null }>(
-      "SELECT seq, envelope, body FROM events WHERE seq >= ? AND seq < ? ORDER BY seq",
-      batch.first_seq,
-      batch.first_seq + batch.count,
-    );
-    for (const r of rows) lines.push(`{"envelope":${r.envelope},"event":${r.body ?? "null"}}`);
-    return lines;
+    if (n < this.offloadedBatches && this.env.ARCHIVE && this.log) {
+      const lines = await readArchived(this.env.ARCHIVE, batchKey(this.log.tenant, this.log.shard, n));
+      if (lines) return lines;
+    }
+    return linesFromSqlite(this.sql, batch);
   }
 }

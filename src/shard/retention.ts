@@ -13,10 +13,14 @@ export interface Erasure {
   reason: string;
 }
 
-/** Removes the retained body of the event at `seq`; false when it has none left. */
-export function eraseBody(sql: SqlStorage, seq: number, reason: string, at: Date): Erasure | null {
+/**
+ * Removes the retained body of the event at `seq`; null when it has none left. `inArchiveOnly`
+ * says the body has already left SQLite for the R2 archive (the caller rewrites the object).
+ */
+export function eraseBody(sql: SqlStorage, seq: number, reason: string, at: Date, inArchiveOnly = false): Erasure | null {
   const row = sql.exec<{ body: string | null }>("SELECT body FROM events WHERE seq = ?", seq).toArray()[0];
-  if (!row || row.body === null) return null;
+  if (!row || (row.body === null && !inArchiveOnly)) return null;
+  if (sql.exec("SELECT 1 FROM erasures WHERE seq = ?", seq).toArray().length > 0) return null;
   const erasure = { at: at.toISOString(), reason };
   sql.exec("UPDATE events SET body = NULL WHERE seq = ?", seq);
   sql.exec("INSERT OR REPLACE INTO erasures (seq, at, reason) VALUES (?, ?, ?)", seq, erasure.at, erasure.reason);

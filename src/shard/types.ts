@@ -51,6 +51,8 @@ export interface ShardSettings {
   retentionDays: number;
   /** Above this many unsealed events the shard refuses appends until sealing catches up. */
   maxPending: number;
+  /** Bodies of archived batches older than the newest this-many archived batches leave SQLite. */
+  archiveKeepBatches: number;
 }
 
 /** Why a shard refused an append: it is behind on sealing; the caller should retry later. */

@@ -23,6 +23,8 @@ export interface Config {
   retentionDays: number;
   /** Unsealed events a shard may hold before it answers 429. */
   maxPendingEvents: number;
+  /** Archived batches whose bodies stay in SQLite too (the newest ones); 0 keeps none. */
+  archiveKeepBatches: number;
 }
 
 export const DEFAULTS: Config = {
@@ -36,6 +38,7 @@ export const DEFAULTS: Config = {
   authCacheMs: 10_000,
   retentionDays: 0,
   maxPendingEvents: 50_000,
+  archiveKeepBatches: 64,
 };
 
 type Vars = Partial<Record<string, unknown>>;
@@ -43,6 +46,11 @@ type Vars = Partial<Record<string, unknown>>;
 function positiveInt(value: unknown, fallback: number): number {
   const n = typeof value === "number" ? value : typeof value === "string" ? Number(value) : NaN;
   return Number.isSafeInteger(n) && n > 0 ? n : fallback;
+}
+
+function nonNegativeInt(value: unknown, fallback: number): number {
+  const n = typeof value === "number" ? value : typeof value === "string" ? Number(value) : NaN;
+  return Number.isSafeInteger(n) && n >= 0 ? n : fallback;
 }
 
 export function readConfig(env: Vars): Config {
@@ -56,7 +64,8 @@ export function readConfig(env: Vars): Config {
     logOrigin:
       typeof env.LOG_ORIGIN === "string" && env.LOG_ORIGIN.length > 0 ? env.LOG_ORIGIN : DEFAULTS.logOrigin,
     authCacheMs: positiveInt(env.AUTH_CACHE_MS, DEFAULTS.authCacheMs),
-    retentionDays: positiveInt(env.RETENTION_DAYS, DEFAULTS.retentionDays),
+    retentionDays: nonNegativeInt(env.RETENTION_DAYS, DEFAULTS.retentionDays),
     maxPendingEvents: positiveInt(env.MAX_PENDING_EVENTS, DEFAULTS.maxPendingEvents),
+    archiveKeepBatches: nonNegativeInt(env.ARCHIVE_KEEP_BATCHES, DEFAULTS.archiveKeepBatches),
   };
 }

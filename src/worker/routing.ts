@@ -59,5 +59,6 @@ export function shardSettings(config: Config): ShardSettings {
     batchMs: config.batchMs,
     retentionDays: config.retentionDays,
     maxPending: config.maxPendingEvents,
+    archiveKeepBatches: config.archiveKeepBatches,
   };
 }

@@ -19,7 +19,7 @@ function prepared(n: number, offset: number): PreparedEvent[] {
 describe("backpressure", () => {
   it("a shard with too many unsealed events refuses appends with a retry delay, and accepts again once sealed", async () => {
     const log = { tenant: "bp", shard: 0, origin: "edgelog.localhost/bp/0" };
-    const settings = { batchMax: 1000, batchMs: 60_000, retentionDays: 0, maxPending: 5 };
+    const settings = { batchMax: 1000, batchMs: 60_000, retentionDays: 0, maxPending: 5, archiveKeepBatches: 64 };
     const stub = env.LOG_SHARD.getByName("bp/0");
     const first = await stub.append(log, settings, prepared(5, 0), { waitSealed: false });
     expect(Array.isArray(first)).toBe(true);

@@ -38,10 +38,10 @@ describe("erasure and retention keep proofs valid", () => {
     const t = await newTenant();
     const { body } = await ingest(t.key, makeEvents(6), "?wait=sealed");
     const stub = env.LOG_SHARD.getByName(`${t.id}/0`);
-    const upto = await runInDurableObject(stub, (instance: LogShard) => {
+    const upto = await runInDurableObject(stub, async (instance: LogShard) => {
       (instance as unknown as { settings: { retentionDays: number } }).settings.retentionDays = 30;
       // Nothing is 30 days old yet...
-      if (instance.sweepRetention(new Date()) !== 0) throw new Error("swept too early");
+      if ((await instance.sweepRetention(new Date())) !== 0) throw new Error("swept too early");
       // ...but 31 days from now everything sealed so far is.
       return instance.sweepRetention(new Date(Date.now() + 31 * 86_400_000));
     });
