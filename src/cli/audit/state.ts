@@ -1,0 +1,56 @@
+/**
+ * The auditor's memory between runs: the last checkpoint it verified. The next audit proves the
+ * log grew from exactly that tree (RFC 9162 §2.1.4 consistency), which is what catches a log
+ * that rewrote history or shows different histories to different auditors.
+ */
+import { readFile, rename, writeFile } from "node:fs/promises";
+import { InputError } from "../errors";
+
+export interface AuditState {
+  version: 1;
+  origin: string;
+  /** Tree size (number of batches) of the verified checkpoint. */
+  size: number;
+  /** Lowercase hex of its root hash. */
+  root: string;
+  /** The signed checkpoint note itself, so the signature can be re-checked later. */
+  checkpoint: string;
+  events: number;
+  audited_at: string;
+}
+
+/** The saved state, or null when `path` does not exist yet (a first audit). */
+export async function readState(path: string): Promise<AuditState | null> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return null;
+    throw new InputError(`cannot read state file ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  let v: Partial<AuditState>;
+  try {
+    v = JSON.parse(text) as Partial<AuditState>;
+  } catch (err) {
+    throw new InputError(`state file ${path} is not JSON: ${(err as Error).message}`);
+  }
+  const ok =
+    v !== null &&
+    typeof v === "object" &&
+    v.version === 1 &&
+    typeof v.origin === "string" &&
+    Number.isSafeInteger(v.size) &&
+    (v.size ?? -1) >= 0 &&
+    typeof v.root === "string" &&
+    /^[0-9a-f]{64}$/.test(v.root) &&
+    typeof v.checkpoint === "string";
+  if (!ok) throw new InputError(`state file ${path} is not an edgelog audit state (version 1 with origin, size, root, checkpoint)`);
+  return v as AuditState;
+}
+
+/** Writes the state atomically (temporary file, then rename), so a crash never leaves half a file. */
+export async function writeState(path: string, state: AuditState): Promise<void> {
+  const tmp = `${path}.${process.pid}.tmp`;
+  await writeFile(tmp, `${JSON.stringify(state, null, 2)}\n`, "utf8");
+  await rename(tmp, path);
+}

@@ -1,0 +1,213 @@
+/**
+ * HTTP client of the edgelog API: bearer auth, JSON errors turned into messages, and retries of
+ * what is safe to retry. Every request the CLI makes is idempotent (reads, and ingest whose ids
+ * are content-addressed: a resend is answered `duplicate`), so 429/5xx answers and network
+ * errors are retried with exponential backoff and jitter, honouring `Retry-After`
+ * (RFC 9110 §10.2.3).
+ */
+import { CliError, EXIT_USAGE } from "./errors";
+import type { CliIo } from "./io";
+
+export interface RetryPolicy {
+  /** Retries after the first attempt. */
+  retries: number;
+  /** Backoff before retry k (from 0) is drawn from [d/2, d] with d = min(maxDelayMs, baseDelayMs·2^k). */
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** A longer `Retry-After` is cut to this, so a misconfigured server cannot stall the CLI for hours. */
+  maxRetryAfterMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { retries: 5, baseDelayMs: 250, maxDelayMs: 8_000, maxRetryAfterMs: 60_000 };
+
+const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
+
+/** The server could not be reached (connection refused, DNS, timeout, reset). */
+export class NetworkError extends CliError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, EXIT_USAGE, "network", options);
+  }
+}
+
+/** The server answered with an error status. `apiCode` is the API's `error.code` when it sent one. */
+export class HttpError extends CliError {
+  readonly status: number;
+  readonly apiCode: string | null;
+  readonly details: readonly { path?: string; message: string }[];
+  constructor(status: number, apiCode: string | null, message: string, details: readonly { path?: string; message: string }[] = []) {
+    super(message, EXIT_USAGE, "http", {});
+    this.status = status;
+    this.apiCode = apiCode;
+    this.details = details;
+  }
+}
+
+/** The caller's signal aborted the request (e.g. SIGINT while following a log). */
+export class InterruptedError extends Error {
+  constructor() {
+    super("interrupted");
+    this.name = "InterruptedError";
+  }
+}
+
+export interface RetryNotice {
+  attempt: number;
+  delayMs: number;
+  reason: string;
+}
+
+export interface ClientOptions {
+  baseUrl: string;
+  /** Sent as `Authorization: Bearer <token>`. */
+  token?: string;
+  io: Pick<CliIo, "fetch" | "sleep">;
+  retry?: Partial<RetryPolicy>;
+  /** Per attempt. */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  onRetry?: (notice: RetryNotice) => void;
+  random?: () => number;
+}
+
+export interface RequestOptions {
+  body?: string | Uint8Array;
+  headers?: Record<string, string>;
+  /** Statuses returned to the caller instead of thrown (2xx always are). */
+  accept?: readonly number[];
+  /** Overrides the client's token for this request (admin calls). */
+  token?: string;
+}
+
+/** Parses `Retry-After`: delay-seconds or an HTTP-date (RFC 9110 §10.2.3); null if absent or bad. */
+export function parseRetryAfter(value: string | null, nowMs = Date.now()): number | null {
+  if (value === null) return null;
+  const v = value.trim();
+  if (/^[0-9]+$/.test(v)) return Number(v) * 1000;
+  const date = Date.parse(v);
+  return Number.isNaN(date) ? null : Math.max(0, date - nowMs);
+}
+
+/** Why fetch failed, from undici's `cause` chain: "ECONNREFUSED", "timed out", ... */
+function describeNetworkError(err: unknown): string {
+  if (err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError")) return "request timed out";
+  let e: unknown = err;
+  for (let depth = 0; depth < 4 && e instanceof Error; depth++) {
+    const code = (e as Error & { code?: unknown }).code;
+    if (typeof code === "string") return `${code}${e.message && !e.message.includes(code) ? ` (${e.message})` : ""}`;
+    e = e.cause;
+  }
+  return err instanceof Error ? err.message : String(err);
+}
+
+export class ApiClient {
+  readonly baseUrl: string;
+  private readonly opts: ClientOptions;
+  private readonly policy: RetryPolicy;
+
+  constructor(options: ClientOptions) {
+    let url: URL;
+    try {
+      url = new URL(options.baseUrl);
+    } catch {
+      throw new CliError(`bad server URL '${options.baseUrl}' (expected e.g. http://127.0.0.1:8787)`, EXIT_USAGE, "usage");
+    }
+    if (url.protocol !== "http:" && url.protocol !== "https:") {
+      throw new CliError(`bad server URL '${options.baseUrl}': only http and https are supported`, EXIT_USAGE, "usage");
+    }
+    this.baseUrl = url.href.replace(/\/+$/, "");
+    this.opts = options;
+    this.policy = { ...DEFAULT_RETRY, ...options.retry };
+  }
+
+  async getText(path: string): Promise<string> {
+    return (await this.request("GET", path)).text();
+  }
+
+  async getJson<T>(path: string): Promise<T> {
+    return (await (await this.request("GET", path)).json()) as T;
+  }
+
+  /**
+   * Sends a request, retrying network errors and 429/5xx answers. Returns a 2xx response or one
+   * whose status is in `accept`; throws `HttpError` for other statuses, `NetworkError` when
+   * every attempt failed to connect, `InterruptedError` when the client's signal aborted.
+   */
+  async request(method: string, path: string, options: RequestOptions = {}): Promise<Response> {
+    const url = `${this.baseUrl}${path}`;
+    const token = options.token ?? this.opts.token;
+    const headers: Record<string, string> = { accept: "application/json", ...options.headers };
+    if (token) headers.authorization = `Bearer ${token}`;
+    for (let attempt = 0; ; attempt++) {
+      const last = attempt >= this.policy.retries;
+      let response: Response;
+      try {
+        response = await this.opts.io.fetch(url, { method, headers, body: options.body, signal: this.signal() });
+      } catch (err) {
+        if (this.opts.signal?.aborted) throw new InterruptedError();
+        const reason = describeNetworkError(err);
+        if (last) {
+          throw new NetworkError(
+            `cannot reach ${this.baseUrl} (${method} ${path}): ${reason}` +
+              (attempt > 0 ? ` after ${attempt + 1} attempts` : "") +
+              `; is the server running? Set --url or EDGELOG_URL`,
+            { cause: err },
+          );
+        }
+        await this.pause(attempt, null, reason);
+        continue;
+      }
+      if (response.ok || options.accept?.includes(response.status)) return response;
+      if (RETRYABLE_STATUS.has(response.status) && !last) {
+        const retryAfter = parseRetryAfter(response.headers.get("retry-after"));
+        void response.body?.cancel().catch(() => {});
+        await this.pause(attempt, retryAfter, `HTTP ${response.status}`);
+        continue;
+      }
+      throw await httpError(method, path, response);
+    }
+  }
+
+  private signal(): AbortSignal {
+    const timeout = AbortSignal.timeout(this.opts.timeoutMs ?? 60_000);
+    return this.opts.signal ? AbortSignal.any([timeout, this.opts.signal]) : timeout;
+  }
+
+  private async pause(attempt: number, retryAfterMs: number | null, reason: string): Promise<void> {
+    const random = this.opts.random ?? Math.random;
+    const p = this.policy;
+    const delayMs =
+      retryAfterMs !== null
+        ? Math.min(retryAfterMs, p.maxRetryAfterMs) + random() * (p.baseDelayMs / 2)
+        : (() => {
+            const d = Math.min(p.maxDelayMs, p.baseDelayMs * 2 ** attempt);
+            return d / 2 + random() * (d / 2);
+          })();
+    this.opts.onRetry?.({ attempt: attempt + 1, delayMs, reason });
+    await this.opts.io.sleep(delayMs, this.opts.signal);
+    if (this.opts.signal?.aborted) throw new InterruptedError();
+  }
+}
+
+async function httpError(method: string, path: string, response: Response): Promise<HttpError> {
+  const text = await response.text().catch(() => "");
+  let code: string | null = null;
+  let message = text.trim().slice(0, 500) || response.statusText;
+  let details: { path?: string; message: string }[] = [];
+  try {
+    const body = JSON.parse(text) as { error?: { code?: unknown; message?: unknown; details?: unknown } };
+    if (body.error && typeof body.error.message === "string") {
+      message = body.error.message;
+      code = typeof body.error.code === "string" ? body.error.code : null;
+      if (Array.isArray(body.error.details)) details = body.error.details as typeof details;
+    }
+  } catch {
+    // not JSON: keep the text
+  }
+  const hint =
+    response.status === 401
+      ? " (check --key or EDGELOG_KEY)"
+      : response.status === 403
+        ? " (the key lacks a scope this command needs)"
+        : "";
+  return new HttpError(response.status, code, `${method} ${path}: HTTP ${response.status}${code ? ` ${code}` : ""}: ${message}${hint}`, details);
+}

@@ -1,0 +1,214 @@
+// Parts of the CLI that need no server: argument parsing, progress, HTTP retries, the compact
+// range, input chunking, and the commands that run offline (help, keygen, usage errors).
+import { describe, expect, it } from "vitest";
+import { toHex } from "../../src/core/bytes";
+import { hashLeaf, merkleRoot } from "../../src/core/merkle";
+import { formatVerifierKey, parseSigningKey, parseVerifierKey, signerFromSeed } from "../../src/core/note";
+import { parseArgs } from "../../src/cli/args";
+import { CompactRange } from "../../src/cli/audit/compact-range";
+import { UsageError } from "../../src/cli/errors";
+import { ApiClient, HttpError, NetworkError, parseRetryAfter } from "../../src/cli/http";
+import { ProgressBar } from "../../src/cli/progress";
+import { chunkItems, detectFormat, parseItems } from "../../src/cli/send/items";
+import { loadBundledMain, memoryIo } from "./support/cli";
+
+describe("parseArgs", () => {
+  const specs = {
+    url: { type: "string" },
+    json: { type: "boolean" },
+    batch: { type: "integer", min: 1 },
+    help: { type: "boolean", aliases: ["h"] },
+    vkey: { type: "string", aliases: ["verifier"] },
+  } as const;
+
+  it("reads --name value, --name=value, booleans, aliases, '-' and '--'", () => {
+    const p = parseArgs(["a", "--url", "http://x", "--batch=20", "-", "--json", "-h", "--verifier", "k", "--", "--not-a-flag"], specs);
+    expect(p.flags).toEqual({ url: "http://x", batch: 20, json: true, help: true, vkey: "k" });
+    expect(p.positionals).toEqual(["a", "-", "--not-a-flag"]);
+  });
+
+  it("refuses unknown flags, suggesting the near miss", () => {
+    expect(() => parseArgs(["--bach", "3"], specs)).toThrow(/unknown option '--bach' \(did you mean --batch\?\)/);
+    expect(() => parseArgs(["--zzz"], specs)).toThrow(UsageError);
+  });
+
+  it("refuses missing and malformed values", () => {
+    expect(() => parseArgs(["--url"], specs)).toThrow(/--url needs a value/);
+    expect(() => parseArgs(["--url", "--json"], specs)).toThrow(/--url needs a value/);
+    expect(() => parseArgs(["--batch", "ten"], specs)).toThrow(/--batch needs an integer, found 'ten'/);
+    expect(() => parseArgs(["--batch", "0"], specs)).toThrow(/at least 1/);
+    expect(() => parseArgs(["--json=yes"], specs)).toThrow(/takes no value/);
+  });
+});
+
+describe("ProgressBar", () => {
+  function sink(isTTY: boolean) {
+    let text = "";
+    return { stream: { write: (t: string) => void (text += t), isTTY, columns: 200 }, text: () => text };
+  }
+
+  it("draws in place on a TTY with count, percentage and rate, and clears on finish", () => {
+    const s = sink(true);
+    let now = 0;
+    const bar = new ProgressBar({ stream: s.stream, label: "audit", unit: "batches", total: 10, now: () => now });
+    now = 2000;
+    bar.update(5, { count: 1000, unit: "events" });
+    expect(s.text()).toMatch(/^\raudit  \[#{12}\.{12}\]  5\/10 batches  50%  500 events\/s  eta 2\.0 s\x1b\[K$/);
+    bar.finish();
+    expect(s.text().endsWith("\r\x1b[K")).toBe(true);
+  });
+
+  it("writes nothing when the stream is not a terminal", () => {
+    const s = sink(false);
+    const bar = new ProgressBar({ stream: s.stream, label: "send", unit: "events", total: 3 });
+    bar.update(3);
+    bar.finish();
+    expect(s.text()).toBe("");
+  });
+});
+
+describe("Retry-After and the retrying client", () => {
+  it("parses delay-seconds and HTTP-dates (RFC 9110 §10.2.3)", () => {
+    expect(parseRetryAfter("3")).toBe(3000);
+    expect(parseRetryAfter("Wed, 21 Oct 2015 07:28:10 GMT", Date.parse("Wed, 21 Oct 2015 07:28:00 GMT"))).toBe(10_000);
+    expect(parseRetryAfter("soon")).toBeNull();
+    expect(parseRetryAfter(null)).toBeNull();
+  });
+
+  function fakeClient(answers: Array<Response | Error>, retries = 3) {
+    const sleeps: number[] = [];
+    let calls = 0;
+    const client = new ApiClient({
+      baseUrl: "http://edgelog.test",
+      token: "k",
+      retry: { retries, baseDelayMs: 100, maxDelayMs: 1000 },
+      random: () => 1,
+      io: {
+        fetch: (async () => {
+          const a = answers[Math.min(calls++, answers.length - 1)]!;
+          if (a instanceof Error) throw a;
+          return a.clone();
+        }) as typeof fetch,
+        sleep: async (ms) => void sleeps.push(ms),
+      },
+    });
+    return { client, sleeps, calls: () => calls };
+  }
+
+  it("retries 429/503 after Retry-After and then returns the answer", async () => {
+    const f = fakeClient([
+      new Response("", { status: 503, headers: { "retry-after": "2" } }),
+      new Response("", { status: 429 }),
+      new Response("ok", { status: 200 }),
+    ]);
+    expect(await f.client.getText("/x")).toBe("ok");
+    // Retry-After 2 s plus jitter of at most half the base delay; then backoff 200 ms (attempt 2).
+    expect(f.sleeps).toEqual([2050, 200]);
+  });
+
+  it("retries network errors with exponential backoff, then names the server and the cause", async () => {
+    const refused = Object.assign(new TypeError("fetch failed"), { cause: Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }) });
+    const f = fakeClient([refused], 3);
+    const err = await f.client.getText("/v1/logs").catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(NetworkError);
+    expect((err as NetworkError).exitCode).toBe(2);
+    expect((err as Error).message).toMatch(/cannot reach http:\/\/edgelog\.test \(GET \/v1\/logs\): ECONNREFUSED after 4 attempts; is the server running/);
+    expect(f.sleeps).toEqual([100, 200, 400]);
+  });
+
+  it("does not retry a client error and reports the API's error code and message", async () => {
+    const body = JSON.stringify({ error: { code: "not_found", message: "event abc not found", details: [] } });
+    const f = fakeClient([new Response(body, { status: 404 })]);
+    const err = await f.client.getText("/v1/events/abc").catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(HttpError);
+    expect((err as HttpError).apiCode).toBe("not_found");
+    expect((err as Error).message).toBe("GET /v1/events/abc: HTTP 404 not_found: event abc not found");
+    expect(f.calls()).toBe(1);
+  });
+});
+
+describe("CompactRange", () => {
+  it("has the RFC 9162 root of every prefix, as merkleRoot computes it", () => {
+    const leaves = Array.from({ length: 70 }, (_, i) => hashLeaf(new TextEncoder().encode(`leaf ${i}`)));
+    const range = new CompactRange();
+    expect(toHex(range.root())).toBe(toHex(merkleRoot([])));
+    for (let n = 1; n <= leaves.length; n++) {
+      range.append(leaves[n - 1]!);
+      expect(range.size).toBe(n);
+      expect(toHex(range.root()), `size ${n}`).toBe(toHex(merkleRoot(leaves.slice(0, n))));
+    }
+  });
+});
+
+describe("send input", () => {
+  it("detects the format and keeps NDJSON line numbers", () => {
+    expect(detectFormat("a.json", "{}")).toBe("json");
+    expect(detectFormat("a.ndjson", "[1]")).toBe("ndjson");
+    expect(detectFormat("-", '[{"a":1}]')).toBe("json");
+    expect(detectFormat("-", '{"a":1}\n{"a":2}\n')).toBe("ndjson");
+    const items = parseItems('{"a":1}\n\n  {"a":2}  \nnot json\n', "ndjson", "x");
+    expect(items.map((i) => [i.index, i.line, i.text])).toEqual([
+      [0, 1, '{"a":1}'],
+      [1, 3, '{"a":2}'],
+      [2, 4, "not json"],
+    ]);
+    expect(parseItems('[{"a":1},{"b":"é"}]', "json", "x").map((i) => [i.index, i.line, i.bytes])).toEqual([
+      [0, null, 7],
+      [1, null, 10],
+    ]);
+  });
+
+  it("chunks by event count and by bytes", () => {
+    const items = parseItems(Array.from({ length: 10 }, (_, i) => `{"n":${i}}`).join("\n"), "ndjson", "x");
+    expect(chunkItems(items, 4, 1 << 20).map((c) => c.length)).toEqual([4, 4, 2]);
+    // Each item is 7 bytes + newline: 3 fit in 24 bytes.
+    expect(chunkItems(items, 100, 24).map((c) => c.length)).toEqual([3, 3, 3, 1]);
+  });
+});
+
+describe("edgelog offline commands (bundled main)", () => {
+  it("prints help with the exit codes, and refuses unknown commands and flags with exit 2", async () => {
+    const main = await loadBundledMain();
+    const help = memoryIo();
+    expect(await main(["--help"], help.io)).toBe(0);
+    expect(help.stdout()).toMatch(/exit codes:\n  0 .*\n  1 .*verification failed.*\n  2 .*usage/);
+    for (const cmd of ["verify", "audit", "get", "send", "tail", "keygen", "tenant create", "key create"]) {
+      expect(help.stdout()).toContain(`  ${cmd}`);
+    }
+    const bad = memoryIo();
+    expect(await main(["frobnicate"], bad.io)).toBe(2);
+    expect(bad.stderr()).toMatch(/unknown command 'frobnicate'/);
+    const badFlag = memoryIo();
+    expect(await main(["keygen", "--nam", "x"], badFlag.io)).toBe(2);
+    expect(badFlag.stderr()).toMatch(/did you mean --name/);
+    const verifyHelp = memoryIo();
+    expect(await main(["verify", "--help"], verifyHelp.io)).toBe(0);
+    expect(verifyHelp.stdout()).toMatch(/^usage: edgelog verify <proof\.json\|-> --vkey/);
+  });
+
+  it("keygen prints a signing key whose vkey matches the one printed with --name", async () => {
+    const main = await loadBundledMain();
+    const run = memoryIo();
+    expect(await main(["keygen", "--name", "edgelog.localhost/t/0", "--json"], run.io)).toBe(0);
+    const out = JSON.parse(run.stdout()) as { signing_key: string; vkey: string; name: string };
+    const signer = await signerFromSeed(out.name, parseSigningKey(out.signing_key));
+    expect(out.vkey).toBe(formatVerifierKey(signer.name, signer.publicKey));
+    expect(parseVerifierKey(out.vkey).name).toBe("edgelog.localhost/t/0");
+    const human = memoryIo();
+    expect(await main(["keygen"], human.io)).toBe(0);
+    expect(human.stdout()).toMatch(/^EDGELOG_SIGNING_KEY=[A-Za-z0-9+/]{43}=\n$/);
+    expect(human.stdout()).not.toContain(out.signing_key);
+  });
+
+  it("verify without a key, with a bad key, or with an unreadable file is a usage error (2)", async () => {
+    const main = await loadBundledMain();
+    const a = memoryIo({ stdin: "{}" });
+    expect(await main(["verify", "-"], a.io)).toBe(2);
+    expect(a.stderr()).toMatch(/missing --vkey/);
+    const b = memoryIo({ stdin: "{}" });
+    expect(await main(["verify", "-", "--vkey", "name+00000000+AQ=="], b.io)).toBe(2);
+    expect(b.stderr()).toMatch(/not a valid verifier key/);
+    const c = memoryIo();
+    expect(await main(["verify", "no-such-file.json", "--key", "name+deadbeef+AXm1Vi6P5lT5QHixEuipi6eQH4U65pW+1+DjkQutBJZk"], c.io)).toBe(2);
+  });
+});
