@@ -1,0 +1,118 @@
+/**
+ * DES 0.3.0 producer-side integrity: `temporal_metadata.hash_chain.current_hash` is SHA-256
+ * over the RFC 8785 canonical event with `current_hash` excluded, and `previous_hash` repeats
+ * the `current_hash` of the producer's previous event. edgelog checks both on ingest and
+ * records the verdict; it does not refuse events for them (the producer's chain is the
+ * producer's claim, edgelog's own Merkle log is what edgelog vouches for).
+ */
+import { sha256 } from "@noble/hashes/sha2.js";
+import { toHex, utf8 } from "./bytes";
+import { canonicalJson } from "./canonical";
+
+type Obj = Record<string, unknown>;
+
+function isObject(value: unknown): value is Obj {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Lowercase hex SHA-256 (FIPS 180-4) over the UTF-8 bytes of the RFC 8785 canonical form of
+ * `event` with the member `temporal_metadata.hash_chain.current_hash` removed (excluded from
+ * the input, as DES states; not replaced by an empty string or null). Every other member,
+ * `previous_hash` and `algorithm` included, is covered.
+ *
+ * Precondition: `event` is JSON data; for a meaningful answer, a DES event. When it has no
+ * `hash_chain` object, the event is hashed as it is.
+ *
+ * @throws CanonicalJsonError when `event` has no canonical form.
+ */
+export function desCurrentHash(event: unknown): string {
+  return toHex(sha256(utf8(canonicalJson(withoutCurrentHash(event)))));
+}
+
+function withoutCurrentHash(event: unknown): unknown {
+  if (!isObject(event)) return event;
+  const temporal = event["temporal_metadata"];
+  if (!isObject(temporal)) return event;
+  const chain = temporal["hash_chain"];
+  if (!isObject(chain)) return event;
+  const { current_hash: _excluded, ...rest } = chain;
+  return { ...event, temporal_metadata: { ...temporal, hash_chain: rest } };
+}
+
+/**
+ * - "ok": `current_hash` matches the event, and `previous_hash` links to the producer's last
+ *   known event (or none is known);
+ * - "mismatch": `current_hash` is not the hash of the event;
+ * - "broken-link": the hash matches but `previous_hash` is not the last known `current_hash`;
+ * - "unverified": the algorithm is not SHA-256, so nothing could be checked.
+ */
+export type ChainVerdict = "ok" | "mismatch" | "broken-link" | "unverified";
+
+/**
+ * Whether `algorithm` names SHA-256. DES gives only an example ("SHA-256") and no registry,
+ * so the usual spellings are accepted, case-insensitively: "SHA-256" and "SHA256".
+ */
+export function isSha256Algorithm(algorithm: unknown): boolean {
+  return typeof algorithm === "string" && /^sha-?256$/i.test(algorithm);
+}
+
+/**
+ * A hash as producers write it, reduced to lowercase hex: an optional "sha256:" prefix (any
+ * case) is dropped and the rest lowercased. Not checked to be hex: two spellings of one
+ * digest compare equal, anything else compares unequal.
+ */
+export function normalizeHashText(text: string): string {
+  const lower = text.toLowerCase();
+  return lower.startsWith("sha256:") ? lower.slice("sha256:".length) : lower;
+}
+
+/**
+ * Checks the producer's chain for one event. `lastCurrentHash` is the `current_hash` of the
+ * producer's previous event as edgelog last saw it; pass null or undefined when none is known
+ * (then `previous_hash` is not checked). A known previous event and a `previous_hash` of null
+ * (a producer starting a new chain) counts as "broken-link". The hash is checked before the
+ * link, so "mismatch" wins when both fail.
+ *
+ * Precondition: `event` is a valid DES 0.3.0 event; without a `hash_chain` object the answer
+ * is "unverified".
+ */
+export function checkChain(event: unknown, lastCurrentHash: string | null | undefined): ChainVerdict {
+  const temporal = isObject(event) ? event["temporal_metadata"] : undefined;
+  const chain = isObject(temporal) ? temporal["hash_chain"] : undefined;
+  if (!isObject(chain) || !isSha256Algorithm(chain["algorithm"])) return "unverified";
+  const stated = chain["current_hash"];
+  if (typeof stated !== "string" || normalizeHashText(stated) !== desCurrentHash(event)) return "mismatch";
+  if (typeof lastCurrentHash === "string") {
+    const previous = chain["previous_hash"];
+    if (typeof previous !== "string" || normalizeHashText(previous) !== normalizeHashText(lastCurrentHash)) {
+      return "broken-link";
+    }
+  }
+  return "ok";
+}
+
+/** How a sequence number follows the producer's last one. */
+export interface SequenceStep {
+  /**
+   * first: no earlier number known; next: last + 1; gap: greater than last + 1 (`missing`
+   * numbers were skipped); repeat: equal to last; regress: less than last.
+   */
+  readonly kind: "first" | "next" | "gap" | "repeat" | "regress";
+  /** For "gap": how many numbers lie strictly between the two. */
+  readonly missing?: number;
+}
+
+/**
+ * Classifies `seq` (`temporal_metadata.sequence_number`, "monotonically increasing within the
+ * generating system") against the producer's last seen number.
+ *
+ * Precondition: both are integers ≥ 0 (DES's schema); exact up to 2^53.
+ */
+export function sequenceGap(lastSeq: number | undefined, seq: number): SequenceStep {
+  if (lastSeq === undefined) return { kind: "first" };
+  if (seq === lastSeq + 1) return { kind: "next" };
+  if (seq > lastSeq) return { kind: "gap", missing: seq - lastSeq - 1 };
+  if (seq === lastSeq) return { kind: "repeat" };
+  return { kind: "regress" };
+}
