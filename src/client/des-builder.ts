@@ -4,10 +4,13 @@
  * `sequence_number`, `hash_chain`).
  */
 import { DesInputError } from "./errors";
-import { computeCurrentHash, DES_HASH_ALGORITHM } from "./des-hash";
+import { desCurrentHash } from "../core/des-chain";
 import type { DesEvent, EvidenceTier, LogicType, OverrideActor, RiskLevel } from "./des-types";
 
 export const DES_SCHEMA_VERSION = "0.3.0";
+
+/** The only digest this builder writes into `hash_chain.algorithm` (the one DES names). */
+export const DES_HASH_ALGORITHM = "SHA-256";
 
 const CORE_LOGIC_TYPES: ReadonlySet<string> = new Set([
   "rule_based",
@@ -117,9 +120,8 @@ export function createProducer(options: ProducerOptions = {}): Producer {
   if (!Number.isSafeInteger(nextSequence) || nextSequence < 0) {
     throw new DesInputError("/temporal_metadata/sequence_number", "an integer ≥ 0", String(nextSequence));
   }
-  let tail: Promise<unknown> = Promise.resolve();
 
-  async function build(draft: DesEvent): Promise<DesEvent> {
+  function build(draft: DesEvent): DesEvent {
     const event: DesEvent = {
       ...draft,
       temporal_metadata: {
@@ -128,7 +130,8 @@ export function createProducer(options: ProducerOptions = {}): Producer {
         hash_chain: { algorithm, previous_hash: previousHash, current_hash: "" },
       },
     };
-    const currentHash = await computeCurrentHash(event);
+    // DES: SHA-256 over the RFC 8785 canonical event with `current_hash` removed.
+    const currentHash = desCurrentHash(event);
     event.temporal_metadata.hash_chain.current_hash = currentHash;
     nextSequence++;
     previousHash = currentHash;
@@ -138,15 +141,12 @@ export function createProducer(options: ProducerOptions = {}): Producer {
   return {
     producerId,
     event(input) {
-      let draft: DesEvent;
+      // Built synchronously, so sequence numbers and links follow call order exactly.
       try {
-        draft = draftEvent(input, options, producerId, now());
+        return Promise.resolve(build(draftEvent(input, options, producerId, now())));
       } catch (err) {
         return Promise.reject(err);
       }
-      const result = tail.then(() => build(draft));
-      tail = result.catch(() => undefined);
-      return result;
     },
     position: () => ({ nextSequence, previousHash }),
   };

@@ -8,6 +8,7 @@ export { InvalidOptionError, type ClientOptions, type OverflowMode } from "./cli
 export { DEFAULT_RETRY, backoffDelay, retryAfterMs, type RetryPolicy } from "./backoff";
 export {
   createProducer,
+  DES_HASH_ALGORITHM,
   DES_SCHEMA_VERSION,
   type ChainPosition,
   type DecisionInput,
@@ -16,7 +17,7 @@ export {
   type Producer,
   type ProducerOptions,
 } from "./des-builder";
-export { computeCurrentHash, DES_HASH_ALGORITHM } from "./des-hash";
+export { desCurrentHash } from "../core/des-chain";
 export type { CoreLogicType, DesEvent, DesHashChain, EvidenceTier, LogicType, OverrideActor, RiskLevel } from "./des-types";
 export {
   ASSIGNMENT_LOGIC_TYPE,

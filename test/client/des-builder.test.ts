@@ -3,7 +3,8 @@ import { canonicalJson } from "../../src/core/canonical";
 import { sha256Hex } from "../../src/core/digest";
 import { utf8 } from "../../src/core/bytes";
 import { validateEvent } from "../../src/validate";
-import { computeCurrentHash, createProducer, DesInputError, type DesEvent } from "../../src/client/index";
+import { checkChain, desCurrentHash } from "../../src/core/des-chain";
+import { createProducer, DesInputError, type DesEvent } from "../../src/client/index";
 
 /** DES's definition, restated independently of the builder: hash of the event minus current_hash. */
 async function recomputed(event: DesEvent): Promise<string> {
@@ -43,8 +44,10 @@ describe("createProducer", () => {
     expect(second.temporal_metadata.sequence_number).toBe(1);
     for (const e of [first, second]) {
       expect(e.temporal_metadata.hash_chain.current_hash).toBe(await recomputed(e));
-      expect(await computeCurrentHash(e)).toBe(e.temporal_metadata.hash_chain.current_hash);
+      expect(desCurrentHash(e)).toBe(e.temporal_metadata.hash_chain.current_hash);
     }
+    expect(checkChain(first, null)).toBe("ok");
+    expect(checkChain(second, first.temporal_metadata.hash_chain.current_hash)).toBe("ok");
     expect(producer.position()).toEqual({ nextSequence: 2, previousHash: second.temporal_metadata.hash_chain.current_hash });
   });
 
