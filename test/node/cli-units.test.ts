@@ -6,6 +6,8 @@ import { hashLeaf, merkleRoot } from "../../src/core/merkle";
 import { formatVerifierKey, parseSigningKey, parseVerifierKey, signerFromSeed } from "../../src/core/note";
 import { parseArgs } from "../../src/cli/args";
 import { CompactRange } from "../../src/cli/audit/compact-range";
+import { canonicalText, leafHashOfText } from "../../src/cli/audit/fast-hash";
+import { canonicalJson } from "../../src/core/canonical";
 import { UsageError } from "../../src/cli/errors";
 import { ApiClient, HttpError, NetworkError, parseRetryAfter } from "../../src/cli/http";
 import { ProgressBar } from "../../src/cli/progress";
@@ -136,6 +138,30 @@ describe("CompactRange", () => {
       range.append(leaves[n - 1]!);
       expect(range.size).toBe(n);
       expect(toHex(range.root()), `size ${n}`).toBe(toHex(merkleRoot(leaves.slice(0, n))));
+    }
+  });
+});
+
+describe("audit hashing", () => {
+  it("canonicalText is RFC 8785 whether or not keys arrive sorted", () => {
+    const samples = [
+      '{"b":1,"a":{"d":[3,{"z":1,"y":2}],"c":null}}',
+      '{"a":1,"b":[true,false,null,"x"],"c":{"d":1e21,"e":-0,"f":0.1,"g":1.5e-7}}',
+      '{"b":1,"10":2,"9":3,"a":{"2":1,"1":2}}',
+      String.raw`{"\u00e9":1,"e":2,"\ud83d\ude00":3,"\uff5e":4,"z":"\u2028\n\"q\""}`,
+      String.raw`{"e":1,"\u00e9":2,"\ud83d\ude00":3,"\uff5e":4}`,
+      '[{"b":1,"a":2},[],{},"s",1]',
+      '"just a string"',
+    ];
+    for (const text of samples) {
+      const value: unknown = JSON.parse(text);
+      expect(canonicalText(value), text).toBe(canonicalJson(value));
+    }
+  });
+
+  it("leafHashOfText is the core's RFC 9162 leaf hash", () => {
+    for (const text of ["", "{}", '{"log":"l","seq":1}', "\u00e9\ud83d\ude00"]) {
+      expect(toHex(leafHashOfText(text))).toBe(toHex(hashLeaf(new TextEncoder().encode(text))));
     }
   });
 });

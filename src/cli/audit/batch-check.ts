@@ -5,17 +5,17 @@
  * - the header names this log and this batch, and continues the sequence of the previous one;
  * - event lines hold seq first_seq, first_seq+1, … exactly once and in order, and count them;
  * - each envelope belongs to this log and its digest is `sha256:<id>`;
- * - each retained body hashes to its envelope's id (SHA-256 of the RFC 8785 canonical event);
+ * - each retained, unmasked body hashes to its envelope's id (SHA-256 of the RFC 8785 canonical
+ *   event); a masked body or a projection is not the event and cannot be checked this way;
  * - the batch root recomputed over the envelopes (RFC 9162 §2.1.1, leaf = SHA-256(0x00 ||
  *   canonical envelope)) is the header's root.
  *
  * The first disagreement throws a `CheckFailedError` naming the batch, line, seq and id.
  */
-import { createHash } from "node:crypto";
-import { toHex, utf8 } from "../../core/bytes";
-import { canonicalJson } from "../../core/canonical";
-import { hashLeaf, merkleRoot } from "../../core/merkle";
+import { toHex } from "../../core/bytes";
+import { merkleRoot } from "../../core/merkle";
 import { CheckFailedError } from "../errors";
+import { canonicalText, leafHashOfText, sha256HexOfText } from "./fast-hash";
 
 export interface BatchHeader {
   log: string;
@@ -33,6 +33,8 @@ export interface Envelope {
   id: string;
   digest: string;
   retained?: string;
+  /** JSON pointers of masked members: the retained body is then not the logged event. */
+  masked?: unknown;
   [field: string]: unknown;
 }
 
@@ -59,6 +61,10 @@ export interface CheckedBatch {
   bodiesChecked: number;
   /** Envelopes saying a body is retained whose body is absent (erased). */
   bodiesAbsent: number;
+  /** Retained bodies with masked members: not checkable against the digest. */
+  bodiesMasked: number;
+  /** Events of which only a projection is retained. */
+  projections: number;
 }
 
 const HEX64 = /^[0-9a-f]{64}$/;
@@ -68,11 +74,6 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 }
 
 const isCount = (v: unknown): v is number => typeof v === "number" && Number.isSafeInteger(v) && v >= 0;
-
-/** Lowercase hex SHA-256 of the RFC 8785 form of `value` (node:crypto: bodies are kilobytes). */
-export function canonicalDigest(value: unknown): string {
-  return createHash("sha256").update(canonicalJson(value), "utf8").digest("hex");
-}
 
 /** Checks one batch's NDJSON `text`; `onEvent` sees each event line after it passed. */
 export function checkBatch(text: string, expected: BatchExpectation, onEvent?: (line: EventLine, seq: number) => void): CheckedBatch {
@@ -99,6 +100,8 @@ export function checkBatch(text: string, expected: BatchExpectation, onEvent?: (
   const leaves: Uint8Array[] = [];
   let bodiesChecked = 0;
   let bodiesAbsent = 0;
+  let bodiesMasked = 0;
+  let projections = 0;
   for (let i = 1; i < lines.length; i++) {
     const lineNo = i + 1;
     const want = first + i - 1;
@@ -115,17 +118,19 @@ export function checkBatch(text: string, expected: BatchExpectation, onEvent?: (
     if (env.digest !== `sha256:${env.id}`) {
       throw fail("envelope", `event seq ${env.seq}: digest does not match id`, `sha256:${env.id}`, String(env.digest), where);
     }
-    if (env.retained === "body") {
+    if (env.retained === "projection") projections++;
+    else if (env.retained === "body") {
       if (line.event === null || line.event === undefined) bodiesAbsent++;
+      else if (Array.isArray(env.masked) && env.masked.length > 0) bodiesMasked++;
       else {
-        const digest = canonicalDigest(line.event);
+        const digest = sha256HexOfText(canonicalText(line.event));
         if (digest !== env.id) {
           throw fail("event body", `event seq ${env.seq}: retained body does not hash to the envelope's id`, env.id, digest, where);
         }
         bodiesChecked++;
       }
     }
-    leaves.push(hashLeaf(utf8(canonicalJson(env))));
+    leaves.push(leafHashOfText(canonicalText(env)));
     onEvent?.(line, env.seq);
   }
   if (leaves.length !== header.count) {
@@ -141,7 +146,7 @@ export function checkBatch(text: string, expected: BatchExpectation, onEvent?: (
   if (root !== header.root) {
     throw fail("batch root", `batch ${n}: root recomputed from its ${leaves.length} envelopes differs from the header's`, header.root, root);
   }
-  return { header, headerLeaf: hashLeaf(utf8(canonicalJson(header))), events: leaves.length, bodiesChecked, bodiesAbsent };
+  return { header, headerLeaf: leafHashOfText(canonicalText(header)), events: leaves.length, bodiesChecked, bodiesAbsent, bodiesMasked, projections };
 }
 
 type Fail = (step: string, message: string, want: string, found: string, where?: Record<string, string | number>) => CheckFailedError;

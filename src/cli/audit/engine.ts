@@ -23,6 +23,8 @@ export interface BatchAuditResult {
   events: number;
   bodiesChecked: number;
   bodiesAbsent: number;
+  bodiesMasked: number;
+  projections: number;
   /** RFC 9162 root over all batch headers. */
   root: Uint8Array;
   /** Root over the first `snapshotAt` headers, when asked for and 0 < snapshotAt ≤ size. */
@@ -39,6 +41,8 @@ export async function auditBatches(batches: AsyncIterable<string>, options: Batc
   let events = 0;
   let bodiesChecked = 0;
   let bodiesAbsent = 0;
+  let bodiesMasked = 0;
+  let projections = 0;
   let snapshotRoot: Uint8Array | null = null;
   for await (const text of batches) {
     const n = tree.size;
@@ -50,6 +54,8 @@ export async function auditBatches(batches: AsyncIterable<string>, options: Batc
     events += checked.events;
     bodiesChecked += checked.bodiesChecked;
     bodiesAbsent += checked.bodiesAbsent;
+    bodiesMasked += checked.bodiesMasked;
+    projections += checked.projections;
     tree.append(checked.headerLeaf);
     if (tree.size === options.snapshotAt) snapshotRoot = tree.root();
     options.onBatch?.({ batches: tree.size, events });
@@ -57,5 +63,5 @@ export async function auditBatches(batches: AsyncIterable<string>, options: Batc
   if (tree.size !== options.size) {
     throw new CheckFailedError("batch count", `the log served ${tree.size} batches, its checkpoint commits to ${options.size}`, `${options.size} batches`, `${tree.size} batches`);
   }
-  return { batches: tree.size, events, bodiesChecked, bodiesAbsent, root: tree.root(), snapshotRoot };
+  return { batches: tree.size, events, bodiesChecked, bodiesAbsent, bodiesMasked, projections, root: tree.root(), snapshotRoot };
 }

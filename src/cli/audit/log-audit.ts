@@ -42,6 +42,8 @@ export interface LogAuditReport {
   events: number;
   bodiesChecked: number;
   bodiesAbsent: number;
+  bodiesMasked: number;
+  projections: number;
   steps: { step: string; detail: string }[];
   /** What to save for the next audit. */
   state: AuditState;
@@ -104,8 +106,18 @@ export async function auditLog(input: LogAuditInput): Promise<LogAuditReport> {
     snapshotAt: prev?.size,
     onBatch: input.onBatch,
   });
-  const bodies = result.bodiesAbsent > 0 ? `, ${result.bodiesAbsent} retained bodies absent (erased)` : "";
-  passed("batches", `${result.batches} batches, ${result.events} events, ${result.bodiesChecked} body digests checked${bodies}`);
+  const unchecked = [
+    [result.projections, "projections"],
+    [result.bodiesMasked, "masked bodies"],
+    [result.bodiesAbsent, "erased bodies"],
+  ]
+    .filter(([n]) => (n as number) > 0)
+    .map(([n, what]) => `${n} ${what}`);
+  passed(
+    "batches",
+    `${result.batches} batches, ${result.events} events, ${result.bodiesChecked} body digests checked` +
+      (unchecked.length > 0 ? ` (not checkable: ${unchecked.join(", ")})` : ""),
+  );
 
   if (!bytesEqual(result.root, cp.rootHash)) {
     throw new CheckFailedError("log root", "log root recomputed from the batch headers differs from the checkpoint's", rootHex, toHex(result.root));
@@ -131,6 +143,8 @@ export async function auditLog(input: LogAuditInput): Promise<LogAuditReport> {
     events: result.events,
     bodiesChecked: result.bodiesChecked,
     bodiesAbsent: result.bodiesAbsent,
+    bodiesMasked: result.bodiesMasked,
+    projections: result.projections,
     steps,
     state: {
       version: 1,

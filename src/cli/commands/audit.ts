@@ -16,7 +16,8 @@ export const audit = defineCommand({
   - the latest checkpoint's signature;
   - every batch: header fields and sequence continuity, event order (no
     duplicate, missing or reordered seq), each envelope's digest, each retained
-    body's SHA-256 (RFC 8785), and the batch root recomputed from the envelopes;
+    unmasked body's SHA-256 (RFC 8785), and the batch root recomputed from the
+    envelopes (projections and masked bodies are counted, not checkable);
   - the log root recomputed from all batch headers = the checkpoint's root;
   - with a previous audit in --state: that checkpoint's signature, an RFC 9162
     consistency proof from its size, and its root recomputed from the data.
@@ -95,6 +96,8 @@ batch (and event seq/id) that fails and exits 1.
       events: report.events,
       bodies_checked: report.bodiesChecked,
       bodies_absent: report.bodiesAbsent,
+      bodies_masked: report.bodiesMasked,
+      projections: report.projections,
       seconds: ms / 1000,
       events_per_second: Math.round(rate),
       steps: report.steps,
