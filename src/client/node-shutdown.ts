@@ -72,6 +72,6 @@ async function closeWithin(client: Pick<EdgelogClient, "close">, timeoutMs: numb
   try {
     await Promise.race([client.close().then(() => undefined, () => undefined), timeout]);
   } finally {
-    clearTimeout(timer);
+    if (timer !== undefined) clearTimeout(timer);
   }
 }
