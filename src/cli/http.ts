@@ -21,6 +21,8 @@ export interface RetryPolicy {
 export const DEFAULT_RETRY: RetryPolicy = { retries: 5, baseDelayMs: 250, maxDelayMs: 8_000, maxRetryAfterMs: 60_000 };
 
 const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
+/** Statuses a Response may not be constructed with a body for (Fetch standard). */
+const NULL_BODY_STATUS = new Set([101, 103, 204, 205, 304]);
 
 /** The server could not be reached (connection refused, DNS, timeout, reset). */
 export class NetworkError extends CliError {
@@ -129,8 +131,9 @@ export class ApiClient {
 
   /**
    * Sends a request, retrying network errors and 429/5xx answers. Returns a 2xx response or one
-   * whose status is in `accept`; throws `HttpError` for other statuses, `NetworkError` when
-   * every attempt failed to connect, `InterruptedError` when the client's signal aborted.
+   * whose status is in `accept`, with its body already read (a connection dropped while the body
+   * arrives is a network error, retried like any other); throws `HttpError` for other statuses,
+   * `NetworkError` when every attempt failed, `InterruptedError` when the client's signal aborted.
    */
   async request(method: string, path: string, options: RequestOptions = {}): Promise<Response> {
     const url = `${this.baseUrl}${path}`;
@@ -140,8 +143,10 @@ export class ApiClient {
     for (let attempt = 0; ; attempt++) {
       const last = attempt >= this.policy.retries;
       let response: Response;
+      let body: ArrayBuffer | null = null;
       try {
         response = await this.opts.io.fetch(url, { method, headers, body: options.body, signal: this.signal() });
+        if (response.ok || options.accept?.includes(response.status)) body = await response.arrayBuffer();
       } catch (err) {
         if (this.opts.signal?.aborted) throw new InterruptedError();
         const reason = describeNetworkError(err);
@@ -156,7 +161,10 @@ export class ApiClient {
         await this.pause(attempt, null, reason);
         continue;
       }
-      if (response.ok || options.accept?.includes(response.status)) return response;
+      if (body !== null) {
+        const empty = NULL_BODY_STATUS.has(response.status);
+        return new Response(empty ? null : body, { status: response.status, headers: response.headers });
+      }
       if (RETRYABLE_STATUS.has(response.status) && !last) {
         const retryAfter = parseRetryAfter(response.headers.get("retry-after"));
         void response.body?.cancel().catch(() => {});

@@ -16,6 +16,7 @@ import { CliError, EXIT_OK, EXIT_USAGE, UsageError, type ExitCode } from "./erro
 import { processIo, type CliIo } from "./io";
 import { Output } from "./output";
 import { toCheckFailure } from "./verification";
+import { VerificationError } from "../core/errors";
 
 const COMMANDS: readonly AnyCommand[] = [verify, audit, get, send, tail, keygen, tenantCreate, keyCreate];
 const GROUPS = new Set(COMMANDS.filter((c) => c.name.includes(" ")).map((c) => c.name.split(" ")[0]!));
@@ -113,7 +114,8 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<Exi
     const ctx = createContext(io, new Output(io, parsed.flags.json === true), parsed.flags);
     return await command.run(ctx, parsed);
   } catch (err) {
-    const failure = toCheckFailure("verification", err);
+    // A core verification error that no command named a step for still means "not verified".
+    const failure = err instanceof VerificationError ? toCheckFailure("verification", err) : err;
     if (failure instanceof CliError) {
       out.failure(failure);
       if (failure instanceof UsageError) io.stderr.write("run edgelog --help for usage\n");

@@ -77,7 +77,7 @@ describe("Retry-After and the retrying client", () => {
     expect(parseRetryAfter(null)).toBeNull();
   });
 
-  function fakeClient(answers: Array<Response | Error>, retries = 3) {
+  function fakeClient(answers: Array<Response | Error | (() => Response)>, retries = 3) {
     const sleeps: number[] = [];
     let calls = 0;
     const client = new ApiClient({
@@ -89,7 +89,7 @@ describe("Retry-After and the retrying client", () => {
         fetch: (async () => {
           const a = answers[Math.min(calls++, answers.length - 1)]!;
           if (a instanceof Error) throw a;
-          return a.clone();
+          return typeof a === "function" ? a() : a.clone();
         }) as typeof fetch,
         sleep: async (ms) => void sleeps.push(ms),
       },
@@ -116,6 +116,23 @@ describe("Retry-After and the retrying client", () => {
     expect((err as NetworkError).exitCode).toBe(2);
     expect((err as Error).message).toMatch(/cannot reach http:\/\/edgelog\.test \(GET \/v1\/logs\): ECONNREFUSED after 4 attempts; is the server running/);
     expect(f.sleeps).toEqual([100, 200, 400]);
+  });
+
+  it("retries when the connection drops while the body arrives", async () => {
+    const dropped = () =>
+      new Response(
+        new ReadableStream({
+          start(controller) {
+            controller.enqueue(new TextEncoder().encode("[1,"));
+            controller.error(new TypeError("terminated"));
+          },
+        }),
+        { status: 200 },
+      );
+    const f = fakeClient([dropped, new Response("[1,2]", { status: 200 })]);
+    expect(await f.client.getJson<number[]>("/x")).toEqual([1, 2]);
+    expect(f.calls()).toBe(2);
+    expect(f.sleeps).toEqual([100]);
   });
 
   it("does not retry a client error and reports the API's error code and message", async () => {
