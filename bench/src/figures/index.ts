@@ -1,0 +1,22 @@
+/** The six figures of RESULTS.md, in order, each with its full and quick settings. */
+import type { FigureResult } from "../report";
+import { auditFigure, AUDIT_FULL, AUDIT_QUICK } from "./audit";
+import { ingestFigure, INGEST_FULL, INGEST_QUICK } from "./ingest";
+import { merkleFigure, MERKLE_FULL, MERKLE_QUICK } from "./merkle";
+import { proofsFigure, PROOFS_FULL, PROOFS_QUICK } from "./proofs";
+import { storageFigure, STORAGE_FULL, STORAGE_QUICK } from "./storage";
+import { validationFigure, VALIDATION_FULL, VALIDATION_QUICK } from "./validation";
+
+export interface Figure {
+  id: string;
+  run: (quick: boolean) => Promise<FigureResult>;
+}
+
+export const FIGURES: readonly Figure[] = [
+  { id: "ingest", run: (quick) => ingestFigure(quick ? INGEST_QUICK : INGEST_FULL) },
+  { id: "validation", run: (quick) => validationFigure(quick ? VALIDATION_QUICK : VALIDATION_FULL) },
+  { id: "merkle", run: async (quick) => merkleFigure(quick ? MERKLE_QUICK : MERKLE_FULL) },
+  { id: "proofs", run: (quick) => proofsFigure(quick ? PROOFS_QUICK : PROOFS_FULL) },
+  { id: "storage", run: (quick) => storageFigure(quick ? STORAGE_QUICK : STORAGE_FULL) },
+  { id: "audit", run: (quick) => auditFigure(quick ? AUDIT_QUICK : AUDIT_FULL) },
+];
