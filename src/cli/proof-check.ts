@@ -62,8 +62,12 @@ export async function checkEventProof(doc: unknown, verifier: NoteVerifier): Pro
   };
   const seq = proofDoc.envelope.seq;
   const where = { seq: typeof seq === "number" ? seq : String(seq), id: String(proofDoc.envelope.id) };
+  const unchecked = bodyNotCheckable(proofDoc);
   try {
-    return await verifyEventProof(proofDoc, tracked);
+    // A masked body is not the event that was hashed: verify everything else without it.
+    const steps = await verifyEventProof(unchecked?.masked ? { ...proofDoc, event: null } : proofDoc, tracked);
+    if (unchecked) steps.splice(1, 0, { step: "event digest", detail: `not checked: ${unchecked.reason}` });
+    return steps;
   } catch (err) {
     const step = stepOf(err, signatureReached);
     if (err instanceof VerificationError) {
@@ -77,6 +81,18 @@ export async function checkEventProof(doc: unknown, verifier: NoteVerifier): Pro
     }
     throw err;
   }
+}
+
+/** Why the retained content cannot be checked against the envelope's digest, if it cannot. */
+function bodyNotCheckable(doc: EventProofDocument): { reason: string; masked: boolean } | null {
+  const env = doc.envelope;
+  if (doc.event === null || doc.event === undefined) return { reason: "no body retained or returned", masked: false };
+  if (env.retained === "projection") return { reason: "only the DES required-field projection is retained", masked: false };
+  const masked = env.masked;
+  if (env.retained === "body" && Array.isArray(masked) && masked.length > 0) {
+    return { reason: `the retained body has masked members (${masked.map(String).join(", ")})`, masked: true };
+  }
+  return null;
 }
 
 function stepOf(err: unknown, signatureReached: boolean): string {

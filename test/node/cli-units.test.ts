@@ -2,8 +2,11 @@
 // range, input chunking, and the commands that run offline (help, keygen, usage errors).
 import { describe, expect, it } from "vitest";
 import { toHex } from "../../src/core/bytes";
-import { hashLeaf, merkleRoot } from "../../src/core/merkle";
-import { formatVerifierKey, parseSigningKey, parseVerifierKey, signerFromSeed } from "../../src/core/note";
+import { hashLeaf, inclusionProof, merkleRoot, subtreeHashesFromLeaves } from "../../src/core/merkle";
+import { formatCheckpoint, formatVerifierKey, parseSigningKey, parseVerifierKey, signNote, signerFromSeed, verifierFromPublicKey } from "../../src/core/note";
+import { sha256Hex } from "../../src/core/digest";
+import { checkEventProof } from "../../src/cli/proof-check";
+import { CheckFailedError } from "../../src/cli/errors";
 import { parseArgs } from "../../src/cli/args";
 import { CompactRange } from "../../src/cli/audit/compact-range";
 import { canonicalText, leafHashOfText } from "../../src/cli/audit/fast-hash";
@@ -253,5 +256,62 @@ describe("edgelog offline commands (bundled main)", () => {
     expect(b.stderr()).toMatch(/not a valid verifier key/);
     const c = memoryIo();
     expect(await main(["verify", "no-such-file.json", "--key", "name+deadbeef+AXm1Vi6P5lT5QHixEuipi6eQH4U65pW+1+DjkQutBJZk"], c.io)).toBe(2);
+  });
+});
+
+describe("proof check (synthetic log: one batch of 4 events, log of 3 batches)", () => {
+  const origin = "edgelog.test/t/0";
+  const enc = (t: string) => new TextEncoder().encode(t);
+  async function build(envelopeExtra: Record<string, unknown>, event: unknown) {
+    const body = { decision: "approve", n: 1 };
+    const id = await sha256Hex(enc(canonicalJson(body)));
+    const envelopes = [0, 1, 2, 3].map((seq) => ({ log: origin, seq: 8 + seq, id: seq === 1 ? id : "ab".repeat(32), digest: `sha256:${seq === 1 ? id : "ab".repeat(32)}`, retained: "body", ...(seq === 1 ? envelopeExtra : {}) }));
+    const leaves = envelopes.map((e) => hashLeaf(enc(canonicalJson(e))));
+    const header = { log: origin, batch: 1, first_seq: 8, count: 4, root: toHex(merkleRoot(leaves)), sealed_at: "2026-01-01T00:00:00.000Z" };
+    const headers = [0, 1, 2].map((n) => (n === 1 ? header : { ...header, batch: n, first_seq: n * 4, root: "cd".repeat(32) }));
+    const headerLeaves = headers.map((h) => hashLeaf(enc(canonicalJson(h))));
+    const signer = await signerFromSeed(origin, new Uint8Array(32).fill(3));
+    const checkpoint = await signNote(formatCheckpoint({ origin, size: 3, rootHash: merkleRoot(headerLeaves) }), [signer]);
+    const doc = {
+      envelope: envelopes[1],
+      event: event === "original" ? body : event,
+      status: "sealed",
+      proof: {
+        batch: header,
+        leaf_index: 1,
+        batch_path: inclusionProof(1, 4, subtreeHashesFromLeaves(leaves)).map(toHex),
+        batch_index: 1,
+        tree_size: 3,
+        log_path: inclusionProof(1, 3, subtreeHashesFromLeaves(headerLeaves)).map(toHex),
+        checkpoint,
+      },
+    };
+    return { doc, verifier: await verifierFromPublicKey(origin, signer.publicKey) };
+  }
+
+  it("verifies the original body, and fails on a changed one", async () => {
+    const ok = await build({}, "original");
+    expect((await checkEventProof(ok.doc, ok.verifier)).map((s) => s.step)).toEqual(["envelope leaf", "event digest", "batch inclusion", "checkpoint signature", "log inclusion"]);
+    const changed = await build({}, { decision: "decline", n: 1 });
+    const err = await checkEventProof(changed.doc, changed.verifier).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CheckFailedError);
+    expect((err as CheckFailedError).step).toBe("event digest");
+  });
+
+  it("says a masked body or a projection cannot be checked against the digest, and checks the rest", async () => {
+    const masked = await build({ masked: ["/decision"] }, { decision: "hmac:0f0f", n: 1 });
+    const steps = await checkEventProof(masked.doc, masked.verifier);
+    expect(steps[1]).toEqual({ step: "event digest", detail: "not checked: the retained body has masked members (/decision)" });
+    expect(steps.at(-1)!.step).toBe("log inclusion");
+    const projection = await build({ retained: "projection" }, { decision: "approve" });
+    expect((await checkEventProof(projection.doc, projection.verifier))[1]!.detail).toMatch(/projection/);
+  });
+
+  it("names 'proof document' for a pending event or something that is not a proof", async () => {
+    const pending = await build({}, "original");
+    for (const doc of [{ ...pending.doc, proof: null }, [1, 2], { envelope: {} }]) {
+      const err = await checkEventProof(doc, pending.verifier).catch((e: unknown) => e);
+      expect((err as CheckFailedError).step, JSON.stringify(doc).slice(0, 40)).toBe("proof document");
+    }
   });
 });
