@@ -20,6 +20,8 @@ export default defineConfig({
         ],
         test: {
           name: "workerd",
+          // The machines running the suite are small and shared: generous limits, no timing claims.
+          testTimeout: 60_000,
           include: ["test/**/*.test.ts", "src/**/*.test.ts"],
           exclude: ["test/node/**"],
         },

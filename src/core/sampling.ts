@@ -42,7 +42,16 @@ function checkRate(rate: number): void {
  * a value in [0, 2^56). A bigint, because 2^56 exceeds Number's 2^53 exact integers.
  */
 export function randomness56(decisionId: string): bigint {
-  const d = sha256(utf8(decisionId));
+  return randomness56FromDigest(sha256(utf8(decisionId)));
+}
+
+/**
+ * R from an already computed SHA-256 of the decision id (e.g. by the runtime's native digest,
+ * which is much faster than a JavaScript SHA-256 on the ingest path).
+ *
+ * Precondition: `d` is the 32-byte SHA-256 of the UTF-8 decision id.
+ */
+export function randomness56FromDigest(d: Uint8Array): bigint {
   // 24 + 32 bits, each exact in a Number; multiplication rather than `<<`, which is 32-bit signed.
   const high = d[0]! * 0x10000 + d[1]! * 0x100 + d[2]!;
   const low = d[3]! * 0x1000000 + d[4]! * 0x10000 + d[5]! * 0x100 + d[6]!;

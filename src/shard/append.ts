@@ -1,18 +1,36 @@
 import { canonicalJson } from "../core/canonical";
 import { fromHex, toHex } from "../core/bytes";
+import type { ChainVerdict } from "../core/des-chain";
+import { advance, loadProducers, saveProducers } from "./producers";
 import { MAX_BOUND_PARAMS } from "./schema";
 import type { AppendResult, LogRef, PreparedEvent, Tier } from "./types";
 
-/** What an event's envelope (its Merkle leaf, DESIGN: Integrity model) holds. */
+/**
+ * What an event's envelope (its Merkle leaf, DESIGN: Integrity model) holds. Optional members
+ * appear only when they say something (a flag that is set, a list that is not empty).
+ */
 export interface Envelope {
   log: string;
   seq: number;
   id: string;
   received_at: string;
+  /** Effective tier; `declared_tier` is added when the producer declared a lower one. */
   tier: Tier;
+  declared_tier?: Tier;
+  /** The policy rule that set the tier (absent when the policy's default did). */
+  rule?: string;
   schema: string;
+  /** sha256:<hex> of the RFC 8785 canonical event as received (before any masking). */
   digest: string;
-  retained: "body" | "projection" | "none";
+  retained: "body" | "projection";
+  sample?: { rate: number; threshold: string; adjusted_count: number; in_sample: boolean };
+  masked?: string[];
+  producer: string;
+  chain: ChainVerdict;
+  /** How sequence_number follows the producer's previous one, when not simply the next. */
+  sequence?: "gap" | "repeat" | "regress";
+  missing?: number;
+  future_timestamp?: true;
   conflict?: true;
 }
 
@@ -37,6 +55,7 @@ export function appendEvents(
 ): { results: AppendResult[]; nextSeq: number } {
   const existing = findExisting(sql, events.map((e) => e.id));
   const taken = findTakenPairs(sql, events);
+  const producers = loadProducers(sql, events.map((e) => e.producer));
   const receivedIso = receivedAt.toISOString();
   const results: AppendResult[] = [];
   const rows: unknown[] = [];
@@ -49,6 +68,7 @@ export function appendEvents(
     const pair = pairKey(e.decisionId, e.sequenceNumber);
     const conflict = taken.has(pair);
     const seq = nextSeq++;
+    const { chain, sequence } = advance(producers.get(e.producer)!, e);
     const envelope: Envelope = {
       log: log.origin,
       seq,
@@ -57,10 +77,19 @@ export function appendEvents(
       tier: e.tier,
       schema: `des/${e.schemaVersion}`,
       digest: `sha256:${e.id}`,
-      retained: e.body === null ? "none" : "body",
-      ...(conflict ? { conflict: true as const } : {}),
+      retained: e.retained,
+      producer: e.producer,
+      chain,
     };
-    rows.push(seq, fromHex(e.id), e.decisionId, e.sequenceNumber, e.decisionType, e.tier, receivedAt.getTime(), canonicalJson(envelope), e.body);
+    if (e.declaredTier !== e.tier) envelope.declared_tier = e.declaredTier;
+    if (e.rule !== null) envelope.rule = e.rule;
+    if (e.sample) envelope.sample = e.sample;
+    if (e.masked.length > 0) envelope.masked = e.masked;
+    if (sequence.kind === "gap" || sequence.kind === "repeat" || sequence.kind === "regress") envelope.sequence = sequence.kind;
+    if (sequence.missing !== undefined) envelope.missing = sequence.missing;
+    if (e.futureTimestamp) envelope.future_timestamp = true;
+    if (conflict) envelope.conflict = true;
+    rows.push(seq, fromHex(e.id), e.decisionId, e.sequenceNumber, e.decisionType, e.logicType, e.outputKey, e.tier, receivedAt.getTime(), canonicalJson(envelope), e.body);
     existing.set(e.id, { seq, tier: e.tier });
     taken.add(pair);
     results.push({
@@ -74,10 +103,11 @@ export function appendEvents(
     });
   }
   insertRows(sql, rows);
+  saveProducers(sql, producers.values());
   return { results, nextSeq };
 }
 
-const COLUMNS = 9;
+const COLUMNS = 11;
 const ROWS_PER_INSERT = Math.floor(MAX_BOUND_PARAMS / COLUMNS);
 
 function insertRows(sql: SqlStorage, flat: unknown[]): void {
@@ -86,7 +116,7 @@ function insertRows(sql: SqlStorage, flat: unknown[]): void {
     const n = Math.min(ROWS_PER_INSERT, total - start);
     const params = flat.slice(start * COLUMNS, (start + n) * COLUMNS);
     sql.exec(
-      `INSERT INTO events (seq, id, decision_id, sequence_number, decision_type, tier, received_at, envelope, body) VALUES ${placeholders(n, COLUMNS)}`,
+      `INSERT INTO events (seq, id, decision_id, sequence_number, decision_type, logic_type, output, tier, received_at, envelope, body) VALUES ${placeholders(n, COLUMNS)}`,
       ...params,
     );
   }

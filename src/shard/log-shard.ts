@@ -2,10 +2,13 @@ import { DurableObject } from "cloudflare:workers";
 import { sealBatch, type SealedBatch } from "./seal";
 import { appendEvents, findExisting } from "./append";
 import { queryEvents, type EventFilter, type QueryPage } from "./query";
+import { shardStats, sqliteKey, type ExactGroup, type ShardStats } from "./stats";
+import { parsePointer, resolvePointer } from "../core/policy";
+import type { Envelope } from "./append";
 
 /** Sequence numbers one query page may examine per shard (bounds the cost of a selective filter). */
 export const QUERY_SCAN_MAX = 10_000;
-import { SHARD_SCHEMA } from "./schema";
+import { PRODUCER_SCHEMA, SHARD_SCHEMA } from "./schema";
 import { TreeStore } from "./tree-store";
 import { buildEventProof, buildConsistency, type EventRecord, type ConsistencyResult } from "./read";
 import { signerFromSeed, parseSigningKey, formatVerifierKey, type NoteSigner } from "../core/note";
@@ -56,6 +59,7 @@ export class LogShard extends DurableObject<Env> {
     this.sql = ctx.storage.sql;
     this.tree = new TreeStore(this.sql);
     this.sql.exec(SHARD_SCHEMA);
+    this.sql.exec(PRODUCER_SCHEMA);
     const meta = new Map(this.sql.exec<{ k: string; v: string | number }>("SELECT k, v FROM meta").toArray().map((r) => [r.k, r.v]));
     if (typeof meta.get("log") === "string") this.log = JSON.parse(meta.get("log") as string) as LogRef;
     if (typeof meta.get("settings") === "string") this.settings = JSON.parse(meta.get("settings") as string) as ShardSettings;
@@ -291,6 +295,55 @@ export class LogShard extends DurableObject<Env> {
   }
 
   // ---- reads ----
+
+  /** Stats over events received in a time range (see shardStats). */
+  async stats(range: { since?: number; until?: number }, group: { exact: ExactGroup } | { pointer: string } | null): Promise<ShardStats> {
+    const stats = shardStats(this.sql, this.nextSeq, range, group);
+    if (group && "pointer" in group && this.env.ARCHIVE && this.log && stats.range.lo < this.offloadedSeq) {
+      await this.addArchivedEstimates(stats, group.pointer);
+    }
+    return stats;
+  }
+
+  /**
+   * Bodies that left SQLite still count in estimates: read them from their batch objects.
+   * Precondition: `stats` was computed from SQLite for the same range.
+   */
+  private async addArchivedEstimates(stats: ShardStats, pointer: string): Promise<void> {
+    const { lo } = stats.range;
+    const hi = Math.min(stats.range.hi, this.offloadedSeq);
+    const parsed = parsePointer(pointer);
+    const groups = new Map((stats.estimated ?? []).map((g) => [String(g.key), { ...g }]));
+    const batches = this.sql
+      .exec<{ n: number; first_seq: number; count: number }>(
+        "SELECT n, first_seq, count FROM batches WHERE first_seq < ? AND first_seq + count > ? ORDER BY n",
+        hi,
+        lo,
+      )
+      .toArray();
+    let found = 0;
+    for (const b of batches) {
+      const lines = await readArchived(this.env.ARCHIVE, batchKey(this.log!.tenant, this.log!.shard, b.n));
+      if (!lines) continue;
+      for (let i = 1; i < lines.length; i++) {
+        const seq = b.first_seq + i - 1;
+        if (seq < lo || seq >= hi) continue;
+        const line = JSON.parse(lines[i]!) as { envelope: Envelope; event: unknown };
+        const env = line.envelope;
+        if (line.event === null || env.retained !== "body" || env.tier === "lightweight") continue;
+        found++;
+        const w = env.sample?.adjusted_count ?? 1;
+        const key = sqliteKey(resolvePointer(line.event, parsed));
+        const g = groups.get(String(key)) ?? { key, weight: 0, variance: 0, observed: 0 };
+        g.weight += w;
+        g.variance += w * (w - 1);
+        g.observed++;
+        groups.set(String(key), g);
+      }
+    }
+    stats.estimated = [...groups.values()].sort((a, b) => b.weight - a.weight);
+    stats.unavailable = Math.max(0, stats.unavailable - found);
+  }
 
   /** One page of events matching `filter` from seq `from` (see queryEvents). */
   query(filter: EventFilter, from: number, limit: number, withBody: boolean): QueryPage {

@@ -14,6 +14,8 @@ CREATE TABLE IF NOT EXISTS events (
   decision_id TEXT NOT NULL,
   sequence_number INTEGER NOT NULL,
   decision_type TEXT NOT NULL,
+  logic_type TEXT NOT NULL,
+  output TEXT NOT NULL,
   tier TEXT NOT NULL,
   received_at INTEGER NOT NULL,
   envelope TEXT NOT NULL,
@@ -51,6 +53,8 @@ CREATE TABLE IF NOT EXISTS retention_runs (
   days INTEGER NOT NULL
 );
 `;
+
+export { PRODUCER_SCHEMA } from "./producers";
 
 /** SQLite in Durable Objects binds at most 100 parameters per statement. */
 export const MAX_BOUND_PARAMS = 100;

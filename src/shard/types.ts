@@ -18,11 +18,32 @@ export interface PreparedEvent {
   id: string;
   decisionId: string;
   decisionType: string;
+  logicType: string;
+  /** decision_logic.output as canonical JSON, cut to OUTPUT_KEY_MAX characters (a stats key). */
+  outputKey: string;
   sequenceNumber: number;
   schemaVersion: string;
+  /** Effective tier: the higher of the declared tier and the policy's. */
   tier: Tier;
-  /** What is retained: the canonical event (or, later, its projection); null keeps nothing. */
-  body: string | null;
+  declaredTier: Tier;
+  /** The policy rule that decided the tier, or null for the policy's default. */
+  rule: string | null;
+  /** For the sampled tier: the consistent-sampling record and this decision's verdict. */
+  sample: { rate: number; threshold: string; adjusted_count: number; in_sample: boolean } | null;
+  /** What is retained: the (masked) body or the (masked) projection onto DES's required fields. */
+  retained: "body" | "projection";
+  /** The retained content, canonical JSON. */
+  body: string;
+  /** JSON pointers masked in the retained content. */
+  masked: string[];
+  /** Whose hash chain and sequence this event continues (the ingest key or X-Edgelog-Producer). */
+  producer: string;
+  /** DES hash_chain check done at the edge; the shard adds the link to the producer's previous event. */
+  chain:
+    | { verdict: "unverified" }
+    | { verdict: "ok" | "mismatch"; currentHash: string; previousHash: string | null };
+  /** event_timestamp lies further in the future than the allowed clock skew. */
+  futureTimestamp: boolean;
 }
 
 export interface AppendOptions {

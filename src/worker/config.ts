@@ -25,6 +25,8 @@ export interface Config {
   maxPendingEvents: number;
   /** Archived batches whose bodies stay in SQLite too (the newest ones); 0 keeps none. */
   archiveKeepBatches: number;
+  /** Events whose event_timestamp is further ahead of the logger's clock are flagged. */
+  maxFutureSkewMs: number;
 }
 
 export const DEFAULTS: Config = {
@@ -39,6 +41,7 @@ export const DEFAULTS: Config = {
   retentionDays: 0,
   maxPendingEvents: 50_000,
   archiveKeepBatches: 64,
+  maxFutureSkewMs: 300_000,
 };
 
 type Vars = Partial<Record<string, unknown>>;
@@ -67,5 +70,6 @@ export function readConfig(env: Vars): Config {
     retentionDays: nonNegativeInt(env.RETENTION_DAYS, DEFAULTS.retentionDays),
     maxPendingEvents: positiveInt(env.MAX_PENDING_EVENTS, DEFAULTS.maxPendingEvents),
     archiveKeepBatches: nonNegativeInt(env.ARCHIVE_KEEP_BATCHES, DEFAULTS.archiveKeepBatches),
+    maxFutureSkewMs: nonNegativeInt(env.MAX_FUTURE_SKEW_MS, DEFAULTS.maxFutureSkewMs),
   };
 }

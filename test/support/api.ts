@@ -27,12 +27,29 @@ export interface TestTenant {
   keyId: string;
 }
 
-/** Creates a fresh tenant and a key with `scopes`. */
-export async function newTenant(scopes: string[] = ["ingest", "read", "admin"]): Promise<TestTenant> {
+/** A policy that keeps every body (tests that are not about sampling use it). */
+export const KEEP_ALL_POLICY = { rules: [], default: { tier: "full" } };
+
+/** A policy that adds nothing: the effective tier is the one the producer declared. */
+export const DECLARED_TIERS = { rules: [], default: { tier: "lightweight" } };
+
+/**
+ * Creates a fresh tenant and a key with `scopes`. Its policy keeps every body unless
+ * `policy: "default"` asks for the built-in default policy, or another document is given.
+ */
+export async function newTenant(
+  scopes: string[] = ["ingest", "read", "admin"],
+  options: { policy?: "default" | object } = {},
+): Promise<TestTenant> {
   const name = `t${++tenantCounter}-${Math.random().toString(36).slice(2, 8)}`;
   const created = await call("POST", "/v1/admin/tenants", { token: ADMIN_TOKEN, json: { name } });
   expect(created.status).toBe(201);
   const tenant = (await created.json()) as { id: string };
+  const policy = options.policy ?? KEEP_ALL_POLICY;
+  if (policy !== "default") {
+    const set = await call("PUT", `/v1/admin/tenants/${tenant.id}/policy`, { token: ADMIN_TOKEN, json: policy });
+    expect(set.status).toBe(200);
+  }
   const key = await newKey(tenant.id, scopes);
   return { id: tenant.id, key: key.key, keyId: key.id };
 }

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { call, newTenant } from "../support/api";
 import { makeEvents } from "../support/events";
 import { prepareItem } from "../../src/worker/ingest/prepare";
+import { compilePolicy } from "../../src/core/policy";
 import { verifyEventProof, type EventProofDocument } from "../../src/core/event-proof";
 import { openNote, parseCheckpoint, verifierFromVkey } from "../../src/core/note";
 import { hashLeaf, merkleRoot } from "../../src/core/merkle";
@@ -16,7 +17,14 @@ const settings = { batchMax: 8, batchMs: 50, retentionDays: 0, maxPending: 10_00
 async function prepare(events: unknown[]): Promise<PreparedEvent[]> {
   const out: PreparedEvent[] = [];
   for (const [index, value] of events.entries()) {
-    const p = await prepareItem({ index, value }, 65536);
+    const p = await prepareItem({ index, value }, {
+      maxEventBytes: 65536,
+      policy: compilePolicy({ rules: [], default: { tier: "full" } }),
+      maskSalt: new Uint8Array(32),
+      producer: "archive-test",
+      maxFutureSkewMs: 300_000,
+      now: Date.now(),
+    });
     if (!p.ok) throw new Error(JSON.stringify(p.errors));
     out.push(p.event);
   }

@@ -9,10 +9,20 @@ function prepared(n: number, offset: number): PreparedEvent[] {
     id: (offset + i).toString(16).padStart(64, "0"),
     decisionId: `d-${offset + i}`,
     decisionType: "test",
+    logicType: "rule_based",
+    outputKey: '"approve"',
     sequenceNumber: 0,
     schemaVersion: "0.3.0",
     tier: "lightweight" as const,
+    declaredTier: "lightweight" as const,
+    rule: null,
+    sample: null,
+    retained: "body" as const,
     body: "{}",
+    masked: [],
+    producer: "test",
+    chain: { verdict: "unverified" as const },
+    futureTimestamp: false,
   }));
 }
 

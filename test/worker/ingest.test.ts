@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { call, gzip, ingest, newTenant } from "../support/api";
+import { call, DECLARED_TIERS, gzip, ingest, newTenant } from "../support/api";
 import { makeEvent, makeEvents, ndjson } from "../support/events";
 import { canonicalJson } from "../../src/core/canonical";
 import { sha256Hex } from "../../src/core/digest";
@@ -7,7 +7,7 @@ import { utf8 } from "../../src/core/bytes";
 
 describe("POST /v1/events", () => {
   it("accepts one event and derives its id from the RFC 8785 canonical form", async () => {
-    const t = await newTenant();
+    const t = await newTenant(undefined, { policy: DECLARED_TIERS });
     const event = makeEvent();
     const { status, body } = await ingest(t.key, event);
     expect(status).toBe(200);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { call, ingest, newTenant } from "../support/api";
+import { call, DECLARED_TIERS, ingest, newTenant } from "../support/api";
 import { makeEvent, makeEvents } from "../support/events";
 
 interface Page {
@@ -37,7 +37,7 @@ describe("GET /v1/events (query)", () => {
   });
 
   it("filters by decision_id, tier and time, and rejects bad parameters", async () => {
-    const t = await newTenant();
+    const t = await newTenant(undefined, { policy: DECLARED_TIERS });
     await ingest(t.key, [makeEvent({ decisionId: "loan-1", sequenceNumber: 0 }), makeEvent({ decisionId: "loan-1", sequenceNumber: 1 })]);
     const middle = new Date().toISOString();
     await new Promise((r) => setTimeout(r, 5));

@@ -1,6 +1,13 @@
 import { canonicalJson } from "../../core/canonical";
 import { sha256Hex } from "../../core/digest";
-import { utf8 } from "../../core/bytes";
+import { toHex, utf8 } from "../../core/bytes";
+import { isSha256Algorithm, normalizeHashText } from "../../core/des-chain";
+import { applyMasks } from "../../core/masking";
+import { evaluatePolicy } from "../../core/policy";
+import type { CompiledPolicy } from "../../core/policy/types";
+import { projectRequired } from "../../core/projection";
+import { randomness56FromDigest, rejectionThreshold, samplingFor } from "../../core/sampling";
+import { maxTier } from "../../core/tier";
 import { validateEvent } from "../../validate";
 import type { ItemError } from "../api-error";
 import type { ParsedItem } from "../body/parse-events";
@@ -11,14 +18,36 @@ export type Prepared = { ok: true; event: PreparedEvent } | { ok: false; index: 
 interface DesShape {
   schema_version: string;
   decision_context: { decision_id: string; decision_type: string };
-  temporal_metadata: { sequence_number: number; evidence_tier: Tier };
+  decision_logic: { logic_type: string; output: unknown };
+  temporal_metadata: {
+    event_timestamp: string;
+    sequence_number: number;
+    evidence_tier: Tier;
+    hash_chain: { current_hash: string; algorithm: string; previous_hash?: string | null };
+  };
+}
+
+/** What preparing a request's events needs besides the events. */
+export interface PrepareContext {
+  maxEventBytes: number;
+  policy: CompiledPolicy;
+  /** Salt of the masking HMAC, per tenant. */
+  maskSalt: Uint8Array;
+  /** The producer whose hash chain and sequence the events continue. */
+  producer: string;
+  /** Events timestamped further than this into the future (ms) are flagged. */
+  maxFutureSkewMs: number;
+  now: number;
 }
 
 /**
- * Validates one parsed item and derives its identity: the id is the SHA-256 of the RFC 8785
- * canonical form, so the same event sent twice (a retry, another edge) gets the same id.
+ * Validates one parsed item and decides everything about it that needs no state: its id (the
+ * SHA-256 of its RFC 8785 canonical form, so a retry or another edge gets the same id), its
+ * effective tier (the higher of the declared one and the policy's), whether it is in the
+ * consistent sample, what is retained (the masked body or the masked projection), and whether
+ * its DES `current_hash` is right. Linking to the producer's previous event is the shard's job.
  */
-export async function prepareItem(item: ParsedItem, maxEventBytes: number): Promise<Prepared> {
+export async function prepareItem(item: ParsedItem, ctx: PrepareContext): Promise<Prepared> {
   if ("errors" in item) return { ok: false, index: item.index, errors: item.errors };
   const verdict = validateEvent(item.value);
   if (!verdict.ok) return { ok: false, index: item.index, errors: verdict.errors };
@@ -33,25 +62,91 @@ export async function prepareItem(item: ParsedItem, maxEventBytes: number): Prom
     };
   }
   const bytes = utf8(canonical);
-  if (bytes.length > maxEventBytes) {
+  if (bytes.length > ctx.maxEventBytes) {
     return {
       ok: false,
       index: item.index,
-      errors: [{ path: "", message: `event is ${bytes.length} bytes (canonical JSON); the limit is ${maxEventBytes}` }],
+      errors: [{ path: "", message: `event is ${bytes.length} bytes (canonical JSON); the limit is ${ctx.maxEventBytes}` }],
     };
   }
   const event = item.value as DesShape;
+  const temporal = event.temporal_metadata;
+  const decision = evaluatePolicy(ctx.policy, event);
+  const tier = maxTier(temporal.evidence_tier, decision.tier);
+  const [id, hashVerdict, sample] = await Promise.all([
+    sha256Hex(bytes),
+    checkCurrentHash(canonical, event),
+    tier === "sampled" ? sampleOf(event.decision_context.decision_id, decision.tier === "sampled" ? decision.rate : 1) : null,
+  ]);
+  const keepBody = tier === "full" || (sample !== null && sample.in_sample);
+  const { body, masked } = applyMasks(keepBody ? event : projectRequired(event), ctx.policy.masks, ctx.maskSalt);
+  const timestamp = Date.parse(temporal.event_timestamp);
   return {
     ok: true,
     event: {
       index: item.index,
-      id: await sha256Hex(bytes),
+      id,
       decisionId: event.decision_context.decision_id,
       decisionType: event.decision_context.decision_type,
-      sequenceNumber: event.temporal_metadata.sequence_number,
+      logicType: event.decision_logic.logic_type,
+      outputKey: outputKey(event.decision_logic.output),
+      sequenceNumber: temporal.sequence_number,
       schemaVersion: verdict.schemaVersion,
-      tier: event.temporal_metadata.evidence_tier,
-      body: canonical,
+      tier,
+      declaredTier: temporal.evidence_tier,
+      rule: decision.rule,
+      sample,
+      retained: keepBody ? "body" : "projection",
+      body: body === event ? canonical : canonicalJson(body),
+      masked,
+      producer: ctx.producer,
+      chain:
+        hashVerdict === "unverified"
+          ? { verdict: "unverified" }
+          : {
+              verdict: hashVerdict,
+              currentHash: normalizeHashText(temporal.hash_chain.current_hash),
+              previousHash:
+                typeof temporal.hash_chain.previous_hash === "string" ? normalizeHashText(temporal.hash_chain.previous_hash) : null,
+            },
+      futureTimestamp: timestamp > ctx.now + ctx.maxFutureSkewMs,
     },
   };
+}
+
+async function sampleOf(decisionId: string, rate: number) {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", utf8(decisionId)));
+  const inSample = randomness56FromDigest(digest) >= rejectionThreshold(rate);
+  return { ...samplingFor(rate), in_sample: inSample };
+}
+
+/**
+ * DES's current_hash check: SHA-256 over the canonical event without `current_hash`. RFC 8785
+ * serializes nested objects exactly as it would alone, so the canonical text without that
+ * member is the full canonical text with the hash_chain object's text swapped for its text
+ * without the member — no second canonicalization of the whole event.
+ */
+async function checkCurrentHash(canonical: string, event: DesShape): Promise<"ok" | "mismatch" | "unverified"> {
+  const chain = event.temporal_metadata.hash_chain;
+  if (!isSha256Algorithm(chain.algorithm)) return "unverified";
+  const { current_hash: stated, ...rest } = chain;
+  const withMember = `"hash_chain":${canonicalJson(chain)}`;
+  const at = canonical.indexOf(withMember);
+  let text: string;
+  if (at >= 0 && canonical.indexOf(withMember, at + 1) < 0) {
+    text = canonical.slice(0, at) + `"hash_chain":${canonicalJson(rest)}` + canonical.slice(at + withMember.length);
+  } else {
+    // The same hash_chain text appears twice (e.g. copied into an extension field): do it the long way.
+    text = canonicalJson({ ...event, temporal_metadata: { ...event.temporal_metadata, hash_chain: rest } });
+  }
+  const computed = toHex(new Uint8Array(await crypto.subtle.digest("SHA-256", utf8(text))));
+  return normalizeHashText(stated) === computed ? "ok" : "mismatch";
+}
+
+/** Longest output kept as a stats key; longer outputs are grouped by a prefix and their hash. */
+export const OUTPUT_KEY_MAX = 200;
+
+function outputKey(output: unknown): string {
+  const text = canonicalJson(output);
+  return text.length <= OUTPUT_KEY_MAX ? text : `${text.slice(0, OUTPUT_KEY_MAX - 12)}…[${text.length} chars]`;
 }

@@ -7,7 +7,14 @@ import type { AppEnv } from "../app-env";
 /** Who is calling: the deployment's admin token, or a tenant's key with its scopes. */
 export type Principal =
   | { kind: "operator" }
-  | { kind: "key"; keyId: string; tenant: string; scopes: readonly Scope[]; routing: readonly RoutingVersion[] };
+  | {
+      kind: "key";
+      keyId: string;
+      tenant: string;
+      scopes: readonly Scope[];
+      routing: readonly RoutingVersion[];
+      policy: string | null;
+    };
 
 interface CacheEntry {
   record: KeyRecord | null;
@@ -62,13 +69,24 @@ export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
   if (!record || record.revoked || !(await keyMatches(token, record.hash))) {
     throw unauthorized("invalid API key");
   }
-  c.set("principal", { kind: "key", keyId, tenant: record.tenant, scopes: record.scopes, routing: record.routing });
+  c.set("principal", {
+    kind: "key",
+    keyId,
+    tenant: record.tenant,
+    scopes: record.scopes,
+    routing: record.routing,
+    policy: record.policy,
+  });
   return next();
 });
 
 export interface TenantScope {
   id: string;
   routing: readonly RoutingVersion[];
+  /** The tenant's policy document (JSON), or null for the default policy. */
+  policy: string | null;
+  /** The key making the call (the default producer of its events). */
+  keyId: string;
 }
 
 /**
@@ -82,7 +100,7 @@ export function tenantFor(principal: Principal, scope: Scope): TenantScope {
   if (!principal.scopes.includes(scope)) {
     throw new ApiError(403, "forbidden", `this key lacks the '${scope}' scope (it has: ${principal.scopes.join(", ") || "none"})`);
   }
-  return { id: principal.tenant, routing: principal.routing };
+  return { id: principal.tenant, routing: principal.routing, policy: principal.policy, keyId: principal.keyId };
 }
 
 /**

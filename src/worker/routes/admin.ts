@@ -5,6 +5,7 @@ import { forgetKey, forgetTenant, requireTenantAdmin } from "../middleware/auth"
 import { isScope, SCOPES, type Scope } from "../../registry/credentials";
 import { jsonType } from "../body/parse-events";
 import { MAX_SHARDS } from "../../registry/registry";
+import { DEFAULT_POLICY, validatePolicy } from "../../core/policy";
 
 export const admin = new Hono<AppEnv>();
 
@@ -114,4 +115,46 @@ admin.put("/tenants/:tenant/shards", async (c) => {
   if (!routing) throw notFound(`tenant '${tenant}'`);
   forgetTenant(tenant);
   return c.json({ id: tenant, routing });
+});
+
+const MAX_POLICY_BYTES = 64 * 1024;
+
+/**
+ * PUT /v1/admin/tenants/{t}/policy: the tenant's sampling policy (schema/policy.schema.json).
+ * A bad policy is refused whole (422, every problem listed); a good one applies to events
+ * received from then on (isolates that cached the old one switch within AUTH_CACHE_MS).
+ */
+admin.put("/tenants/:tenant/policy", async (c) => {
+  const tenant = c.req.param("tenant");
+  requireTenantAdmin(c.var.principal, tenant);
+  const body = await jsonBody(c.req.raw);
+  const verdict = validatePolicy(body);
+  if (!verdict.ok) {
+    throw new ApiError(422, "invalid_policy", `the policy has ${verdict.errors.length} problem(s); nothing was changed`, [
+      ...verdict.errors,
+    ]);
+  }
+  const text = JSON.stringify(body);
+  if (text.length > MAX_POLICY_BYTES) throw new ApiError(413, "payload_too_large", `policies are limited to ${MAX_POLICY_BYTES} bytes`);
+  if (!(await registry(c.env).setPolicy(tenant, text))) throw notFound(`tenant '${tenant}'`);
+  forgetTenant(tenant);
+  return c.json({ tenant, policy: body, default: false });
+});
+
+/** GET /v1/admin/tenants/{t}/policy: the policy in force (the default one when none is set). */
+admin.get("/tenants/:tenant/policy", async (c) => {
+  const tenant = c.req.param("tenant");
+  requireTenantAdmin(c.var.principal, tenant);
+  if (!(await registry(c.env).getTenant(tenant))) throw notFound(`tenant '${tenant}'`);
+  const stored = await registry(c.env).getPolicy(tenant);
+  return c.json({ tenant, policy: stored === null ? DEFAULT_POLICY : (JSON.parse(stored) as unknown), default: stored === null });
+});
+
+/** DELETE /v1/admin/tenants/{t}/policy: back to the default policy. */
+admin.delete("/tenants/:tenant/policy", async (c) => {
+  const tenant = c.req.param("tenant");
+  requireTenantAdmin(c.var.principal, tenant);
+  if (!(await registry(c.env).setPolicy(tenant, null))) throw notFound(`tenant '${tenant}'`);
+  forgetTenant(tenant);
+  return c.json({ tenant, policy: DEFAULT_POLICY, default: true });
 });

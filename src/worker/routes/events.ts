@@ -4,7 +4,8 @@ import { ApiError, notFound, type ItemError } from "../api-error";
 import { requireTenantAdmin, tenantFor } from "../middleware/auth";
 import { readBody } from "../body/read-body";
 import { bodyFormat, parseEvents } from "../body/parse-events";
-import { prepareItem } from "../ingest/prepare";
+import { prepareItem, type PrepareContext } from "../ingest/prepare";
+import { maskSaltOf, policyOf, producerOf } from "../ingest/tenant-context";
 import { currentShards, earlierShardsOf, logRef, shardOf, shardSettings, shardStub, shardsOf } from "../routing";
 import type { AppendResult, Overloaded, PreparedEvent, Tier } from "../../shard/types";
 import { shardFailure } from "../shard-errors";
@@ -38,7 +39,15 @@ events.post("/", async (c) => {
   const format = bodyFormat(c.req.header("content-type"));
   const bytes = await readBody(c.req.raw, config);
   const items = parseEvents(bytes, format, config);
-  const prepared = await Promise.all(items.map((item) => prepareItem(item, config.maxEventBytes)));
+  const ctx: PrepareContext = {
+    maxEventBytes: config.maxEventBytes,
+    policy: policyOf(tenant),
+    maskSalt: await maskSaltOf(c.env, tenant.id),
+    producer: producerOf(c.req.header("x-edgelog-producer"), tenant),
+    maxFutureSkewMs: config.maxFutureSkewMs,
+    now: Date.now(),
+  };
+  const prepared = await Promise.all(items.map((item) => prepareItem(item, ctx)));
 
   const results: ItemResult[] = new Array(items.length);
   const shards = currentShards(tenant.routing);

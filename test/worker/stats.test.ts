@@ -1,0 +1,84 @@
+import { describe, expect, it } from "vitest";
+import { call, ingest, newTenant } from "../support/api";
+import { makeEvent } from "../support/events";
+
+/**
+ * A synthetic population with a known distribution, logged under the default policy (high and
+ * critical → full; the rest sampled at 10%): the stats API must count every event exactly and
+ * estimate body-only facts without bias. Decision ids are fixed, so the sample is too: the
+ * test is deterministic, and the ±3 SE bounds were not tuned to it.
+ */
+const N = 20_000;
+const RISKS = [
+  ["low", 0.6],
+  ["medium", 0.3],
+  ["high", 0.08],
+  ["critical", 0.02],
+] as const;
+
+function riskOf(i: number): "low" | "medium" | "high" | "critical" {
+  const u = ((i * 2654435761) % 2 ** 32) / 2 ** 32;
+  let acc = 0;
+  for (const [risk, p] of RISKS) {
+    acc += p;
+    if (u < acc) return risk;
+  }
+  return "critical";
+}
+
+describe("GET /v1/stats", () => {
+  it(`counts ${N} events exactly and estimates body-only facts within three standard errors`, { timeout: 120_000 }, async () => {
+    const t = await newTenant(undefined, { policy: "default" });
+    const truth = new Map<string, number>();
+    for (let start = 0; start < N; start += 1000) {
+      const events = [];
+      for (let i = start; i < start + 1000; i++) {
+        const risk = riskOf(i);
+        truth.set(risk, (truth.get(risk) ?? 0) + 1);
+        events.push(makeEvent({ decisionId: `pop-${i}`, risk, output: i % 3 === 0 ? "deny" : "approve" }));
+      }
+      const { status } = await ingest(t.key, events);
+      expect(status).toBe(200);
+    }
+    const byTier = (await (await call("GET", "/v1/stats?group_by=tier", { token: t.key })).json()) as {
+      events: number;
+      groups: Array<{ key: string; count: number; exact: boolean }>;
+      sampling: Array<{ rate: number; events: number; in_sample: number; observed_rate: number }>;
+    };
+    expect(byTier.events).toBe(N);
+    const full = (truth.get("high") ?? 0) + (truth.get("critical") ?? 0);
+    expect(Object.fromEntries(byTier.groups.map((g) => [g.key, g.count]))).toEqual({ full, sampled: N - full });
+    const [sampling] = byTier.sampling;
+    expect(sampling!.rate).toBe(0.1);
+    expect(sampling!.events).toBe(N - full);
+    // Within 1 percentage point of the configured rate (and within 4 binomial SDs).
+    const sd = Math.sqrt((0.1 * 0.9) / sampling!.events);
+    expect(Math.abs(sampling!.observed_rate - 0.1)).toBeLessThan(Math.min(0.01, 4 * sd));
+
+    const byOutput = (await (await call("GET", "/v1/stats?group_by=output", { token: t.key })).json()) as {
+      groups: Array<{ key: string; count: number }>;
+    };
+    const deny = Math.ceil(N / 3);
+    expect(Object.fromEntries(byOutput.groups.map((g) => [g.key, g.count]))).toEqual({ '"deny"': deny, '"approve"': N - deny });
+
+    const byRisk = (await (await call("GET", "/v1/stats?group_by=risk_level", { token: t.key })).json()) as {
+      groups: Array<{ key: string; estimate: number; standard_error: number; exact: boolean }>;
+      coverage: { estimable: number; lightweight: number };
+    };
+    expect(byRisk.coverage).toMatchObject({ estimable: N, lightweight: 0 });
+    for (const [risk] of RISKS) {
+      const g = byRisk.groups.find((x) => x.key === risk)!;
+      const actual = truth.get(risk)!;
+      expect(g.exact).toBe(false);
+      if (risk === "high" || risk === "critical") {
+        // Kept in full: weight 1, no sampling error.
+        expect(g.estimate).toBe(actual);
+        expect(g.standard_error).toBe(0);
+      } else {
+        expect(g.standard_error).toBeGreaterThan(0);
+        expect(Math.abs(g.estimate - actual), `${risk}: estimate ${g.estimate} ± ${g.standard_error}, truth ${actual}, all ${JSON.stringify(byRisk.groups)} truth ${JSON.stringify([...truth])}`).toBeLessThanOrEqual(3 * g.standard_error);
+      }
+    }
+    expect((await call("GET", "/v1/stats?group_by=nonsense", { token: t.key })).status).toBe(400);
+  });
+});
