@@ -1,5 +1,5 @@
 /** `edgelog audit`: download and check a whole log against its signed checkpoint. */
-import { defineCommand } from "../command";
+import { DEFAULT_URL, defineCommand } from "../command";
 import { CheckFailedError, EXIT_OK, UsageError } from "../errors";
 import { loadVkey } from "../input";
 import { fetchCheckpoint, fetchConsistency } from "../logs";
@@ -25,7 +25,7 @@ Saves the new checkpoint to --state only when everything passed. Reports the
 batch (and event seq/id) that fails and exits 1.
 
   <url>                  server to audit (default: --url, EDGELOG_URL, or
-                         ${"http://127.0.0.1:8787"})
+                         ${DEFAULT_URL})
   --vkey <vkey|file>     the log's verifier key, from a trusted source
   --state <file>         where the last verified checkpoint is kept
   --log <n>              which of the tenant's logs (default 0)
