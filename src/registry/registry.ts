@@ -25,6 +25,8 @@ export interface KeyRecord {
   hash: string;
   revoked: boolean;
   routing: RoutingVersion[];
+  /** The tenant's policy document (JSON), or null for the default policy. */
+  policy: string | null;
 }
 
 /** Most shards a tenant may have (a Worker fans reads out to all of them). */
@@ -127,8 +129,8 @@ export class TenantRegistry extends DurableObject<Env> {
 
   lookupKey(id: string): KeyRecord | null {
     const row = this.sql
-      .exec<{ id: string; tenant: string; hash: string; scopes: string; revoked_at: string | null; routing: string }>(
-        "SELECT k.id, k.tenant, k.hash, k.scopes, k.revoked_at, t.routing FROM keys k JOIN tenants t ON t.id = k.tenant WHERE k.id = ?",
+      .exec<{ id: string; tenant: string; hash: string; scopes: string; revoked_at: string | null; routing: string; policy: string | null }>(
+        "SELECT k.id, k.tenant, k.hash, k.scopes, k.revoked_at, t.routing, t.policy FROM keys k JOIN tenants t ON t.id = k.tenant WHERE k.id = ?",
         id,
       )
       .toArray()[0];
@@ -140,6 +142,7 @@ export class TenantRegistry extends DurableObject<Env> {
       scopes: row.scopes.split(",").filter(Boolean) as Scope[],
       revoked: row.revoked_at !== null,
       routing: JSON.parse(row.routing) as RoutingVersion[],
+      policy: row.policy,
     };
   }
 
@@ -167,7 +170,8 @@ export class TenantRegistry extends DurableObject<Env> {
     return row ? { ...row } : null;
   }
 
-  setPolicy(tenant: string, policy: string): boolean {
+  /** Stores a validated policy document (JSON text); null restores the default policy. */
+  setPolicy(tenant: string, policy: string | null): boolean {
     if (!this.getTenant(tenant)) return false;
     this.sql.exec("UPDATE tenants SET policy = ? WHERE id = ?", policy, tenant);
     return true;
