@@ -2,7 +2,7 @@
 // engine fed tampered copies of that log's real batches: every kind of tampering must fail and
 // name the batch (and event) where it shows.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fromHex, toHex } from "../../src/core/bytes";
@@ -70,6 +70,7 @@ describe("edgelog audit", () => {
   });
   afterAll(async () => {
     await dev?.stop();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it("audits every batch of a log, saves the checkpoint, and after more events proves consistency with it", async () => {

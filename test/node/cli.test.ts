@@ -3,7 +3,7 @@
 // run it) or, where output is inspected in detail, through the bundle's main() in this process.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createServer, type Server } from "node:http";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DEV_ADMIN_TOKEN, freePort, startDev, type DevServer } from "./support/wrangler-dev";
@@ -42,6 +42,7 @@ describe("edgelog CLI against wrangler dev", () => {
   });
   afterAll(async () => {
     await dev?.stop();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it("creates a tenant and a key (admin token from flag or environment)", async () => {
