@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import type { AppEnv } from "./app-env";
 import { ApiError } from "./api-error";
 import { readConfig } from "./config";
+import { OPENAPI } from "./openapi";
 import { authenticate } from "./middleware/auth";
 import { admin } from "./routes/admin";
 import { events } from "./routes/events";
@@ -13,7 +14,8 @@ import { refreshAllHeads } from "./tenant-head";
 export { LogShard } from "../shard/log-shard";
 export { TenantRegistry } from "../registry/registry";
 
-const app = new Hono<AppEnv>();
+/** The Hono app; exported for route introspection (the OpenAPI test). */
+export const app = new Hono<AppEnv>();
 
 app.use("*", async (c, next) => {
   c.set("config", readConfig(c.env as unknown as Record<string, unknown>));
@@ -21,6 +23,7 @@ app.use("*", async (c, next) => {
 });
 
 app.get("/healthz", (c) => c.json({ ok: true }));
+app.get("/openapi.json", (c) => c.json(OPENAPI));
 
 app.use("/v1/*", authenticate);
 app.route("/v1/events", events);

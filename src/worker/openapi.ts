@@ -1,0 +1,326 @@
+/**
+ * The OpenAPI 3.1 description of edgelog's HTTP API, served at /openapi.json. A test checks it
+ * against the routes the Worker really registers, both ways.
+ */
+
+const json = (schema: object) => ({ "application/json": { schema } });
+const text = { "text/plain": { schema: { type: "string" } } };
+const ndjson = { "application/x-ndjson": { schema: { type: "string" } } };
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const error = (description: string) => ({ description, content: json(ref("Error")) });
+const ok = (description: string, content: object) => ({ description, content });
+
+const authErrors = {
+  "401": error("missing, malformed, unknown or revoked key"),
+  "403": error("the key lacks the scope this route needs"),
+};
+const notFound = { "404": error("not found (also: another tenant's resource)") };
+const badRequest = { "400": error("a parameter is malformed") };
+
+const pathParam = (name: string, description: string, schema: object = { type: "string" }) => ({
+  name,
+  in: "path",
+  required: true,
+  description,
+  schema,
+});
+const queryParam = (name: string, description: string, schema: object = { type: "string" }) => ({
+  name,
+  in: "query",
+  required: false,
+  description,
+  schema,
+});
+const logParam = pathParam("log", "the log (shard number within the tenant)", { type: "string", pattern: "^(0|[1-9][0-9]*)$" });
+const idParam = pathParam("id", "event id: SHA-256 of the RFC 8785 canonical event, hex", { type: "string", pattern: "^[0-9a-f]{64}$" });
+const tenantParam = pathParam("tenant", "tenant id");
+const filterParams = [
+  queryParam("decision_id", "only events of this decision"),
+  queryParam("decision_type", "only events of this decision type"),
+  queryParam("tier", "only events of this effective tier", { enum: ["lightweight", "sampled", "full"] }),
+  queryParam("since", "received at or after (RFC 3339)", { type: "string", format: "date-time" }),
+  queryParam("until", "received before (RFC 3339)", { type: "string", format: "date-time" }),
+];
+
+export const OPENAPI = {
+  openapi: "3.1.0",
+  info: {
+    title: "edgelog",
+    version: "0.1.0",
+    description:
+      "Serverless edge logger for decision events (DES 0.3.0): validated at the edge, stored in Durable Objects, " +
+      "sealed into batches whose Merkle roots form an append-only, Ed25519-signed log (RFC 9162, C2SP checkpoints).",
+  },
+  security: [{ bearer: [] }],
+  paths: {
+    "/healthz": {
+      get: { summary: "liveness", security: [], responses: { "200": ok("alive", json({ type: "object" })) } },
+    },
+    "/openapi.json": {
+      get: { summary: "this document", security: [], responses: { "200": ok("OpenAPI 3.1", json({ type: "object" })) } },
+    },
+    "/v1/events": {
+      post: {
+        summary: "ingest one event, a JSON array, or NDJSON (scope: ingest)",
+        parameters: [
+          queryParam("wait", "answer once the events' batch is sealed", { enum: ["sealed"] }),
+          { name: "X-Edgelog-Producer", in: "header", required: false, description: "producer of the events' hash chain (default: the key)", schema: { type: "string", maxLength: 128 } },
+          { name: "Content-Encoding", in: "header", required: false, schema: { enum: ["gzip", "identity"] } },
+        ],
+        requestBody: {
+          required: true,
+          content: {
+            "application/json": { schema: { oneOf: [{ type: "object" }, { type: "array", items: { type: "object" }, maxItems: 1000 }] } },
+            "application/x-ndjson": { schema: { type: "string" } },
+          },
+        },
+        responses: {
+          "200": ok("every event accepted or a duplicate", json(ref("IngestResponse"))),
+          "207": ok("some events rejected", json(ref("IngestResponse"))),
+          "422": ok("no event accepted", json(ref("IngestResponse"))),
+          "400": error("body cannot be parsed (JSON, UTF-8, gzip) or is empty"),
+          "413": error("over a size or count limit"),
+          "415": error("unsupported Content-Type or Content-Encoding"),
+          "429": error("a shard is behind on sealing; retry after Retry-After"),
+          "503": error("a shard is overloaded or unreachable; retry after Retry-After"),
+          ...authErrors,
+        },
+      },
+      get: {
+        summary: "query events, cursor-paginated; Accept: application/x-ndjson streams an export with bodies (scope: read)",
+        parameters: [
+          ...filterParams,
+          queryParam("limit", "page size", { type: "integer", minimum: 1, maximum: 1000, default: 100 }),
+          queryParam("cursor", "next_cursor of the previous page"),
+        ],
+        responses: {
+          "200": ok("a page (or the NDJSON export)", { ...json(ref("EventPage")), ...ndjson }),
+          ...badRequest,
+          ...authErrors,
+        },
+      },
+    },
+    "/v1/events/{id}": {
+      get: {
+        summary: "an event with its envelope, retained content and proof (scope: read)",
+        parameters: [idParam],
+        responses: { "200": ok("the event", json(ref("EventDocument"))), ...badRequest, ...authErrors, ...notFound },
+      },
+    },
+    "/v1/events/{id}/body": {
+      delete: {
+        summary: "erase the retained body; the envelope and proof stay valid (scope: admin)",
+        parameters: [idParam],
+        requestBody: { required: false, content: json({ type: "object", properties: { reason: { type: "string", maxLength: 500 } } }) },
+        responses: {
+          "200": ok("erased", json({ type: "object", properties: { id: { type: "string" }, erased: ref("Erasure") } })),
+          "409": error("no retained body left"),
+          ...badRequest,
+          ...authErrors,
+          ...notFound,
+        },
+      },
+    },
+    "/v1/logs": {
+      get: {
+        summary: "the tenant's logs (scope: read)",
+        responses: { "200": ok("logs", json({ type: "array", items: ref("LogInfo") })), ...authErrors },
+      },
+    },
+    "/v1/logs/{log}/checkpoint": {
+      get: {
+        summary: "latest signed checkpoint, a C2SP signed note (scope: read)",
+        parameters: [logParam],
+        responses: { "200": ok("note", text), ...authErrors, ...notFound },
+      },
+    },
+    "/v1/logs/{log}/key": {
+      get: {
+        summary: "the log's verifier key, C2SP vkey (scope: read)",
+        parameters: [logParam],
+        responses: { "200": ok("vkey", text), ...authErrors, ...notFound },
+      },
+    },
+    "/v1/logs/{log}/consistency": {
+      get: {
+        summary: "RFC 9162 consistency proof between two tree sizes (scope: read)",
+        parameters: [
+          logParam,
+          { ...queryParam("from", "older tree size", { type: "integer", minimum: 1 }), required: true },
+          { ...queryParam("to", "newer tree size", { type: "integer", minimum: 1 }), required: true },
+        ],
+        responses: {
+          "200": ok("proof", json({ type: "object", properties: { from: { type: "integer" }, to: { type: "integer" }, path: { type: "array", items: ref("Hash") } } })),
+          ...badRequest,
+          ...authErrors,
+          ...notFound,
+        },
+      },
+    },
+    "/v1/logs/{log}/batches/{n}": {
+      get: {
+        summary: "a sealed batch as NDJSON: the header, then {envelope, event} per event (scope: read)",
+        parameters: [logParam, pathParam("n", "batch number", { type: "integer", minimum: 0 })],
+        responses: { "200": ok("batch", ndjson), ...badRequest, ...authErrors, ...notFound },
+      },
+    },
+    "/v1/head": {
+      get: {
+        summary: "the tenant head: one signed note over every shard's latest checkpoint (scope: read)",
+        responses: { "200": ok("head", json(ref("TenantHead"))), ...authErrors },
+      },
+    },
+    "/v1/head/key": {
+      get: { summary: "verifier key of the tenant head (scope: read)", responses: { "200": ok("vkey", text), ...authErrors } },
+    },
+    "/v1/stats": {
+      get: {
+        summary: "exact counts, Horvitz–Thompson estimates, sampling rates and producer chain checks (scope: read)",
+        parameters: [
+          queryParam("since", "received at or after (RFC 3339)", { type: "string", format: "date-time" }),
+          queryParam("until", "received before (RFC 3339)", { type: "string", format: "date-time" }),
+          queryParam("group_by", "tier, decision_type, logic_type, output, chain, producer (exact); risk_level or pointer:<JSON pointer> (estimated)"),
+        ],
+        responses: { "200": ok("stats", json({ type: "object" })), ...badRequest, ...authErrors },
+      },
+    },
+    "/v1/admin/tenants": {
+      post: {
+        summary: "create a tenant (deployment admin token)",
+        requestBody: { required: true, content: json({ type: "object", required: ["name"], properties: { name: { type: "string" }, id: { type: "string", pattern: "^[a-z0-9][a-z0-9_-]{0,62}$" } } }) },
+        responses: {
+          "201": ok("created", json({ type: "object", properties: { id: { type: "string" }, name: { type: "string" } } })),
+          "409": error("exists"),
+          "422": error("invalid name or id"),
+          ...badRequest,
+          ...authErrors,
+        },
+      },
+    },
+    "/v1/admin/tenants/{tenant}": {
+      get: {
+        summary: "a tenant with its routing generations (admin)",
+        parameters: [tenantParam],
+        responses: { "200": ok("tenant", json({ type: "object" })), ...authErrors, ...notFound },
+      },
+    },
+    "/v1/admin/tenants/{tenant}/keys": {
+      post: {
+        summary: "create a key; shown only in this answer, stored hashed (admin)",
+        parameters: [tenantParam],
+        requestBody: { required: true, content: json({ type: "object", required: ["scopes"], properties: { scopes: { type: "array", items: { enum: ["ingest", "read", "admin"] }, minItems: 1 } } }) },
+        responses: {
+          "201": ok("created", json({ type: "object", properties: { id: { type: "string" }, key: { type: "string" }, scopes: { type: "array", items: { type: "string" } } } })),
+          "422": error("invalid scopes"),
+          ...badRequest,
+          ...authErrors,
+          ...notFound,
+        },
+      },
+    },
+    "/v1/admin/tenants/{tenant}/shards": {
+      put: {
+        summary: "spread new events over N logs; earlier generations stay searchable (admin)",
+        parameters: [tenantParam],
+        requestBody: { required: true, content: json({ type: "object", required: ["shards"], properties: { shards: { type: "integer", minimum: 1, maximum: 64 } } }) },
+        responses: { "200": ok("routing", json({ type: "object" })), "422": error("invalid count"), ...badRequest, ...authErrors, ...notFound },
+      },
+    },
+    "/v1/admin/tenants/{tenant}/policy": {
+      get: { summary: "the policy in force (admin)", parameters: [tenantParam], responses: { "200": ok("policy", json({ type: "object" })), ...authErrors, ...notFound } },
+      put: {
+        summary: "set the sampling policy (schema/policy.schema.json); refused whole when invalid (admin)",
+        parameters: [tenantParam],
+        requestBody: { required: true, content: json({ type: "object" }) },
+        responses: { "200": ok("set", json({ type: "object" })), "422": error("invalid policy, every problem listed"), ...badRequest, ...authErrors, ...notFound },
+      },
+      delete: { summary: "back to the default policy (admin)", parameters: [tenantParam], responses: { "200": ok("reset", json({ type: "object" })), ...authErrors, ...notFound } },
+    },
+    "/v1/admin/keys/{id}": {
+      delete: {
+        summary: "revoke a key (admin)",
+        parameters: [pathParam("id", "key id")],
+        responses: { "200": ok("revoked", json({ type: "object" })), ...authErrors, ...notFound },
+      },
+    },
+  },
+  components: {
+    securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "a tenant key (elk_…) or the deployment's admin token" } },
+    schemas: {
+      Hash: { type: "string", pattern: "^[0-9a-f]{64}$" },
+      Error: {
+        type: "object",
+        required: ["error"],
+        properties: {
+          error: {
+            type: "object",
+            required: ["code", "message"],
+            properties: {
+              code: { type: "string" },
+              message: { type: "string" },
+              details: { type: "array", items: { type: "object", properties: { path: { type: "string" }, message: { type: "string" } } } },
+            },
+          },
+        },
+      },
+      ItemResult: {
+        type: "object",
+        required: ["index", "status", "errors"],
+        properties: {
+          index: { type: "integer" },
+          status: { enum: ["accepted", "duplicate", "rejected"] },
+          id: { type: ["string", "null"] },
+          log: { type: ["string", "null"] },
+          seq: { type: ["integer", "null"] },
+          tier: { type: ["string", "null"] },
+          conflict: { type: "boolean" },
+          batch: { type: "integer" },
+          leaf_index: { type: "integer" },
+          errors: { type: "array", items: { type: "object", required: ["path", "message"], properties: { path: { type: "string" }, message: { type: "string" } } } },
+        },
+      },
+      IngestResponse: {
+        type: "object",
+        properties: {
+          accepted: { type: "integer" },
+          duplicates: { type: "integer" },
+          rejected: { type: "integer" },
+          conflicts: { type: "integer" },
+          results: { type: "array", items: ref("ItemResult") },
+        },
+      },
+      Envelope: { type: "object", description: "the Merkle leaf of an event (README: Integrity model)" },
+      Erasure: { type: "object", properties: { at: { type: "string", format: "date-time" }, reason: { type: "string" } } },
+      EventDocument: {
+        type: "object",
+        properties: {
+          envelope: ref("Envelope"),
+          event: { description: "retained content (body or projection), null once erased" },
+          erased: ref("Erasure"),
+          status: { enum: ["sealed", "pending"] },
+          proof: {
+            type: ["object", "null"],
+            properties: {
+              batch: { type: "object" },
+              leaf_index: { type: "integer" },
+              batch_path: { type: "array", items: ref("Hash") },
+              batch_index: { type: "integer" },
+              tree_size: { type: "integer" },
+              log_path: { type: "array", items: ref("Hash") },
+              checkpoint: { type: "string" },
+            },
+          },
+        },
+      },
+      EventPage: {
+        type: "object",
+        properties: { items: { type: "array", items: { type: "object", properties: { envelope: ref("Envelope") } } }, next_cursor: { type: ["string", "null"] } },
+      },
+      LogInfo: {
+        type: "object",
+        properties: { log: { type: "string" }, origin: { type: "string" }, size: { type: "integer" }, events: { type: "integer" }, pending: { type: "integer" } },
+      },
+      TenantHead: { type: "object", properties: { note: { type: "string" }, shards: { type: "array", items: { type: "object" } } } },
+    },
+  },
+} as const;
