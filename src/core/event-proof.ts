@@ -39,8 +39,9 @@ export class ProofMismatchError extends VerificationError {}
 /**
  * Verifies `doc` against the log's key. Returns the steps checked; throws a VerificationError
  * subclass naming the first thing that failed, with the expected and found values.
- * When `doc.event` is present and not null, its RFC 8785 digest must match the envelope's
- * (a retained projection is not the event and is skipped: check `envelope.retained`).
+ * When `doc.event` is present and not null, its RFC 8785 digest must match the envelope's —
+ * unless what is retained is not the event as received: a projection (`retained` is
+ * "projection") or a body with masked members (`masked`), which the step list then says.
  */
 export async function verifyEventProof(doc: EventProofDocument, verifier: NoteVerifier): Promise<VerificationStep[]> {
   const steps: VerificationStep[] = [];
@@ -53,10 +54,18 @@ export async function verifyEventProof(doc: EventProofDocument, verifier: NoteVe
   if (envelope.digest !== `sha256:${envelope.id}`) {
     throw new ProofMismatchError("envelope digest does not match its id", `sha256:${envelope.id}`, String(envelope.digest));
   }
-  if (doc.event !== undefined && doc.event !== null && envelope.retained === "body") {
+  const masked = Array.isArray(envelope.masked) && envelope.masked.length > 0;
+  if (doc.event !== undefined && doc.event !== null && envelope.retained === "body" && !masked) {
     const digest = await sha256Hex(utf8(canonicalJson(doc.event)));
     if (digest !== envelope.id) throw new ProofMismatchError("event body does not match the envelope digest", envelope.id, digest);
     steps.push({ step: "event digest", detail: `SHA-256(canonical event) = ${digest} matches the envelope` });
+  } else if (doc.event !== undefined && doc.event !== null) {
+    steps.push({
+      step: "event digest",
+      detail: masked
+        ? "not checked: the stored body has masked members; the digest covers the event as received"
+        : "not checked: only the projection onto the required fields is retained",
+    });
   }
 
   const batch = proof.batch;

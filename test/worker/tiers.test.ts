@@ -8,6 +8,8 @@ import { canonicalJson } from "../../src/core/canonical";
 import { desCurrentHash } from "../../src/core/des-chain";
 import { sha256Hex } from "../../src/core/digest";
 import { utf8 } from "../../src/core/bytes";
+import { verifyEventProof, type EventProofDocument } from "../../src/core/event-proof";
+import { verifierFromVkey } from "../../src/core/note";
 
 interface Doc {
   envelope: Record<string, unknown> & {
@@ -115,6 +117,10 @@ describe("policies", () => {
     expect(stored.decision_context.customer_email).toMatch(/^hmac-sha256:[0-9a-f]{64}$/);
     expect(stored.decision_logic.parameters).toEqual({ score: 712 });
     expect(d.envelope.digest).toBe(`sha256:${await sha256Hex(utf8(canonicalJson(event)))}`);
+    // The proof of a masked event still verifies; the digest step says why it was not compared.
+    const vkey = (await (await call("GET", "/v1/logs/0/key", { token: t.key })).text()).trim();
+    const steps = await verifyEventProof(d as unknown as EventProofDocument, await verifierFromVkey(vkey));
+    expect(steps.find((s) => s.step === "event digest")?.detail).toMatch(/masked members/);
     const everything = await runInDurableObject(env.LOG_SHARD.getByName(`${t.id}/0`), (_i, state) => {
       const rows = state.storage.sql.exec("SELECT * FROM events").toArray();
       const more = state.storage.sql.exec("SELECT * FROM batches").toArray();
