@@ -1,0 +1,291 @@
+// The dashboard at `/` in real headless Chromium against a real `wrangler dev`: sign-in, the
+// checkpoint, head and batch checks and an event proof verified in the browser (WebCrypto
+// Ed25519 running the shared core), a tampered proof failing at the right step, a bad key.
+// The pure pieces the page is built from are checked here in Node too.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { devTenant, REPO_ROOT, startDev, type DevServer } from "./support/wrangler-dev";
+import { createProducer } from "../../src/client/des-builder";
+import type { DesEvent, EvidenceTier, RiskLevel } from "../../src/client/des-types";
+import { checkBatch } from "../../src/dashboard/batch-check";
+import { formatCount, niceCeiling } from "../../src/dashboard/chart-scale";
+import { RateWindow } from "../../src/dashboard/ingest-rate";
+import { runEventProof } from "../../src/dashboard/proof-run";
+import { verifierFromVkey } from "../../src/core/note";
+import type { EventProofDocument } from "../../src/core/event-proof";
+
+const CHROMIUM = "/usr/bin/chromium";
+const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+const OUTPUT = join(REPO_ROOT, "test-output");
+const UI_TIMEOUT = 15_000;
+
+interface IngestAnswer {
+  accepted: number;
+  results: Array<{ id: string; status: string; tier: string; batch?: number }>;
+}
+
+/** The read key the page keeps in sessionStorage (evaluated in the page, hence the string). */
+function storedKey(page: Page): Promise<string | null> {
+  return page.evaluate<string | null>("sessionStorage.getItem('edgelog.readKey')");
+}
+
+async function ingest(url: string, key: string, events: DesEvent[]): Promise<IngestAnswer> {
+  const res = await fetch(`${url}/v1/events?wait=sealed`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+    body: JSON.stringify(events),
+  });
+  const body = (await res.json()) as IngestAnswer;
+  if (res.status !== 200) throw new Error(`ingest answered ${res.status}: ${JSON.stringify(body)}`);
+  return body;
+}
+
+const producer = createProducer({ producerId: "dashboard-test", decisionType: "credit_approval", logicType: "rule_based" });
+const TIER_PLAN: ReadonlyArray<[EvidenceTier, RiskLevel | undefined]> = [
+  ["lightweight", undefined],
+  ["lightweight", undefined],
+  ["sampled", "medium"],
+  ["full", "low"],
+  ["lightweight", undefined],
+  ["full", "medium"],
+];
+
+function events(round: number): Promise<DesEvent[]> {
+  return Promise.all(
+    TIER_PLAN.map(([tier, riskLevel], i) =>
+      producer.event({ decisionId: `dash-${round}-${i}`, output: i % 2 === 0 ? "approve" : "refer", tier, ...(riskLevel ? { riskLevel } : {}) }),
+    ),
+  );
+}
+
+describe("dashboard in headless Chromium against wrangler dev", () => {
+  let dev: DevServer;
+  let key = "";
+  // Without a browser every browser test fails (never skips) with this message; the Node-side
+  // tests still run.
+  const missingBrowser = existsSync(CHROMIUM)
+    ? null
+    : `no browser at ${CHROMIUM}: the dashboard tests need Debian's chromium package (apt-get install chromium)`;
+  let context: BrowserContext | undefined;
+  let fullEventId = "";
+  const profile = mkdtempSync(join(tmpdir(), "edgelog-chromium-"));
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    dev = await startDev();
+    ({ key } = await devTenant(dev.url, "dashboard"));
+    const first = await ingest(dev.url, key, await events(0));
+    const second = await ingest(dev.url, key, await events(1));
+    const full = first.results.find((r) => r.tier === "full");
+    if (!full) throw new Error(`no event was logged at tier full: ${JSON.stringify(first.results)}`);
+    fullEventId = full.id;
+    expect(second.accepted).toBe(TIER_PLAN.length);
+    if (missingBrowser) return;
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      args: CHROMIUM_ARGS,
+      viewport: { width: 1360, height: 900 },
+    });
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    await dev?.stop();
+    rmSync(profile, { recursive: true, force: true });
+  });
+
+  async function openPage(): Promise<Page> {
+    if (!context) throw new Error(missingBrowser ?? "the browser did not start");
+    const page = await context.newPage();
+    page.on("pageerror", (err) => pageErrors.push(err.message));
+    page.on("console", (msg) => {
+      if (/Content Security Policy|Refused to/.test(msg.text())) pageErrors.push(msg.text());
+    });
+    await page.goto(`${dev.url}/`);
+    return page;
+  }
+
+  async function signIn(page: Page, readKey: string): Promise<void> {
+    await page.getByLabel("Read key").fill(readKey);
+    await page.getByRole("button", { name: "Sign in" }).click();
+  }
+
+  it("serves the page and its bundle as static assets while the API still reaches the Worker", async () => {
+    const page = await fetch(`${dev.url}/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get("content-type")).toMatch(/text\/html/);
+    expect(page.headers.get("content-security-policy")).toMatch(/connect-src 'self'/);
+    expect(await page.text()).toContain('src="/app.js"');
+    const bundle = await fetch(`${dev.url}/app.js`);
+    expect(bundle.status).toBe(200);
+    expect(await bundle.text()).toMatch(/^\/\/ GENERATED by scripts\/build-dashboard\.mjs/);
+    const api = await fetch(`${dev.url}/v1/logs`);
+    expect(api.status).toBe(401);
+    expect(((await api.json()) as { error: { code: string } }).error.code).toBeTruthy();
+    expect((await fetch(`${dev.url}/healthz`)).status).toBe(200);
+    expect((await fetch(`${dev.url}/.gitignore`)).status).toBe(404);
+  });
+
+  it("signs in, verifies checkpoints, head and batch roots, and verifies an event proof step by step", async () => {
+    const page = await openPage();
+    await signIn(page, key);
+    await page.locator("#dashboard-view").waitFor({ state: "visible", timeout: UI_TIMEOUT });
+    expect(await storedKey(page)).toBe(key);
+
+    const checkpoint = page.locator("#checkpoints .checkpoint").first();
+    await checkpoint.locator('.badge[data-state="verified"]').waitFor({ timeout: UI_TIMEOUT });
+    await expect.poll(() => checkpoint.textContent()).toMatch(/Tree size\s*2 batches/);
+    await page.locator('#head .badge[data-state="verified"]').waitFor({ timeout: UI_TIMEOUT });
+    await page.locator('#batches tr[data-state="verified"]').nth(1).waitFor({ timeout: UI_TIMEOUT });
+    expect(await page.locator('#batches tr[data-state="failed"]').count()).toBe(0);
+    for (const groupBy of ["tier", "chain"]) {
+      await page.locator(`#${groupBy}-stats[data-state]`).waitFor({ timeout: UI_TIMEOUT });
+      expect(await page.locator(`#${groupBy}-stats`).getAttribute("data-state")).toMatch(/^(loaded|unavailable)$/);
+    }
+
+    // More events while the page watches, so the rate chart has something to draw.
+    await ingest(dev.url, key, await events(2));
+    await page.locator("#rate-chart path.line").waitFor({ timeout: UI_TIMEOUT });
+    await expect.poll(() => page.locator("#checkpoints").textContent(), { timeout: UI_TIMEOUT }).toMatch(/3 batches/);
+
+    await page.getByLabel("Event id").fill("not-an-id");
+    await page.getByRole("button", { name: "Look up and verify" }).click();
+    await expect.poll(() => page.locator("#lookup-error").textContent()).toContain("64 hexadecimal digits");
+    await page.getByLabel("Event id").fill(fullEventId);
+    await page.getByRole("button", { name: "Look up and verify" }).click();
+    const steps = page.locator("#proof-steps");
+    await page.locator('#proof-steps[data-state="verified"]').waitFor({ timeout: UI_TIMEOUT });
+    const names = await steps.locator(".step-name").allTextContents();
+    expect(names).toEqual(["envelope leaf", "event digest", "batch inclusion", "checkpoint signature", "log inclusion"]);
+    expect(await steps.locator('.step[data-state="verified"]').count()).toBe(names.length);
+    expect(await page.locator("#lookup-result").textContent()).toContain(`"${fullEventId}"`);
+
+    mkdirSync(OUTPUT, { recursive: true });
+    const shot = join(OUTPUT, "dashboard.png");
+    await page.screenshot({ path: shot, fullPage: true });
+    expect(statSync(shot).size).toBeGreaterThan(50_000);
+    await page.emulateMedia({ colorScheme: "dark" });
+    await page.screenshot({ path: join(OUTPUT, "dashboard-dark.png"), fullPage: true });
+    await page.setViewportSize({ width: 400, height: 800 });
+    await page.waitForTimeout(400); // the charts redraw at the new width once resizing settles
+    await page.screenshot({ path: join(OUTPUT, "dashboard-narrow.png"), fullPage: true });
+    expect(await page.evaluate<number>("document.documentElement.scrollWidth")).toBeLessThanOrEqual(400);
+
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.locator("#sign-in-view").waitFor({ state: "visible" });
+    expect(await storedKey(page)).toBeNull();
+    expect(pageErrors).toEqual([]);
+    await page.close();
+  });
+
+  it("shows the failing proof step in red with expected and found when the server's answer is altered", async () => {
+    const page = await openPage();
+    let headerRoot = "";
+    await page.route(`**/v1/events/${fullEventId}`, async (route) => {
+      const response = await route.fetch();
+      const doc = (await response.json()) as EventProofDocument;
+      headerRoot = doc.proof!.batch.root;
+      doc.envelope["received_at"] = "2000-01-01T00:00:00.000Z";
+      await route.fulfill({ response, json: doc });
+    });
+    await signIn(page, key);
+    await page.getByLabel("Event id").fill(fullEventId);
+    await page.getByRole("button", { name: "Look up and verify" }).click();
+    const failed = page.locator('#proof-steps[data-state="failed"] .step[data-state="failed"]');
+    await failed.waitFor({ timeout: UI_TIMEOUT });
+    expect(await failed.locator(".step-name").textContent()).toBe("envelope and batch");
+    const text = await failed.textContent();
+    expect(text).toContain("batch root recomputed from the inclusion path differs from the header");
+    expect(text).toContain(`Expected${headerRoot}`);
+    const [r, g, b] = (await failed.evaluate(
+      // Runs in the page; this file is typed without the DOM library.
+      (el) => (globalThis as unknown as { getComputedStyle(e: unknown): { borderLeftColor: string } }).getComputedStyle(el).borderLeftColor,
+    )).match(/\d+/g)!.map(Number);
+    expect(r! > 2 * g! && r! > 2 * b!, "the failing step is marked red").toBe(true);
+    expect(pageErrors).toEqual([]);
+    await page.close();
+  });
+
+  it("shows the server's error message for a key it does not accept", async () => {
+    const wrong = `${key.slice(0, -4)}0000`;
+    const server = await fetch(`${dev.url}/v1/logs`, { headers: { authorization: `Bearer ${wrong}` } });
+    expect(server.status).toBe(401);
+    const { error } = (await server.json()) as { error: { message: string } };
+    const page = await openPage();
+    await signIn(page, wrong);
+    await expect.poll(() => page.locator("#sign-in-error").textContent(), { timeout: UI_TIMEOUT }).toContain(error.message);
+    expect(await page.locator("#dashboard-view").isHidden()).toBe(true);
+    expect(await storedKey(page)).toBeNull();
+    await page.close();
+  });
+
+  it("attributes proof failures to the stage that failed (core verifier, run in Node)", async () => {
+    const doc = (await (await fetch(`${dev.url}/v1/events/${fullEventId}`, { headers: { authorization: `Bearer ${key}` } })).json()) as EventProofDocument;
+    const vkey = (await (await fetch(`${dev.url}/v1/logs/0/key`, { headers: { authorization: `Bearer ${key}` } })).text()).trim();
+    const verifier = await verifierFromVkey(vkey);
+    const good = await runEventProof(doc, verifier);
+    expect(good.ok).toBe(true);
+
+    const badSignature = structuredClone(doc);
+    const lines = badSignature.proof!.checkpoint.split("\n");
+    lines[1] = String(Number(lines[1]) + 1); // claim a larger tree under the old signature
+    badSignature.proof!.checkpoint = lines.join("\n");
+    const sig = await runEventProof(badSignature, verifier);
+    expect(sig.ok ? null : sig.failure.stage).toBe("checkpoint signature");
+
+    const badLogPath = structuredClone(doc);
+    badLogPath.proof!.log_path = badLogPath.proof!.log_path.map((h) => h.replace(/^./, (c) => (c === "0" ? "1" : "0")));
+    const log = await runEventProof(badLogPath, verifier);
+    expect(log.ok ? null : log.failure.stage).toBe("log inclusion");
+  });
+
+  it("recomputes batch roots and notices a changed envelope", async () => {
+    const text = await (await fetch(`${dev.url}/v1/logs/0/batches/0`, { headers: { authorization: `Bearer ${key}` } })).text();
+    const check = checkBatch(text);
+    expect(check.matches).toBe(true);
+    expect(check.envelopes).toBe(TIER_PLAN.length);
+    const [header, firstEntry, ...rest] = text.trim().split("\n");
+    const entry = JSON.parse(firstEntry!) as { envelope: Record<string, unknown> };
+    entry.envelope["tier"] = entry.envelope["tier"] === "full" ? "lightweight" : "full";
+    const altered = checkBatch([header, JSON.stringify(entry), ...rest].join("\n"));
+    expect(altered.matches).toBe(false);
+    expect(altered.recomputed).not.toBe(check.recomputed);
+    expect(checkBatch([header, ...rest].join("\n")).matches).toBe(false);
+  });
+});
+
+describe("dashboard arithmetic", () => {
+  it("turns counter readings into a rate window of two minutes", () => {
+    const w = new RateWindow(120_000);
+    expect(w.current()).toBeNull();
+    w.add({ at: 0, events: 100 });
+    expect(w.current()).toBeNull();
+    w.add({ at: 2_000, events: 300 });
+    expect(w.current()).toBe(100);
+    w.add({ at: 2_000, events: 900 }); // same instant: ignored, no division by zero
+    w.add({ at: 4_000, events: 250 }); // counter went down: zero, never negative
+    expect(w.current()).toBe(0);
+    expect(w.peak()).toBe(100);
+    w.add({ at: 124_000, events: 450 });
+    expect(w.points().map((p) => p.at)).toEqual([4_000, 124_000]);
+    expect(w.current()).toBeCloseTo(200 / 120);
+    expect(w.total()).toBe(450);
+  });
+
+  it("rounds axis maxima up to 1, 2 or 5 times a power of ten and labels counts compactly", () => {
+    expect([0, -3, 0.3, 1, 1.01, 3, 7, 12.5, 2000, 2001].map(niceCeiling)).toEqual([1, 1, 0.5, 1, 2, 5, 10, 20, 2000, 5000]);
+    expect([0, 12, 12.5, 1234, 12_345, 3_400_000].map(formatCount)).toEqual(["0", "12", "12.5", "1234", "12.3k", "3.4M"]);
+  });
+});
