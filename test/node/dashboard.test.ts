@@ -190,8 +190,12 @@ describe("dashboard in headless Chromium against wrangler dev", () => {
     await page.close();
   });
 
-  it("shows the failing proof step in red with expected and found when the server's answer is altered", async () => {
+  it("shows the failing proof step in red with expected and found when the server's answer is altered, and no stats without the endpoint", async () => {
     const page = await openPage();
+    // A deployment without the stats endpoint: the stats cards say so instead of failing.
+    await page.route("**/v1/stats?*", (route) =>
+      route.fulfill({ status: 404, json: { error: { code: "not_found", message: "no route for GET /v1/stats" } } }),
+    );
     let headerRoot = "";
     await page.route(`**/v1/events/${fullEventId}`, async (route) => {
       const response = await route.fetch();
@@ -209,6 +213,10 @@ describe("dashboard in headless Chromium against wrangler dev", () => {
     const text = await failed.textContent();
     expect(text).toContain("batch root recomputed from the inclusion path differs from the header");
     expect(text).toContain(`Expected${headerRoot}`);
+    for (const groupBy of ["tier", "chain"]) {
+      await page.locator(`#${groupBy}-stats[data-state="unavailable"]`).waitFor({ timeout: UI_TIMEOUT });
+      expect(await page.locator(`#${groupBy}-stats`).textContent()).toContain("stats unavailable");
+    }
     const [r, g, b] = (await failed.evaluate(
       // Runs in the page; this file is typed without the DOM library.
       (el) => (globalThis as unknown as { getComputedStyle(e: unknown): { borderLeftColor: string } }).getComputedStyle(el).borderLeftColor,
