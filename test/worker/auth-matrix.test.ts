@@ -17,6 +17,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import readme from "../../README.md?raw";
 import { ADMIN_TOKEN, call, ingest, newKey, newTenant, type TestTenant } from "../support/api";
 import { makeEvent } from "../support/events";
+import { DEFAULT_POLICY } from "../../src/core/policy";
 
 type Scope = "ingest" | "read" | "admin";
 type Whose = "own" | "foreign";
@@ -69,8 +70,18 @@ const ROUTES: Route[] = [
   { route: "GET /v1/logs/{log}/key", access: { kind: "scope", scope: "read" }, ok: 200, foreign: false, build: async () => ({ path: "/v1/logs/0/key" }) },
   { route: "GET /v1/logs/{log}/consistency?from=M&to=N", access: { kind: "scope", scope: "read" }, ok: 200, foreign: false, build: async () => ({ path: "/v1/logs/0/consistency?from=1&to=1" }) },
   { route: "GET /v1/logs/{log}/batches/{n}", access: { kind: "scope", scope: "read" }, ok: 200, foreign: false, build: async () => ({ path: "/v1/logs/0/batches/0" }) },
+  { route: "GET /v1/events?decision_id=&decision_type=&tier=&since=&until=&cursor=&limit=", access: { kind: "scope", scope: "read" }, ok: 200, foreign: false, build: async () => ({ path: "/v1/events?limit=5" }) },
+  { route: "GET /v1/head", access: { kind: "scope", scope: "read" }, ok: 200, foreign: false, build: async () => ({ path: "/v1/head" }) },
+  { route: "GET /v1/head/key", access: { kind: "scope", scope: "read" }, ok: 200, foreign: false, build: async () => ({ path: "/v1/head/key" }) },
+  { route: "GET /v1/stats?since=&until=&group_by=", access: { kind: "scope", scope: "read" }, ok: 200, foreign: false, build: async () => ({ path: "/v1/stats" }) },
   { route: "POST /v1/admin/tenants", access: { kind: "operator" }, ok: 201, foreign: false, build: async () => ({ path: "/v1/admin/tenants", json: { name: fresh() } }) },
+  { route: "GET /v1/admin/tenants/{t}", access: { kind: "tenant-admin" }, ok: 200, foreign: true, build: async (f, w) => ({ path: `/v1/admin/tenants/${tenantOf(f, w).id}` }) },
   { route: "POST /v1/admin/tenants/{t}/keys", access: { kind: "tenant-admin" }, ok: 201, foreign: true, build: async (f, w) => ({ path: `/v1/admin/tenants/${tenantOf(f, w).id}/keys`, json: { scopes: ["read"] } }) },
+  // One shard, as the tenants already have: the call succeeds without changing their routing.
+  { route: "PUT /v1/admin/tenants/{t}/shards", access: { kind: "tenant-admin" }, ok: 200, foreign: true, build: async (f, w) => ({ path: `/v1/admin/tenants/${tenantOf(f, w).id}/shards`, json: { shards: 1 } }) },
+  { route: "PUT /v1/admin/tenants/{t}/policy", access: { kind: "tenant-admin" }, ok: 200, foreign: true, build: async (f, w) => ({ path: `/v1/admin/tenants/${tenantOf(f, w).id}/policy`, json: DEFAULT_POLICY }) },
+  { route: "GET /v1/admin/tenants/{t}/policy", access: { kind: "tenant-admin" }, ok: 200, foreign: true, build: async (f, w) => ({ path: `/v1/admin/tenants/${tenantOf(f, w).id}/policy` }) },
+  { route: "DELETE /v1/admin/tenants/{t}/policy", access: { kind: "tenant-admin" }, ok: 200, foreign: true, build: async (f, w) => ({ path: `/v1/admin/tenants/${tenantOf(f, w).id}/policy` }) },
   {
     route: "DELETE /v1/admin/keys/{id}",
     access: { kind: "tenant-admin" },
@@ -110,12 +121,20 @@ function expectedStatus(route: Route, cred: Credential, whose: Whose): number {
  * Cells where the server answers differently from the rules, with what it answers instead.
  * Each is still checked, and fails once the server follows the rule, so that the entry goes.
  * Here: `requireTenantAdmin` checks the tenant before the scope, so a key without `admin` gets
- * 404 for another tenant's keys, while `DELETE /v1/admin/keys/{id}` (scope first) answers 403.
+ * 404 on another tenant's admin routes, while `DELETE /v1/admin/keys/{id}` (scope first)
+ * answers the same key 403.
  */
-const KNOWN_DEVIATIONS: ReadonlyMap<string, number> = new Map([
-  ["POST /v1/admin/tenants/{t}/keys | ingest | foreign", 404],
-  ["POST /v1/admin/tenants/{t}/keys | read | foreign", 404],
-]);
+const TENANT_CHECKED_BEFORE_SCOPE = [
+  "GET /v1/admin/tenants/{t}",
+  "POST /v1/admin/tenants/{t}/keys",
+  "PUT /v1/admin/tenants/{t}/shards",
+  "PUT /v1/admin/tenants/{t}/policy",
+  "GET /v1/admin/tenants/{t}/policy",
+  "DELETE /v1/admin/tenants/{t}/policy",
+];
+const KNOWN_DEVIATIONS: ReadonlyMap<string, number> = new Map(
+  TENANT_CHECKED_BEFORE_SCOPE.flatMap((route) => (["ingest", "read"] as const).map((cred) => [`${route} | ${cred} | foreign`, 404] as const)),
+);
 
 const cellName = (route: Route, cred: Credential, whose: Whose) => `${route.route} | ${cred} | ${whose}`;
 
@@ -123,9 +142,29 @@ function routeMethod(route: string): string {
   return route.split(" ")[0]!;
 }
 
-/** `METHOD /path` of each row of the README's HTTP API table. */
+/**
+ * `METHOD /path` of each route in the README's API table. A first cell may name several routes
+ * ("`GET /v1/head`, `GET /v1/head/key`") or several methods of one path ("`PUT`, `GET`,
+ * `DELETE /v1/...`": a bare method takes the path that follows it).
+ */
 function readmeRoutes(): string[] {
-  return [...readme.matchAll(/^\| `((?:GET|POST|PUT|PATCH|DELETE) \/v1\/[^`]*)` \|/gm)].map((m) => m[1]!);
+  const routes: string[] = [];
+  for (const row of readme.split("\n")) {
+    const cell = /^\| (`[^|]*`) \|/.exec(row)?.[1];
+    if (!cell || !cell.includes("/v1/")) continue;
+    const bare: string[] = [];
+    for (const [, token] of cell.matchAll(/`([^`]+)`/g)) {
+      const m = /^(GET|POST|PUT|PATCH|DELETE)(?: (\/\S*))?$/.exec(token!);
+      if (!m) continue;
+      if (!m[2]) {
+        bare.push(m[1]!);
+        continue;
+      }
+      for (const method of [...bare, m[1]!]) routes.push(`${method} ${m[2]}`);
+      bare.length = 0;
+    }
+  }
+  return routes;
 }
 
 describe("authorization matrix: README routes × credentials × tenants", () => {

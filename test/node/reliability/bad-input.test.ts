@@ -50,14 +50,24 @@ async function send(url: string, r: BadRequest): Promise<Outcome> {
       status = res.status;
       text = await res.text();
     } catch (err) {
-      return { request: r, status: null, problems: [`no answer: ${String((err as Error).cause ?? err)}`], ms: performance.now() - started };
+      const reason = String((err as Error).cause ?? err);
+      // The dev proxy may also hang up on a streamed body it is still sending (see isDevProxyDrop).
+      if (typeof r.body === "function" && /other side closed/.test(reason) && attempt < 4) {
+        devProxyDrops++;
+        continue;
+      }
+      return { request: r, status: null, problems: [`no answer: ${reason}`], ms: performance.now() - started };
     }
     if (attempt === 4) break;
     if (isDevReload(status, text)) devReloads++;
     else if (typeof r.body === "function" && isDevProxyDrop(status, text)) devProxyDrops++;
     else break;
   }
-  const problems = answerProblems(status, text, { ingest: r.method === "POST" && r.path.startsWith("/v1/events"), head: r.method === "HEAD" });
+  const problems = answerProblems(status, text, {
+    ingest: r.method === "POST" && r.path.startsWith("/v1/events"),
+    head: r.method === "HEAD",
+    api: r.path.startsWith("/v1/") || r.path === "/v1",
+  });
   if (r.allowed && !r.allowed.includes(status)) problems.push(`status ${status}, the contract allows ${r.allowed.join(" or ")}: ${text.slice(0, 200)}`);
   return { request: r, status, problems, ms: performance.now() - started };
 }

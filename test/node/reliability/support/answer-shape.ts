@@ -35,12 +35,14 @@ function itemProblems(results: unknown): string[] {
 
 /**
  * The problems with one answer, empty when it honours the contract. `ingest` says whether the
- * request was `POST /v1/events` (whose 200/207/422 answers are per-item).
+ * request was `POST /v1/events` (whose 200/207/422 answers are per-item); `api` whether its
+ * path is the API's (`/v1/...`), whose errors the contract shapes.
  */
-export function answerProblems(status: number, text: string, opts: { ingest: boolean; head: boolean }): string[] {
+export function answerProblems(status: number, text: string, opts: { ingest: boolean; head: boolean; api: boolean }): string[] {
   if (status >= 500) return [`server error ${status}: ${text.slice(0, 300)}`];
   if (status < 200 || (status >= 300 && status < 400)) return [`unexpected status ${status}`];
-  if (opts.head) return [];
+  // Outside the API (the dashboard's static assets) the platform answers; only "no 5xx" applies.
+  if (opts.head || !opts.api) return [];
   const perItem = opts.ingest && (status === 200 || status === 207 || status === 422);
   if (status < 300 && !perItem) return [];
   let body: unknown;
