@@ -2,7 +2,7 @@
 // module for the browser: public/app.js, served by the Worker's static assets. Run by wrangler
 // before `wrangler dev` and `wrangler deploy` (wrangler.toml [build]).
 import { build } from "esbuild";
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -31,6 +31,9 @@ export async function buildDashboard() {
   const scratch = join(root, "dist");
   mkdirSync(scratch, { recursive: true });
   for (const file of result.outputFiles) {
+    // An unchanged bundle is not rewritten: every running `wrangler dev` watches the assets
+    // folder and would reload (dropping its open connections) on any write.
+    if (existsSync(file.path) && Buffer.compare(readFileSync(file.path), Buffer.from(file.contents)) === 0) continue;
     const tmp = join(scratch, `${basename(file.path)}.${process.pid}.tmp`);
     writeFileSync(tmp, file.contents);
     renameSync(tmp, file.path);
