@@ -310,6 +310,19 @@ const AUTH_ROUTES: Array<[string, (ctx: MalformedContext) => string]> = [
 ];
 
 const badAuth: Generator = (rng, ctx) => {
+  if (rng.chance(0.1)) {
+    // A valid key without the scope: authenticated, so 403 rather than 401.
+    const [method, path] = rng.pick(AUTH_ROUTES.filter(([m]) => m !== "GET"));
+    return {
+      category: "bad-auth",
+      label: `read-only key on ${method} ${path(ctx)}`,
+      method,
+      path: path(ctx),
+      headers: { authorization: `Bearer ${ctx.readKey}`, "content-type": "application/json" },
+      body: JSON.stringify(path(ctx) === "/v1/events" ? validEvent(rng) : { scopes: ["read"] }),
+      allowed: [403],
+    };
+  }
   const [method, path] = rng.pick(AUTH_ROUTES);
   const key = ctx.key;
   const variants: Array<[string, string | null]> = [
