@@ -179,12 +179,17 @@ describe("tampering with the persisted log is caught by edgelog audit", () => {
 
     dev = await startDev({ persistDir });
     const after = await Promise.all(names.map((n) => tenants.get(n)!).map((t) => audit(dev!.url, t.key, t.vkey, t.state)));
-    const verdicts = names.map((name, i) => ({ name, code: after[i]!.code, namesBatch: new RegExp(`\\bbatch ${TARGET}\\b`).test(after[i]!.output) }));
-    console.log(verdicts.map((v) => `${v.name}: exit ${v.code}${v.namesBatch ? `, names batch ${TARGET}` : ""}`).join("\n"));
+    // A failed check prints where it failed as "at batch N[, line …, seq …]".
+    const verdicts = names.map((name, i) => {
+      const at = /^\s*at\s+batch (\d+)\b/m.exec(after[i]!.output);
+      return { name, code: after[i]!.code, batch: at ? Number(at[1]) : null };
+    });
+    const failures = after.map((r) => /^✗ .*$/m.exec(r.output)?.[0].replace(/\s+/g, " ") ?? "");
+    console.log(verdicts.map((v, i) => `${v.name}: exit ${v.code}${v.batch === null ? "" : `, at batch ${v.batch}: ${failures[i]}`}`).join("\n"));
     expect(after[0]!.code, `untouched log:\n${after[0]!.output}`).toBe(0);
-    for (const [i, name] of names.entries()) {
-      if (name === CLEAN) continue;
-      expect({ name, code: after[i]!.code, namesBatch: verdicts[i]!.namesBatch }, after[i]!.output).toEqual({ name, code: 1, namesBatch: true });
+    for (const [i, v] of verdicts.entries()) {
+      if (v.name === CLEAN) continue;
+      expect(v, after[i]!.output).toEqual({ name: v.name, code: 1, batch: TARGET });
     }
   });
 });
