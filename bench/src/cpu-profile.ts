@@ -12,6 +12,7 @@ interface ProfileNode {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number };
   hitCount?: number;
+  children?: number[];
 }
 
 export interface CpuProfile {
@@ -50,11 +51,53 @@ export function hotFunctions(profile: CpuProfile, top: number): HotFunction[] {
     .map((e) => ({ name: e.name, where: e.where, selfPercent: (100 * e.us) / total }));
 }
 
+/**
+ * Inclusive time (the function and everything it calls) of each named function, as a share of
+ * all non-idle samples; names absent from the profile are left out. Recursive calls count once.
+ */
+export function inclusiveShares(profile: CpuProfile, names: readonly string[]): Array<{ name: string; percent: number }> {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map<number, number>();
+  let total = 0;
+  for (let i = 0; i < profile.samples.length; i++) {
+    const node = byId.get(profile.samples[i]!);
+    const dt = profile.timeDeltas[i] ?? 0;
+    if (!node || dt <= 0 || node.callFrame.functionName === "(idle)") continue;
+    self.set(node.id, (self.get(node.id) ?? 0) + dt);
+    total += dt;
+  }
+  const subtree = new Map<number, number>();
+  const sum = (id: number): number => {
+    const known = subtree.get(id);
+    if (known !== undefined) return known;
+    const node = byId.get(id)!;
+    let t = self.get(id) ?? 0;
+    for (const c of node.children ?? []) t += sum(c);
+    subtree.set(id, t);
+    return t;
+  };
+  const wanted = new Set(names);
+  const shares = new Map<string, number>();
+  // Walk from the roots, so a function is counted at its outermost call only.
+  const roots = profile.nodes.filter((n) => !profile.nodes.some((p) => p.children?.includes(n.id)));
+  const walk = (id: number, open: ReadonlySet<string>): void => {
+    const name = byId.get(id)!.callFrame.functionName;
+    let inside = open;
+    if (wanted.has(name) && !open.has(name)) {
+      shares.set(name, (shares.get(name) ?? 0) + sum(id));
+      inside = new Set(open).add(name);
+    }
+    for (const c of byId.get(id)!.children ?? []) walk(c, inside);
+  };
+  for (const r of roots) walk(r.id, new Set());
+  return names.filter((n) => shares.has(n)).map((name) => ({ name, percent: (100 * shares.get(name)!) / total }));
+}
+
 /** Runs `node --cpu-prof <args>` and returns the top functions by self time. */
 export function profileNode(args: string[], top = 12): HotFunction[] {
   const dir = mkdtempSync(join(tmpdir(), "edgelog-prof-"));
   try {
-    execFileSync(process.execPath, ["--cpu-prof", "--cpu-prof-dir", dir, ...args], { stdio: ["ignore", "ignore", "inherit"] });
+    execFileSync(process.execPath, ["--no-warnings", "--cpu-prof", "--cpu-prof-dir", dir, ...args], { stdio: ["ignore", "ignore", "inherit"] });
     const file = readdirSync(dir).find((f) => f.endsWith(".cpuprofile"));
     if (!file) throw new Error("node --cpu-prof wrote no profile");
     return hotFunctions(JSON.parse(readFileSync(join(dir, file), "utf8")) as CpuProfile, top);

@@ -6,7 +6,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { describeMachine, type Machine } from "./machine";
 import { REPO_ROOT } from "./paths";
-import { renderFigure, renderHeader, type FigureResult } from "./report";
+import { renderFigure, renderHeader, renderSummary, type FigureResult } from "./report";
 import { FIGURES } from "./figures/index";
 import { merkleProfileBody } from "./figures/merkle";
 
@@ -44,8 +44,9 @@ async function main(argv: string[]): Promise<number> {
     const results = JSON.parse(readFileSync(rest[0]!, "utf8")) as ResultsFile;
     const order = FIGURES.map((f) => f.id);
     const figures = [...results.figures].sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
-    const body = figures.map((f) => renderFigure(order.indexOf(f.id) + 1, f));
-    process.stdout.write([renderHeader(results.machine, results.command), ...body].join("\n"));
+    const numbered = figures.map((figure) => ({ n: order.indexOf(figure.id) + 1, figure }));
+    const body = numbered.map(({ n, figure }) => renderFigure(n, figure));
+    process.stdout.write([renderHeader(results.machine, results.command), renderSummary(numbered), ...body].join("\n"));
     return 0;
   }
   process.stderr.write("usage: bench.mjs figure <id> [--quick] [--json <file>] | render <results.json> | machine\n");

@@ -70,6 +70,26 @@ export function renderFigure(n: number, f: FigureResult): string {
   return parts.join("\n");
 }
 
+/**
+ * The page's first table: every row that has a target, and for a figure without any, its
+ * first row.
+ */
+export function renderSummary(figures: ReadonlyArray<{ n: number; figure: FigureResult }>): string {
+  const rows = figures.flatMap(({ n, figure }) => {
+    const targeted = figure.rows.filter((r) => r.target !== "—" || r.verdict === "TODO");
+    return (targeted.length > 0 ? targeted : figure.rows.slice(0, 1)).map((r) => [
+      `${n}. ${figure.title}`,
+      r.measure,
+      r.value,
+      r.peer,
+      r.ratio,
+      r.target,
+      `**${r.verdict}**`,
+    ]);
+  });
+  return ["## Summary", "", table(["figure", "measure", "value", "baseline / peer", "ratio", "target", "verdict"], rows), ""].join("\n");
+}
+
 export function renderHeader(machine: Machine, command: string): string {
   return [
     "# edgelog benchmark results",

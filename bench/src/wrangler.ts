@@ -96,7 +96,8 @@ export async function startWrangler(options: WranglerOptions = {}): Promise<Wran
   for (;;) {
     if (child.exitCode !== null) throw new Error(`wrangler dev exited with ${child.exitCode}:\n${log}`);
     try {
-      const res = await fetch(`${url}/healthz`);
+      // wrangler accepts connections before workerd is up and may hold them: bound each try.
+      const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(3_000) });
       if (res.ok) break;
     } catch {
       // not listening yet

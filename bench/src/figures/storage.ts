@@ -48,6 +48,8 @@ interface DatabaseMeasure {
   freePages: number;
   /** Bytes by table or index name (dbstat). */
   objects: Record<string, number>;
+  /** Total bytes of each column of the events table (values only, before SQLite's overhead). */
+  eventColumns: Record<string, number>;
 }
 
 function* sqliteFiles(dir: string): Generator<string> {
@@ -76,7 +78,12 @@ function measureDatabases(persistDir: string): DatabaseMeasure[] {
       for (const row of db.prepare("SELECT name, SUM(pgsize) AS bytes FROM dbstat GROUP BY name").all() as Array<{ name: string; bytes: number }>) {
         objects[row.name] = Number(row.bytes);
       }
-      out.push({ file, tenant, pageSize, pages, freePages, objects });
+      const eventColumns: Record<string, number> = {};
+      for (const { name } of db.prepare("PRAGMA table_info(events)").all() as Array<{ name: string }>) {
+        const q = `SELECT SUM(LENGTH(CAST("${name.replace(/"/g, '""')}" AS BLOB))) AS bytes FROM events`;
+        eventColumns[name] = Number((db.prepare(q).get() as { bytes: number | null }).bytes ?? 0);
+      }
+      out.push({ file, tenant, pageSize, pages, freePages, objects, eventColumns });
     } finally {
       db.close();
     }
@@ -129,6 +136,7 @@ export async function storageFigure(options: StorageOptions): Promise<FigureResu
 function render(options: StorageOptions, ingests: TierIngest[], databases: DatabaseMeasure[]): FigureResult {
   const rows: Row[] = [];
   const breakdown: string[][] = [];
+  const columnLines: string[] = [];
   const raw: Record<string, unknown> = {};
   for (const ing of ingests) {
     const dbs = databases.filter((d) => d.tenant === ing.tenant);
@@ -160,6 +168,14 @@ function render(options: StorageOptions, ingests: TierIngest[], databases: Datab
       breakdown.push([ing.tier, `\`${name}\``, fmt3(bytes / ing.accepted)]);
     }
     if (smallCount > 0) breakdown.push([ing.tier, `${smallCount} other tables and indexes (≤ 2 pages each)`, fmt3(small / ing.accepted)]);
+    const columns: Record<string, number> = {};
+    for (const d of dbs) for (const [name, bytes] of Object.entries(d.eventColumns)) columns[name] = (columns[name] ?? 0) + bytes;
+    columnLines.push(
+      `${ing.tier}: ${Object.entries(columns)
+        .sort((a, b) => b[1] - a[1])
+        .map(([name, bytes]) => `\`${name}\` ${fmtInt(bytes / ing.accepted)}`)
+        .join(", ")}`,
+    );
     raw[ing.tier] = { ...ing, usedBytes: used, fileBytes: file, databases: dbs.map((d) => ({ ...d, file: undefined })) };
   }
   const effective = ingests
@@ -179,7 +195,12 @@ function render(options: StorageOptions, ingests: TierIngest[], databases: Datab
       "Then workerd is stopped and each LogShard database file under the persist dir is opened with node:sqlite: bytes = (page_count − freelist_count) × page_size, summed over the tenant's shard databases, divided by the events accepted. That counts every table and index (events, their id and decision indexes, batches with their leaf-hash blobs, tree nodes, checkpoints, metadata and workerd's own tables). Peer column: the mean size of the event's JSON as sent.",
       "What each tier retains is the shard's current behaviour, measured as is; re-run `node bench/run.mjs storage` after changing it.",
     ],
-    details: ["Bytes per event by table or index (SQLite dbstat):", table(["tier", "table or index", "bytes per event"], breakdown)],
+    details: [
+      "Bytes per event by table or index (SQLite dbstat):",
+      table(["tier", "table or index", "bytes per event"], breakdown),
+      "Mean bytes per event of each column of `events` (the values themselves; SQLite's row and page overhead comes on top):",
+      columnLines.map((l) => `- ${l}`).join("\n"),
+    ],
     raw,
   };
 }

@@ -13,7 +13,7 @@ export interface ValidationOptions {
   targetMs: number;
 }
 
-export const VALIDATION_FULL: ValidationOptions = { rounds: 5, targetMs: 400 };
+export const VALIDATION_FULL: ValidationOptions = { rounds: 7, targetMs: 400 };
 export const VALIDATION_QUICK: ValidationOptions = { rounds: 1, targetMs: 30 };
 
 const IMPLS = ["edgelog", "generated", "cfworker"] as const;
