@@ -181,3 +181,21 @@ describe("duplicates and conflicts", () => {
     expect(got.event.decision_logic.output).toBe("deny");
   });
 });
+
+describe("nesting", () => {
+  it("refuses bodies nesting deeper than 64 levels before parsing them (400), and rejects such NDJSON lines", async () => {
+    const t = await newTenant();
+    const deep = "[".repeat(100_000) + "]".repeat(100_000);
+    const res = await call("POST", "/v1/events", { token: t.key, body: deep, headers: { "content-type": "application/json" } });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe("too_deep");
+    // 64 levels inside an event are fine as far as nesting goes (the event is still validated).
+    const ok = makeEvent({ extra: { ext: JSON.parse("[".repeat(60) + "]".repeat(60)) as unknown } });
+    expect((await ingest(t.key, [ok])).status).toBe(200);
+    const text = `${JSON.stringify(makeEvent())}\n${"{\"a\":".repeat(70)}1${"}".repeat(70)}\n`;
+    const nd = await call("POST", "/v1/events", { token: t.key, body: text, headers: { "content-type": "application/x-ndjson" } });
+    expect(nd.status).toBe(207);
+    const body = (await nd.json()) as { results: Array<{ errors: Array<{ message: string }> }> };
+    expect(body.results[1]!.errors[0]!.message).toMatch(/deeper than 64/);
+  });
+});

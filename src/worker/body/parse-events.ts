@@ -23,6 +23,30 @@ export function bodyFormat(contentType: string | undefined): BodyFormat {
 const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 
 /**
+ * Deepest nesting of arrays and objects an event may have. DES events are shallow; the limit
+ * exists because JSON.parse of a few MB of `[[[[…` builds millions of arrays (hundreds of MB)
+ * before anything else can look at them, so the depth is checked on the text first.
+ */
+export const MAX_NESTING = 64;
+
+/** Whether `text` nests arrays/objects deeper than `max` (strings skipped). One pass, no allocation. */
+export function nestsDeeperThan(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++;
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 91 || c === 123) {
+      if (++depth > max) return true;
+    } else if (c === 93 || c === 125) depth--;
+  }
+  return false;
+}
+
+/**
  * Splits a body into events. A JSON body is one event or an array of them and must parse as a
  * whole (else 400). NDJSON lines are independent, so a bad line rejects only that item.
  */
@@ -42,6 +66,10 @@ function tooMany(n: number, limit: number): ApiError {
 }
 
 function parseJson(text: string, limits: ParseLimits): ParsedItem[] {
+  // One level more: the array that holds the events.
+  if (nestsDeeperThan(text, MAX_NESTING + 1)) {
+    throw new ApiError(400, "too_deep", `request body nests arrays or objects deeper than ${MAX_NESTING} levels in an event`);
+  }
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -76,6 +104,10 @@ function parseNdjson(text: string, limits: ParseLimits): ParsedItem[] {
         items.push({ index, errors: [{ path: "", message: `event is ${size} bytes; the limit is ${limits.maxEventBytes}` }] });
         continue;
       }
+    }
+    if (nestsDeeperThan(line, MAX_NESTING)) {
+      items.push({ index, errors: [{ path: "", message: `event nests arrays or objects deeper than ${MAX_NESTING} levels` }] });
+      continue;
     }
     try {
       items.push({ index, value: JSON.parse(line) });

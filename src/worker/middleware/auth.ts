@@ -104,14 +104,15 @@ export function tenantFor(principal: Principal, scope: Scope): TenantScope {
 }
 
 /**
- * For admin routes on tenant `tenant`: the operator may act on any tenant; a key with the
- * `admin` scope only on its own. Another tenant answers 404, as if absent, so tenants cannot
- * probe each other's names.
+ * For admin routes on tenant `tenant`: the operator may act on any tenant; a key only with the
+ * `admin` scope, and only on its own tenant. The scope is checked first (403, which says
+ * nothing about other tenants); another tenant then answers 404, as if absent, so tenants
+ * cannot probe each other's names.
  */
 export function requireTenantAdmin(principal: Principal, tenant: string): void {
   if (principal.kind === "operator") return;
-  if (principal.tenant !== tenant) throw new ApiError(404, "not_found", `tenant '${tenant}' not found`);
   if (!principal.scopes.includes("admin")) {
     throw new ApiError(403, "forbidden", `this key lacks the 'admin' scope (it has: ${principal.scopes.join(", ") || "none"})`);
   }
+  if (principal.tenant !== tenant) throw new ApiError(404, "not_found", `tenant '${tenant}' not found`);
 }
