@@ -1,6 +1,6 @@
-import { canonicalJson } from "../core/canonical";
 import { fromHex, toHex } from "../core/bytes";
 import type { ChainVerdict } from "../core/des-chain";
+import { envelopeJson } from "./envelope-json";
 import { advance, loadProducers, saveProducers } from "./producers";
 import { MAX_BOUND_PARAMS } from "./schema";
 import type { AppendResult, LogRef, PreparedEvent, Tier } from "./types";
@@ -89,7 +89,7 @@ export function appendEvents(
     if (sequence.missing !== undefined) envelope.missing = sequence.missing;
     if (e.futureTimestamp) envelope.future_timestamp = true;
     if (conflict) envelope.conflict = true;
-    rows.push(seq, fromHex(e.id), e.decisionId, e.sequenceNumber, e.decisionType, e.logicType, e.outputKey, e.tier, receivedAt.getTime(), canonicalJson(envelope), e.body);
+    rows.push(seq, fromHex(e.id), e.decisionId, e.sequenceNumber, e.decisionType, e.logicType, e.outputKey, e.tier, receivedAt.getTime(), envelopeJson(envelope), e.body);
     existing.set(e.id, { seq, tier: e.tier });
     taken.add(pair);
     results.push({

@@ -1,6 +1,6 @@
 import { canonicalJson } from "../core/canonical";
 import { toHex, utf8 } from "../core/bytes";
-import { hashLeaf, merkleRoot, nodesToStoreOnAppend, rootFromNodes } from "../core/merkle";
+import { hashLeaf, hashLeavesNative, merkleRoot, nodesToStoreOnAppend, rootFromNodes } from "../core/merkle";
 import { formatCheckpoint, signNote, type NoteSigner } from "../core/note";
 import { packHashes, type TreeStore } from "./tree-store";
 
@@ -49,7 +49,7 @@ export async function sealBatch(sql: SqlStorage, tree: TreeStore, req: SealReque
     )
     .toArray();
   if (rows.length === 0) return null;
-  const leafHashes = rows.map((r) => hashLeaf(utf8(r.envelope)));
+  const leafHashes = await hashLeavesNative(rows.map((r) => r.envelope));
   const root = merkleRoot(leafHashes);
   const sealedAt = new Date();
   const header: BatchHeader = {

@@ -1,5 +1,6 @@
 /** RFC 9162 Merkle trees: hashing, roots, subtree sources, proof building and verifying. */
 export { EMPTY_ROOT, HASH_SIZE, LEAF_HASH_PREFIX, NODE_HASH_PREFIX, hashChildren, hashLeaf } from "./hash";
+export { hashLeavesNative } from "./hash-native";
 export { isPowerOfTwo, largestPowerOfTwoBelow, merkleRoot, smallestPowerOfTwoAtLeast } from "./tree";
 export {
   nodesToStoreOnAppend,
