@@ -1,5 +1,6 @@
 import { fromHex, toHex } from "../core/bytes";
-import { consistencyProof, inclusionProof, subtreeHashFromNodes, subtreeHashesFromLeaves } from "../core/merkle";
+import { consistencyProof, inclusionProof, subtreeHashFromNodes } from "../core/merkle";
+import { batchNodes } from "./batch-tree";
 import type { BatchHeader } from "./seal";
 import type { Envelope } from "./append";
 import { erasureOf, type Erasure } from "./retention";
@@ -54,13 +55,14 @@ export function buildEventProof(
   };
   if (row.seq >= sealedUpto) return record;
   const batch = sql
-    .exec<{ n: number; first_seq: number; count: number; header: string; leaf_hashes: ArrayBuffer }>(
-      "SELECT n, first_seq, count, header, leaf_hashes FROM batches WHERE first_seq <= ? ORDER BY first_seq DESC LIMIT 1",
+    .exec<{ n: number; first_seq: number; count: number; header: string; leaf_hashes: ArrayBuffer; upper_nodes: ArrayBuffer }>(
+      "SELECT n, first_seq, count, header, leaf_hashes, upper_nodes FROM batches WHERE first_seq <= ? ORDER BY first_seq DESC LIMIT 1",
       row.seq,
     )
     .one();
   const leafIndex = row.seq - batch.first_seq;
-  const batchPath = inclusionProof(leafIndex, batch.count, subtreeHashesFromLeaves(unpackHashes(batch.leaf_hashes)));
+  const nodes = batchNodes(unpackHashes(batch.leaf_hashes), new Uint8Array(batch.upper_nodes), batch.count);
+  const batchPath = inclusionProof(leafIndex, batch.count, (s, e) => subtreeHashFromNodes(s, e, nodes));
   const logPath = inclusionProof(batch.n, treeSize, (s, e) => subtreeHashFromNodes(s, e, tree.getNode));
   const checkpoint = sql.exec<{ note: string }>("SELECT note FROM checkpoints WHERE size = ?", treeSize).one().note;
   record.proof = {

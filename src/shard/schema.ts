@@ -29,7 +29,8 @@ CREATE TABLE IF NOT EXISTS batches (
   root BLOB NOT NULL,
   header TEXT NOT NULL,
   sealed_at INTEGER NOT NULL,
-  leaf_hashes BLOB NOT NULL
+  leaf_hashes BLOB NOT NULL,
+  upper_nodes BLOB NOT NULL
 );
 CREATE TABLE IF NOT EXISTS tree_nodes (
   level INTEGER NOT NULL,

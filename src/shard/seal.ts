@@ -1,6 +1,7 @@
 import { canonicalJson } from "../core/canonical";
 import { toHex, utf8 } from "../core/bytes";
-import { hashLeaf, hashLeavesNative, merkleRoot, nodesToStoreOnAppend, rootFromNodes } from "../core/merkle";
+import { hashLeaf, hashLeavesNative, nodesToStoreOnAppend, rootFromNodes } from "../core/merkle";
+import { packUpperLevels, perfectLevels, rootOfLevels } from "./batch-tree";
 import { formatCheckpoint, signNote, type NoteSigner } from "../core/note";
 import { packHashes, type TreeStore } from "./tree-store";
 
@@ -50,7 +51,8 @@ export async function sealBatch(sql: SqlStorage, tree: TreeStore, req: SealReque
     .toArray();
   if (rows.length === 0) return null;
   const leafHashes = await hashLeavesNative(rows.map((r) => r.envelope));
-  const root = merkleRoot(leafHashes);
+  const levels = perfectLevels(leafHashes);
+  const root = rootOfLevels(levels, leafHashes.length);
   const sealedAt = new Date();
   const header: BatchHeader = {
     log: req.origin,
@@ -69,7 +71,7 @@ export async function sealBatch(sql: SqlStorage, tree: TreeStore, req: SealReque
   const note = await signNote(formatCheckpoint({ origin: req.origin, size, rootHash: logRoot }), [req.signer]);
   req.commit(() => {
     sql.exec(
-      "INSERT INTO batches (n, first_seq, count, root, header, sealed_at, leaf_hashes) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      "INSERT INTO batches (n, first_seq, count, root, header, sealed_at, leaf_hashes, upper_nodes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
       req.batch,
       req.firstSeq,
       rows.length,
@@ -77,6 +79,7 @@ export async function sealBatch(sql: SqlStorage, tree: TreeStore, req: SealReque
       headerText,
       sealedAt.getTime(),
       packHashes(leafHashes),
+      packUpperLevels(levels),
     );
     tree.put(newNodes);
     sql.exec("INSERT INTO checkpoints (size, root, note) VALUES (?, ?, ?)", size, logRoot, note);
