@@ -40,7 +40,7 @@ export class LogShard extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   private readonly tree: TreeStore;
   private log: LogRef | null = null;
-  private settings: ShardSettings = { batchMax: 256, batchMs: 250, retentionDays: 0, maxPending: 50_000, archiveKeepBatches: 64 };
+  private settings: ShardSettings = { batchMax: 256, batchMs: 250, retentionDays: 0, maxPending: 50_000, archiveKeepBatches: 0 };
   private retentionUpto = 0;
   /** Batches [0, archivedUpto) are in R2. */
   private archivedUpto = 0;
@@ -248,7 +248,9 @@ export class LogShard extends DurableObject<Env> {
       this.archivedUpto = n + 1;
       this.sql.exec("INSERT OR REPLACE INTO meta (k, v) VALUES ('archived_upto', ?)", this.archivedUpto);
     }
-    const offloadTo = this.archivedUpto - this.settings.archiveKeepBatches;
+    // 0 keeps every body in SQLite too: offloading rewrites rows, so it is worth it only when
+    // SQLite's space matters more than ingest throughput.
+    const offloadTo = this.settings.archiveKeepBatches > 0 ? this.archivedUpto - this.settings.archiveKeepBatches : 0;
     if (offloadTo > this.offloadedBatches) {
       const end = this.sql.exec<{ e: number }>("SELECT first_seq + count AS e FROM batches WHERE n = ?", offloadTo - 1).one().e;
       this.ctx.storage.transactionSync(() => {

@@ -72,7 +72,7 @@ export interface ShardSettings {
   retentionDays: number;
   /** Above this many unsealed events the shard refuses appends until sealing catches up. */
   maxPending: number;
-  /** Bodies of archived batches older than the newest this-many archived batches leave SQLite. */
+  /** Bodies of archived batches older than the newest this-many archived batches leave SQLite; 0: never. */
   archiveKeepBatches: number;
 }
 

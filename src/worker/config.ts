@@ -23,7 +23,7 @@ export interface Config {
   retentionDays: number;
   /** Unsealed events a shard may hold before it answers 429. */
   maxPendingEvents: number;
-  /** Archived batches whose bodies stay in SQLite too (the newest ones); 0 keeps none. */
+  /** Bodies of archived batches older than the newest this-many leave SQLite; 0 keeps every body in SQLite. */
   archiveKeepBatches: number;
   /** Events whose event_timestamp is further ahead of the logger's clock are flagged. */
   maxFutureSkewMs: number;
@@ -40,7 +40,7 @@ export const DEFAULTS: Config = {
   authCacheMs: 10_000,
   retentionDays: 0,
   maxPendingEvents: 50_000,
-  archiveKeepBatches: 64,
+  archiveKeepBatches: 0,
   maxFutureSkewMs: 300_000,
 };
 
