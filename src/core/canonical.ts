@@ -1,10 +1,14 @@
 /**
  * RFC 8785 JSON Canonicalization Scheme (JCS).
  *
- * Serialization is delegated to the `canonicalize` package (written by the RFC's authors), which
- * builds on ECMAScript `JSON.stringify` for primitives (RFC 8785 §3.2.2) and sorts object
- * properties by UTF-16 code units (§3.2.3). This module gives it a typed surface and turns its
- * failures into one error type.
+ * The reference is the `canonicalize` package (written by the RFC's authors), which builds on
+ * ECMAScript `JSON.stringify` for primitives (RFC 8785 §3.2.2) and sorts object properties by
+ * UTF-16 code units (§3.2.3). It showed as the largest JavaScript cost of ingest in a profile
+ * (bench/RESULTS.md), so plain JSON data — what `JSON.parse` produces — takes a fast path: a
+ * direct recursive writer that copies strings needing no escape as they are and leaves the rest
+ * to `JSON.stringify`. Anything the fast path is not sure to write exactly as JCS does (a
+ * non-finite number, a lone surrogate, a `toJSON`, a class instance, `undefined`) goes to the
+ * package, so both paths agree by construction, and a property test checks it.
  */
 import canonicalize from "canonicalize";
 import { utf8 } from "./bytes";
@@ -36,6 +40,8 @@ export class CanonicalJsonError extends Error {
  * @throws CanonicalJsonError when the value has no canonical form.
  */
 export function canonicalJson(value: unknown): string {
+  const fast = fastCanonicalJson(value);
+  if (fast !== undefined) return fast;
   let out: string | undefined;
   try {
     out = canonicalize(value);
@@ -71,4 +77,69 @@ function describeFailure(cause: unknown): CanonicalJsonError {
   return known
     ? new CanonicalJsonError(known.expected, known.found, { cause })
     : new CanonicalJsonError("a JSON value", message, { cause });
+}
+
+/** Thrown to leave the fast path; never escapes this module. */
+const NOT_PLAIN: unique symbol = Symbol("not plain JSON data");
+
+/** Characters JSON must escape, and surrogates (which need the well-formedness check). */
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+function writeString(s: string): string {
+  if (!NEEDS_ESCAPE.test(s)) return `"${s}"`;
+  if (!s.isWellFormed()) throw NOT_PLAIN;
+  return JSON.stringify(s);
+}
+
+function write(value: unknown): string {
+  switch (typeof value) {
+    case "string":
+      return writeString(value);
+    case "number":
+      if (!Number.isFinite(value)) throw NOT_PLAIN;
+      return JSON.stringify(value);
+    case "boolean":
+      return value ? "true" : "false";
+    case "object": {
+      if (value === null) return "null";
+      if (Array.isArray(value)) {
+        let out = "[";
+        for (let i = 0; i < value.length; i++) {
+          if (i > 0) out += ",";
+          out += write(value[i]);
+        }
+        return out + "]";
+      }
+      const proto = Object.getPrototypeOf(value) as unknown;
+      if ((proto !== Object.prototype && proto !== null) || typeof (value as { toJSON?: unknown }).toJSON === "function") {
+        throw NOT_PLAIN;
+      }
+      // Sorting the names explicitly (UTF-16 code units, §3.2.3) makes JavaScript's own property
+      // order, which puts integer-like names first, irrelevant.
+      const keys = Object.keys(value).sort();
+      let out = "{";
+      for (let i = 0; i < keys.length; i++) {
+        const k = keys[i]!;
+        if (i > 0) out += ",";
+        out += writeString(k) + ":" + write((value as Record<string, unknown>)[k]);
+      }
+      return out + "}";
+    }
+    default:
+      // undefined, functions, symbols, bigints: the reference path decides what they become.
+      throw NOT_PLAIN;
+  }
+}
+
+/**
+ * JCS of plain JSON data, or undefined when `value` is not plain (or nests deeper than the
+ * call stack allows); the caller then uses the reference implementation.
+ */
+function fastCanonicalJson(value: unknown): string | undefined {
+  try {
+    return write(value);
+  } catch (err) {
+    if (err === NOT_PLAIN || err instanceof RangeError) return undefined;
+    throw err;
+  }
 }
