@@ -121,7 +121,16 @@ function runFigure(id, quick) {
         title: `${id} (failed)`,
         rows: [{ measure: id, value: "failed", peer: "—", ratio: "—", target: "—", verdict: "missed" }],
         method: [`The figure ${why}; last output:`],
-        details: ["```", stderr.trim().split("\n").slice(-15).join("\n"), "```"],
+        details: [
+          "```",
+          stderr
+            .trim()
+            .split("\n")
+            .slice(-15)
+            .map((line) => (line.length > 300 ? `${line.slice(0, 300)} …` : line))
+            .join("\n"),
+          "```",
+        ],
         raw: { failed: why },
       });
     });

@@ -111,6 +111,16 @@ export async function startWrangler(options: WranglerOptions = {}): Promise<Wran
   return { url, inspectorPort, persistDir, output: () => log, stop };
 }
 
+/**
+ * A short description of a failed answer: wrangler dev answers an uncaught Worker error with a
+ * large HTML page, whose first "…Error: message" is what matters.
+ */
+export async function failureText(res: Response): Promise<string> {
+  const text = await res.text();
+  const error = /\b\w*Error: [^'\\<\n]{1,300}/.exec(text);
+  return `${res.status} ${error ? error[0] : text.slice(0, 300)}`;
+}
+
 /** Creates a tenant with an all-scopes key on a running edgelog (admin API, DESIGN: HTTP API). */
 export async function createTenant(url: string, name: string): Promise<string> {
   const headers = { authorization: `Bearer ${DEV_ADMIN_TOKEN}`, "content-type": "application/json" };

@@ -37,6 +37,7 @@ const INGEST_STAGES = [
   "prepareItem",
   "validateEvent",
   "canonicalJson",
+  "canonicalize",
   "checkCurrentHash",
   "append",
   "appendEvents",
@@ -219,7 +220,7 @@ function render(
         ? [hot]
         : hot.self.length > 0
           ? [
-              `Where edgelog's time goes: CPU profile of workerd's isolate (Worker and LogShard together) through \`wrangler dev\`'s inspector during one extra ${options.profileSeconds} s load run, not counted above. Inclusive share of the ingest path's stages (a stage's own time plus what it calls; nested stages are part of their parent's share): ${hot.inclusive.map((i) => `\`${i.name}\` ${fmt3(i.percent)} %`).join(", ")}. Self time, top ${hot.self.length} (SQLite's native \`exec\` appears under its own name; \`(program)\` is time in the runtime outside JavaScript):`,
+              `Where edgelog's time goes: CPU profile of workerd's isolate (Worker and LogShard together) through \`wrangler dev\`'s inspector during one extra ${options.profileSeconds} s load run, not counted above. Inclusive share of the ingest path's stages (a stage's own time plus what it calls; nested stages are part of their parent's share; a function the JIT inlined shows under its caller instead): ${hot.inclusive.map((i) => `\`${i.name}\` ${fmt3(i.percent)} %`).join(", ")}. Self time, top ${hot.self.length} (SQLite's native \`exec\` appears under its own name; \`(program)\` is time in the runtime outside JavaScript):`,
               renderHotFunctions(hot.self),
             ]
           : []),

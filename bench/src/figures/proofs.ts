@@ -15,7 +15,7 @@ import { LogBuilder } from "../log-builder";
 import { openNodeSql, type NodeSql, type StatementTime } from "../node-sql";
 import { fmt3, fmtInt, fmtRatio, table, type FigureResult, type Row, type Verdict } from "../report";
 import { mean, quantile } from "../stats";
-import { startWrangler, type Wrangler } from "../wrangler";
+import { failureText, startWrangler, type Wrangler } from "../wrangler";
 
 export interface ProofsOptions {
   batchSize: number;
@@ -190,7 +190,7 @@ async function fillDurableObject(bench: Wrangler, batches: number): Promise<numb
   while (done < batches) {
     const step = Math.min(50, batches - done);
     const res = await fetch(`${bench.url}/proofs/fill?batches=${step}`);
-    if (!res.ok) throw new Error(`filling the ProofLog object: ${res.status} ${await res.text()}`);
+    if (!res.ok) throw new Error(`filling the ProofLog object: ${await failureText(res)}`);
     const body = (await res.json()) as { treeSize: number; ms: number };
     done = body.treeSize;
     ms += body.ms;
@@ -201,7 +201,7 @@ async function fillDurableObject(bench: Wrangler, batches: number): Promise<numb
 async function measureDurableObject(bench: Wrangler, samples: number, fillMs: number): Promise<DoMeasure> {
   await fetch(`${bench.url}/proofs/run?samples=10`); // warm-up, as in Node
   const res = await fetch(`${bench.url}/proofs/run?samples=${samples}`);
-  if (!res.ok) throw new Error(`timing proofs in the ProofLog object: ${res.status} ${await res.text()}`);
+  if (!res.ok) throw new Error(`timing proofs in the ProofLog object: ${await failureText(res)}`);
   const r = (await res.json()) as {
     events: number;
     treeSize: number;
@@ -357,7 +357,7 @@ function render(
   const eventTotal = full.event.mean * full.event.samples;
   details.push(`Set-up times (not timed figures): ${Object.entries(setup).map(([k, v]) => `${k} ${fmt3(v)} s`).join("; ")}.`);
   details.push(
-    `Where an event proof's time goes at ${fmtInt(full.events)} events: ${fmt3(100 * full.sqlShare)} % inside SQLite statements, the rest in JavaScript (mostly recomputing the batch's ${options.batchSize - 1} interior hashes from its leaf-hash blob for the batch path, then O(log n) node reads for the log path). Per statement:`,
+    `Where an event proof's time goes at ${fmtInt(full.events)} events: ${fmt3(100 * full.sqlShare)} % inside SQLite statements (timed per statement by the adapter), the rest in JavaScript (hashing for the batch path, folding stored log-tree nodes, JSON). Per statement:`,
     table(
       ["statement", "calls", "ms per proof", "share of proof time"],
       full.statements.map((s) => [
@@ -369,7 +369,7 @@ function render(
     ),
     ...plans.map(
       (p) =>
-        `SQLite plan of \`${p.query.replace(/\s+/g, " ").slice(0, 100)}\`: ${p.plan.map((l) => `\`${l}\``).join("; ")}.` +
+        `SQLite plan of \`${p.query.replace(/\s+/g, " ").slice(0, 200)}\`: ${p.plan.map((l) => `\`${l}\``).join("; ")}.` +
         p.plan
           .filter((l) => /^SCAN \w+$/.test(l))
           .map((l) => ` \`${l}\` reads every row of \`${l.slice(5)}\` on each call: this statement's cost grows linearly with that table.`)

@@ -5,7 +5,7 @@
  */
 import { fmtInt, fmtRatio, table, verdict, type FigureResult, type Row } from "../report";
 import { median, range } from "../stats";
-import { startWrangler, type Wrangler } from "../wrangler";
+import { failureText, startWrangler, type Wrangler } from "../wrangler";
 
 export interface ValidationOptions {
   rounds: number;
@@ -29,7 +29,7 @@ interface Run {
 
 async function call(bench: Wrangler, impl: Impl, set: EventSet, iterations: number): Promise<Run> {
   const res = await fetch(`${bench.url}/validate/run?impl=${impl}&set=${set}&iterations=${iterations}`);
-  if (!res.ok) throw new Error(`validate/run ${impl} ${set}: ${res.status} ${await res.text()}`);
+  if (!res.ok) throw new Error(`validate/run ${impl} ${set}: ${await failureText(res)}`);
   return (await res.json()) as Run;
 }
 
