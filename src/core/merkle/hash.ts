@@ -4,6 +4,9 @@
  * resistance across levels).
  */
 import { sha256 } from "@noble/hashes/sha2.js";
+import { sha256Prefixed, SMALL_MESSAGE_MAX } from "./sha256-small";
+
+const NOTHING = new Uint8Array(0);
 
 /** Prefix of a leaf hash: MTH({d(0)}) = HASH(0x00 || d(0)). */
 export const LEAF_HASH_PREFIX = 0x00;
@@ -20,6 +23,7 @@ export const EMPTY_ROOT: Uint8Array = sha256(new Uint8Array(0));
 
 /** Hash of one leaf's data (RFC 9162 §2.1.1). */
 export function hashLeaf(data: Uint8Array): Uint8Array {
+  if (data.length + 1 <= SMALL_MESSAGE_MAX) return sha256Prefixed(LEAF_HASH_PREFIX, data, NOTHING);
   const input = new Uint8Array(1 + data.length);
   input[0] = LEAF_HASH_PREFIX;
   input.set(data, 1);
@@ -27,10 +31,12 @@ export function hashLeaf(data: Uint8Array): Uint8Array {
 }
 
 /**
- * Hash of an interior node from its children's hashes (RFC 9162 §2.1.1). One 65-byte buffer and
- * one digest call: per-call overhead dominates at this size.
+ * Hash of an interior node from its children's hashes (RFC 9162 §2.1.1): 65 bytes, where a
+ * general SHA-256's per-call overhead dominates, so a two-block implementation without
+ * allocation does it.
  */
 export function hashChildren(left: Uint8Array, right: Uint8Array): Uint8Array {
+  if (1 + left.length + right.length <= SMALL_MESSAGE_MAX) return sha256Prefixed(NODE_HASH_PREFIX, left, right);
   const input = new Uint8Array(1 + left.length + right.length);
   input[0] = NODE_HASH_PREFIX;
   input.set(left, 1);
