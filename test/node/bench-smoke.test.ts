@@ -7,6 +7,8 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { BREAKAGES, createEventGenerator, invalidEvents, meanSizeByTier } from "../../bench/src/events";
 import { hotFunctions } from "../../bench/src/cpu-profile";
+import { cpuBetween, parseMachineLine, parseStatLine, roleOf, type CpuSample } from "../../bench/src/proc-cpu";
+import { roundOrder } from "../../bench/src/figures/shards";
 import { quantile, median } from "../../bench/src/stats";
 import { validateEvent } from "../../src/validate/index";
 import { REPO_ROOT } from "./support/wrangler-dev";
@@ -65,6 +67,80 @@ describe("bench helpers", () => {
   });
 });
 
+describe("shards figure helpers", () => {
+  it("roundOrder gives every shard count every position once over as many rounds", () => {
+    const rounds = [0, 1, 2].map((r) => roundOrder([1, 2, 4], r));
+    expect(rounds).toEqual([
+      [1, 2, 4],
+      [2, 4, 1],
+      [4, 1, 2],
+    ]);
+    for (const position of [0, 1, 2]) expect(new Set(rounds.map((o) => o[position])).size).toBe(3);
+  });
+
+  it("parseStatLine reads state, group and utime + stime after a comm holding spaces and parentheses", () => {
+    // Fields 3.. of proc(5): state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime ...
+    const line = "4242 (work (er) d) S 1 4200 4200 0 -1 4194560 10 0 0 0 250 50 0 0 20 0 9 0 100 0 0";
+    const parsed = parseStatLine(line);
+    expect(parsed).not.toBeNull();
+    expect(parsed!.comm).toBe("work (er) d");
+    expect(parsed!.state).toBe("S");
+    expect(parsed!.pgrp).toBe(4200);
+    // 300 ticks; USER_HZ is 100 on Linux builds this runs on, but do not assume it: compare with a 150-tick line.
+    const half = parseStatLine(line.replace(" 250 50 ", " 100 50 "))!;
+    expect(parsed!.cpuSeconds).toBeCloseTo(half.cpuSeconds * 2, 10);
+    expect(parseStatLine("garbage")).toBeNull();
+  });
+
+  it("parseMachineLine counts idle and iowait as not busy", () => {
+    const m = parseMachineLine("cpu  100 0 50 800 50 0 0 0 0 0")!;
+    expect(m.busy / m.total).toBeCloseTo(150 / 1000, 10);
+    expect(parseMachineLine("intr 1 2 3")).toBeNull();
+  });
+
+  it("roleOf tells the entry proxy (public port) from the runtime workerd", () => {
+    expect(roleOf("workerd", ["serve", "--socket-addr=entry=127.0.0.1:8787"], 8787)).toBe("workerd entry proxy");
+    expect(roleOf("workerd", ["serve", "--socket-addr=entry=127.0.0.1:0"], 8787)).toBe("workerd runtime");
+    expect(roleOf("node", [], 8787)).toBe("wrangler (Node)");
+    expect(roleOf("esbuild", [], 8787)).toBe("esbuild");
+  });
+
+  it("cpuBetween attributes CPU by role, finds the busiest runtime thread and the machine's share", () => {
+    const proc = (pid: number, role: string, cpuSeconds: number, threads: Array<[number, number]> = []) => ({ pid, comm: "x", role, cpuSeconds, threads: new Map(threads) });
+    const a: CpuSample = {
+      atMs: 0,
+      machine: { busy: 10, total: 100 },
+      processes: new Map([
+        [1, proc(1, "workerd runtime", 5, [[1, 4], [2, 1]])],
+        [2, proc(2, "workerd entry proxy", 1)],
+        [3, proc(3, "gone", 1)],
+      ]),
+      selfSeconds: 2,
+    };
+    const b: CpuSample = {
+      atMs: 2_000,
+      machine: { busy: 13.5, total: 104 },
+      processes: new Map([
+        [1, proc(1, "workerd runtime", 7, [[1, 5.9], [2, 1.05]])],
+        [2, proc(2, "workerd entry proxy", 1.4)],
+        [4, proc(4, "new", 0)],
+      ]),
+      selfSeconds: 2.6,
+    };
+    const w = cpuBetween(a, b);
+    expect(w.seconds).toBe(2);
+    expect(w.byRole["workerd runtime"]).toBeCloseTo(2, 10);
+    expect(w.byRole["workerd entry proxy"]).toBeCloseTo(0.4, 10);
+    expect(w.busiestThread).toBeCloseTo(0.95, 10);
+    expect(w.activeThreads).toBe(1);
+    expect(w.loadGenerator).toBeCloseTo(0.6, 10);
+    expect(w.cores).toBe(2);
+    expect(w.machineBusy).toBeCloseTo(3.5 / 4, 10);
+    expect(w.other).toBeCloseTo(3.5 - 2.4 - 0.6, 10);
+    expect(w.changed).toBe(2);
+  });
+});
+
 describe("bench/run.mjs --quick", () => {
   mkdirSync(join(REPO_ROOT, "bench", ".build"), { recursive: true });
   const buildDir = mkdtempSync(join(REPO_ROOT, "bench", ".build", "smoke-"));
@@ -100,5 +176,32 @@ describe("bench/run.mjs --quick", () => {
         if (row.ratio !== "—") expect(row.ratio).toMatch(/^[0-9.]+×$/);
       }
     }
+  });
+
+  it("runs the shards figure against wrangler dev and explains it with measured CPU", () => {
+    const out = join(buildDir, "shards.md");
+    const run = spawnSync(process.execPath, ["bench/run.mjs", "--quick", "shards", "--build-dir", buildDir, "--out", out], {
+      cwd: REPO_ROOT,
+      encoding: "utf8",
+      timeout: 110_000,
+    });
+    expect(run.status, run.stderr).toBe(0);
+    const markdown = readFileSync(out, "utf8");
+    expect(markdown).toContain("## 7. Scale-out: ingest with 1, 2 and 4 shards");
+    expect(markdown).toMatch(/\*\*Result\.\*\* On this machine, throughput (rose|fell|did not rise) with shards/);
+    const results = JSON.parse(readFileSync(join(buildDir, "results.json"), "utf8")) as {
+      figures: Array<{ id: string; rows: Array<{ value: string; ratio: string; verdict: string }>; raw: { tenants: Array<{ shards: number; generations: number }>; shardSizes: Record<string, Array<{ events: number }> | string> } }>;
+    };
+    const figure = results.figures.find((f) => f.id === "shards")!;
+    expect(figure.rows.length).toBeGreaterThan(0);
+    for (const row of figure.rows) {
+      expect(row.value).not.toBe("failed");
+      expect(row.ratio).toMatch(/^[0-9.]+×$/);
+    }
+    expect(figure.raw.tenants.map((t) => t.shards)).toEqual([1, 2, 4]);
+    // Every shard of the 4-shard tenant received events: routing by decision_id spreads them.
+    const four = figure.raw.shardSizes["4"];
+    expect(Array.isArray(four), String(four)).toBe(true);
+    expect((four as Array<{ events: number }>).map((l) => l.events > 0)).toEqual([true, true, true, true]);
   });
 });

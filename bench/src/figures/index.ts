@@ -1,9 +1,10 @@
-/** The six figures of RESULTS.md, in order, each with its full and quick settings. */
+/** The seven figures of RESULTS.md, in order, each with its full and quick settings. */
 import type { FigureResult } from "../report";
 import { auditFigure, AUDIT_FULL, AUDIT_QUICK } from "./audit";
 import { ingestFigure, INGEST_FULL, INGEST_QUICK } from "./ingest";
 import { merkleFigure, MERKLE_FULL, MERKLE_QUICK } from "./merkle";
 import { proofsFigure, PROOFS_FULL, PROOFS_QUICK } from "./proofs";
+import { shardsFigure, SHARDS_FULL, SHARDS_QUICK } from "./shards";
 import { storageFigure, STORAGE_FULL, STORAGE_QUICK } from "./storage";
 import { validationFigure, VALIDATION_FULL, VALIDATION_QUICK } from "./validation";
 
@@ -19,4 +20,5 @@ export const FIGURES: readonly Figure[] = [
   { id: "proofs", run: (quick) => proofsFigure(quick ? PROOFS_QUICK : PROOFS_FULL) },
   { id: "storage", run: (quick) => storageFigure(quick ? STORAGE_QUICK : STORAGE_FULL) },
   { id: "audit", run: (quick) => auditFigure(quick ? AUDIT_QUICK : AUDIT_FULL) },
+  { id: "shards", run: (quick) => shardsFigure(quick ? SHARDS_QUICK : SHARDS_FULL) },
 ];
