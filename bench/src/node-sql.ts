@@ -47,7 +47,7 @@ export interface NodeSql {
   /** Runs `write` in one transaction, like `ctx.storage.transactionSync`. */
   transaction: <T>(write: () => T) => T;
   db: DatabaseSync;
-  /** Starts (or restarts) per-statement timing; `statementTimes` reads it out. */
+  /** Starts (or restarts) per-statement timing; `statementTimes` reads it out and stops it. */
   startTiming: () => void;
   statementTimes: () => StatementTime[];
   /** SQLite's plan for `query`, one line per step. */
@@ -106,7 +106,12 @@ export function openNodeSql(path: string): NodeSql {
     transaction,
     db,
     startTiming: () => void (times = new Map()),
-    statementTimes: () => [...(times?.values() ?? [])].sort((a, b) => b.ms - a.ms),
+    statementTimes: () => {
+      // A snapshot that stops the timing: later statements must not change what was read.
+      const snapshot = [...(times?.values() ?? [])].map((t) => ({ ...t })).sort((a, b) => b.ms - a.ms);
+      times = null;
+      return snapshot;
+    },
     queryPlan: (query, ...bindings) =>
       (db.prepare(`EXPLAIN QUERY PLAN ${query}`).all(...(bindings as never[])) as Array<{ detail: string }>).map((r) => r.detail),
     close: () => db.close(),
