@@ -31,6 +31,8 @@ const TOKEN = "~S~";
 
 /** Shares above this count as "the machine was saturated" in the explanation. */
 const SATURATED = 0.9;
+/** Cores used by processes outside the benchmark above which the explanation says the machine was shared. */
+const SHARED = 0.2;
 /** Ratios within this distance of 1 count as "no change" in the explanation. */
 const FLAT = 0.1;
 
@@ -227,6 +229,8 @@ function summarise(options: ShardsOptions, tenants: readonly Tenant[], runs: rea
 
 const pct = (share: number): string => `${fmt3(share * 100)} %`;
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`;
+/** A count that may be a median of two counts (x.5). */
+const count = (n: number): string => (Number.isInteger(n) ? String(n) : fmt3(n));
 
 /** Mean events per sealed batch of a tenant, NaN when its logs could not be read. */
 function eventsPerBatch(logs: LogCount[] | string | undefined): number {
@@ -261,11 +265,14 @@ function explain(summaries: readonly Summary[], sizes: Map<number, LogCount[] | 
   const active = median(summaries.map((s) => s.activeThreads));
   const cores = top.cores;
   const runtime = (s: Summary) => s.coresByRole["workerd runtime"] ?? NaN;
+  const others = median(summaries.map((s) => s.otherCores));
   const why: string[] = [
-    `the machine's ${cores} cores were ${pct(busy)} busy during the measured windows (median)${busy >= SATURATED ? ", with no idle core left for extra shards" : ", so not saturated as a whole"}`,
-    `the workerd process that runs the Worker and every Durable Object used ${fmt3(runtime(ref))} cores with ${plural(ref.shards, "shard")} and ${fmt3(runtime(top))} with ${plural(top.shards, "shard")}; its busiest thread ran at ${pct(thread)} of a core, and ${Number.isInteger(active) ? active : fmt3(active)} of its threads used more than 5 % of a core (medians)`,
+    `the machine's ${cores} cores were ${pct(busy)} busy during the measured windows (median)${busy >= SATURATED ? ", with no idle core left for extra shards" : ", so not saturated as a whole"}${
+      others >= SHARED ? `; processes outside this benchmark used ${fmt3(others)} cores of that (median), so the run shared the machine` : ""
+    }`,
+    `the workerd process that runs the Worker and every Durable Object used ${fmt3(runtime(ref))} cores with ${plural(ref.shards, "shard")} and ${fmt3(runtime(top))} with ${plural(top.shards, "shard")}; its busiest thread ran at ${pct(thread)} of a core, and ${count(active)} of its threads used more than 5 % of a core (medians)`,
   ];
-  if (thread >= SATURATED && active < 1.5) {
+  if (active < 1.5) {
     why.push(
       "so the JavaScript of the Worker and of all the shards' objects runs on that one thread: locally, N shards are N objects taking turns on one thread, not N single-threaded objects on machines of their own as on Cloudflare",
     );
@@ -295,7 +302,11 @@ function explain(summaries: readonly Summary[], sizes: Map<number, LogCount[] | 
   const machineGain = machineCeiling(top) / machineCeiling(ref);
   const rises = (g: number) => (g >= 1 + FLAT ? `rises ${fmtRatio(g)}` : g <= 1 - FLAT ? `falls to ${fmtRatio(g)}` : `stays level (${fmtRatio(g)})`);
   out.push(
-    `**Ceilings.** ${ceilingText(ref)}; ${ceilingText(top)}. The lower one binds: the ${binding(ref)} ceiling with ${plural(ref.shards, "shard")}, the ${binding(top)} ceiling with ${plural(top.shards, "shard")}. From ${plural(ref.shards, "shard")} to ${plural(top.shards, "shard")} the thread ceiling ${rises(threadGain)} and the machine ceiling ${rises(machineGain)}: extra shards add objects here, not threads or cores, so throughput can only rise with them where a ceiling does.`,
+    `**Ceilings.** ${ceilingText(ref)}; ${ceilingText(top)}. The lower one binds: the ${binding(ref)} ceiling with ${plural(ref.shards, "shard")}, the ${binding(top)} ceiling with ${plural(top.shards, "shard")}. From ${plural(ref.shards, "shard")} to ${plural(top.shards, "shard")} the thread ceiling ${rises(threadGain)} and the machine ceiling ${rises(machineGain)}. ${
+      top.activeThreads <= ref.activeThreads
+        ? `Busy workerd threads (above 5 % of a core): ${count(ref.activeThreads)} with ${plural(ref.shards, "shard")}, ${count(top.activeThreads)} with ${plural(top.shards, "shard")}, so extra shards added objects here but no thread to run them on, and throughput can only rise with them where a ceiling does.`
+        : `Busy workerd threads (above 5 % of a core) rose from ${count(ref.activeThreads)} to ${count(top.activeThreads)}, so extra shards did get more threads here; throughput rises with them only as far as a ceiling does.`
+    }`,
   );
   const resharded = summaries.filter((s) => s.generations > 1);
   if (resharded.length > 0) {
@@ -363,7 +374,7 @@ function render(
     summaries.map((s) => [String(s.shards), ...roles.map((r) => fmt3(s.msPer1000ByRole[r] ?? NaN)), fmt3(s.msPer1000LoadGenerator), fmt3(s.msPer1000Total)]),
   );
   const perRun = table(
-    ["round", "order", "shards", "events/s", "p50 / p99 ms", "machine busy", "busiest workerd thread"],
+    ["round", "order", "shards", "events/s", "p50 / p99 ms", "machine busy", "other processes, cores", "busiest workerd thread"],
     runs.map((r) => [
       String(r.round + 1),
       String(r.position + 1),
@@ -371,6 +382,7 @@ function render(
       fmtInt(r.load.eventsPerSecond),
       `${fmt3(quantile(r.load.latenciesMs, 0.5))} / ${fmt3(quantile(r.load.latenciesMs, 0.99))}`,
       pct(r.cpu.machineBusy),
+      fmt3(r.cpu.seconds > 0 ? r.cpu.other / r.cpu.seconds : NaN),
       pct(r.cpu.busiestThread),
     ]),
   );
