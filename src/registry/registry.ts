@@ -72,12 +72,13 @@ export class TenantRegistry extends DurableObject<Env> {
     `);
   }
 
-  createTenant(id: string, name: string): CreateTenantResult {
+  /** Creates a tenant whose events spread over `shards` logs from the start (one routing generation). */
+  createTenant(id: string, name: string, shards = 1): CreateTenantResult {
     if (this.sql.exec("SELECT 1 FROM tenants WHERE id = ?", id).toArray().length > 0) {
       return { ok: false, reason: "exists" };
     }
     const created_at = new Date().toISOString();
-    const tenant: Tenant = { id, name, created_at, routing: [{ version: 1, shards: 1, since: created_at }] };
+    const tenant: Tenant = { id, name, created_at, routing: [{ version: 1, shards, since: created_at }] };
     this.sql.exec(
       "INSERT INTO tenants (id, name, created_at, routing) VALUES (?, ?, ?, ?)",
       tenant.id,

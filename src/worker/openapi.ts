@@ -187,7 +187,7 @@ export const OPENAPI = {
     "/v1/admin/tenants": {
       post: {
         summary: "create a tenant (deployment admin token)",
-        requestBody: { required: true, content: json({ type: "object", required: ["name"], properties: { name: { type: "string" }, id: { type: "string", pattern: "^[a-z0-9][a-z0-9_-]{0,62}$" } } }) },
+        requestBody: { required: true, content: json({ type: "object", required: ["name"], properties: { name: { type: "string" }, id: { type: "string", pattern: "^[a-z0-9][a-z0-9_-]{0,62}$" }, shards: { type: "integer", minimum: 1, maximum: 64, default: 1 } } }) },
         responses: {
           "201": ok("created", json({ type: "object", properties: { id: { type: "string" }, name: { type: "string" } } })),
           "409": error("exists"),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { call, ingest, newTenant } from "../support/api";
+import { ADMIN_TOKEN, call, ingest, newTenant } from "../support/api";
 import { makeEvent } from "../support/events";
 import { verifyEventProof, type EventProofDocument } from "../../src/core/event-proof";
 import { verifierFromVkey } from "../../src/core/note";
@@ -45,6 +45,16 @@ describe("sharded logs", () => {
     expect(again.body.results.map((r) => r.seq)).toEqual(first.body.results.map((r) => r.seq));
     const tenant = (await (await call("GET", `/v1/admin/tenants/${t.id}`, { token: t.key })).json()) as { routing: Array<{ shards: number }> };
     expect(tenant.routing.map((r) => r.shards)).toEqual([1, 3]);
+  });
+
+  it("creates a tenant with its shard count in one routing generation", async () => {
+    const res = await call("POST", "/v1/admin/tenants", { token: ADMIN_TOKEN, json: { name: `four-${Date.now()}`, shards: 4 } });
+    expect(res.status).toBe(201);
+    const created = (await res.json()) as { id: string; shards: number };
+    expect(created.shards).toBe(4);
+    const tenant = (await (await call("GET", `/v1/admin/tenants/${created.id}`, { token: ADMIN_TOKEN })).json()) as { routing: unknown[] };
+    expect(tenant.routing).toHaveLength(1);
+    expect((await call("POST", "/v1/admin/tenants", { token: ADMIN_TOKEN, json: { name: "x-bad", shards: 65 } })).status).toBe(422);
   });
 
   it("refuses a bad shard count", async () => {

@@ -31,7 +31,11 @@ function registry(env: Env) {
   return env.REGISTRY.getByName("registry");
 }
 
-/** POST /v1/admin/tenants {"name", "id"?}: operator only. */
+/**
+ * POST /v1/admin/tenants {"name", "id"?, "shards"?}: operator only. Giving the shard count here
+ * (rather than by PUT …/shards later) leaves a single routing generation, so ingest never has to
+ * look for earlier copies of an event in other shards.
+ */
 admin.post("/tenants", async (c) => {
   if (c.var.principal.kind !== "operator") {
     throw new ApiError(403, "forbidden", "creating tenants needs the deployment's admin token");
@@ -49,9 +53,18 @@ admin.post("/tenants", async (c) => {
       { path: body.id === undefined ? "/name" : "/id", message: `must give an id matching ${TENANT_ID.source}` },
     ]);
   }
-  const result = await registry(c.env).createTenant(id, name.trim());
+  const shards = body.shards ?? 1;
+  if (typeof shards !== "number" || !Number.isInteger(shards) || shards < 1 || shards > MAX_SHARDS) {
+    throw new ApiError(422, "invalid_shards", `'shards' must be an integer from 1 to ${MAX_SHARDS}`, [
+      { path: "/shards", message: `must be an integer from 1 to ${MAX_SHARDS}` },
+    ]);
+  }
+  const result = await registry(c.env).createTenant(id, name.trim(), shards);
   if (!result.ok) throw new ApiError(409, "tenant_exists", `tenant '${id}' already exists`);
-  return c.json({ id: result.tenant.id, name: result.tenant.name, created_at: result.tenant.created_at }, 201);
+  return c.json(
+    { id: result.tenant.id, name: result.tenant.name, created_at: result.tenant.created_at, shards: result.tenant.routing[0]!.shards },
+    201,
+  );
 });
 
 /** POST /v1/admin/tenants/{t}/keys {"scopes": [...]} → the key, shown only here. */
