@@ -122,9 +122,9 @@ export async function failureText(res: Response): Promise<string> {
 }
 
 /** Creates a tenant with an all-scopes key on a running edgelog (admin API, DESIGN: HTTP API). */
-export async function createTenant(url: string, name: string): Promise<string> {
+export async function createTenant(url: string, name: string, shards = 1): Promise<string> {
   const headers = { authorization: `Bearer ${DEV_ADMIN_TOKEN}`, "content-type": "application/json" };
-  const t = await fetch(`${url}/v1/admin/tenants`, { method: "POST", headers, body: JSON.stringify({ name }) });
+  const t = await fetch(`${url}/v1/admin/tenants`, { method: "POST", headers, body: JSON.stringify({ name, shards }) });
   if (t.status !== 201) throw new Error(`creating tenant ${name}: ${t.status} ${await t.text()}`);
   const { id } = (await t.json()) as { id: string };
   const k = await fetch(`${url}/v1/admin/tenants/${id}/keys`, {

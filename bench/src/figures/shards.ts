@@ -1,6 +1,6 @@
 /**
  * Figure 7: scale-out. One `wrangler dev` of the repository's wrangler.toml, one tenant per
- * shard count (PUT /v1/admin/tenants/{t}/shards), the same closed-loop ingest against each in
+ * shard count (given when the tenant is created), the same closed-loop ingest against each in
  * turn, and the CPU of every process involved, so the table can say with numbers whether
  * throughput rises with shards on this machine and, when it does not, where the cores went.
  */
@@ -88,8 +88,8 @@ async function adminJson(url: string, path: string, init: RequestInit = {}): Pro
 
 async function makeTenant(url: string, shards: number): Promise<Tenant> {
   const name = `bench-shards-${shards}`;
-  const key = await createTenant(url, name);
-  if (shards !== 1) await adminJson(url, `/v1/admin/tenants/${name}/shards`, { method: "PUT", body: JSON.stringify({ shards }) });
+  // The shard count is given at creation: one routing generation, as a new multi-shard tenant has.
+  const key = await createTenant(url, name, shards);
   const tenant = await adminJson(url, `/v1/admin/tenants/${name}`);
   const routing = tenant.routing as Array<{ shards: number }>;
   const last = routing[routing.length - 1]?.shards;
