@@ -32,6 +32,8 @@ CREATE TABLE IF NOT EXISTS batches (
   leaf_hashes BLOB NOT NULL,
   upper_nodes BLOB NOT NULL
 );
+-- Finds the batch holding a seq (first_seq <= seq, the greatest) without scanning batches.
+CREATE UNIQUE INDEX IF NOT EXISTS batches_by_first_seq ON batches (first_seq);
 CREATE TABLE IF NOT EXISTS tree_nodes (
   level INTEGER NOT NULL,
   idx INTEGER NOT NULL,
