@@ -7,16 +7,9 @@ import { toHex, utf8 } from "../core/bytes";
 import { canonicalJson } from "../core/canonical";
 import { hashLeaf, merkleRoot } from "../core/merkle";
 
-/** The batch header: the log tree's leaf for this batch. */
-export interface BatchHeader {
-  log: string;
-  batch: number;
-  first_seq: number;
-  count: number;
-  root: string;
-  sealed_at: string;
-  [field: string]: unknown;
-}
+import type { BatchHeader } from "../core/batch-header";
+
+export type { BatchHeader };
 
 export interface BatchCheck {
   header: BatchHeader;

@@ -17,15 +17,9 @@ import { merkleRoot } from "../../core/merkle";
 import { CheckFailedError } from "../errors";
 import { canonicalText, leafHashOfText, sha256HexOfText } from "./fast-hash";
 
-export interface BatchHeader {
-  log: string;
-  batch: number;
-  first_seq: number;
-  count: number;
-  root: string;
-  sealed_at: string;
-  [field: string]: unknown;
-}
+import type { BatchHeader } from "../../core/batch-header";
+
+export type { BatchHeader };
 
 export interface Envelope {
   log: string;
