@@ -8,7 +8,7 @@
 //   node bench/run.mjs ... --out <file.md>     write the Markdown there instead
 //   node bench/run.mjs ... --build-dir <dir>   bundle and raw results there (inside bench/)
 //
-// Figures: ingest, validation, merkle, proofs, storage, audit, shards (see bench/README.md).
+// Figures: ingest, validation, merkle, proofs, storage, audit, shards, ijson (see bench/README.md).
 
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -20,9 +20,9 @@ const root = join(benchDir, "..");
 let buildDir = join(benchDir, ".build");
 let bundle = join(buildDir, "bench.mjs");
 
-const FIGURES = ["ingest", "validation", "merkle", "proofs", "storage", "audit", "shards"];
+const FIGURES = ["ingest", "validation", "merkle", "proofs", "storage", "audit", "shards", "ijson"];
 /** Wall-clock limit per figure, in seconds: a stuck figure fails, the others still report. */
-const LIMIT_S = { ingest: 240, validation: 150, merkle: 150, proofs: 420, storage: 150, audit: 240, shards: 240 };
+const LIMIT_S = { ingest: 240, validation: 150, merkle: 150, proofs: 420, storage: 150, audit: 240, shards: 240, ijson: 120 };
 const QUICK_LIMIT_S = 60;
 
 // node:sqlite (proofs, storage) needs Node 22; npm scripts put the pinned Node 22 on PATH.

@@ -1,7 +1,8 @@
-/** The seven figures of RESULTS.md, in order, each with its full and quick settings. */
+/** The figures of RESULTS.md, in order, each with its full and quick settings. */
 import type { FigureResult } from "../report";
 import { auditFigure, AUDIT_FULL, AUDIT_QUICK } from "./audit";
 import { ingestFigure, INGEST_FULL, INGEST_QUICK } from "./ingest";
+import { ijsonFigure, IJSON_FULL, IJSON_QUICK } from "./ijson";
 import { merkleFigure, MERKLE_FULL, MERKLE_QUICK } from "./merkle";
 import { proofsFigure, PROOFS_FULL, PROOFS_QUICK } from "./proofs";
 import { shardsFigure, SHARDS_FULL, SHARDS_QUICK } from "./shards";
@@ -21,4 +22,5 @@ export const FIGURES: readonly Figure[] = [
   { id: "storage", run: (quick) => storageFigure(quick ? STORAGE_QUICK : STORAGE_FULL) },
   { id: "audit", run: (quick) => auditFigure(quick ? AUDIT_QUICK : AUDIT_FULL) },
   { id: "shards", run: (quick) => shardsFigure(quick ? SHARDS_QUICK : SHARDS_FULL) },
+  { id: "ijson", run: async (quick) => ijsonFigure(quick ? IJSON_QUICK : IJSON_FULL) },
 ];

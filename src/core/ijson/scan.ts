@@ -44,16 +44,20 @@ const LIST_NAMES = 12;
 export function findIJsonViolations(text: string, options: ScanOptions): ItemViolation[] {
   const maxPerItem = options.maxPerItem ?? 10;
   const out: ItemViolation[] = [];
-  // Per open container, indexed by depth: kind, current member name or element index, names seen.
+  // Per open container, indexed by depth: kind, the current member name's text span (quotes
+  // excluded) or element index, and where the object's names start on the name stack.
   const isObject: boolean[] = [];
-  const names: string[] = [];
+  const nameStart: number[] = [];
+  const nameEnd: number[] = [];
   const indexes: number[] = [];
-  const seen: (string[] | Set<string>)[] = [];
+  const namesFrom: number[] = [];
+  // Names seen in the open objects, as text spans, innermost object last. Names are compared on
+  // the text without slicing them out: a slice per member name costs more than the whole scan.
+  const spans = new NameSpans(text);
   let depth = 0;
   let expectName = false;
   let lastItem = -1;
   let itemCount = 0;
-  let nextBackslash = text.indexOf("\\");
   const n = text.length;
 
   const report = (rule: ItemViolation["rule"], message: string) => {
@@ -65,7 +69,9 @@ export function findIJsonViolations(text: string, options: ScanOptions): ItemVio
     }
     if (++itemCount > maxPerItem) return;
     let pointer = "";
-    for (let d = items ? 1 : 0; d < depth; d++) pointer += "/" + (isObject[d] ? pointerToken(names[d]!) : String(indexes[d]));
+    for (let d = items ? 1 : 0; d < depth; d++) {
+      pointer += "/" + (isObject[d] ? pointerToken(decodeName(text, nameStart[d]!, nameEnd[d]!)) : String(indexes[d]));
+    }
     out.push({ item, rule, pointer, message });
   };
 
@@ -73,23 +79,29 @@ export function findIJsonViolations(text: string, options: ScanOptions): ItemVio
   while (i < n) {
     const c = text.charCodeAt(i);
     if (c === 34) {
-      // A string: find its closing quote, skipping escaped ones.
-      let end = text.indexOf('"', i + 1);
-      if (nextBackslash >= 0 && nextBackslash < i) nextBackslash = text.indexOf("\\", i);
-      const escaped = nextBackslash >= 0 && nextBackslash < end;
-      if (escaped) {
-        while (end > 0 && isEscapedQuote(text, end)) end = text.indexOf('"', end + 1);
+      // A string: walk to its closing quote, noting whether it holds an escape. A plain loop:
+      // String#indexOf for a character the text lacks measured far slower on some bodies.
+      let end = i + 1;
+      let firstEscape = -1;
+      for (let e = text.charCodeAt(end); e !== 34; e = text.charCodeAt(end)) {
+        if (e === 92) {
+          if (firstEscape < 0) firstEscape = end;
+          end++;
+        } else if (end >= n) return out;
+        end++;
       }
-      if (end < 0) return out;
+      const escaped = firstEscape >= 0;
       if (expectName) {
-        const name = escaped ? (JSON.parse(text.slice(i, end + 1)) as string) : text.slice(i + 1, end);
         const d = depth - 1;
-        names[d] = name;
+        nameStart[d] = i + 1;
+        nameEnd[d] = end;
         expectName = false;
-        if (addName(seen, d, name)) report("duplicate-name", duplicateNameMessage(name));
-        if (escaped) checkSurrogates(text, nextBackslash, end, "member name", report);
+        if (spans.addAndCheck(namesFrom[d]!, i + 1, end, escaped)) {
+          report("duplicate-name", duplicateNameMessage(decodeName(text, i + 1, end)));
+        }
+        if (escaped) checkSurrogates(text, firstEscape, end, "member name", report);
       } else if (escaped) {
-        checkSurrogates(text, nextBackslash, end, "string", report);
+        checkSurrogates(text, firstEscape, end, "string", report);
       }
       i = end + 1;
       continue;
@@ -106,7 +118,7 @@ export function findIJsonViolations(text: string, options: ScanOptions): ItemVio
     switch (c) {
       case 123: // {
         isObject[depth] = true;
-        seen[depth] = [];
+        namesFrom[depth] = spans.length;
         depth++;
         expectName = true;
         break;
@@ -116,6 +128,10 @@ export function findIJsonViolations(text: string, options: ScanOptions): ItemVio
         depth++;
         break;
       case 125: // }
+        depth--;
+        spans.truncate(namesFrom[depth]!);
+        expectName = false;
+        break;
       case 93: // ]
         depth--;
         expectName = false;
@@ -132,29 +148,69 @@ export function findIJsonViolations(text: string, options: ScanOptions): ItemVio
   return out;
 }
 
-/** Whether the quote at `at` is escaped: preceded by an odd run of backslashes. */
-function isEscapedQuote(text: string, at: number): boolean {
-  let k = at - 1;
-  while (text.charCodeAt(k) === 92) k--;
-  return (at - 1 - k) % 2 === 1;
-}
-
 function isNumberChar(c: number): boolean {
   return (c >= 48 && c <= 57) || c === 46 || c === 101 || c === 69 || c === 43 || c === 45;
 }
 
-/** Records `name` in the object at depth `d`; true when it was already there. */
-function addName(seen: (string[] | Set<string>)[], d: number, name: string): boolean {
-  const set = seen[d]!;
-  if (Array.isArray(set)) {
-    if (set.includes(name)) return true;
-    set.push(name);
-    if (set.length > LIST_NAMES) seen[d] = new Set(set);
-    return false;
+/** The text of a member name between `start` and `end` (its quotes excluded), unescaped. */
+function decodeName(text: string, start: number, end: number): string {
+  const raw = text.slice(start, end);
+  return raw.includes("\\") ? (JSON.parse(`"${raw}"`) as string) : raw;
+}
+
+/**
+ * The member names of the open objects, as spans of the text. An object's names are compared
+ * by length and then character by character (no strings are made); an object that grows past
+ * LIST_NAMES names, or that has an escaped name, is compared through a Set of unescaped names.
+ */
+class NameSpans {
+  readonly #text: string;
+  #starts: number[] = [];
+  #ends: number[] = [];
+  /** Per object (by its first span index), a Set of decoded names once it needs one. */
+  #sets = new Map<number, Set<string>>();
+  length = 0;
+
+  constructor(text: string) {
+    this.#text = text;
   }
-  if (set.has(name)) return true;
-  set.add(name);
-  return false;
+
+  /** Adds the name at [start, end) to the object whose names begin at `from`; true if already there. */
+  addAndCheck(from: number, start: number, end: number, escaped: boolean): boolean {
+    let set = this.#sets.get(from);
+    if (set === undefined && (escaped || this.length - from >= LIST_NAMES)) {
+      set = new Set();
+      for (let k = from; k < this.length; k++) set.add(decodeName(this.#text, this.#starts[k]!, this.#ends[k]!));
+      this.#sets.set(from, set);
+    }
+    let seen = false;
+    if (set !== undefined) {
+      const name = decodeName(this.#text, start, end);
+      seen = set.has(name);
+      set.add(name);
+    } else {
+      const len = end - start;
+      for (let k = from; k < this.length && !seen; k++) {
+        if (this.#ends[k]! - this.#starts[k]! === len && this.#sameText(this.#starts[k]!, start, len)) seen = true;
+      }
+    }
+    this.#starts[this.length] = start;
+    this.#ends[this.length] = end;
+    this.length++;
+    return seen;
+  }
+
+  /** Drops the names of the object that began at `from` (it closed). */
+  truncate(from: number): void {
+    this.length = from;
+    if (this.#sets.size > 0) this.#sets.delete(from);
+  }
+
+  #sameText(a: number, b: number, len: number): boolean {
+    const t = this.#text;
+    for (let k = 0; k < len; k++) if (t.charCodeAt(a + k) !== t.charCodeAt(b + k)) return false;
+    return true;
+  }
 }
 
 /**
@@ -169,7 +225,11 @@ function checkSurrogates(
   what: "string" | "member name",
   report: (rule: "invalid-unicode", message: string) => void,
 ): void {
-  for (let k = text.indexOf("\\", from); k >= 0 && k < end; k = text.indexOf("\\", k)) {
+  for (let k = from; k < end; ) {
+    if (text.charCodeAt(k) !== 92) {
+      k++;
+      continue;
+    }
     if (text.charCodeAt(k + 1) !== 117) {
       k += 2; // a two-character escape such as \" or \\
       continue;

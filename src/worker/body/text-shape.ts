@@ -19,9 +19,11 @@ export interface TextShape {
 export function jsonTextShape(text: string, maxDepth: number): TextShape {
   let depth = 0;
   let inString = false;
-  let commas = 0;
-  let sawElement = false;
-  let rootIsArray: boolean | null = null;
+  // Elements of a top-level array: the first one counts when seen, each top-level comma adds one.
+  // (Kept as a running count: arithmetic after the loop, run once per call, would never collect
+  // type feedback and sends V8's optimized loop back to the interpreter on every call.)
+  let items = 0;
+  let rootIsArray = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
@@ -31,18 +33,18 @@ export function jsonTextShape(text: string, maxDepth: number): TextShape {
     }
     if (c === 34) {
       inString = true;
-      if (depth === 1) sawElement = true;
+      if (depth === 1 && items === 0) items = 1;
     } else if (c === 91 || c === 123) {
-      if (depth === 0 && rootIsArray === null) rootIsArray = c === 91;
-      else if (depth === 1) sawElement = true;
+      if (depth === 0) rootIsArray = c === 91;
+      else if (depth === 1 && items === 0) items = 1;
       if (++depth > maxDepth) return { tooDeep: true, items: 0 };
     } else if (c === 93 || c === 125) depth--;
     else if (depth === 1) {
-      if (c === 44) commas++;
-      else if (c > 32) sawElement = true;
+      if (c === 44) items++;
+      else if (c > 32 && items === 0) items = 1;
     }
   }
-  return { tooDeep: false, items: rootIsArray ? (sawElement ? commas + 1 : 0) : 1 };
+  return { tooDeep: false, items: rootIsArray ? items : 1 };
 }
 
 /** Lines of NDJSON that hold anything but whitespace (what becomes an event). One pass, no slicing. */
