@@ -148,7 +148,10 @@ admin.put("/tenants/:tenant/policy", async (c) => {
   const body = await jsonBody(c.req.raw);
   const verdict = validatePolicy(body);
   if (!verdict.ok) {
-    throw new ApiError(422, "invalid_policy", `the policy has ${verdict.errors.length} problem(s); nothing was changed`, [
+    const listed = verdict.errors.length;
+    const more = verdict.total - listed;
+    const which = more > 0 ? `; the first ${listed} are listed, ${more} more are not` : "";
+    throw new ApiError(422, "invalid_policy", `the policy has ${verdict.total} problem(s)${which}; nothing was changed`, [
       ...verdict.errors,
     ]);
   }
