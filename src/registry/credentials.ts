@@ -1,19 +1,12 @@
 import { constantTimeEqual, fromHex, toHex, utf8 } from "../core/bytes";
+import { API_KEY_PATTERN } from "../core/protocol";
 
-/** The scopes a tenant key can carry (DESIGN: HTTP API). */
-export const SCOPES = ["ingest", "read", "admin"] as const;
-export type Scope = (typeof SCOPES)[number];
-
-export function isScope(value: unknown): value is Scope {
-  return typeof value === "string" && (SCOPES as readonly string[]).includes(value);
-}
-
-/**
- * Tenant API keys look like `elk_<keyid>_<secret>`: the key id (12 hex) finds the stored record
- * without scanning, the secret (32 random bytes, base64url) is what the stored hash protects.
- * Keys are random, so one SHA-256 is enough: a slow password hash buys nothing against 256 bits.
+/*
+ * Tenant API keys look like `elk_<keyid>_<secret>` (API_KEY_PATTERN): the key id (12 hex) finds
+ * the stored record without scanning, the secret (32 random bytes, base64url) is what the stored
+ * hash protects. Keys are random, so one SHA-256 is enough: a slow password hash buys nothing
+ * against 256 bits.
  */
-const KEY_PATTERN = /^elk_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$/;
 
 export interface NewKey {
   id: string;
@@ -28,7 +21,7 @@ export function generateKey(): NewKey {
 
 /** Returns the key id of a well-formed key, or null. */
 export function keyIdOf(key: string): string | null {
-  const m = KEY_PATTERN.exec(key);
+  const m = API_KEY_PATTERN.exec(key);
   return m ? m[1]! : null;
 }
 

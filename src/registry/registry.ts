@@ -1,5 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
-import { generateKey, hashKey, type Scope } from "./credentials";
+import { generateKey, hashKey } from "./credentials";
+import type { Scope } from "../core/protocol";
 
 /**
  * One generation of a tenant's routing: from `since` on, events go to `shards` logs. Old
@@ -28,9 +29,6 @@ export interface KeyRecord {
   /** The tenant's policy document (JSON), or null for the default policy. */
   policy: string | null;
 }
-
-/** Most shards a tenant may have (a Worker fans reads out to all of them). */
-export const MAX_SHARDS = 64;
 
 export type CreateTenantResult = { ok: true; tenant: Tenant } | { ok: false; reason: "exists" };
 export type CreateKeyResult =

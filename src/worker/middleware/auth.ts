@@ -1,5 +1,6 @@
 import { createMiddleware } from "hono/factory";
-import { keyIdOf, keyMatches, secretEquals, type Scope } from "../../registry/credentials";
+import { keyIdOf, keyMatches, secretEquals } from "../../registry/credentials";
+import type { Scope } from "../../core/protocol";
 import type { KeyRecord, RoutingVersion } from "../../registry/registry";
 import { ApiError } from "../api-error";
 import type { AppEnv } from "../app-env";
