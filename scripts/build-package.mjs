@@ -36,7 +36,9 @@ async function buildEntries() {
   });
 }
 
-async function buildTypes() {
+/** `clean`: drop earlier declarations first (incremental tsc never deletes those of removed sources). */
+async function buildTypes(clean) {
+  if (clean) rmSync(join(dist, "types"), { recursive: true, force: true });
   const tsc = join(root, "node_modules", "typescript", "bin", "tsc");
   await promisify(execFile)(process.execPath, [tsc, "-p", join(root, "tsconfig.package.json")], { cwd: root });
   rewriteSpecifiers(join(dist, "types"));
@@ -66,10 +68,11 @@ function rewriteSpecifiers(dir) {
   }
 }
 
-export async function buildPackage() {
-  await Promise.all([buildEntries(), buildCli(), buildTypes()]);
+export async function buildPackage({ clean = false } = {}) {
+  await Promise.all([buildEntries(), buildCli(), buildTypes(clean)]);
 }
 
+// `--clean` (prepack): what is packed is built from nothing.
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  await buildPackage();
+  await buildPackage({ clean: process.argv.includes("--clean") });
 }
