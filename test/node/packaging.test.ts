@@ -53,6 +53,7 @@ const manifest = JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8"
   version: string;
   dependencies?: Record<string, string>;
   peerDependencies?: Record<string, string>;
+  peerDependenciesMeta?: Record<string, { optional?: boolean }>;
 };
 
 describe("the edgelog package installed from its tarball", () => {
@@ -107,6 +108,8 @@ describe("the edgelog package installed from its tarball", () => {
     expect(outside, "files outside what users need").toEqual([]);
     expect(manifest.dependencies ?? {}).toEqual({});
     expect(Object.keys(manifest.peerDependencies ?? {})).toEqual(["hono"]);
+    // Optional: installing the SDK or the verifier must not pull in Hono.
+    expect(manifest.peerDependenciesMeta?.["hono"]?.optional).toBe(true);
     const installed = JSON.parse(readFileSync(join(project, "node_modules", manifest.name, "package.json"), "utf8")) as { version: string };
     expect(installed.version).toBe(manifest.version);
     const changelog = readFileSync(join(REPO_ROOT, "CHANGELOG.md"), "utf8");
