@@ -205,6 +205,38 @@ export const OPENAPI = {
       },
     },
     "/v1/admin/tenants/{tenant}/keys": {
+      get: {
+        summary: "list the tenant's keys, revoked ones too: id, scopes, created, last used (to within a minute); never a key or its hash (admin)",
+        parameters: [tenantParam],
+        responses: {
+          "200": ok(
+            "keys",
+            json({
+              type: "object",
+              required: ["tenant", "keys"],
+              properties: {
+                tenant: { type: "string" },
+                keys: {
+                  type: "array",
+                  items: {
+                    type: "object",
+                    required: ["id", "scopes", "created_at", "last_used_at", "revoked_at"],
+                    properties: {
+                      id: { type: "string", pattern: "^[0-9a-f]{12}$" },
+                      scopes: { type: "array", items: { enum: ["ingest", "read", "admin"] } },
+                      created_at: { type: "string", format: "date-time" },
+                      last_used_at: { type: ["string", "null"], format: "date-time" },
+                      revoked_at: { type: ["string", "null"], format: "date-time" },
+                    },
+                  },
+                },
+              },
+            }),
+          ),
+          ...authErrors,
+          ...notFound,
+        },
+      },
       post: {
         summary: "create a key; shown only in this answer, stored hashed (admin)",
         parameters: [tenantParam],
@@ -232,7 +264,7 @@ export const OPENAPI = {
         summary: "set the sampling policy (schema/policy.schema.json); refused whole when invalid (admin)",
         parameters: [tenantParam],
         requestBody: { required: true, content: json({ type: "object" }) },
-        responses: { "200": ok("set", json({ type: "object" })), "422": error("invalid policy, every problem listed"), ...badRequest, ...authErrors, ...notFound },
+        responses: { "200": ok("set", json({ type: "object" })), "422": error("invalid policy: the first 50 problems listed, the message giving the total"), ...badRequest, ...authErrors, ...notFound },
       },
       delete: { summary: "back to the default policy (admin)", parameters: [tenantParam], responses: { "200": ok("reset", json({ type: "object" })), ...authErrors, ...notFound } },
     },
@@ -245,7 +277,7 @@ export const OPENAPI = {
     },
   },
   components: {
-    securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "a tenant key (elk_…) or the deployment's admin token" } },
+    securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "a tenant key (elk_<tenant>_<key id>_<secret>) or the deployment's admin token" } },
     schemas: {
       Hash: { type: "string", pattern: "^[0-9a-f]{64}$" },
       Error: {
