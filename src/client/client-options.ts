@@ -1,5 +1,6 @@
 /** Options of `createClient`, their defaults and their checks. */
 import { DEFAULT_RETRY, type RetryPolicy } from "./backoff";
+import { DEFAULT_INGEST_LIMITS } from "../core/protocol";
 import { canGzip } from "./encode";
 import { EdgelogClientError } from "./errors";
 import type { Producer, ProducerOptions } from "./des-builder";
@@ -86,7 +87,7 @@ export function resolveOptions(o: ClientOptions): ResolvedOptions {
     fetch: fetchFn,
     maxBatchEvents: count("maxBatchEvents", o.maxBatchEvents, 500, 1),
     maxBatchBytes: count("maxBatchBytes", o.maxBatchBytes, 512 * 1024, 1),
-    maxEventBytes: count("maxEventBytes", o.maxEventBytes, 64 * 1024, 1),
+    maxEventBytes: count("maxEventBytes", o.maxEventBytes, DEFAULT_INGEST_LIMITS.maxEventBytes, 1),
     flushIntervalMs: count("flushIntervalMs", o.flushIntervalMs, 1000, 0),
     gzip: (o.gzip ?? true) && canGzip(),
     maxBufferEvents: count("maxBufferEvents", o.maxBufferEvents, 10_000, 1),

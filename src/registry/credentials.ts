@@ -1,26 +1,13 @@
 import { constantTimeEqual, fromHex, toHex, utf8 } from "../core/bytes";
+import { API_KEY_PATTERN } from "../core/protocol";
 
-/** The scopes a tenant key can carry (DESIGN: HTTP API). */
-export const SCOPES = ["ingest", "read", "admin"] as const;
-export type Scope = (typeof SCOPES)[number];
-
-export function isScope(value: unknown): value is Scope {
-  return typeof value === "string" && (SCOPES as readonly string[]).includes(value);
-}
-
-/** Tenant ids: lower-case letters, digits, `-` and `_`, starting with a letter or digit. */
-export const TENANT_ID = /^[a-z0-9][a-z0-9_-]{0,62}$/;
-
-/**
- * Tenant API keys look like `elk_<tenant>_<keyid>_<secret>`. The tenant names the registry
- * object holding the key's record (one object per tenant, so no single object sees every
- * lookup); the key id (12 hex) finds the record without scanning; the secret (32 random bytes,
- * base64url, always 43 characters) is what the stored hash protects. Tenant ids may contain
- * `_`, but the id and the secret have fixed lengths, so the key parses from its end without
- * ambiguity. Keys are random, so one SHA-256 is enough: a slow password hash buys nothing
- * against 256 bits.
+/*
+ * Tenant API keys look like `elk_<tenant>_<keyid>_<secret>` (API_KEY_PATTERN). The tenant names
+ * the TenantKeys object holding the key's record (one object per tenant, so no single object
+ * sees every lookup); the key id (12 hex) finds the record without scanning; the secret (32
+ * random bytes, base64url) is what the stored hash protects. Keys are random, so one SHA-256 is
+ * enough: a slow password hash buys nothing against 256 bits.
  */
-const KEY_PATTERN = /^elk_([a-z0-9][a-z0-9_-]{0,62})_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$/;
 
 /** The parts of a well-formed key that locate its record. */
 export interface KeyName {
@@ -46,7 +33,7 @@ export function generateKey(tenant: string, id: string): NewKey {
 
 /** The tenant and key id of a well-formed key, or null. */
 export function parseKey(key: string): KeyName | null {
-  const m = KEY_PATTERN.exec(key);
+  const m = API_KEY_PATTERN.exec(key);
   return m ? { tenant: m[1]!, id: m[2]! } : null;
 }
 

@@ -25,9 +25,6 @@ export interface TenantContext {
   policy: string | null;
 }
 
-/** Most shards a tenant may have (a Worker fans reads out to all of them). */
-export const MAX_SHARDS = 64;
-
 export type CreateTenantResult = { ok: true; tenant: Tenant } | { ok: false; reason: "exists" };
 
 /**

@@ -1,5 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
-import { generateKey, hashKey, type Scope } from "./credentials";
+import type { Scope } from "../core/protocol";
+import { generateKey, hashKey } from "./credentials";
 
 /** What authentication needs to know about a key (the hash, never the key). */
 export interface StoredKey {

@@ -1,7 +1,23 @@
 /**
  * The OpenAPI 3.1 description of edgelog's HTTP API, served at /openapi.json. A test checks it
- * against the routes the Worker really registers, both ways.
+ * against the routes the Worker really registers, both ways. Limits, patterns and enums come
+ * from the HTTP contract's one definition (src/core/protocol).
  */
+import {
+  DEFAULT_INGEST_LIMITS,
+  EVENT_ID_PATTERN,
+  HASH_HEX_PATTERN,
+  ITEM_STATUSES,
+  LOG_NUMBER_PATTERN,
+  MAX_ERASURE_REASON_CHARS,
+  MAX_PRODUCER_CHARS,
+  MAX_SHARDS,
+  QUERY_DEFAULT_LIMIT,
+  QUERY_MAX_LIMIT,
+  SCOPES,
+  TENANT_ID_PATTERN,
+  TIERS,
+} from "../core/protocol";
 
 const json = (schema: object) => ({ "application/json": { schema } });
 const text = { "text/plain": { schema: { type: "string" } } };
@@ -31,13 +47,13 @@ const queryParam = (name: string, description: string, schema: object = { type: 
   description,
   schema,
 });
-const logParam = pathParam("log", "the log (shard number within the tenant)", { type: "string", pattern: "^(0|[1-9][0-9]*)$" });
-const idParam = pathParam("id", "event id: SHA-256 of the RFC 8785 canonical event, hex", { type: "string", pattern: "^[0-9a-f]{64}$" });
+const logParam = pathParam("log", "the log (shard number within the tenant)", { type: "string", pattern: LOG_NUMBER_PATTERN.source });
+const idParam = pathParam("id", "event id: SHA-256 of the RFC 8785 canonical event, hex", { type: "string", pattern: EVENT_ID_PATTERN.source });
 const tenantParam = pathParam("tenant", "tenant id");
 const filterParams = [
   queryParam("decision_id", "only events of this decision"),
   queryParam("decision_type", "only events of this decision type"),
-  queryParam("tier", "only events of this effective tier", { enum: ["lightweight", "sampled", "full"] }),
+  queryParam("tier", "only events of this effective tier", { enum: [...TIERS] }),
   queryParam("since", "received at or after (RFC 3339)", { type: "string", format: "date-time" }),
   queryParam("until", "received before (RFC 3339)", { type: "string", format: "date-time" }),
 ];
@@ -64,13 +80,13 @@ export const OPENAPI = {
         summary: "ingest one event, a JSON array, or NDJSON (scope: ingest)",
         parameters: [
           queryParam("wait", "answer once the events' batch is sealed", { enum: ["sealed"] }),
-          { name: "X-Edgelog-Producer", in: "header", required: false, description: "producer of the events' hash chain (default: the key)", schema: { type: "string", maxLength: 128 } },
+          { name: "X-Edgelog-Producer", in: "header", required: false, description: "producer of the events' hash chain (default: the key)", schema: { type: "string", minLength: 1, maxLength: MAX_PRODUCER_CHARS } },
           { name: "Content-Encoding", in: "header", required: false, schema: { enum: ["gzip", "identity"] } },
         ],
         requestBody: {
           required: true,
           content: {
-            "application/json": { schema: { oneOf: [{ type: "object" }, { type: "array", items: { type: "object" }, maxItems: 1000 }] } },
+            "application/json": { schema: { oneOf: [{ type: "object" }, { type: "array", items: { type: "object" }, maxItems: DEFAULT_INGEST_LIMITS.maxEventsPerRequest }] } },
             "application/x-ndjson": { schema: { type: "string" } },
           },
         },
@@ -90,7 +106,7 @@ export const OPENAPI = {
         summary: "query events, cursor-paginated; Accept: application/x-ndjson streams an export with bodies (scope: read)",
         parameters: [
           ...filterParams,
-          queryParam("limit", "page size", { type: "integer", minimum: 1, maximum: 1000, default: 100 }),
+          queryParam("limit", "page size", { type: "integer", minimum: 1, maximum: QUERY_MAX_LIMIT, default: QUERY_DEFAULT_LIMIT }),
           queryParam("cursor", "next_cursor of the previous page"),
         ],
         responses: {
@@ -111,7 +127,7 @@ export const OPENAPI = {
       delete: {
         summary: "erase the retained body; the envelope and proof stay valid (scope: admin)",
         parameters: [idParam],
-        requestBody: { required: false, content: json({ type: "object", properties: { reason: { type: "string", maxLength: 500 } } }) },
+        requestBody: { required: false, content: json({ type: "object", properties: { reason: { type: "string", minLength: 1, maxLength: MAX_ERASURE_REASON_CHARS } } }) },
         responses: {
           "200": ok("erased", json({ type: "object", properties: { id: { type: "string" }, erased: ref("Erasure") } })),
           "409": error("no retained body left"),
@@ -187,7 +203,7 @@ export const OPENAPI = {
     "/v1/admin/tenants": {
       post: {
         summary: "create a tenant (deployment admin token)",
-        requestBody: { required: true, content: json({ type: "object", required: ["name"], properties: { name: { type: "string" }, id: { type: "string", pattern: "^[a-z0-9][a-z0-9_-]{0,62}$" }, shards: { type: "integer", minimum: 1, maximum: 64, default: 1 } } }) },
+        requestBody: { required: true, content: json({ type: "object", required: ["name"], properties: { name: { type: "string" }, id: { type: "string", pattern: TENANT_ID_PATTERN.source }, shards: { type: "integer", minimum: 1, maximum: MAX_SHARDS, default: 1 } } }) },
         responses: {
           "201": ok("created", json({ type: "object", properties: { id: { type: "string" }, name: { type: "string" } } })),
           "409": error("exists"),
@@ -240,7 +256,7 @@ export const OPENAPI = {
       post: {
         summary: "create a key; shown only in this answer, stored hashed (admin)",
         parameters: [tenantParam],
-        requestBody: { required: true, content: json({ type: "object", required: ["scopes"], properties: { scopes: { type: "array", items: { enum: ["ingest", "read", "admin"] }, minItems: 1 } } }) },
+        requestBody: { required: true, content: json({ type: "object", required: ["scopes"], properties: { scopes: { type: "array", items: { enum: [...SCOPES] }, minItems: 1 } } }) },
         responses: {
           "201": ok("created", json({ type: "object", properties: { id: { type: "string" }, key: { type: "string" }, scopes: { type: "array", items: { type: "string" } } } })),
           "422": error("invalid scopes"),
@@ -254,7 +270,7 @@ export const OPENAPI = {
       put: {
         summary: "spread new events over N logs; earlier generations stay searchable (admin)",
         parameters: [tenantParam],
-        requestBody: { required: true, content: json({ type: "object", required: ["shards"], properties: { shards: { type: "integer", minimum: 1, maximum: 64 } } }) },
+        requestBody: { required: true, content: json({ type: "object", required: ["shards"], properties: { shards: { type: "integer", minimum: 1, maximum: MAX_SHARDS } } }) },
         responses: { "200": ok("routing", json({ type: "object" })), "422": error("invalid count"), ...badRequest, ...authErrors, ...notFound },
       },
     },
@@ -279,7 +295,7 @@ export const OPENAPI = {
   components: {
     securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "a tenant key (elk_<tenant>_<key id>_<secret>) or the deployment's admin token" } },
     schemas: {
-      Hash: { type: "string", pattern: "^[0-9a-f]{64}$" },
+      Hash: { type: "string", pattern: HASH_HEX_PATTERN.source },
       Error: {
         type: "object",
         required: ["error"],
@@ -300,7 +316,7 @@ export const OPENAPI = {
         required: ["index", "status", "errors"],
         properties: {
           index: { type: "integer" },
-          status: { enum: ["accepted", "duplicate", "rejected"] },
+          status: { enum: [...ITEM_STATUSES] },
           id: { type: ["string", "null"] },
           log: { type: ["string", "null"] },
           seq: { type: ["integer", "null"] },

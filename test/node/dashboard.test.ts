@@ -3,10 +3,11 @@
 // Ed25519 running the shared core), a tampered proof failing at the right step, a bad key.
 // The pure pieces the page is built from are checked here in Node too.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { testBrowser } from "./support/browser";
 import { devTenant, REPO_ROOT, startDev, type DevServer } from "./support/wrangler-dev";
 import { createProducer } from "../../src/client/des-builder";
 import type { DesEvent, EvidenceTier, RiskLevel } from "../../src/client/des-types";
@@ -17,17 +18,6 @@ import { runEventProof } from "../../src/dashboard/proof-run";
 import { verifierFromVkey } from "../../src/core/note";
 import type { EventProofDocument } from "../../src/core/event-proof";
 
-const CHROMIUM = "/usr/bin/chromium";
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 const OUTPUT = join(REPO_ROOT, "test-output");
 const UI_TIMEOUT = 15_000;
 
@@ -75,9 +65,7 @@ describe("dashboard in headless Chromium against wrangler dev", () => {
   let key = "";
   // Without a browser every browser test fails (never skips) with this message; the Node-side
   // tests still run.
-  const missingBrowser = existsSync(CHROMIUM)
-    ? null
-    : `no browser at ${CHROMIUM}: the dashboard tests need Debian's chromium package (apt-get install chromium)`;
+  let missingBrowser: string | null = null;
   let context: BrowserContext | undefined;
   let fullEventId = "";
   const profile = mkdtempSync(join(tmpdir(), "edgelog-chromium-"));
@@ -92,10 +80,15 @@ describe("dashboard in headless Chromium against wrangler dev", () => {
     if (!full) throw new Error(`no event was logged at tier full: ${JSON.stringify(first.results)}`);
     fullEventId = full.id;
     expect(second.accepted).toBe(TIER_PLAN.length);
-    if (missingBrowser) return;
+    const browser = await testBrowser().catch((err: Error) => {
+      missingBrowser = `no browser: ${err.message}`;
+      return null;
+    });
+    if (!browser) return;
     context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      args: CHROMIUM_ARGS,
+      executablePath: browser.executablePath,
+      args: browser.args,
+      env: browser.env,
       viewport: { width: 1360, height: 900 },
     });
   });

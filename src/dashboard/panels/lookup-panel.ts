@@ -8,8 +8,8 @@ import { byId, controlById, h, type DomElement } from "../dom";
 import type { KeyRing } from "../key-ring";
 import { runEventProof, type ProofOutcome } from "../proof-run";
 import { badge, errorMessage, figures, hashText } from "../view";
+import { EVENT_ID_PATTERN } from "../../core/protocol";
 
-const EVENT_ID = /^[0-9a-f]{64}$/;
 
 export interface LookupDeps {
   api: ApiClient;
@@ -126,7 +126,7 @@ export function setUpLookup(deps: () => LookupDeps | null): () => void {
     const ticket = ++latest;
     const current: LookupDeps = { ...found, isLive: () => found.isLive() && ticket === latest };
     const id = input.value.trim().toLowerCase();
-    if (!EVENT_ID.test(id)) {
+    if (!EVENT_ID_PATTERN.test(id)) {
       error.textContent = "An event id is 64 hexadecimal digits (the SHA-256 of the canonical event).";
       input.setAttribute("aria-invalid", "true");
       return;

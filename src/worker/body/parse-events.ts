@@ -10,9 +10,21 @@ export interface ParseLimits {
 
 export type BodyFormat = "json" | "ndjson";
 
-/** Picks the body format from Content-Type; a missing type is read as JSON. */
+/**
+ * Picks the body format from Content-Type; a missing type is read as JSON. JSON text is UTF-8
+ * (RFC 8259 §8.1), so a `charset` parameter other than utf-8 is refused rather than misread.
+ */
 export function bodyFormat(contentType: string | undefined): BodyFormat {
-  const type = (contentType ?? "application/json").split(";")[0]!.trim().toLowerCase();
+  const [media, ...params] = (contentType ?? "application/json").split(";");
+  const type = media!.trim().toLowerCase();
+  for (const p of params) {
+    const [name, value] = p.split("=");
+    if (name!.trim().toLowerCase() !== "charset") continue;
+    const charset = (value ?? "").trim().replace(/^"|"$/g, "").toLowerCase();
+    if (charset !== "utf-8" && charset !== "utf8") {
+      throw new ApiError(415, "unsupported_media_type", `unsupported charset '${charset}' (JSON bodies are UTF-8; send charset=utf-8 or no charset)`);
+    }
+  }
   if (type === "application/json" || type === "" || type.endsWith("+json")) return "json";
   if (type === "application/x-ndjson" || type === "application/ndjson" || type === "application/jsonl") {
     return "ndjson";

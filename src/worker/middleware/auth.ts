@@ -1,5 +1,6 @@
 import { createMiddleware } from "hono/factory";
-import { keyMatches, parseKey, secretEquals, type Scope } from "../../registry/credentials";
+import { keyMatches, parseKey, secretEquals } from "../../registry/credentials";
+import type { Scope } from "../../core/protocol";
 import type { RoutingVersion } from "../../registry/registry";
 import { LAST_USED_RESOLUTION_MS } from "../../registry/tenant-keys";
 import { ApiError } from "../api-error";

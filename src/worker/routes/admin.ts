@@ -2,18 +2,24 @@ import { Hono } from "hono";
 import type { AppEnv } from "../app-env";
 import { ApiError, notFound } from "../api-error";
 import { forgetKey, forgetTenant, requireTenantAdmin } from "../middleware/auth";
-import { isScope, SCOPES, TENANT_ID, type Scope } from "../../registry/credentials";
+import {
+  isScope,
+  MAX_ADMIN_BODY_BYTES,
+  MAX_SHARDS,
+  MAX_TENANT_NAME_CHARS,
+  SCOPES,
+  TENANT_ID_PATTERN,
+  type Scope,
+} from "../../core/protocol";
 import { jsonType } from "../body/parse-events";
-import { MAX_SHARDS } from "../../registry/registry";
 import { DEFAULT_POLICY, validatePolicy } from "../../core/policy";
 
 export const admin = new Hono<AppEnv>();
 
-const MAX_ADMIN_BODY = 64 * 1024;
 
 async function jsonBody(req: Request): Promise<Record<string, unknown>> {
   const text = await req.text();
-  if (text.length > MAX_ADMIN_BODY) throw new ApiError(413, "payload_too_large", `admin request bodies are limited to ${MAX_ADMIN_BODY} bytes`);
+  if (text.length > MAX_ADMIN_BODY_BYTES) throw new ApiError(413, "payload_too_large", `admin request bodies are limited to ${MAX_ADMIN_BODY_BYTES} bytes`);
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -46,15 +52,15 @@ admin.post("/tenants", async (c) => {
   }
   const body = await jsonBody(c.req.raw);
   const name = body.name;
-  if (typeof name !== "string" || name.trim().length === 0 || name.length > 200) {
-    throw new ApiError(422, "invalid_tenant", "'name' must be a non-empty string of at most 200 characters", [
-      { path: "/name", message: "must be a non-empty string of at most 200 characters" },
+  if (typeof name !== "string" || name.trim().length === 0 || name.length > MAX_TENANT_NAME_CHARS) {
+    throw new ApiError(422, "invalid_tenant", `'name' must be a non-empty string of at most ${MAX_TENANT_NAME_CHARS} characters`, [
+      { path: "/name", message: `must be a non-empty string of at most ${MAX_TENANT_NAME_CHARS} characters` },
     ]);
   }
   const id = body.id ?? name.trim().toLowerCase().replace(/[^a-z0-9_-]+/g, "-").replace(/^-+|-+$/g, "");
-  if (typeof id !== "string" || !TENANT_ID.test(id)) {
-    throw new ApiError(422, "invalid_tenant", `tenant id '${String(id)}' must match ${TENANT_ID.source}`, [
-      { path: body.id === undefined ? "/name" : "/id", message: `must give an id matching ${TENANT_ID.source}` },
+  if (typeof id !== "string" || !TENANT_ID_PATTERN.test(id)) {
+    throw new ApiError(422, "invalid_tenant", `tenant id '${String(id)}' must match ${TENANT_ID_PATTERN.source}`, [
+      { path: body.id === undefined ? "/name" : "/id", message: `must give an id matching ${TENANT_ID_PATTERN.source}` },
     ]);
   }
   const shards = body.shards ?? 1;

@@ -5,11 +5,7 @@ import { tenantFor, type TenantScope } from "../middleware/auth";
 import { decodeCursor, encodeCursor, type Cursor } from "../query-cursor";
 import { logRef, shardStub, shardsOf } from "../routing";
 import type { EventFilter } from "../../shard/query";
-import { TIERS } from "../../shard/types";
-
-export const QUERY_DEFAULT_LIMIT = 100;
-export const QUERY_MAX_LIMIT = 1000;
-const MAX_FILTER_LENGTH = 256;
+import { MAX_FILTER_CHARS, QUERY_DEFAULT_LIMIT, QUERY_MAX_LIMIT, TIERS } from "../../core/protocol";
 
 function timeParam(name: string, raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;
@@ -20,8 +16,8 @@ function timeParam(name: string, raw: string | undefined): number | undefined {
 
 function textParam(name: string, raw: string | undefined): string | undefined {
   if (raw === undefined) return undefined;
-  if (raw.length === 0 || raw.length > MAX_FILTER_LENGTH) {
-    throw new ApiError(400, "invalid_parameter", `'${name}' must be 1 to ${MAX_FILTER_LENGTH} characters`);
+  if (raw.length === 0 || raw.length > MAX_FILTER_CHARS) {
+    throw new ApiError(400, "invalid_parameter", `'${name}' must be 1 to ${MAX_FILTER_CHARS} characters`);
   }
   return raw;
 }
