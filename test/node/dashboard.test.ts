@@ -11,7 +11,8 @@ import { testBrowser } from "./support/browser";
 import { devTenant, REPO_ROOT, startDev, type DevServer } from "./support/wrangler-dev";
 import { createProducer } from "../../src/client/des-builder";
 import type { DesEvent, EvidenceTier, RiskLevel } from "../../src/client/des-types";
-import { checkBatch } from "../../src/dashboard/batch-check";
+import { AuditFailure, checkBatch, subtleHasher } from "../../src/core/audit";
+import { utf8 } from "../../src/core/bytes";
 import { formatCount, niceCeiling } from "../../src/dashboard/chart-scale";
 import { RateWindow } from "../../src/dashboard/ingest-rate";
 import { runEventProof } from "../../src/dashboard/proof-run";
@@ -314,18 +315,24 @@ describe("dashboard in headless Chromium against wrangler dev", () => {
     expect(log.ok ? null : log.failure.stage).toBe("log inclusion");
   });
 
-  it("recomputes batch roots and notices a changed envelope", async () => {
+  it("checks a batch with the core auditor over WebCrypto, as the page does, and notices a changed envelope", async () => {
     const text = await (await fetch(`${dev.url}/v1/logs/0/batches/0`, { headers: { authorization: `Bearer ${key}` } })).text();
-    const check = checkBatch(text);
-    expect(check.matches).toBe(true);
-    expect(check.envelopes).toBe(TIER_PLAN.length);
     const [header, firstEntry, ...rest] = text.trim().split("\n");
+    const origin = (JSON.parse(header!) as { log: string }).log;
+    const check = (t: string) => checkBatch(utf8(t), { origin, batch: 0 }, subtleHasher());
+    const good = await check(text);
+    expect(good.events).toBe(TIER_PLAN.length);
+    const failure = (t: string) => check(t).then(() => null, (e: unknown) => e as AuditFailure);
+
     const entry = JSON.parse(firstEntry!) as { envelope: Record<string, unknown> };
     entry.envelope["tier"] = entry.envelope["tier"] === "full" ? "lightweight" : "full";
-    const altered = checkBatch([header, JSON.stringify(entry), ...rest].join("\n"));
-    expect(altered.matches).toBe(false);
-    expect(altered.recomputed).not.toBe(check.recomputed);
-    expect(checkBatch([header, ...rest].join("\n")).matches).toBe(false);
+    const altered = await failure([header, JSON.stringify(entry), ...rest].join("\n"));
+    expect(altered).toBeInstanceOf(AuditFailure);
+    expect(altered!.step).toBe("batch root");
+    expect(altered!.found).not.toBe(altered!.expected);
+
+    const missing = await failure([header, ...rest].join("\n"));
+    expect([missing?.step, missing?.where.line]).toEqual(["event order", 2]);
   });
 });
 
