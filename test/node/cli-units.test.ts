@@ -10,7 +10,7 @@ import { CheckFailedError } from "../../src/cli/errors";
 import { parseArgs } from "../../src/cli/args";
 import { canonicalJson } from "../../src/core/canonical";
 import { UsageError } from "../../src/cli/errors";
-import { ApiClient, HttpError, NetworkError, parseRetryAfter } from "../../src/cli/http";
+import { ApiClient, HttpError, NetworkError } from "../../src/cli/http";
 import { ProgressBar } from "../../src/cli/progress";
 import { chunkItems, detectFormat, parseItems } from "../../src/cli/send/items";
 import { loadBundledMain, memoryIo } from "./support/cli";
@@ -71,20 +71,13 @@ describe("ProgressBar", () => {
 });
 
 describe("Retry-After and the retrying client", () => {
-  it("parses delay-seconds and HTTP-dates (RFC 9110 §10.2.3)", () => {
-    expect(parseRetryAfter("3")).toBe(3000);
-    expect(parseRetryAfter("Wed, 21 Oct 2015 07:28:10 GMT", Date.parse("Wed, 21 Oct 2015 07:28:00 GMT"))).toBe(10_000);
-    expect(parseRetryAfter("soon")).toBeNull();
-    expect(parseRetryAfter(null)).toBeNull();
-  });
-
   function fakeClient(answers: Array<Response | Error | (() => Response)>, retries = 3) {
     const sleeps: number[] = [];
     let calls = 0;
     const client = new ApiClient({
       baseUrl: "http://edgelog.test",
       token: "k",
-      retry: { retries, baseDelayMs: 100, maxDelayMs: 1000 },
+      retry: { maxAttempts: retries + 1, baseDelayMs: 100, maxDelayMs: 1000 },
       random: () => 1,
       io: {
         fetch: (async () => {
@@ -105,8 +98,8 @@ describe("Retry-After and the retrying client", () => {
       new Response("ok", { status: 200 }),
     ]);
     expect(await f.client.getText("/x")).toBe("ok");
-    // Retry-After 2 s plus jitter of at most half the base delay; then backoff 200 ms (attempt 2).
-    expect(f.sleeps).toEqual([2050, 200]);
+    // Retry-After 2 s plus the first retry's jitter (at most the base delay); then backoff 200 ms (retry 2).
+    expect(f.sleeps).toEqual([2100, 200]);
   });
 
   it("retries network errors with exponential backoff, then names the server and the cause", async () => {
