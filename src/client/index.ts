@@ -5,7 +5,7 @@
  */
 export { createClient, type EdgelogClient } from "./client";
 export { InvalidOptionError, type ClientOptions, type OverflowMode } from "./client-options";
-export { DEFAULT_RETRY, backoffDelay, retryAfterMs, type RetryPolicy } from "./backoff";
+export { DEFAULT_RETRY, backoffDelay, retryAfterMs, retryDelay, type RetryPolicy } from "../core/retry";
 export {
   createProducer,
   DES_HASH_ALGORITHM,

@@ -2,8 +2,12 @@
  * The read side of the edgelog HTTP API (README, "HTTP API"), as the dashboard calls it from
  * the page's own origin with the signed-in read key.
  */
+import type { ExperimentsAnswer } from "./panels/experiments-panel";
 import type { EventProofDocument } from "../core/event-proof";
 import type { TenantHeadDocument } from "../core/tenant-head";
+import type { Erasure, LogInfo } from "../core/protocol";
+
+export type { LogInfo } from "../core/protocol";
 
 /** A non-2xx answer, carrying the server's error code and message (`{"error": {...}}`). */
 export class ApiFailure extends Error {
@@ -15,16 +19,6 @@ export class ApiFailure extends Error {
     this.status = status;
     this.code = code;
   }
-}
-
-/** One entry of `GET /v1/logs`. */
-export interface LogInfo {
-  log: string;
-  origin: string;
-  /** Sealed batches, i.e. the log tree's size. */
-  size: number;
-  events: number;
-  pending: number;
 }
 
 /** A group of `GET /v1/stats`: an exact count, or a Horvitz-Thompson estimate from a sample. */
@@ -56,7 +50,7 @@ export interface StatsAnswer {
 /** `GET /v1/events/{id}`: the proof document plus its sealing status. */
 export interface EventAnswer extends EventProofDocument {
   status?: "sealed" | "pending";
-  erased?: { at: string; reason: string };
+  erased?: Erasure;
 }
 
 export interface ApiClient {
@@ -72,6 +66,8 @@ export interface ApiClient {
   headKey(): Promise<string>;
   /** Null when the deployment has no stats endpoint (404 for the route). */
   stats(groupBy: "tier" | "chain"): Promise<StatsAnswer | null>;
+  /** Null when the deployment has no experiments endpoint (404 for the route). */
+  experiments(): Promise<ExperimentsAnswer | null>;
 }
 
 export type Fetcher = (input: string, init: { headers: Record<string, string> }) => Promise<Response>;
@@ -126,5 +122,9 @@ export function createApi(key: string, fetcher: Fetcher = (input, init) => fetch
         throw err;
       }
     },
+    experiments: () => json<ExperimentsAnswer>("/v1/experiments").catch((err: unknown) => {
+      if (err instanceof ApiFailure && err.status === 404) return null;
+      throw err;
+    }),
   };
 }

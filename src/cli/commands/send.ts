@@ -5,11 +5,12 @@ import { readInput } from "../input";
 import { formatCount, formatDuration, ProgressBar } from "../progress";
 import { chunkItems, detectFormat, parseItems, refusedBeforeSending } from "../send/items";
 import { upload, type ItemOutcome } from "../send/upload";
+import { DEFAULT_INGEST_LIMITS } from "../../core/protocol";
 
-/** The API's per-request limits (DESIGN: HTTP API). */
-const MAX_EVENTS_PER_REQUEST = 1000;
-const MAX_BODY_BYTES = 1024 * 1024;
-const MAX_DECOMPRESSED_BYTES = 8 * 1024 * 1024;
+/** The API's per-request limits as a deployment sets them by default (README, "Limits"). */
+const MAX_EVENTS_PER_REQUEST = DEFAULT_INGEST_LIMITS.maxEventsPerRequest;
+const MAX_BODY_BYTES = DEFAULT_INGEST_LIMITS.maxBodyBytes;
+const MAX_DECOMPRESSED_BYTES = DEFAULT_INGEST_LIMITS.maxDecompressedBytes;
 /** Room for the body's framing so a chunk never lands exactly on the limit. */
 const BODY_SLACK = 4096;
 const ERRORS_SHOWN = 10;
@@ -18,7 +19,7 @@ export const send = defineCommand({
   name: "send",
   summary: "upload events in batches, with retries",
   usage: "edgelog send <file.ndjson|file.json|-> [--batch 500] [--gzip] [--concurrency 4] [--wait-sealed]",
-  help: `Uploads events in requests of --batch events (at most ${MAX_EVENTS_PER_REQUEST}, and at most 1 MiB
+  help: `Uploads events in requests of --batch events (at most ${MAX_EVENTS_PER_REQUEST}, and at most ${MAX_BODY_BYTES / 1024 / 1024} MiB
 per request). 429/503 answers are retried after their Retry-After, network
 errors with exponential backoff and jitter; resending is safe because event ids
 are content-addressed (a resent event is answered 'duplicate').
