@@ -5,6 +5,7 @@ import { forgetKey, forgetTenant, requireTenantAdmin } from "../middleware/auth"
 import {
   isScope,
   MAX_ADMIN_BODY_BYTES,
+  MAX_POLICY_BYTES,
   MAX_SHARDS,
   MAX_TENANT_NAME_CHARS,
   SCOPES,
@@ -34,6 +35,11 @@ async function jsonBody(req: Request): Promise<Record<string, unknown>> {
 
 function registry(env: Env) {
   return env.REGISTRY.getByName("registry");
+}
+
+/** The object holding `tenant`'s keys (named by the tenant id, which every key carries). */
+function tenantKeys(env: Env, tenant: string) {
+  return env.TENANT_KEYS.getByName(tenant);
 }
 
 /**
@@ -84,9 +90,24 @@ admin.post("/tenants/:tenant/keys", async (c) => {
     ]);
   }
   const unique = [...new Set(scopes as Scope[])];
-  const result = await registry(c.env).createKey(tenant, unique);
-  if (!result.ok) throw notFound(`tenant '${tenant}'`);
-  return c.json({ id: result.id, key: result.key, scopes: result.scopes, tenant: result.tenant, created_at: result.created_at }, 201);
+  const id = await registry(c.env).reserveKeyId(tenant);
+  if (id === null) throw notFound(`tenant '${tenant}'`);
+  const { key, created_at } = await tenantKeys(c.env, tenant).addKey(tenant, id, unique);
+  forgetKey(tenant, id);
+  return c.json({ id, key, scopes: unique, tenant, created_at }, 201);
+});
+
+/**
+ * GET /v1/admin/tenants/{t}/keys: every key of the tenant (revoked ones too) with its scopes,
+ * creation time and last use (to within a minute), so a leaked or forgotten key can be found
+ * and revoked. Never the key nor its hash.
+ */
+admin.get("/tenants/:tenant/keys", async (c) => {
+  const tenant = c.req.param("tenant");
+  requireTenantAdmin(c.var.principal, tenant);
+  if (!(await registry(c.env).getTenant(tenant))) throw notFound(`tenant '${tenant}'`);
+  const keys = await tenantKeys(c.env, tenant).listKeys();
+  return c.json({ tenant, keys });
 });
 
 /** DELETE /v1/admin/keys/{id}: revokes a key (a tenant admin only its own tenant's keys). */
@@ -100,9 +121,11 @@ admin.delete("/keys/:id", async (c) => {
     }
     tenant = principal.tenant;
   }
-  const revoked = await registry(c.env).revokeKey(id, tenant);
-  if (!revoked) throw notFound(`key '${id}'`);
-  forgetKey(id);
+  const owner = await registry(c.env).tenantOfKey(id);
+  // A key of another tenant answers as if absent, like an unknown one.
+  if (owner === null || (tenant !== null && owner !== tenant)) throw notFound(`key '${id}'`);
+  if (!(await tenantKeys(c.env, owner).revokeKey(id))) throw notFound(`key '${id}'`);
+  forgetKey(owner, id);
   return c.json({ id, revoked: true });
 });
 
@@ -134,8 +157,6 @@ admin.put("/tenants/:tenant/shards", async (c) => {
   forgetTenant(tenant);
   return c.json({ id: tenant, routing });
 });
-
-const MAX_POLICY_BYTES = 64 * 1024;
 
 /**
  * PUT /v1/admin/tenants/{t}/policy: the tenant's sampling policy (schema/policy.schema.json).
