@@ -36,6 +36,7 @@ export {
   EventTooLargeError,
   HttpStatusError,
 } from "./errors";
+export { UnsendableEventError, type EventProblem } from "./ijson-guard";
 export { EventOutcome, type ClientStats, type FailedEvent, type FlushReport, type LoggedEvent, type RejectedEvent } from "./report";
 export { installShutdownFlush, type ProcessLike, type ShutdownFlushOptions } from "./node-shutdown";
 export { parseTraceparent, type TraceParent } from "./traceparent";

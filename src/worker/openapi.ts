@@ -226,6 +226,38 @@ export const OPENAPI = {
       },
     },
     "/v1/admin/tenants/{tenant}/keys": {
+      get: {
+        summary: "list the tenant's keys, revoked ones too: id, scopes, created, last used (to within a minute); never a key or its hash (admin)",
+        parameters: [tenantParam],
+        responses: {
+          "200": ok(
+            "keys",
+            json({
+              type: "object",
+              required: ["tenant", "keys"],
+              properties: {
+                tenant: { type: "string" },
+                keys: {
+                  type: "array",
+                  items: {
+                    type: "object",
+                    required: ["id", "scopes", "created_at", "last_used_at", "revoked_at"],
+                    properties: {
+                      id: { type: "string", pattern: "^[0-9a-f]{12}$" },
+                      scopes: { type: "array", items: { enum: ["ingest", "read", "admin"] } },
+                      created_at: { type: "string", format: "date-time" },
+                      last_used_at: { type: ["string", "null"], format: "date-time" },
+                      revoked_at: { type: ["string", "null"], format: "date-time" },
+                    },
+                  },
+                },
+              },
+            }),
+          ),
+          ...authErrors,
+          ...notFound,
+        },
+      },
       post: {
         summary: "create a key; shown only in this answer, stored hashed (admin)",
         parameters: [tenantParam],
@@ -254,7 +286,7 @@ export const OPENAPI = {
         summary: "set the sampling policy (schema/policy.schema.json); refused whole when invalid (admin)",
         parameters: [tenantParam],
         requestBody: { required: true, content: json({ type: "object" }) },
-        responses: { "200": ok("set", json(ref("PolicyAnswer"))), "422": error("invalid policy, every problem listed"), ...badRequest, ...tooLarge, ...authErrors, ...notFound },
+        responses: { "200": ok("set", json(ref("PolicyAnswer"))), "422": error("invalid policy: the first 50 problems listed, the message giving the total"), ...badRequest, ...tooLarge, ...authErrors, ...notFound },
       },
       delete: { summary: "back to the default policy (admin)", parameters: [tenantParam], responses: { "200": ok("reset", json(ref("PolicyAnswer"))), ...authErrors, ...notFound } },
     },
@@ -267,7 +299,7 @@ export const OPENAPI = {
     },
   },
   components: {
-    securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "a tenant key (elk_…) or the deployment's admin token" } },
+    securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "a tenant key (elk_<tenant>_<key id>_<secret>) or the deployment's admin token" } },
     schemas: SCHEMAS,
   },
 } as const;

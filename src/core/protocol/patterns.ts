@@ -18,10 +18,13 @@ export const TENANT_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 export const LOG_NUMBER_PATTERN = /^(0|[1-9][0-9]{0,5})$/;
 
 /**
- * A tenant API key, `elk_<key id>_<secret>`: the key id (12 hex digits) finds the stored record
- * without a scan; the secret is 32 random bytes in base64url (43 characters).
+ * A tenant API key, `elk_<tenant>_<key id>_<secret>`: the tenant id (TENANT_ID_PATTERN) names
+ * the object holding the tenant's keys, the key id (12 hex digits) finds the stored record
+ * without a scan, the secret is 32 random bytes in base64url (43 characters). Tenant ids may
+ * contain `_`, but the key id and the secret have fixed lengths, so a key parses from its end
+ * without ambiguity.
  */
-export const API_KEY_PATTERN = /^elk_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$/;
+export const API_KEY_PATTERN = /^elk_([a-z0-9][a-z0-9_-]{0,62})_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$/;
 
 /** `X-Edgelog-Producer`: visible ASCII (0x21–0x7E), 1 to MAX_PRODUCER_CHARS characters. */
 export const PRODUCER_PATTERN = new RegExp(`^[\\x21-\\x7e]{1,${MAX_PRODUCER_CHARS}}$`);

@@ -14,11 +14,14 @@ const ESTIMATED_ALIASES: Record<string, string> = {
 
 const POINTER = /^(\/([^~/]|~[01])*)+$/;
 
+/**
+ * `group_by` is client text: only the tables' own members count, so that names every object
+ * inherits (`constructor`, `toString`, `__proto__`, …) are refused like any other unknown name.
+ */
 function parseGroup(raw: string | undefined): { exact: ExactGroup } | { pointer: string } | null {
   if (raw === undefined) return null;
-  if (raw in EXACT_GROUPS) return { exact: raw as ExactGroup };
-  const alias = ESTIMATED_ALIASES[raw];
-  if (alias) return { pointer: alias };
+  if (Object.hasOwn(EXACT_GROUPS, raw)) return { exact: raw as ExactGroup };
+  if (Object.hasOwn(ESTIMATED_ALIASES, raw)) return { pointer: ESTIMATED_ALIASES[raw]! };
   if (raw.startsWith("pointer:") && POINTER.test(raw.slice(8)) && raw.length <= 264) return { pointer: raw.slice(8) };
   throw new ApiError(
     400,
