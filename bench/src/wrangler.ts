@@ -121,7 +121,7 @@ export async function failureText(res: Response): Promise<string> {
   return `${res.status} ${error ? error[0] : text.slice(0, 300)}`;
 }
 
-/** Creates a tenant with an all-scopes key on a running edgelog (admin API, DESIGN: HTTP API). */
+/** Creates a tenant with an all-scopes key on a running edgelog (admin API, README "HTTP API"). */
 export async function createTenant(url: string, name: string, shards = 1): Promise<string> {
   const headers = { authorization: `Bearer ${DEV_ADMIN_TOKEN}`, "content-type": "application/json" };
   const t = await fetch(`${url}/v1/admin/tenants`, { method: "POST", headers, body: JSON.stringify({ name, shards }) });

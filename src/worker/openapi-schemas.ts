@@ -206,11 +206,49 @@ export const SCHEMAS = {
     tenant: str,
     created_at: dateTime,
   }),
+  KeyList: closed({
+    tenant: str,
+    keys: {
+      type: "array",
+      items: closed({
+        id: { type: "string", pattern: "^[0-9a-f]{12}$" },
+        scopes: { type: "array", items: ref("Scope") },
+        created_at: dateTime,
+        last_used_at: { oneOf: [dateTime, { type: "null" }] },
+        revoked_at: { oneOf: [dateTime, { type: "null" }] },
+      }),
+    },
+  }),
   KeyRevoked: closed({ id: str, revoked: { const: true } }),
   PolicyAnswer: closed({
     tenant: str,
     policy: { type: "object", description: "the policy document (schema/policy.schema.json)" },
     default: { type: "boolean" },
+  }),
+  // GET /v1/experiments (src/worker/routes/experiments.ts); per experiment and variant, further members may appear.
+  Experiments: closed({
+    window: closed({ since: { oneOf: [dateTime, { type: "null" }] }, until: { oneOf: [dateTime, { type: "null" }] }, granularity: { const: "hour" } }),
+    threshold: { type: "number" },
+    truncated: { type: "boolean" },
+    experiments: {
+      type: "array",
+      items: {
+        type: "object",
+        required: ["experiment", "exposures", "subjects", "variants", "test", "srm", "verdict"],
+        properties: {
+          experiment: str,
+          exposures: int,
+          subjects: int,
+          srm: { type: ["boolean", "null"] },
+          verdict: str,
+          variants: {
+            type: "array",
+            items: { type: "object", required: ["variant", "exposures", "subjects"], properties: { variant: str, exposures: int, subjects: int } },
+          },
+          test: { type: "object" },
+        },
+      },
+    },
   }),
   Health: closed({ ok: { const: true } }),
 } as const;

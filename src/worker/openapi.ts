@@ -215,30 +215,7 @@ export const OPENAPI = {
         responses: {
           "200": ok(
             "window used, threshold, and per experiment: exposures, subjects, variants with expected and observed shares, test {unit, statistic, df, p_value}, srm, verdict",
-            json({
-              type: "object",
-              required: ["window", "threshold", "experiments", "truncated"],
-              properties: {
-                window: { type: "object", properties: { since: { type: ["string", "null"] }, until: { type: ["string", "null"] }, granularity: { const: "hour" } } },
-                threshold: { type: "number" },
-                truncated: { type: "boolean" },
-                experiments: {
-                  type: "array",
-                  items: {
-                    type: "object",
-                    properties: {
-                      experiment: { type: "string" },
-                      exposures: { type: "integer" },
-                      subjects: { type: "integer" },
-                      srm: { type: ["boolean", "null"] },
-                      verdict: { type: "string" },
-                      variants: { type: "array", items: { type: "object" } },
-                      test: { type: "object" },
-                    },
-                  },
-                },
-              },
-            }),
+            json(ref("Experiments")),
           ),
           ...badRequest,
           ...authErrors,
@@ -271,30 +248,7 @@ export const OPENAPI = {
         summary: "list the tenant's keys, revoked ones too: id, scopes, created, last used (to within a minute); never a key or its hash (admin)",
         parameters: [tenantParam],
         responses: {
-          "200": ok(
-            "keys",
-            json({
-              type: "object",
-              required: ["tenant", "keys"],
-              properties: {
-                tenant: { type: "string" },
-                keys: {
-                  type: "array",
-                  items: {
-                    type: "object",
-                    required: ["id", "scopes", "created_at", "last_used_at", "revoked_at"],
-                    properties: {
-                      id: { type: "string", pattern: "^[0-9a-f]{12}$" },
-                      scopes: { type: "array", items: { enum: ["ingest", "read", "admin"] } },
-                      created_at: { type: "string", format: "date-time" },
-                      last_used_at: { type: ["string", "null"], format: "date-time" },
-                      revoked_at: { type: ["string", "null"], format: "date-time" },
-                    },
-                  },
-                },
-              },
-            }),
-          ),
+          "200": ok("keys", json(ref("KeyList"))),
           ...authErrors,
           ...notFound,
         },

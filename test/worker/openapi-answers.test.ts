@@ -168,6 +168,21 @@ describe("every route answers as the OpenAPI document says", () => {
     expect((await req("get", "/v1/stats", "/v1/stats?group_by=tier", { token: key })).status).toBe(200);
     expect((await req("get", "/v1/stats", "/v1/stats?group_by=risk_level", { token: key })).status).toBe(200);
     expect((await req("get", "/v1/stats", "/v1/stats?group_by=nothing", { token: key })).status).toBe(400);
+    const exposure = makeEvent({
+      extra: {
+        decision_logic: {
+          logic_type: "ab:exposure",
+          output: "b",
+          parameters: { experiment: "oa-exp", variant: "b", subject: "s1", assignment_probability: 0.5 },
+        },
+      },
+    });
+    expect((await req("post", "/v1/events", "/v1/events", { token: key, json: [exposure] })).status).toBe(200);
+    const experiments = await req("get", "/v1/experiments", "/v1/experiments", { token: key });
+    expect(experiments.status).toBe(200);
+    expect(experiments.body).toContain('"oa-exp"');
+    expect((await req("get", "/v1/experiments", "/v1/experiments?since=x", { token: key })).status).toBe(400);
+    expect((await req("get", "/v1/admin/tenants/{tenant}/keys", keysPath, { token: key })).status).toBe(200);
 
     // Admin changes last: shards, policy reset, key revocation.
     expect((await req("put", "/v1/admin/tenants/{tenant}/shards", `${tenantPath}/shards`, { token: key, json: { shards: 3 } })).status).toBe(200);

@@ -22,8 +22,9 @@ const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOStrin
 /**
  * GET /v1/experiments?experiment=&since=&until=: per experiment and variant the exposures
  * (exact), distinct subjects, the expected share from the logged assignment probabilities and a
- * chi-square sample-ratio check (DESIGN: A/B exposures). Reads only the shards' hourly
- * aggregates, so the window is widened to whole UTC hours; the answer states the window used.
+ * chi-square sample-ratio check (README, "A/B experiments: sample-ratio checks"). Reads only the
+ * shards' hourly aggregates, so the window is widened to whole UTC hours; the answer states the
+ * window used.
  */
 export async function experiments(c: Context<AppEnv>): Promise<Response> {
   const tenant = tenantFor(c.var.principal, "read");
