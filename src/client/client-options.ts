@@ -1,5 +1,5 @@
 /** Options of `createClient`, their defaults and their checks. */
-import { DEFAULT_RETRY, type RetryPolicy } from "./backoff";
+import { DEFAULT_RETRY, type RetryPolicy } from "../core/retry";
 import { DEFAULT_INGEST_LIMITS } from "../core/protocol";
 import { canGzip } from "./encode";
 import { EdgelogClientError } from "./errors";
@@ -96,6 +96,7 @@ export function resolveOptions(o: ClientOptions): ResolvedOptions {
       maxAttempts: count("retry.maxAttempts", retry.maxAttempts, DEFAULT_RETRY.maxAttempts, 1),
       baseDelayMs: count("retry.baseDelayMs", retry.baseDelayMs, DEFAULT_RETRY.baseDelayMs, 0),
       maxDelayMs: count("retry.maxDelayMs", retry.maxDelayMs, DEFAULT_RETRY.maxDelayMs, 0),
+      maxRetryAfterMs: count("retry.maxRetryAfterMs", retry.maxRetryAfterMs, DEFAULT_RETRY.maxRetryAfterMs, 0),
     },
     requestTimeoutMs: count("requestTimeoutMs", o.requestTimeoutMs, 30_000, 1),
   };

@@ -1,4 +1,5 @@
 /** Types crossing the Worker → LogShard RPC boundary (structured-clone friendly). */
+import type { CountedExposure } from "../core/experiment-exposure";
 
 export const TIERS = ["lightweight", "sampled", "full"] as const;
 export type Tier = (typeof TIERS)[number];
@@ -46,6 +47,8 @@ export interface PreparedEvent {
     | { verdict: "ok" | "mismatch"; currentHash: string; previousHash: string | null };
   /** event_timestamp lies further in the future than the allowed clock skew. */
   futureTimestamp: boolean;
+  /** For an A/B exposure record: what the shard's experiment counts need (see src/shard/experiments.ts). */
+  exposure?: CountedExposure | null;
 }
 
 export interface AppendOptions {

@@ -10,8 +10,10 @@ import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { testBrowser } from "./support/browser";
 import { devTenant, REPO_ROOT, startDev, type DevServer } from "./support/wrangler-dev";
 import { createProducer } from "../../src/client/des-builder";
+import { createExperimentLogger } from "../../src/client/experiment";
 import type { DesEvent, EvidenceTier, RiskLevel } from "../../src/client/des-types";
-import { checkBatch } from "../../src/dashboard/batch-check";
+import { AuditFailure, checkBatch, subtleHasher } from "../../src/core/audit";
+import { utf8 } from "../../src/core/bytes";
 import { formatCount, niceCeiling } from "../../src/dashboard/chart-scale";
 import { RateWindow } from "../../src/dashboard/ingest-rate";
 import { runEventProof } from "../../src/dashboard/proof-run";
@@ -294,6 +296,37 @@ describe("dashboard in headless Chromium against wrangler dev", () => {
     await page.close();
   });
 
+  it("shows each experiment's subjects against the expected split and says when the ratio is off", async () => {
+    // Exposures recorded by the real A/B helper of edgelog/hono, for a tenant of their own.
+    const { key: abKey } = await devTenant(dev.url, "dashboard-ab");
+    const logged: DesEvent[] = [];
+    const ab = createExperimentLogger({
+      producer: createProducer({ producerId: "dashboard-ab", decisionType: "experiment", logicType: "ab:exposure" }),
+      log: async (event: DesEvent) => void logged.push(event),
+    });
+    // "hero": 40 vs 60 at 50/50, X² = 4, p = 0.046: fine. "pricing": 30 vs 120 at 50/50, X² = 54: a mismatch.
+    for (const [experiment, a, b] of [["hero", 40, 60], ["pricing", 30, 120]] as const) {
+      for (let i = 0; i < a + b; i++) {
+        await ab.exposure({ experiment, variant: i < a ? "a" : "b", subject: `${experiment}-${i}`, probability: 0.5 });
+      }
+    }
+    await ingest(dev.url, abKey, logged);
+    const page = await openPage();
+    await signIn(page, abKey);
+    await page.locator('#experiments[data-state="loaded"]').waitFor({ timeout: UI_TIMEOUT });
+    const pricing = page.locator('#experiments [data-experiment="pricing"]');
+    expect(await pricing.getAttribute("data-srm")).toBe("true");
+    expect(await pricing.locator(".badge").textContent()).toContain("sample-ratio mismatch");
+    expect(await pricing.textContent()).toContain('"a" 30 (expected 75), "b" 120 (expected 75)');
+    expect(await pricing.locator("svg").getAttribute("aria-label")).toContain("a: 30 subjects observed (20.0%), 75 expected (50.0%)");
+    const hero = page.locator('#experiments [data-experiment="hero"]');
+    expect(await hero.getAttribute("data-srm")).toBe("false");
+    expect(await hero.textContent()).toContain("No sample-ratio mismatch");
+    expect(await hero.locator("rect.bar").count()).toBe(2);
+    expect(pageErrors).toEqual([]);
+    await page.close();
+  });
+
   it("attributes proof failures to the stage that failed (core verifier, run in Node)", async () => {
     const doc = (await (await fetch(`${dev.url}/v1/events/${fullEventId}`, { headers: { authorization: `Bearer ${key}` } })).json()) as EventProofDocument;
     const vkey = (await (await fetch(`${dev.url}/v1/logs/0/key`, { headers: { authorization: `Bearer ${key}` } })).text()).trim();
@@ -314,18 +347,24 @@ describe("dashboard in headless Chromium against wrangler dev", () => {
     expect(log.ok ? null : log.failure.stage).toBe("log inclusion");
   });
 
-  it("recomputes batch roots and notices a changed envelope", async () => {
+  it("checks a batch with the core auditor over WebCrypto, as the page does, and notices a changed envelope", async () => {
     const text = await (await fetch(`${dev.url}/v1/logs/0/batches/0`, { headers: { authorization: `Bearer ${key}` } })).text();
-    const check = checkBatch(text);
-    expect(check.matches).toBe(true);
-    expect(check.envelopes).toBe(TIER_PLAN.length);
     const [header, firstEntry, ...rest] = text.trim().split("\n");
+    const origin = (JSON.parse(header!) as { log: string }).log;
+    const check = (t: string) => checkBatch(utf8(t), { origin, batch: 0 }, subtleHasher());
+    const good = await check(text);
+    expect(good.events).toBe(TIER_PLAN.length);
+    const failure = (t: string) => check(t).then(() => null, (e: unknown) => e as AuditFailure);
+
     const entry = JSON.parse(firstEntry!) as { envelope: Record<string, unknown> };
     entry.envelope["tier"] = entry.envelope["tier"] === "full" ? "lightweight" : "full";
-    const altered = checkBatch([header, JSON.stringify(entry), ...rest].join("\n"));
-    expect(altered.matches).toBe(false);
-    expect(altered.recomputed).not.toBe(check.recomputed);
-    expect(checkBatch([header, ...rest].join("\n")).matches).toBe(false);
+    const altered = await failure([header, JSON.stringify(entry), ...rest].join("\n"));
+    expect(altered).toBeInstanceOf(AuditFailure);
+    expect(altered!.step).toBe("batch root");
+    expect(altered!.found).not.toBe(altered!.expected);
+
+    const missing = await failure([header, ...rest].join("\n"));
+    expect([missing?.step, missing?.where.line]).toEqual(["event order", 2]);
   });
 });
 

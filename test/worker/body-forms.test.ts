@@ -74,7 +74,7 @@ describe("multi-member gzip", () => {
     expect(truncated.status).toBe(400);
     expect(truncated.body.error!.code).toBe("invalid_gzip");
     const badCrc = cat(a, b);
-    badCrc[badCrc.length - 8]! ^= 0xff; // RFC 1952 §2.3.1: CRC32 is the trailer's first 4 bytes
+    badCrc[badCrc.length - 8] = badCrc[badCrc.length - 8]! ^ 0xff; // RFC 1952 §2.3.1: CRC32 is the trailer's first 4 bytes
     const crc = await post(t.key, badCrc, { ...NDJSON, "content-encoding": "gzip" });
     expect(crc.status).toBe(400);
     expect(crc.body.error!.code).toBe("invalid_gzip");

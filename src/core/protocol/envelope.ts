@@ -7,6 +7,20 @@
 import type { ChainVerdict } from "../des-chain";
 import type { Tier } from "./tier";
 
+/** Every DES hash-chain verdict an envelope may carry (src/core/des-chain.ts decides them). */
+export const CHAIN_VERDICTS = Object.freeze(["ok", "mismatch", "broken-link", "unverified"] as const);
+// Fails to compile when ChainVerdict gains a value this list lacks (or the other way round).
+const chainVerdictsComplete: [ChainVerdict] extends [(typeof CHAIN_VERDICTS)[number]] ? true : never = true;
+void chainVerdictsComplete;
+
+/** What is retained of an event: the (masked) body, or its projection onto DES's required fields. */
+export const RETAINED_KINDS = Object.freeze(["body", "projection"] as const);
+export type Retained = (typeof RETAINED_KINDS)[number];
+
+/** How an event's sequence_number follows its producer's previous one, when not simply the next. */
+export const SEQUENCE_FLAGS = Object.freeze(["gap", "repeat", "regress"] as const);
+export type SequenceFlag = (typeof SEQUENCE_FLAGS)[number];
+
 /** The consistent-sampling record of a sampled-tier event (README, "Tiered evidence"). */
 export interface SampleRecord {
   rate: number;
@@ -32,13 +46,13 @@ export interface Envelope {
   schema: string;
   /** sha256:<hex> of the RFC 8785 canonical event as received (before any masking). */
   digest: string;
-  retained: "body" | "projection";
+  retained: Retained;
   sample?: SampleRecord;
   masked?: string[];
   producer: string;
   chain: ChainVerdict;
   /** How sequence_number follows the producer's previous one, when not simply the next. */
-  sequence?: "gap" | "repeat" | "regress";
+  sequence?: SequenceFlag;
   missing?: number;
   future_timestamp?: true;
   conflict?: true;

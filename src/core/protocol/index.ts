@@ -4,7 +4,15 @@
  * dashboard, the OpenAPI document, the bench and the tests import them from here. Pure code.
  */
 export { type BatchHeader } from "./batch-header";
-export { type Envelope, type SampleRecord } from "./envelope";
+export {
+  CHAIN_VERDICTS,
+  RETAINED_KINDS,
+  SEQUENCE_FLAGS,
+  type Envelope,
+  type Retained,
+  type SampleRecord,
+  type SequenceFlag,
+} from "./envelope";
 export { type ErrorBody, type ErrorDetail } from "./errors";
 export { type Erasure, type EventDocument, type EventProof } from "./event-proof";
 export {
@@ -22,6 +30,7 @@ export {
   MAX_ADMIN_BODY_BYTES,
   MAX_ERASURE_REASON_CHARS,
   MAX_FILTER_CHARS,
+  MAX_POLICY_BYTES,
   MAX_PRODUCER_CHARS,
   MAX_SHARDS,
   MAX_TENANT_NAME_CHARS,

@@ -1,5 +1,5 @@
 /**
- * The scopes a tenant key can carry (docs/ARCHITECTURE.md, "Parts"; README, "HTTP API"):
+ * The scopes a tenant key can carry (README, "HTTP API"):
  * `ingest` writes events, `read` reads them and their proofs, `admin` manages the tenant.
  */
 export const SCOPES = Object.freeze(["ingest", "read", "admin"] as const);

@@ -3,7 +3,7 @@
  * much of the event they keep: lightweight = the required fields only, sampled = context plus
  * abbreviated logic, full = every property group. edgelog retains an event at the higher of the
  * tier its producer declares and the tier the tenant's policy assigns, so the order matters
- * (docs/ARCHITECTURE.md, "Tiered evidence").
+ * (README, "Tiered evidence").
  */
 
 /** Every tier, from the least to the most evidence kept. */

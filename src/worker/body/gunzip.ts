@@ -132,6 +132,10 @@ async function inflateMember(member: Uint8Array, budget: number, out: Uint8Array
   const writing = (async () => {
     for (let off = 0; off < member.length && !overLimit; off += SLICE_BYTES) {
       await writer.write(member.subarray(off, Math.min(member.length, off + SLICE_BYTES)));
+      // The stream inflates a write's input at once into its queue and takes the next write
+      // right away; a turn of the event loop lets the reader drain that output (and stop at the
+      // limit) before more input goes in.
+      await new Promise((resolve) => setTimeout(resolve, 0));
     }
     if (!overLimit) await writer.close();
   })();

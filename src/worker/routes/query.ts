@@ -3,7 +3,8 @@ import type { AppEnv } from "../app-env";
 import { ApiError } from "../api-error";
 import { tenantFor, type TenantScope } from "../middleware/auth";
 import { decodeCursor, encodeCursor, type Cursor } from "../query-cursor";
-import { logRef, shardStub, shardsOf } from "../routing";
+import { fanOut } from "../fan-out";
+import { shardsOf } from "../routing";
 import type { EventFilter } from "../../shard/query";
 import { MAX_FILTER_CHARS, QUERY_DEFAULT_LIMIT, QUERY_MAX_LIMIT, TIERS } from "../../core/protocol";
 
@@ -66,12 +67,15 @@ async function page(
   withBody: boolean,
 ): Promise<{ items: PageItem[]; cursor: Cursor; done: boolean }> {
   const shards = shardsOf(tenant.routing).filter((s) => cursor.s[s] !== null);
-  const answers = await Promise.all(
-    shards.map(async (shard) => {
-      const from = cursor.s[shard] ?? 0;
-      const result = await shardStub(c.env, logRef(c.var.config, tenant.id, shard)).query(filter, from, limit, withBody);
-      return { shard, from, result };
-    }),
+  const answers = await fanOut(
+    c.env,
+    c.var.config,
+    tenant,
+    async (stub, log) => {
+      const from = cursor.s[log.shard] ?? 0;
+      return { shard: log.shard, from, result: await stub.query(filter, from, limit, withBody) };
+    },
+    shards,
   );
   const merged: PageItem[] = answers.flatMap(({ shard, result }) => result.items.map((i) => ({ ...i, shard })));
   merged.sort((a, b) => a.received_at - b.received_at || a.shard - b.shard || a.seq - b.seq);

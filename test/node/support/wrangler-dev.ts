@@ -74,6 +74,15 @@ export async function startDev(opts: StartOptions = {}): Promise<DevServer> {
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });
+  // However the server ends (stop(), a test's own SIGKILL of the group, a crash), its scratch
+  // directory goes with it.
+  child.once("exit", () => {
+    try {
+      removeState();
+    } catch {
+      // stop() removes it again and reports a failure
+    }
+  });
   let log = "";
   child.stdout?.on("data", (d: Buffer) => (log += d.toString()));
   child.stderr?.on("data", (d: Buffer) => (log += d.toString()));
