@@ -190,7 +190,10 @@ describe("every route answers as the OpenAPI document says", () => {
     expect((await req("delete", "/v1/admin/tenants/{tenant}/policy", policyPath, { token: key })).status).toBe(200);
     expect((await req("delete", "/v1/admin/keys/{id}", `/v1/admin/keys/${reader.id}`, { token: key })).status).toBe(200);
     expect((await req("delete", "/v1/admin/keys/{id}", `/v1/admin/keys/${reader.id}`, { token: key })).status).toBe(404);
+    expect((await req("get", "/v1/admin/tenants/{tenant}/keys", keysPath, { token: key })).status).toBe(200);
+    expect((await req("get", "/v1/experiments", "/v1/experiments", { token: key })).status).toBe(200);
     const other = await newTenant();
+    expect((await req("get", "/v1/admin/tenants/{tenant}/keys", keysPath, { token: other.key })).status).toBe(404);
     expect((await req("get", "/v1/admin/tenants/{tenant}", tenantPath, { token: other.key })).status).toBe(404);
     expect((await req("get", "/v1/admin/tenants/{tenant}", tenantPath, { token: reader.key })).status).toBe(401);
 

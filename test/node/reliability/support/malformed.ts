@@ -335,8 +335,10 @@ const badAuth: Generator = (rng, ctx) => {
     ["two tokens", `Bearer ${key} ${key}`],
     ["truncated key", `Bearer ${key.slice(0, rng.int(1, key.length - 1))}`],
     ["one character changed", `Bearer ${key.slice(0, -1)}${key.endsWith("A") ? "B" : "A"}`],
-    ["real key id, random secret", `Bearer ${key.slice(0, 17)}${printable(rng, 43).replace(/[^A-Za-z0-9_-]/g, "x")}`],
-    ["random elk_ key", `Bearer elk_${rng.u32().toString(16).padStart(8, "0")}abcd_${"Q".repeat(43)}`],
+    // A key is elk_<tenant>_<key id>_<secret>, the secret its last 43 characters.
+    ["real key id, random secret", `Bearer ${key.slice(0, -43)}${printable(rng, 43).replace(/[^A-Za-z0-9_-]/g, "x")}`],
+    ["random key of the tenant", `Bearer elk_${ctx.tenant}_${rng.u32().toString(16).padStart(8, "0")}abcd_${"Q".repeat(43)}`],
+    ["random elk_ key", `Bearer elk_no-such-tenant_${rng.u32().toString(16).padStart(8, "0")}abcd_${"Q".repeat(43)}`],
     ["random printable", `Bearer ${printable(rng, rng.int(1, 200)).replace(/\s/g, "_")}`],
     ["4 KiB token", `Bearer ${"a".repeat(4096)}`],
     ["admin token plus a character", `Bearer ${ctx.adminToken}x`],
