@@ -2,6 +2,7 @@ import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { call, ingest, newTenant } from "../support/api";
 import { makeEvent } from "../support/events";
+import { everythingStored } from "../support/shard-storage";
 
 /**
  * A synthetic population with a known distribution, logged under the default policy (high and
@@ -113,11 +114,7 @@ describe("stats never see masked values", () => {
     expect(erased.status).toBe(200);
     const after = await grouped();
     expect(after).toEqual([{ key: "null", count: 1, exact: true }]);
-    const everything = await runInDurableObject(env.LOG_SHARD.getByName(`${t.id}/0`), (_i, state) => {
-      const sql = state.storage.sql;
-      const tables = sql.exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_%' ESCAPE '\\'").toArray();
-      return JSON.stringify(tables.map((tb) => sql.exec(`SELECT * FROM "${tb.name}"`).toArray()));
-    });
+    const everything = await runInDurableObject(env.LOG_SHARD.getByName(`${t.id}/0`), (_i, state) => everythingStored(state.storage.sql));
     expect(everything).not.toContain("approve");
     expect(everything).not.toContain("hmac-sha256:");
   });
