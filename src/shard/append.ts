@@ -1,40 +1,11 @@
 import { fromHex, toHex } from "../core/bytes";
-import type { ChainVerdict } from "../core/des-chain";
+import type { Envelope } from "../core/protocol";
 import { envelopeJson } from "./envelope-json";
 import { advance, loadProducers, saveProducers } from "./producers";
 import { eventLine, joinLines } from "./bundle";
 import { factsOf, type EventFacts } from "./facts";
 import { MAX_BOUND_PARAMS } from "./schema";
 import { TIERS, type AppendResult, type LogRef, type PreparedEvent, type Tier } from "./types";
-
-/**
- * What an event's envelope (its Merkle leaf, DESIGN: Integrity model) holds. Optional members
- * appear only when they say something (a flag that is set, a list that is not empty).
- */
-export interface Envelope {
-  log: string;
-  seq: number;
-  id: string;
-  received_at: string;
-  /** Effective tier; `declared_tier` is added when the producer declared a lower one. */
-  tier: Tier;
-  declared_tier?: Tier;
-  /** The policy rule that set the tier (absent when the policy's default did). */
-  rule?: string;
-  schema: string;
-  /** sha256:<hex> of the RFC 8785 canonical event as received (before any masking). */
-  digest: string;
-  retained: "body" | "projection";
-  sample?: { rate: number; threshold: string; adjusted_count: number; in_sample: boolean };
-  masked?: string[];
-  producer: string;
-  chain: ChainVerdict;
-  /** How sequence_number follows the producer's previous one, when not simply the next. */
-  sequence?: "gap" | "repeat" | "regress";
-  missing?: number;
-  future_timestamp?: true;
-  conflict?: true;
-}
 
 export interface Existing {
   seq: number;

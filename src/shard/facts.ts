@@ -1,6 +1,6 @@
 import { canonicalJson } from "../core/canonical";
 import type { ChainVerdict } from "../core/des-chain";
-import type { Envelope } from "./append";
+import type { Envelope } from "../core/protocol";
 import type { Tier } from "./types";
 
 /**

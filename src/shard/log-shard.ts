@@ -3,6 +3,7 @@ import { sealBatch, type SealedBatch } from "./seal";
 import { appendEvents, findExisting, seqOfId } from "./append";
 import { queryEvents, type EventFilter, type QueryPage, type ShardPosition } from "./query";
 import { shardStats, type ExactGroup, type ShardStats } from "./stats";
+import { EXPERIMENT_SCHEMA, experimentTotals, recordExposures, type ExperimentQuery, type VariantTotals } from "./experiments";
 import { PRODUCER_SCHEMA, SHARD_SCHEMA } from "./schema";
 import { TreeStore } from "./tree-store";
 import { buildEventProof, buildConsistency, type EventRecord, type ConsistencyResult } from "./read";
@@ -35,7 +36,8 @@ interface Waiter {
   resolve: () => void;
 }
 
-export interface LogInfo {
+/** Where a log stands (the Worker adds the log's number to make the protocol's LogInfo). */
+export interface ShardProgress {
   origin: string;
   /** Tree size of the log: the number of sealed batches. */
   size: number;
@@ -77,6 +79,7 @@ export class LogShard extends DurableObject<Env> {
     }
     this.sql.exec(SHARD_SCHEMA);
     this.sql.exec(PRODUCER_SCHEMA);
+    this.sql.exec(EXPERIMENT_SCHEMA);
     const last = this.sql.exec<{ e: number }>("SELECT first_seq + count AS e FROM slices ORDER BY first_seq DESC LIMIT 1").toArray()[0];
     this.nextSeq = last?.e ?? this.meta.sealedUpto;
     // Resume sealing (and archiving) after an eviction or crash: acknowledged events must not
@@ -138,7 +141,12 @@ export class LogShard extends DurableObject<Env> {
       this.sealPending(true).catch(() => {});
       return { overloaded: true, pending: backlog, retryAfterMs: Math.max(1000, this.settings.batchMs * 4) };
     }
-    const { results, nextSeq } = this.ctx.storage.transactionSync(() => appendEvents(this.sql, log, events, new Date(), this.nextSeq));
+    const receivedAt = new Date();
+    const { results, nextSeq } = this.ctx.storage.transactionSync(() => {
+      const appended = appendEvents(this.sql, log, events, receivedAt, this.nextSeq);
+      recordExposures(this.sql, events, appended.results, receivedAt.getTime());
+      return appended;
+    });
     this.nextSeq = nextSeq;
     const pending = this.nextSeq - this.m.sealedUpto;
     if (pending >= this.settings.batchMax) {
@@ -361,6 +369,11 @@ export class LogShard extends DurableObject<Env> {
     );
   }
 
+  /** A/B exposure totals per (experiment, variant) from the aggregates kept at append. */
+  experiments(query: ExperimentQuery): VariantTotals[] {
+    return experimentTotals(this.sql, query);
+  }
+
   /** One page of events matching `filter` from seq `from` (see queryEvents). */
   query(filter: EventFilter, from: number, limit: number, withBody: boolean): Promise<QueryPage> {
     return queryEvents(this.sql, this.lines, filter, from, limit, QUERY_SCAN_MAX, this.position, withBody);
@@ -372,7 +385,7 @@ export class LogShard extends DurableObject<Env> {
     return [...findExisting(this.sql, ids)].map(([id, e]) => ({ id, seq: e.seq, tier: e.tier }));
   }
 
-  info(): LogInfo | null {
+  info(): ShardProgress | null {
     const m = this.m;
     if (!m.log) return null;
     return { origin: m.log.origin, size: m.treeSize, events: this.nextSeq, pending: this.nextSeq - m.sealedUpto };

@@ -1,8 +1,8 @@
 import { toHex } from "../core/bytes";
 import { consistencyProof, inclusionProof, subtreeHashFromNodes } from "../core/merkle";
 import { batchNodes } from "./batch-tree";
-import type { BatchHeader } from "./seal";
-import type { Envelope } from "./append";
+import type { BatchHeader, EventProof as ProtocolEventProof } from "../core/protocol";
+import type { Envelope } from "../core/protocol";
 import { erasureOf, type Erasure } from "./retention";
 import type { TreeStore } from "./tree-store";
 import { seqOfId } from "./append";
@@ -10,17 +10,13 @@ import { splitLine } from "./bundle";
 import { batchOf, type EventLines } from "./lines";
 import { checkpointOfSize } from "./log-records";
 
-/** An event proof (DESIGN: Event proof): leaf → batch root → checkpoint root. */
-export interface EventProof {
-  /** The header's members (the stub's RPC types need named members, not an open record). */
+/**
+ * The event proof as it crosses RPC: the protocol's EventProof with the header's named
+ * members (the stub's types need named members, not an open record).
+ */
+export type EventProof = Omit<ProtocolEventProof, "batch"> & {
   batch: Pick<BatchHeader, "log" | "batch" | "first_seq" | "count" | "root" | "sealed_at">;
-  leaf_index: number;
-  batch_path: string[];
-  batch_index: number;
-  tree_size: number;
-  log_path: string[];
-  checkpoint: string;
-}
+};
 
 export interface EventRecord {
   envelope: Envelope;

@@ -11,10 +11,8 @@ export const DAY_MS = 86_400_000;
 /** How often the alarm sweeps for bodies past retention when nothing else wakes the shard. */
 export const RETENTION_SWEEP_MS = 3_600_000;
 
-export interface Erasure {
-  at: string;
-  reason: string;
-}
+export type { Erasure } from "../core/protocol";
+import type { Erasure } from "../core/protocol";
 
 /** Why the body of `seq` is gone, if it is: an erasure request or a retention sweep. */
 export function erasureOf(sql: SqlStorage, seq: number): Erasure | null {

@@ -13,7 +13,7 @@ import {
 import { batchOf, type EventLines, type SliceRow } from "./lines";
 import { firstSeqAtOrAfter, type ShardPosition } from "./query";
 import { splitLines } from "./bundle";
-import type { Envelope } from "./append";
+import type { Envelope } from "../core/protocol";
 
 /** Dimensions known for every event (envelope, or keys read from the retained content): counted exactly. */
 export const EXACT_GROUPS = Object.fromEntries(EXACT_DIMENSIONS.map((d) => [d, d])) as { [K in (typeof EXACT_DIMENSIONS)[number]]: K };

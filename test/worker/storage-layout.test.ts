@@ -24,10 +24,25 @@ describe("storage layout 2", () => {
     const stub = env.LOG_SHARD.getByName(`${t.id}/0`);
     const pending = await runInDurableObject(stub, (_i, state) => rowCounts(state.storage.sql));
     expect(pending).toMatchObject({ slices: 1, event_ids: 40, event_pairs: 40, batches: 0 });
-    // Which tables exist is part of the layout: no other table may grow per event.
+    // Which tables exist is part of the layout: no other table may grow per event (the
+    // experiment tables grow per A/B exposure record only, and these events are none).
     expect(Object.keys(pending).sort()).toEqual(
-      ["batches", "checkpoints", "erasures", "event_ids", "event_pairs", "meta", "producers", "retention_runs", "slices", "tree_nodes"].sort(),
+      [
+        "batches",
+        "checkpoints",
+        "erasures",
+        "event_ids",
+        "event_pairs",
+        "experiment_hours",
+        "experiment_subjects",
+        "meta",
+        "producers",
+        "retention_runs",
+        "slices",
+        "tree_nodes",
+      ].sort(),
     );
+    expect(pending).toMatchObject({ experiment_hours: 0, experiment_subjects: 0 });
     const indexes = await runInDurableObject(stub, (_i, state) =>
       state.storage.sql.exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL").toArray().map((r) => r.name),
     );
@@ -62,7 +77,7 @@ describe("storage layout 2", () => {
           for (const [index, value] of makeEvents(125).entries()) {
             const p = await prepareItem({ index, value }, {
               maxEventBytes: 65536,
-              policy: compilePolicy(KEEP_ALL_POLICY),
+              policy: compilePolicy({ rules: [], default: { tier: "full" } }),
               maskSalt: new Uint8Array(32),
               producer: "rows-test",
               maxFutureSkewMs: 300_000,

@@ -3,6 +3,7 @@ import { sha256Hex } from "../../core/digest";
 import { toHex, utf8 } from "../../core/bytes";
 import { isSha256Algorithm, normalizeHashText } from "../../core/des-chain";
 import { applyMasks, maskHash } from "../../core/masking";
+import { countedExposure } from "../../core/experiment-exposure";
 import { evaluatePolicy } from "../../core/policy";
 import type { CompiledPolicy } from "../../core/policy/types";
 import { projectRequired } from "../../core/projection";
@@ -120,6 +121,7 @@ export async function prepareItem(item: ParsedItem, ctx: PrepareContext): Promis
                 typeof temporal.hash_chain.previous_hash === "string" ? normalizeHashText(temporal.hash_chain.previous_hash) : null,
             },
       futureTimestamp: timestamp > ctx.now + ctx.maxFutureSkewMs,
+      exposure: countedExposure(event, ctx.maskSalt),
     },
   };
 }
