@@ -6,6 +6,7 @@
  */
 import { addFacts, emptyAggregate, factsOfLine, mergeAggregate, type Aggregate } from "./facts";
 import { lineWithoutBody, splitLine } from "./bundle";
+import { addToTotals } from "./stats-totals";
 
 export const DAY_MS = 86_400_000;
 /** How often the alarm sweeps for bodies past retention when nothing else wakes the shard. */
@@ -50,11 +51,12 @@ export function stripBodies(lines: readonly string[], indexes: readonly number[]
   return { lines: out, delta, removed };
 }
 
-/** Adds `delta` to batch `n`'s stored stats. Precondition: inside the caller's transaction. */
+/** Adds `delta` to batch `n`'s stored stats and to the totals. Precondition: inside the caller's transaction. */
 export function adjustBatchStats(sql: SqlStorage, n: number, delta: Aggregate): void {
   const stored = JSON.parse(sql.exec<{ stats: string }>("SELECT stats FROM batches WHERE n = ?", n).one().stats) as Aggregate;
   mergeAggregate(stored, delta);
   sql.exec("UPDATE batches SET stats = ? WHERE n = ?", JSON.stringify(stored), n);
+  addToTotals(sql, delta);
 }
 
 /**

@@ -6,7 +6,7 @@
  *   batch export's line format, until they are sealed.
  * - `batches`: one row per sealed batch: its header, the stored upper nodes of its Merkle tree,
  *   its bundle (the gzip of its export: header line, then one line per event) and the exact
- *   stats of its events.
+ *   stats of its events; `stats_totals` holds their sum.
  * - `event_ids`, `event_pairs`: the only per-event rows, both WITHOUT ROWID: id → seq (dedup,
  *   lookups) and (decision_id, sequence_number) → seq (conflicts, decision_id queries).
  * - `tree_nodes`, `checkpoints`: the log tree over batch headers and its signed checkpoints.
@@ -52,6 +52,12 @@ CREATE TABLE IF NOT EXISTS event_pairs (
   seq INTEGER NOT NULL,
   PRIMARY KEY (decision_id, sequence_number, seq)
 ) WITHOUT ROWID;
+-- The exact stats of every sealed event (one row, rewritten at each seal): a stats call over the
+-- whole log reads it and the pending slices, never the events.
+CREATE TABLE IF NOT EXISTS stats_totals (
+  k INTEGER PRIMARY KEY CHECK (k = 0),
+  stats TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS tree_nodes (
   level INTEGER NOT NULL,
   idx INTEGER NOT NULL,

@@ -6,6 +6,7 @@ import { packUpperLevels, perfectLevels, rootOfLevels } from "./batch-tree";
 import { encodeBundle, joinLines, splitLine, splitLines } from "./bundle";
 import { addFacts, emptyAggregate, type EventFacts } from "./facts";
 import { saveMeta } from "./meta";
+import { addToTotals } from "./stats-totals";
 import { formatCheckpoint, signNote, type NoteSigner } from "../core/note";
 import type { SliceRow } from "./lines";
 import type { TreeStore } from "./tree-store";
@@ -138,6 +139,7 @@ export async function sealBatch(sql: SqlStorage, tree: TreeStore, req: SealReque
     tree.put(newNodes);
     sql.exec("INSERT INTO checkpoints (size, root, note) VALUES (?, ?, ?)", size, logRoot, note);
     saveMeta(sql, { sealedUpto: req.firstSeq + count, treeSize: size });
+    addToTotals(sql, stats);
     req.onSealed?.({ n: req.batch, facts: taken.facts });
   });
   return { batch: req.batch, firstSeq: req.firstSeq, count, checkpoint: note };

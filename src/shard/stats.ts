@@ -13,6 +13,7 @@ import {
 import { batchOf, type EventLines, type SliceRow } from "./lines";
 import { firstSeqAtOrAfter, type ShardPosition } from "./query";
 import { splitLines } from "./bundle";
+import { readTotals } from "./stats-totals";
 import type { Envelope } from "../core/protocol";
 
 /** Dimensions known for every event (envelope, or keys read from the retained content): counted exactly. */
@@ -121,22 +122,27 @@ export function addPending(agg: Aggregate, sql: SqlStorage, from: number, to: nu
 
 /**
  * Stats over the events received in [since, until) (ms; either may be absent). Exact counts
- * come from aggregates kept when batches seal (and adjusted when bodies are removed); `pointer`
- * groups read retained bodies and are estimated.
+ * come from aggregates kept when batches seal (and adjusted when bodies are removed): over the
+ * whole log a call reads one totals row and the pending slices; over a time range, one stored
+ * aggregate per batch in the range and at most two decoded edge batches. `pointer` groups read
+ * retained bodies and are estimated.
  */
 export async function shardStats(
   src: StatsSource,
   range: { since?: number; until?: number },
   group: { exact: ExactGroup } | { pointer: string } | null,
-  whole: () => Aggregate | null = () => null,
 ): Promise<ShardStats> {
   const { sql, lines, at } = src;
   const lo = range.since === undefined ? 0 : await firstSeqAtOrAfter(sql, lines, range.since, at);
   const hi = range.until === undefined ? at.size : await firstSeqAtOrAfter(sql, lines, range.until, at);
   let agg: Aggregate;
-  const totals = lo === 0 && hi === at.size ? whole() : null;
-  if (totals) agg = totals;
-  else agg = lo < hi ? await aggregateOf(src, lo, hi) : emptyAggregate();
+  if (lo === 0 && hi === at.size) {
+    // The whole log: the running totals plus what is pending — O(groups + pending events).
+    agg = readTotals(sql);
+    addPending(agg, sql, at.sealedUpto, at.size);
+  } else {
+    agg = lo < hi ? await aggregateOf(src, lo, hi) : emptyAggregate();
+  }
   const stats: ShardStats = {
     range: { lo, hi },
     events: agg.events,
