@@ -3,6 +3,9 @@
 // name the batch (and event) where it shows.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { gzipSync } from "node:zlib";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fromHex, toHex } from "../../src/core/bytes";
@@ -83,6 +86,10 @@ describe("edgelog audit", () => {
     expect(bodies).toBeGreaterThanOrEqual(1000);
     expect(first.json.bodies_checked).toBe(bodies);
     expect(first.json.steps.map((s) => s.step)).toEqual(["checkpoint signature", "batches", "log root"]);
+    // The same audit with the batches checked in worker threads finds the same.
+    const threaded = await runCli(["audit", dev.url, "--vkey", vkeyFile, "--state", join(dir, "threaded.json"), "--key", key, "--json", "--workers", "2"]);
+    expect(threaded.code, threaded.stdout + threaded.stderr).toBe(0);
+    expect(JSON.parse(threaded.stdout)).toMatchObject({ events: 3000, size: first.json.size, bodies_checked: bodies, root: (first.json as unknown as { root: string }).root });
     const saved = JSON.parse(readFileSync(stateFile, "utf8")) as AuditState;
     expect(saved).toMatchObject({ version: 1, origin, size: first.json.size, events: 3000 });
     expect(saved.checkpoint).toMatch(new RegExp(`^${origin}\\n${saved.size}\\n`));
@@ -125,7 +132,7 @@ describe("edgelog audit", () => {
     writeFileSync(stateFile, good);
   });
 
-  it("reports the batch and event of tampered data served to the CLI (exit 1)", async () => {
+  it.each([["on the main thread", "0"], ["in worker threads", "2"]])("reports the batch and event of tampered data served to the CLI (exit 1), checking %s", async (_how, workers) => {
     const mem = memoryIo({ env: { EDGELOG_KEY: key } });
     const realFetch = mem.io.fetch;
     const io = {
@@ -144,7 +151,7 @@ describe("edgelog audit", () => {
       }) as typeof fetch,
     };
     let tamperedLine = 0;
-    const code = await main(["audit", dev.url, "--vkey", vkeyFile, "--state", join(dir, "fresh.json")], io);
+    const code = await main(["audit", dev.url, "--vkey", vkeyFile, "--state", join(dir, "fresh.json"), "--workers", workers], io);
     expect(code, mem.stdout() + mem.stderr()).toBe(1);
     expect(mem.stdout()).toMatch(
       new RegExp(`✗ event body +event seq (\\d+): retained body does not hash to the envelope's id\\n {4}at +batch 3, line ${tamperedLine}, seq \\1, id [0-9a-f]{64}\\n`),
@@ -195,6 +202,33 @@ describe("edgelog audit", () => {
       f(v);
       return JSON.stringify(v);
     };
+
+    it("audits the same bytes served with Content-Encoding: gzip (asked for by the CLI)", async () => {
+      let gzipped = 0;
+      const server = createServer((req, res) => {
+        const batch = /^\/v1\/logs\/0\/batches\/(\d+)$/.exec(req.url ?? "");
+        if (req.url === "/v1/logs/0/checkpoint") {
+          res.writeHead(200, { "content-type": "text/plain" }).end(checkpoint);
+        } else if (batch && Number(batch[1]) < batches.length) {
+          const asked = String(req.headers["accept-encoding"] ?? "").includes("gzip");
+          if (asked) gzipped++;
+          res.writeHead(200, { "content-type": "application/x-ndjson", ...(asked ? { "content-encoding": "gzip" } : {}) });
+          res.end(asked ? gzipSync(batches[Number(batch[1])]!) : batches[Number(batch[1])]);
+        } else res.writeHead(404).end();
+      });
+      await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+      try {
+        const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+        const mem = memoryIo();
+        const code = await main(["audit", url, "--vkey", vkeyFile, "--state", join(dir, "gzip.json"), "--key", key, "--json"], mem.io);
+        expect(code, mem.stdout() + mem.stderr()).toBe(0);
+        expect(JSON.parse(mem.stdout())).toMatchObject({ ok: true, events: 4000, size: batches.length });
+        expect(gzipped).toBe(batches.length);
+      } finally {
+        server.closeAllConnections();
+        server.close();
+      }
+    });
 
     it("passes on the untouched log", async () => {
       const report = await auditLog(input(batches));
