@@ -39,10 +39,11 @@ describe("storage layout 2", () => {
         "producers",
         "retention_runs",
         "slices",
+        "stats_totals",
         "tree_nodes",
       ].sort(),
     );
-    expect(pending).toMatchObject({ experiment_hours: 0, experiment_subjects: 0 });
+    expect(pending).toMatchObject({ experiment_hours: 0, experiment_subjects: 0, stats_totals: 0 });
     const indexes = await runInDurableObject(stub, (_i, state) =>
       state.storage.sql.exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL").toArray().map((r) => r.name),
     );
