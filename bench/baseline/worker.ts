@@ -1,8 +1,11 @@
 /**
- * Baseline for the ingest figure: the least a Worker + Durable Object logger can do. The Worker
- * hands the raw request body to one Durable Object, which stores it as a single SQLite row and
- * answers once the write is durable (output gates hold the reply). No authentication, parsing,
- * validation, sampling, hashing or batching: whatever edgelog costs beyond this is its overhead.
+ * Baselines for the ingest figure, each a Worker + one Durable Object answering once the write
+ * is durable (output gates hold the reply):
+ * - `POST /v1/events`: the least such a logger can do — the raw request body stored as a single
+ *   SQLite row. No authentication, parsing, validation, sampling, hashing or batching.
+ * - `POST /v1/rows`: a plain per-row logger — the Worker parses the JSON array and computes each
+ *   event's SHA-256 id (over its JSON text as re-serialized), the Durable Object INSERTs each
+ *   event as its own row with its id. No validation.
  */
 import { DurableObject } from "cloudflare:workers";
 
@@ -21,6 +24,16 @@ export class RawStore extends DurableObject<BaselineEnv> {
     return Number(this.ctx.storage.sql.exec("INSERT INTO requests (body) VALUES (?) RETURNING n", body).one().n);
   }
 
+  /** Stores each event as one row (one INSERT each), in one transaction per request. */
+  storeRows(rows: Array<[Uint8Array, string]>): number {
+    const sql = this.ctx.storage.sql;
+    sql.exec("CREATE TABLE IF NOT EXISTS events (n INTEGER PRIMARY KEY, id BLOB NOT NULL, body TEXT NOT NULL)");
+    this.ctx.storage.transactionSync(() => {
+      for (const [id, body] of rows) sql.exec("INSERT INTO events (id, body) VALUES (?, ?)", id, body);
+    });
+    return rows.length;
+  }
+
   /** Bytes of the object's SQLite database, for comparing storage with edgelog's. */
   size(): { bytes: number; rows: number } {
     const rows = Number(this.ctx.storage.sql.exec("SELECT COUNT(*) AS c FROM requests").one().c);
@@ -36,6 +49,16 @@ export default {
     if (url.pathname === "/v1/events" && request.method === "POST") {
       const n = await stub.store(await request.text());
       return Response.json({ stored: n });
+    }
+    if (url.pathname === "/v1/rows" && request.method === "POST") {
+      const events = (await request.json()) as unknown[];
+      const rows = await Promise.all(
+        events.map(async (e): Promise<[Uint8Array, string]> => {
+          const text = JSON.stringify(e);
+          return [new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text))), text];
+        }),
+      );
+      return Response.json({ stored: await env.RAW_STORE.getByName("per-row").storeRows(rows) });
     }
     if (url.pathname === "/size") return Response.json(await stub.size());
     return new Response("not found", { status: 404 });

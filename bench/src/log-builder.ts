@@ -55,7 +55,7 @@ export class LogBuilder {
       if (name.endsWith("_SCHEMA") && typeof ddl === "string") store.sql.exec(ddl);
     }
     this.tree = new TreeStore(store.sql);
-    const events = store.sql.exec<{ n: number | null }>("SELECT MAX(seq) + 1 AS n FROM events").one().n ?? 0;
+    const events = store.sql.exec<{ n: number | null }>("SELECT MAX(first_seq + count) AS n FROM batches").one().n ?? 0;
     const treeSize = store.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM batches").one().n;
     this.position = { events: Number(events), treeSize: Number(treeSize) };
   }
@@ -114,13 +114,11 @@ export class LogBuilder {
 
   /** Ids of `count` events drawn uniformly from the sealed log (read before any timing). */
   sampleIds(count: number): string[] {
+    // The id index is keyed by id, so draw from all of it (read once, before any timing).
+    // workerd returns BLOBs as ArrayBuffer, node:sqlite as Uint8Array: the constructor takes both.
+    const all = this.store.sql.exec<{ id: ArrayBuffer }>("SELECT id FROM event_ids").toArray();
     const ids: string[] = [];
-    for (let i = 0; i < count; i++) {
-      const seq = Math.floor(Math.random() * this.position.events);
-      // workerd returns BLOBs as ArrayBuffer, node:sqlite as Uint8Array: the constructor takes both.
-      const row = this.store.sql.exec<{ id: ArrayBuffer }>("SELECT id FROM events WHERE seq = ?", seq).one();
-      ids.push(toHex(new Uint8Array(row.id)));
-    }
+    for (let i = 0; i < count; i++) ids.push(toHex(new Uint8Array(all[Math.floor(Math.random() * all.length)]!.id)));
     return ids;
   }
 }

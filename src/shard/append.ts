@@ -1,38 +1,11 @@
 import { fromHex, toHex } from "../core/bytes";
-import type { ChainVerdict } from "../core/des-chain";
+import type { Envelope } from "../core/protocol";
 import { envelopeJson } from "./envelope-json";
 import { advance, loadProducers, saveProducers } from "./producers";
+import { eventLine, joinLines } from "./bundle";
+import { factsOf, type EventFacts } from "./facts";
 import { MAX_BOUND_PARAMS } from "./schema";
-import type { AppendResult, LogRef, PreparedEvent, Tier } from "./types";
-
-/**
- * What an event's envelope (its Merkle leaf, DESIGN: Integrity model) holds. Optional members
- * appear only when they say something (a flag that is set, a list that is not empty).
- */
-export interface Envelope {
-  log: string;
-  seq: number;
-  id: string;
-  received_at: string;
-  /** Effective tier; `declared_tier` is added when the producer declared a lower one. */
-  tier: Tier;
-  declared_tier?: Tier;
-  /** The policy rule that set the tier (absent when the policy's default did). */
-  rule?: string;
-  schema: string;
-  /** sha256:<hex> of the RFC 8785 canonical event as received (before any masking). */
-  digest: string;
-  retained: "body" | "projection";
-  sample?: { rate: number; threshold: string; adjusted_count: number; in_sample: boolean };
-  masked?: string[];
-  producer: string;
-  chain: ChainVerdict;
-  /** How sequence_number follows the producer's previous one, when not simply the next. */
-  sequence?: "gap" | "repeat" | "regress";
-  missing?: number;
-  future_timestamp?: true;
-  conflict?: true;
-}
+import { TIERS, type AppendResult, type LogRef, type PreparedEvent, type Tier } from "./types";
 
 export interface Existing {
   seq: number;
@@ -40,10 +13,11 @@ export interface Existing {
 }
 
 /**
- * Sequences `events` into the shard inside the caller's transaction. Duplicates (same content
- * id, stored before or earlier in this call) are answered with the original; an event that
- * reuses a (decision_id, sequence_number) pair with other content is stored and flagged
- * `conflict`, because evidence is never silently dropped.
+ * Sequences `events` into the shard inside the caller's transaction: the accepted ones become
+ * ONE `slices` row (their export lines, README: Storage) plus their two index rows each.
+ * Duplicates (same content id, stored before or earlier in this call) are answered with the
+ * original; an event that reuses a (decision_id, sequence_number) pair with other content is
+ * stored and flagged `conflict`, because evidence is never silently dropped.
  * Precondition: runs inside `transactionSync`; `nextSeq` is the shard's next free sequence.
  */
 export function appendEvents(
@@ -58,7 +32,11 @@ export function appendEvents(
   const producers = loadProducers(sql, events.map((e) => e.producer));
   const receivedIso = receivedAt.toISOString();
   const results: AppendResult[] = [];
-  const rows: unknown[] = [];
+  const lines: string[] = [];
+  const facts: EventFacts[] = [];
+  const ids: unknown[] = [];
+  const pairs: unknown[] = [];
+  const firstSeq = nextSeq;
   for (const e of events) {
     const prior = existing.get(e.id);
     if (prior) {
@@ -89,7 +67,10 @@ export function appendEvents(
     if (sequence.missing !== undefined) envelope.missing = sequence.missing;
     if (e.futureTimestamp) envelope.future_timestamp = true;
     if (conflict) envelope.conflict = true;
-    rows.push(seq, fromHex(e.id), e.decisionId, e.sequenceNumber, e.decisionType, e.logicType, e.outputKey, e.tier, receivedAt.getTime(), envelopeJson(envelope), e.body);
+    lines.push(eventLine(envelopeJson(envelope), e.body));
+    facts.push(factsOf(envelope, { decisionType: e.decisionType, logicType: e.logicType, output: e.outputKey }, true));
+    ids.push(fromHex(e.id), seq, TIERS.indexOf(e.tier));
+    pairs.push(e.decisionId, e.sequenceNumber, seq);
     existing.set(e.id, { seq, tier: e.tier });
     taken.add(pair);
     results.push({
@@ -102,46 +83,56 @@ export function appendEvents(
       ...(conflict ? { conflict: true as const } : {}),
     });
   }
-  insertRows(sql, rows);
+  if (lines.length > 0) {
+    sql.exec(
+      "INSERT INTO slices (first_seq, count, received_at, lines, facts) VALUES (?, ?, ?, ?, ?)",
+      firstSeq,
+      lines.length,
+      receivedAt.getTime(),
+      joinLines(lines),
+      JSON.stringify(facts),
+    );
+    insertRows(sql, "event_ids (id, seq, tier)", 3, ids);
+    insertRows(sql, "event_pairs (decision_id, sequence_number, seq)", 3, pairs);
+  }
   saveProducers(sql, producers.values());
   return { results, nextSeq };
 }
 
-const COLUMNS = 11;
-const ROWS_PER_INSERT = Math.floor(MAX_BOUND_PARAMS / COLUMNS);
-
-function insertRows(sql: SqlStorage, flat: unknown[]): void {
-  const total = flat.length / COLUMNS;
-  for (let start = 0; start < total; start += ROWS_PER_INSERT) {
-    const n = Math.min(ROWS_PER_INSERT, total - start);
-    const params = flat.slice(start * COLUMNS, (start + n) * COLUMNS);
-    sql.exec(
-      `INSERT INTO events (seq, id, decision_id, sequence_number, decision_type, logic_type, output, tier, received_at, envelope, body) VALUES ${placeholders(n, COLUMNS)}`,
-      ...params,
-    );
+function insertRows(sql: SqlStorage, into: string, columns: number, flat: unknown[]): void {
+  const perInsert = Math.floor(MAX_BOUND_PARAMS / columns);
+  const total = flat.length / columns;
+  const row = `(${new Array(columns).fill("?").join(",")})`;
+  for (let start = 0; start < total; start += perInsert) {
+    const n = Math.min(perInsert, total - start);
+    sql.exec(`INSERT INTO ${into} VALUES ${new Array(n).fill(row).join(",")}`, ...flat.slice(start * columns, (start + n) * columns));
   }
 }
 
-function placeholders(rows: number, cols: number): string {
-  const row = `(${new Array(cols).fill("?").join(",")})`;
-  return new Array(rows).fill(row).join(",");
-}
-
+/** Which of `ids` (hex) the shard holds, with their seq and tier: one index read each. */
 export function findExisting(sql: SqlStorage, ids: readonly string[]): Map<string, Existing> {
   const found = new Map<string, Existing>();
   const unique = [...new Set(ids)];
   for (let i = 0; i < unique.length; i += MAX_BOUND_PARAMS) {
     const chunk = unique.slice(i, i + MAX_BOUND_PARAMS);
-    const cursor = sql.exec<{ seq: number; id: ArrayBuffer; envelope: string }>(
-      `SELECT seq, id, envelope FROM events WHERE id IN (${chunk.map(() => "?").join(",")})`,
+    const cursor = sql.exec<{ seq: number; id: ArrayBuffer; tier: number }>(
+      `SELECT seq, id, tier FROM event_ids WHERE id IN (${chunk.map(() => "?").join(",")})`,
       ...chunk.map(fromHex),
     );
-    for (const row of cursor) {
-      const envelope = JSON.parse(row.envelope) as Envelope;
-      found.set(toHex(new Uint8Array(row.id)), { seq: row.seq, tier: envelope.tier });
-    }
+    for (const row of cursor) found.set(toHex(new Uint8Array(row.id)), { seq: row.seq, tier: TIERS[row.tier]! });
   }
   return found;
+}
+
+/** The seq of event `id` (hex), or null. */
+export function seqOfId(sql: SqlStorage, id: string): number | null {
+  let bytes: Uint8Array;
+  try {
+    bytes = fromHex(id);
+  } catch {
+    return null;
+  }
+  return sql.exec<{ seq: number }>("SELECT seq FROM event_ids WHERE id = ?", bytes).toArray()[0]?.seq ?? null;
 }
 
 const pairKey = (decisionId: string, sequenceNumber: number) => `${sequenceNumber}\u0000${decisionId}`;
@@ -152,7 +143,7 @@ function findTakenPairs(sql: SqlStorage, events: readonly PreparedEvent[]): Set<
   for (let i = 0; i < decisions.length; i += MAX_BOUND_PARAMS) {
     const chunk = decisions.slice(i, i + MAX_BOUND_PARAMS);
     const cursor = sql.exec<{ decision_id: string; sequence_number: number }>(
-      `SELECT decision_id, sequence_number FROM events WHERE decision_id IN (${chunk.map(() => "?").join(",")})`,
+      `SELECT decision_id, sequence_number FROM event_pairs WHERE decision_id IN (${chunk.map(() => "?").join(",")})`,
       ...chunk,
     );
     for (const row of cursor) taken.add(pairKey(row.decision_id, row.sequence_number));

@@ -1,4 +1,4 @@
-import type { Envelope } from "./append";
+import type { Envelope } from "../core/protocol";
 
 /**
  * RFC 8785 canonical JSON of an envelope, built directly: the members are added in sorted

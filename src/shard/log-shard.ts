@@ -1,29 +1,43 @@
 import { DurableObject } from "cloudflare:workers";
 import { sealBatch, type SealedBatch } from "./seal";
-import { appendEvents, findExisting } from "./append";
-import { queryEvents, type EventFilter, type QueryPage } from "./query";
-import { shardStats, sqliteKey, type ExactGroup, type ShardStats } from "./stats";
-import { parsePointer, resolvePointer } from "../core/policy";
-import type { Envelope } from "./append";
+import { appendEvents, findExisting, seqOfId } from "./append";
+import { queryEvents, type EventFilter, type QueryPage, type ShardPosition } from "./query";
+import { shardStats, type ExactGroup, type ShardStats } from "./stats";
 import { EXPERIMENT_SCHEMA, experimentTotals, recordExposures, type ExperimentQuery, type VariantTotals } from "./experiments";
-
-/** Sequence numbers one query page may examine per shard (bounds the cost of a selective filter). */
-export const QUERY_SCAN_MAX = 10_000;
 import { PRODUCER_SCHEMA, SHARD_SCHEMA } from "./schema";
 import { TreeStore } from "./tree-store";
 import { buildEventProof, buildConsistency, type EventRecord, type ConsistencyResult } from "./read";
 import { signerFromSeed, parseSigningKey, formatVerifierKey, type NoteSigner } from "../core/note";
-import { applyRetention, eraseBody, RETENTION_SWEEP_MS, type Erasure } from "./retention";
-import { batchKey, linesFromSqlite, readArchived, withoutBody, writeArchived, type BatchRow } from "./archive";
-import { fromHex, toHex } from "../core/bytes";
+import {
+  adjustBatchStats,
+  expiredBatches,
+  isErased,
+  recordErasure,
+  RETENTION_SWEEP_MS,
+  stripBodies,
+  type Erasure,
+} from "./retention";
+import { batchKey, readArchived, writeArchived } from "./archive";
+import { decodeBundle, encodeBundle, joinLines, splitLine, splitLines, type DecodedBundle } from "./bundle";
+import { batchOf, batchRow, bundleBytes, EventLines, sliceOf } from "./lines";
+import { latestCheckpoint } from "./log-records";
+import { loadMeta, saveMeta, type ShardMeta } from "./meta";
+import { toHex } from "../core/bytes";
+import type { EventFacts } from "./facts";
 import type { AppendOptions, AppendResult, LogRef, Overloaded, PreparedEvent, ShardSettings, Tier } from "./types";
+
+/** Sequence numbers one query page may examine per shard (bounds the cost of a selective filter). */
+export const QUERY_SCAN_MAX = 10_000;
+
+const DEFAULT_SETTINGS: ShardSettings = { batchMax: 256, batchMs: 250, retentionDays: 0, maxPending: 50_000, archiveKeepBatches: 0 };
 
 interface Waiter {
   upto: number;
   resolve: () => void;
 }
 
-export interface LogInfo {
+/** Where a log stands (the Worker adds the log's number to make the protocol's LogInfo). */
+export interface ShardProgress {
   origin: string;
   /** Tree size of the log: the number of sealed batches. */
   size: number;
@@ -35,23 +49,19 @@ export interface LogInfo {
 /**
  * One log: a tenant's shard. The single writer, so it is the sequencer. Appends are
  * acknowledged only after their SQLite write is durable (output gates hold the RPC reply);
- * sealing turns pending events into a batch with a signed checkpoint.
+ * sealing turns pending slices into a batch bundle with a signed checkpoint. Storage layout:
+ * schema.ts and the README's Storage section.
  */
 export class LogShard extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   private readonly tree: TreeStore;
-  private log: LogRef | null = null;
-  private settings: ShardSettings = { batchMax: 256, batchMs: 250, retentionDays: 0, maxPending: 50_000, archiveKeepBatches: 0 };
-  private retentionUpto = 0;
-  /** Batches [0, archivedUpto) are in R2. */
-  private archivedUpto = 0;
-  /** Events below this seq have their bodies only in R2 (unless erased or expired). */
-  private offloadedSeq = 0;
-  private offloadedBatches = 0;
+  private readonly lines: EventLines;
+  private readonly meta: ShardMeta | null = null;
+  /** Set when the database has another storage layout: every call answers it. */
+  private readonly layoutError: Error | null = null;
   private nextSeq = 0;
-  private sealedUpto = 0;
-  private treeSize = 0;
-  private sealChain: Promise<unknown> = Promise.resolve();
+  /** Seals, archiving, erasures and retention sweeps rewrite bundles: they run one at a time, in order. */
+  private writeChain: Promise<unknown> = Promise.resolve();
   private waiters: Waiter[] = [];
   private signer: NoteSigner | null = null;
 
@@ -59,54 +69,73 @@ export class LogShard extends DurableObject<Env> {
     super(ctx, env);
     this.sql = ctx.storage.sql;
     this.tree = new TreeStore(this.sql);
+    this.lines = new EventLines(this.sql);
+    this.sql.exec("CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v) WITHOUT ROWID");
+    try {
+      this.meta = loadMeta(this.sql);
+    } catch (err) {
+      this.layoutError = err as Error;
+      return;
+    }
     this.sql.exec(SHARD_SCHEMA);
     this.sql.exec(PRODUCER_SCHEMA);
     this.sql.exec(EXPERIMENT_SCHEMA);
-    const meta = new Map(this.sql.exec<{ k: string; v: string | number }>("SELECT k, v FROM meta").toArray().map((r) => [r.k, r.v]));
-    if (typeof meta.get("log") === "string") this.log = JSON.parse(meta.get("log") as string) as LogRef;
-    if (typeof meta.get("settings") === "string") this.settings = JSON.parse(meta.get("settings") as string) as ShardSettings;
-    this.nextSeq = Number(this.sql.exec<{ n: number | null }>("SELECT MAX(seq) + 1 AS n FROM events").one().n ?? 0);
-    this.sealedUpto = Number(meta.get("sealed_upto") ?? 0);
-    this.treeSize = Number(meta.get("tree_size") ?? 0);
-    this.retentionUpto = Number(meta.get("retention_upto") ?? 0);
-    this.archivedUpto = Number(meta.get("archived_upto") ?? 0);
-    this.offloadedSeq = Number(meta.get("offloaded_seq") ?? 0);
-    this.offloadedBatches = Number(meta.get("offloaded_batches") ?? 0);
+    const last = this.sql.exec<{ e: number }>("SELECT first_seq + count AS e FROM slices ORDER BY first_seq DESC LIMIT 1").toArray()[0];
+    this.nextSeq = last?.e ?? this.meta.sealedUpto;
     // Resume sealing (and archiving) after an eviction or crash: acknowledged events must not
     // stay pending.
-    if (this.nextSeq > this.sealedUpto || this.archivedUpto < this.treeSize) {
+    if (this.nextSeq > this.meta.sealedUpto || this.meta.archivedUpto < this.meta.treeSize) {
       ctx.blockConcurrencyWhile(async () => {
         if ((await ctx.storage.getAlarm()) === null) await ctx.storage.setAlarm(Date.now());
       });
     }
   }
 
+  /** The metadata; throws the layout error when the database cannot be read by this code. */
+  private get m(): ShardMeta {
+    if (this.layoutError || !this.meta) throw this.layoutError ?? new Error("shard metadata not loaded");
+    return this.meta;
+  }
+
+  private get settings(): ShardSettings {
+    return this.m.settings ?? DEFAULT_SETTINGS;
+  }
+
+  private get position(): ShardPosition {
+    return { size: this.nextSeq, sealedUpto: this.m.sealedUpto, treeSize: this.m.treeSize };
+  }
+
   private bind(log: LogRef, settings: ShardSettings): void {
-    if (this.log && (this.log.origin !== log.origin || this.log.tenant !== log.tenant || this.log.shard !== log.shard)) {
-      throw new Error(`shard holds log ${this.log.origin}, asked for ${log.origin}`);
+    const m = this.m;
+    if (m.log && (m.log.origin !== log.origin || m.log.tenant !== log.tenant || m.log.shard !== log.shard)) {
+      throw new Error(`shard holds log ${m.log.origin}, asked for ${log.origin}`);
     }
-    const settingsChanged =
-      this.settings.batchMax !== settings.batchMax ||
-      this.settings.batchMs !== settings.batchMs ||
-      this.settings.retentionDays !== settings.retentionDays ||
-      this.settings.maxPending !== settings.maxPending ||
-      this.settings.archiveKeepBatches !== settings.archiveKeepBatches;
-    if (!this.log || settingsChanged) {
-      this.log = log;
-      this.settings = settings;
-      this.sql.exec("INSERT OR REPLACE INTO meta (k, v) VALUES ('log', ?), ('settings', ?)", JSON.stringify(log), JSON.stringify(settings));
+    const s = m.settings;
+    const changed =
+      !s ||
+      s.batchMax !== settings.batchMax ||
+      s.batchMs !== settings.batchMs ||
+      s.retentionDays !== settings.retentionDays ||
+      s.maxPending !== settings.maxPending ||
+      s.archiveKeepBatches !== settings.archiveKeepBatches;
+    if (!m.log || changed) {
+      m.log = log;
+      m.settings = settings;
+      saveMeta(this.sql, { log, settings });
     }
   }
 
-  /** Sequences events durably; see appendEvents for duplicate and conflict rules. */
-  async append(
-    log: LogRef,
-    settings: ShardSettings,
-    events: PreparedEvent[],
-    options: AppendOptions,
-  ): Promise<AppendResult[] | Overloaded> {
+  /** Runs `work` after every earlier bundle writer has finished. */
+  private serial<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.writeChain.then(work);
+    this.writeChain = run.catch(() => {});
+    return run;
+  }
+
+  /** Sequences events durably as one slice; see appendEvents for duplicate and conflict rules. */
+  async append(log: LogRef, settings: ShardSettings, events: PreparedEvent[], options: AppendOptions): Promise<AppendResult[] | Overloaded> {
     this.bind(log, settings);
-    const backlog = this.nextSeq - this.sealedUpto;
+    const backlog = this.nextSeq - this.m.sealedUpto;
     if (backlog >= this.settings.maxPending) {
       // Sealing is behind (e.g. signing fails): refuse rather than grow an unsealed backlog.
       this.sealPending(true).catch(() => {});
@@ -119,7 +148,7 @@ export class LogShard extends DurableObject<Env> {
       return appended;
     });
     this.nextSeq = nextSeq;
-    const pending = this.nextSeq - this.sealedUpto;
+    const pending = this.nextSeq - this.m.sealedUpto;
     if (pending >= this.settings.batchMax) {
       this.sealPending(false).catch(() => {});
     } else if (pending > 0) {
@@ -133,6 +162,11 @@ export class LogShard extends DurableObject<Env> {
   }
 
   override async alarm(): Promise<void> {
+    if (this.layoutError) {
+      // Retrying cannot help: say why once per wake-up and leave the database as it is.
+      console.error(this.layoutError.message);
+      return;
+    }
     await this.sealPending(true);
     if (this.settings.retentionDays > 0) {
       await this.sweepRetention(new Date());
@@ -142,162 +176,185 @@ export class LogShard extends DurableObject<Env> {
   }
 
   /**
-   * Removes bodies older than the retention period as of `now` (the alarm passes the clock),
-   * in SQLite and in the archived objects of the expired batches (which are whole batches).
+   * Removes bodies of batches sealed more than the retention period before `now` (the alarm
+   * passes the clock): one bundle rewrite per expired batch, in SQLite and in R2.
    */
-  async sweepRetention(now: Date): Promise<number> {
-    const before = this.retentionUpto;
-    this.retentionUpto = this.ctx.storage.transactionSync(() =>
-      applyRetention(this.sql, this.settings.retentionDays, now, this.retentionUpto),
-    );
-    if (this.retentionUpto > before && this.env.ARCHIVE && this.log) {
-      const expired = this.sql
-        .exec<{ n: number } & BatchRow>(
-          "SELECT n, first_seq, count, header FROM batches WHERE first_seq >= ? AND first_seq < ? AND n < ? ORDER BY n",
-          before,
-          this.retentionUpto,
-          this.archivedUpto,
-        )
-        .toArray();
-      for (const b of expired) {
-        await writeArchived(this.env.ARCHIVE, batchKey(this.log.tenant, this.log.shard, b.n), linesFromSqlite(this.sql, b));
+  sweepRetention(now: Date): Promise<number> {
+    return this.serial(async () => {
+      const m = this.m;
+      for (const n of expiredBatches(this.sql, this.settings.retentionDays, now, m.retentionUpto)) {
+        const row = batchRow(this.sql, n)!;
+        const full = row.bodies === "offloaded" ? await this.archivedBundle(n) : await this.lines.batch(n);
+        const stored = full ?? (await this.lines.batch(n))!;
+        const { lines, delta } = stripBodies(stored.lines, null);
+        const bundle = await encodeBundle(stored.header, lines);
+        if (n < m.archivedUpto) await this.putArchived(n, bundle);
+        const upto = row.first_seq + row.count;
+        this.ctx.storage.transactionSync(() => {
+          this.sql.exec("UPDATE batches SET bundle = ? WHERE n = ?", bundle, n);
+          adjustBatchStats(this.sql, n, delta);
+          this.sql.exec("INSERT OR REPLACE INTO retention_runs (upto_seq, at, days) VALUES (?, ?, ?)", upto, now.toISOString(), this.settings.retentionDays);
+          saveMeta(this.sql, { retentionUpto: upto });
+        });
+        this.lines.forget(n);
+        m.retentionUpto = upto;
       }
-    }
-    return this.retentionUpto;
+      return m.retentionUpto;
+    });
   }
 
   /** Erases the retained body of event `id` (in SQLite and in R2); its envelope and proof stay valid. */
-  async eraseEventBody(id: string, reason: string): Promise<{ found: boolean; erased: Erasure | null }> {
-    let idBytes: Uint8Array;
-    try {
-      idBytes = fromHex(id);
-    } catch {
-      return { found: false, erased: null };
-    }
-    const row = this.sql.exec<{ seq: number }>("SELECT seq FROM events WHERE id = ?", idBytes).toArray()[0];
-    if (!row) return { found: false, erased: null };
-    const batch = this.batchOf(row.seq);
-    const archived = batch !== null && batch.n < this.archivedUpto && this.env.ARCHIVE && this.log;
-    const key = archived ? batchKey(this.log!.tenant, this.log!.shard, batch!.n) : null;
-    const lines = key ? await readArchived(this.env.ARCHIVE, key) : null;
-    const inArchive = lines !== null && lines[row.seq - batch!.first_seq + 1]?.endsWith(',"event":null}') === false;
-    const erased = this.ctx.storage.transactionSync(() => eraseBody(this.sql, row.seq, reason, new Date(), row.seq < this.offloadedSeq && inArchive));
-    // Rewrite the archived object without the body; the erasure is already recorded, so a
-    // failure here is retried by the next erasure request of the same event.
-    if (erased && key && lines && inArchive) await writeArchived(this.env.ARCHIVE, key, withoutBody(lines, row.seq - batch!.first_seq));
-    return { found: true, erased };
+  eraseEventBody(id: string, reason: string): Promise<{ found: boolean; erased: Erasure | null }> {
+    return this.serial(async () => {
+      const seq = seqOfId(this.sql, id);
+      if (seq === null) return { found: false, erased: null };
+      if (isErased(this.sql, seq)) return { found: true, erased: null };
+      const erasure: Erasure = { at: new Date().toISOString(), reason };
+      if (seq >= this.m.sealedUpto) {
+        const slice = sliceOf(this.sql, seq)!;
+        const i = seq - slice.first_seq;
+        const lines = splitLines(slice.lines);
+        const body = splitLine(lines[i]!).body;
+        if (body === null) return { found: true, erased: null };
+        const stripped = stripBodies(lines, [i]).lines;
+        const facts = JSON.parse(slice.facts) as EventFacts[];
+        facts[i] = { ...facts[i]!, decisionType: null, logicType: null, output: null, hasBody: false };
+        this.ctx.storage.transactionSync(() => {
+          this.sql.exec("UPDATE slices SET lines = ?, facts = ? WHERE first_seq = ?", joinLines(stripped), JSON.stringify(facts), slice.first_seq);
+          recordErasure(this.sql, seq, erasure, body);
+        });
+        return { found: true, erased: erasure };
+      }
+      const row = batchOf(this.sql, seq)!;
+      const i = seq - row.first_seq;
+      const offloaded = row.bodies === "offloaded";
+      const full = offloaded ? await this.archivedBundle(row.n) : await this.lines.batch(row.n);
+      if (!full) throw new Error(`the bodies of batch ${row.n} are in R2, which did not answer; retry the erasure`);
+      const body = splitLine(full.lines[i]!).body;
+      if (body === null) return { found: true, erased: null };
+      const { lines, delta } = stripBodies(full.lines, [i]);
+      const bundle = await encodeBundle(full.header, lines);
+      // R2 first: if SQLite's write then fails, the retry finds the body in SQLite and erases
+      // it; the other order could leave the body in R2 with the erasure recorded.
+      if (row.n < this.m.archivedUpto) await this.putArchived(row.n, bundle);
+      this.ctx.storage.transactionSync(() => {
+        if (!offloaded) this.sql.exec("UPDATE batches SET bundle = ? WHERE n = ?", bundle, row.n);
+        adjustBatchStats(this.sql, row.n, delta);
+        recordErasure(this.sql, seq, erasure, body);
+      });
+      this.lines.forget(row.n);
+      return { found: true, erased: erasure };
+    });
   }
 
   /**
    * Seals pending events into batches of at most batchMax. With `all` false only full batches
-   * are sealed (the size trigger); the alarm seals everything (the time trigger). Seals are
-   * chained so two never interleave around the signing await.
+   * are sealed (the size trigger); the alarm seals everything (the time trigger).
    */
   private sealPending(all: boolean): Promise<void> {
-    const run = this.sealChain.then(async () => {
+    return this.serial(async () => {
       for (;;) {
-        const pending = this.nextSeq - this.sealedUpto;
+        const pending = this.nextSeq - this.m.sealedUpto;
         if (pending === 0 || (!all && pending < this.settings.batchMax)) break;
         const sealed = await this.sealOne();
         if (!sealed) break;
       }
       await this.archiveSealed();
-      const behind = this.nextSeq > this.sealedUpto || this.archivedUpto < this.treeSize;
+      const behind = this.nextSeq > this.m.sealedUpto || this.m.archivedUpto < this.m.treeSize;
       if (behind && (await this.ctx.storage.getAlarm()) === null) {
         await this.ctx.storage.setAlarm(Date.now() + this.settings.batchMs);
       }
     });
-    this.sealChain = run.catch(() => {});
-    return run;
   }
 
   private async sealOne(): Promise<SealedBatch | null> {
-    if (!this.log) return null;
+    const m = this.m;
+    if (!m.log) return null;
     const signer = await this.getSigner();
     const sealed = await sealBatch(this.sql, this.tree, {
-      origin: this.log.origin,
-      batch: this.treeSize,
-      firstSeq: this.sealedUpto,
+      origin: m.log.origin,
+      batch: m.treeSize,
+      firstSeq: m.sealedUpto,
       max: this.settings.batchMax,
       signer,
       commit: (write) => this.ctx.storage.transactionSync(write),
     });
     if (!sealed) return null;
-    this.sealedUpto = sealed.firstSeq + sealed.count;
-    this.treeSize = sealed.batch + 1;
+    m.sealedUpto = sealed.firstSeq + sealed.count;
+    m.treeSize = sealed.batch + 1;
     this.waiters = this.waiters.filter((w) => {
-      if (w.upto > this.sealedUpto) return true;
+      if (w.upto > m.sealedUpto) return true;
       w.resolve();
       return false;
     });
     return sealed;
   }
 
-  /**
-   * Writes sealed batches not yet in R2, then lets bodies of batches older than the newest
-   * `archiveKeepBatches` archived ones leave SQLite. An R2 failure leaves the work for the next
-   * alarm; nothing is dropped from SQLite before its object is written.
-   */
-  private async archiveSealed(): Promise<void> {
-    const bucket = this.env.ARCHIVE;
-    if (!bucket || !this.log) return;
-    while (this.archivedUpto < this.treeSize) {
-      const n = this.archivedUpto;
-      const batch = this.sql.exec<BatchRow>("SELECT first_seq, count, header FROM batches WHERE n = ?", n).one();
-      try {
-        await writeArchived(bucket, batchKey(this.log.tenant, this.log.shard, n), linesFromSqlite(this.sql, batch));
-      } catch (err) {
-        console.warn(`archiving batch ${n} of ${this.log.origin} failed; will retry`, err);
-        return;
-      }
-      this.archivedUpto = n + 1;
-      this.sql.exec("INSERT OR REPLACE INTO meta (k, v) VALUES ('archived_upto', ?)", this.archivedUpto);
-    }
-    // 0 keeps every body in SQLite too: offloading rewrites rows, so it is worth it only when
-    // SQLite's space matters more than ingest throughput.
-    const offloadTo = this.settings.archiveKeepBatches > 0 ? this.archivedUpto - this.settings.archiveKeepBatches : 0;
-    if (offloadTo > this.offloadedBatches) {
-      const end = this.sql.exec<{ e: number }>("SELECT first_seq + count AS e FROM batches WHERE n = ?", offloadTo - 1).one().e;
-      this.ctx.storage.transactionSync(() => {
-        this.sql.exec("UPDATE events SET body = NULL WHERE seq >= ? AND seq < ? AND body IS NOT NULL", this.offloadedSeq, end);
-        this.sql.exec("INSERT OR REPLACE INTO meta (k, v) VALUES ('offloaded_seq', ?), ('offloaded_batches', ?)", end, offloadTo);
-      });
-      this.offloadedSeq = end;
-      this.offloadedBatches = offloadTo;
-    }
+  private async putArchived(n: number, bundle: Uint8Array): Promise<void> {
+    const log = this.m.log!;
+    await writeArchived(this.env.ARCHIVE, batchKey(log.tenant, log.shard, n), bundle);
   }
 
-  /** The batch holding `seq`, for reading archived bodies. */
-  private batchOf(seq: number): ({ n: number } & BatchRow) | null {
-    return (
-      this.sql
-        .exec<{ n: number } & BatchRow>(
-          "SELECT n, first_seq, count, header FROM batches WHERE first_seq <= ? ORDER BY first_seq DESC LIMIT 1",
-          seq,
-        )
-        .toArray()[0] ?? null
-    );
+  /** Batch `n` as archived in R2 (with the bodies that left SQLite), or null when R2 has none. */
+  private async archivedBundle(n: number): Promise<DecodedBundle | null> {
+    const log = this.m.log;
+    if (!this.env.ARCHIVE || !log) return null;
+    const bytes = await readArchived(this.env.ARCHIVE, batchKey(log.tenant, log.shard, n));
+    return bytes ? decodeBundle(bytes) : null;
+  }
+
+  /**
+   * Uploads sealed bundles not yet in R2, as stored; then lets bodies of batches older than the
+   * newest `archiveKeepBatches` archived ones leave SQLite (one bundle rewrite each: the bundle
+   * keeps the envelopes). An R2 failure leaves the work for the next alarm; nothing leaves
+   * SQLite before its object is written.
+   */
+  private async archiveSealed(): Promise<void> {
+    const m = this.m;
+    if (!this.env.ARCHIVE || !m.log) return;
+    while (m.archivedUpto < m.treeSize) {
+      const n = m.archivedUpto;
+      try {
+        await this.putArchived(n, bundleBytes(this.sql, n)!);
+      } catch (err) {
+        console.warn(`archiving batch ${n} of ${m.log.origin} failed; will retry`, err);
+        return;
+      }
+      m.archivedUpto = n + 1;
+      saveMeta(this.sql, { archivedUpto: m.archivedUpto });
+    }
+    const offloadTo = this.settings.archiveKeepBatches > 0 ? m.archivedUpto - this.settings.archiveKeepBatches : 0;
+    while (m.offloadedBatches < offloadTo) {
+      const n = m.offloadedBatches;
+      const full = (await this.lines.batch(n))!;
+      const bundle = await encodeBundle(full.header, full.lines.map((l) => stripBodies([l], [0]).lines[0]!));
+      this.ctx.storage.transactionSync(() => {
+        this.sql.exec("UPDATE batches SET bundle = ?, bodies = 'offloaded' WHERE n = ?", bundle, n);
+        saveMeta(this.sql, { offloadedBatches: n + 1 });
+      });
+      this.lines.forget(n);
+      m.offloadedBatches = n + 1;
+    }
   }
 
   private sealedThrough(upto: number): Promise<void> {
-    if (upto <= this.sealedUpto) return Promise.resolve();
+    if (upto <= this.m.sealedUpto) return Promise.resolve();
     return new Promise((resolve) => this.waiters.push({ upto, resolve }));
   }
 
   private locate(seq: number): { batch?: number; leaf_index?: number } {
-    const row = this.sql
-      .exec<{ n: number; first_seq: number }>("SELECT n, first_seq FROM batches WHERE first_seq <= ? ORDER BY first_seq DESC LIMIT 1", seq)
-      .toArray()[0];
-    return row ? { batch: row.n, leaf_index: seq - row.first_seq } : {};
+    const row = batchOf(this.sql, seq);
+    return row && seq < row.first_seq + row.count ? { batch: row.n, leaf_index: seq - row.first_seq } : {};
   }
 
   private async getSigner(): Promise<NoteSigner> {
-    if (this.signer && this.log && this.signer.name === this.log.origin) return this.signer;
+    const log = this.m.log;
+    if (this.signer && log && this.signer.name === log.origin) return this.signer;
     const secret = this.env.EDGELOG_SIGNING_KEY;
     if (typeof secret !== "string" || secret.length === 0) {
       throw new Error("EDGELOG_SIGNING_KEY is not set: the log cannot sign checkpoints");
     }
-    this.signer = await signerFromSeed(this.log!.origin, parseSigningKey(secret));
+    this.signer = await signerFromSeed(log!.origin, parseSigningKey(secret));
     return this.signer;
   }
 
@@ -305,51 +362,11 @@ export class LogShard extends DurableObject<Env> {
 
   /** Stats over events received in a time range (see shardStats). */
   async stats(range: { since?: number; until?: number }, group: { exact: ExactGroup } | { pointer: string } | null): Promise<ShardStats> {
-    const stats = shardStats(this.sql, this.nextSeq, range, group);
-    if (group && "pointer" in group && this.env.ARCHIVE && this.log && stats.range.lo < this.offloadedSeq) {
-      await this.addArchivedEstimates(stats, group.pointer);
-    }
-    return stats;
-  }
-
-  /**
-   * Bodies that left SQLite still count in estimates: read them from their batch objects.
-   * Precondition: `stats` was computed from SQLite for the same range.
-   */
-  private async addArchivedEstimates(stats: ShardStats, pointer: string): Promise<void> {
-    const { lo } = stats.range;
-    const hi = Math.min(stats.range.hi, this.offloadedSeq);
-    const parsed = parsePointer(pointer);
-    const groups = new Map((stats.estimated ?? []).map((g) => [String(g.key), { ...g }]));
-    const batches = this.sql
-      .exec<{ n: number; first_seq: number; count: number }>(
-        "SELECT n, first_seq, count FROM batches WHERE first_seq < ? AND first_seq + count > ? ORDER BY n",
-        hi,
-        lo,
-      )
-      .toArray();
-    let found = 0;
-    for (const b of batches) {
-      const lines = await readArchived(this.env.ARCHIVE, batchKey(this.log!.tenant, this.log!.shard, b.n));
-      if (!lines) continue;
-      for (let i = 1; i < lines.length; i++) {
-        const seq = b.first_seq + i - 1;
-        if (seq < lo || seq >= hi) continue;
-        const line = JSON.parse(lines[i]!) as { envelope: Envelope; event: unknown };
-        const env = line.envelope;
-        if (line.event === null || env.retained !== "body" || env.tier === "lightweight") continue;
-        found++;
-        const w = env.sample?.adjusted_count ?? 1;
-        const key = sqliteKey(resolvePointer(line.event, parsed));
-        const g = groups.get(String(key)) ?? { key, weight: 0, variance: 0, observed: 0 };
-        g.weight += w;
-        g.variance += w * (w - 1);
-        g.observed++;
-        groups.set(String(key), g);
-      }
-    }
-    stats.estimated = [...groups.values()].sort((a, b) => b.weight - a.weight);
-    stats.unavailable = Math.max(0, stats.unavailable - found);
+    return shardStats(
+      { sql: this.sql, lines: this.lines, at: this.position, offloaded: (n) => this.archivedBundle(n) },
+      range,
+      group,
+    );
   }
 
   /** A/B exposure totals per (experiment, variant) from the aggregates kept at append. */
@@ -358,71 +375,70 @@ export class LogShard extends DurableObject<Env> {
   }
 
   /** One page of events matching `filter` from seq `from` (see queryEvents). */
-  query(filter: EventFilter, from: number, limit: number, withBody: boolean): QueryPage {
-    return queryEvents(this.sql, filter, from, limit, QUERY_SCAN_MAX, this.nextSeq, withBody);
+  query(filter: EventFilter, from: number, limit: number, withBody: boolean): Promise<QueryPage> {
+    return queryEvents(this.sql, this.lines, filter, from, limit, QUERY_SCAN_MAX, this.position, withBody);
   }
 
   /** Which of `ids` this shard holds (for duplicate checks across routing generations). */
   findEvents(ids: string[]): Array<{ id: string; seq: number; tier: Tier }> {
+    void this.m;
     return [...findExisting(this.sql, ids)].map(([id, e]) => ({ id, seq: e.seq, tier: e.tier }));
   }
 
-  info(): LogInfo | null {
-    if (!this.log) return null;
-    return { origin: this.log.origin, size: this.treeSize, events: this.nextSeq, pending: this.nextSeq - this.sealedUpto };
+  info(): ShardProgress | null {
+    const m = this.m;
+    if (!m.log) return null;
+    return { origin: m.log.origin, size: m.treeSize, events: this.nextSeq, pending: this.nextSeq - m.sealedUpto };
   }
 
   /** An event with its envelope, retained body (from R2 once offloaded) and, once sealed, its proof. */
   async getEvent(id: string): Promise<EventRecord | null> {
-    if (!this.log) return null;
-    const record = buildEventProof(this.sql, this.tree, id, this.sealedUpto, this.treeSize);
-    if (!record || record.body !== null || record.erased || record.envelope.seq >= this.offloadedSeq || !this.env.ARCHIVE) {
-      return record;
-    }
-    const batch = this.batchOf(record.envelope.seq)!;
-    const lines = await readArchived(this.env.ARCHIVE, batchKey(this.log.tenant, this.log.shard, batch.n));
-    const line = lines?.[record.envelope.seq - batch.first_seq + 1];
-    if (line) {
-      const event = (JSON.parse(line) as { event: unknown }).event;
-      record.body = event === null ? null : JSON.stringify(event);
-    }
+    const m = this.m;
+    if (!m.log) return null;
+    const record = await buildEventProof(this.sql, this.tree, this.lines, id, m.sealedUpto, m.treeSize);
+    if (!record || record.body !== null || record.erased || record.envelope.seq >= m.sealedUpto) return record;
+    const row = batchOf(this.sql, record.envelope.seq)!;
+    if (row.bodies !== "offloaded") return record;
+    const archived = await this.archivedBundle(row.n);
+    const line = archived?.lines[record.envelope.seq - row.first_seq];
+    if (line) record.body = splitLine(line).body;
     return record;
   }
 
   /** The latest checkpoint with its size and root, for the tenant head. */
   checkpointSummary(): { size: number; root: string; checkpoint: string } | null {
-    const row = this.sql
-      .exec<{ size: number; root: ArrayBuffer; note: string }>("SELECT size, root, note FROM checkpoints ORDER BY size DESC LIMIT 1")
-      .toArray()[0];
-    return row ? { size: row.size, root: toHex(new Uint8Array(row.root)), checkpoint: row.note } : null;
+    void this.m;
+    const cp = latestCheckpoint(this.sql);
+    return cp ? { size: cp.size, root: toHex(cp.root), checkpoint: cp.note } : null;
   }
 
   latestCheckpoint(): string | null {
-    const row = this.sql.exec<{ note: string }>("SELECT note FROM checkpoints ORDER BY size DESC LIMIT 1").toArray()[0];
-    return row?.note ?? null;
+    void this.m;
+    return latestCheckpoint(this.sql)?.note ?? null;
   }
 
   async verifierKey(): Promise<string | null> {
-    if (!this.log) return null;
+    if (!this.m.log) return null;
     const signer = await this.getSigner();
     return formatVerifierKey(signer.name, signer.publicKey);
   }
 
   consistency(from: number, to: number): ConsistencyResult {
-    return buildConsistency(this.tree, from, to, this.treeSize);
+    return buildConsistency(this.tree, from, to, this.m.treeSize);
   }
 
   /**
-   * Lines of the batch export: the header, then each envelope with its retained body. Batches
-   * whose bodies left SQLite are served from their R2 object.
+   * Batch `n`'s export as stored: the gzip of its NDJSON (bundle.ts). Batches whose bodies
+   * left SQLite are served from their R2 object.
    */
-  async batchLines(n: number): Promise<string[] | null> {
-    const batch = this.sql.exec<BatchRow>("SELECT first_seq, count, header FROM batches WHERE n = ?", n).toArray()[0];
-    if (!batch) return null;
-    if (n < this.offloadedBatches && this.env.ARCHIVE && this.log) {
-      const lines = await readArchived(this.env.ARCHIVE, batchKey(this.log.tenant, this.log.shard, n));
-      if (lines) return lines;
+  async batchBundle(n: number): Promise<Uint8Array | null> {
+    const m = this.m;
+    const row = batchRow(this.sql, n);
+    if (!row) return null;
+    if (row.bodies === "offloaded" && this.env.ARCHIVE && m.log) {
+      const archived = await readArchived(this.env.ARCHIVE, batchKey(m.log.tenant, m.log.shard, n));
+      if (archived) return archived;
     }
-    return linesFromSqlite(this.sql, batch);
+    return bundleBytes(this.sql, n);
   }
 }

@@ -1,24 +1,27 @@
-import { fromHex, toHex } from "../core/bytes";
+import { toHex } from "../core/bytes";
 import { consistencyProof, inclusionProof, subtreeHashFromNodes } from "../core/merkle";
 import { batchNodes } from "./batch-tree";
-import type { BatchHeader } from "./seal";
-import type { Envelope } from "./append";
+import type { BatchHeader, EventProof as ProtocolEventProof } from "../core/protocol";
+import type { Envelope } from "../core/protocol";
 import { erasureOf, type Erasure } from "./retention";
-import { unpackHashes, type TreeStore } from "./tree-store";
+import type { TreeStore } from "./tree-store";
+import { seqOfId } from "./append";
+import { splitLine } from "./bundle";
+import { batchOf, type EventLines } from "./lines";
+import { checkpointOfSize } from "./log-records";
 
-/** An event proof (DESIGN: Event proof): leaf → batch root → checkpoint root. */
-export interface EventProof {
-  batch: BatchHeader;
-  leaf_index: number;
-  batch_path: string[];
-  batch_index: number;
-  tree_size: number;
-  log_path: string[];
-  checkpoint: string;
-}
+/**
+ * The event proof as it crosses RPC: the protocol's EventProof with the header's named
+ * members (the stub's types need named members, not an open record).
+ */
+export type EventProof = Omit<ProtocolEventProof, "batch"> & {
+  batch: Pick<BatchHeader, "log" | "batch" | "first_seq" | "count" | "root" | "sealed_at">;
+};
 
 export interface EventRecord {
   envelope: Envelope;
+  /** The envelope as stored: its RFC 8785 text, the Merkle leaf data. */
+  envelopeText: string;
   /** The retained content as stored (canonical JSON text), or null when none is kept. */
   body: string | null;
   erased: Erasure | null;
@@ -27,44 +30,39 @@ export interface EventRecord {
 }
 
 /**
- * Builds the proof of event `id` against the latest checkpoint: one read for the batch's leaf
- * hashes, O(log n) reads of stored log-tree nodes.
+ * The event `id` as stored, with its proof against the latest checkpoint once sealed: the
+ * batch path from the batch's leaf hashes (hashed from its bundle's envelopes) and stored upper
+ * nodes, the log path from O(log n) stored log-tree nodes.
  */
-export function buildEventProof(
+export async function buildEventProof(
   sql: SqlStorage,
   tree: TreeStore,
+  lines: EventLines,
   id: string,
   sealedUpto: number,
   treeSize: number,
-): EventRecord | null {
-  let idBytes: Uint8Array;
-  try {
-    idBytes = fromHex(id);
-  } catch {
-    return null;
-  }
-  const row = sql
-    .exec<{ seq: number; envelope: string; body: string | null }>("SELECT seq, envelope, body FROM events WHERE id = ?", idBytes)
-    .toArray()[0];
-  if (!row) return null;
+): Promise<EventRecord | null> {
+  const seq = seqOfId(sql, id);
+  if (seq === null) return null;
+  const line = await lines.line(seq, sealedUpto);
+  if (line === null) throw new Error(`event ${id} is indexed at seq ${seq}, which is not stored`);
+  const { envelope, body } = splitLine(line);
   const record: EventRecord = {
-    envelope: JSON.parse(row.envelope) as Envelope,
-    body: row.body,
-    erased: row.body === null ? erasureOf(sql, row.seq) : null,
+    envelope: JSON.parse(envelope) as Envelope,
+    envelopeText: envelope,
+    body,
+    erased: body === null ? erasureOf(sql, seq) : null,
     proof: null,
   };
-  if (row.seq >= sealedUpto) return record;
-  const batch = sql
-    .exec<{ n: number; first_seq: number; count: number; header: string; leaf_hashes: ArrayBuffer; upper_nodes: ArrayBuffer }>(
-      "SELECT n, first_seq, count, header, leaf_hashes, upper_nodes FROM batches WHERE first_seq <= ? ORDER BY first_seq DESC LIMIT 1",
-      row.seq,
-    )
-    .one();
-  const leafIndex = row.seq - batch.first_seq;
-  const nodes = batchNodes(unpackHashes(batch.leaf_hashes), new Uint8Array(batch.upper_nodes), batch.count);
+  if (seq >= sealedUpto) return record;
+  const batch = batchOf(sql, seq)!;
+  const upper = sql.exec<{ upper_nodes: ArrayBuffer }>("SELECT upper_nodes FROM batches WHERE n = ?", batch.n).one().upper_nodes;
+  const leafIndex = seq - batch.first_seq;
+  const nodes = batchNodes((await lines.leafHashes(batch.n))!, new Uint8Array(upper), batch.count);
   const batchPath = inclusionProof(leafIndex, batch.count, (s, e) => subtreeHashFromNodes(s, e, nodes));
   const logPath = inclusionProof(batch.n, treeSize, (s, e) => subtreeHashFromNodes(s, e, tree.getNode));
-  const checkpoint = sql.exec<{ note: string }>("SELECT note FROM checkpoints WHERE size = ?", treeSize).one().note;
+  const checkpoint = checkpointOfSize(sql, treeSize);
+  if (checkpoint === null) throw new Error(`no checkpoint of tree size ${treeSize}`);
   record.proof = {
     batch: JSON.parse(batch.header) as BatchHeader,
     leaf_index: leafIndex,

@@ -1,50 +1,19 @@
 /**
  * Body removal that leaves every proof intact: the Merkle leaf is the envelope, which commits
  * to the body's digest, so dropping the body changes no hash. What went, when and why is kept
- * beside the envelope (the envelope itself is immutable once sealed).
+ * beside the envelope (the envelope itself is immutable once sealed). Everything derived from
+ * a removed body goes with it: its stats keys, and (for an erasure) its decision-id index row.
  */
+import { addFacts, emptyAggregate, factsOfLine, mergeAggregate, type Aggregate } from "./facts";
+import { lineWithoutBody, splitLine } from "./bundle";
+import { addToTotals } from "./stats-totals";
 
 export const DAY_MS = 86_400_000;
 /** How often the alarm sweeps for bodies past retention when nothing else wakes the shard. */
 export const RETENTION_SWEEP_MS = 3_600_000;
 
-export interface Erasure {
-  at: string;
-  reason: string;
-}
-
-/**
- * Removes the retained body of the event at `seq`; null when it has none left. `inArchiveOnly`
- * says the body has already left SQLite for the R2 archive (the caller rewrites the object).
- */
-export function eraseBody(sql: SqlStorage, seq: number, reason: string, at: Date, inArchiveOnly = false): Erasure | null {
-  const row = sql.exec<{ body: string | null }>("SELECT body FROM events WHERE seq = ?", seq).toArray()[0];
-  if (!row || (row.body === null && !inArchiveOnly)) return null;
-  if (sql.exec("SELECT 1 FROM erasures WHERE seq = ?", seq).toArray().length > 0) return null;
-  const erasure = { at: at.toISOString(), reason };
-  // Every copy derived from the body goes with it (stats keys are read from the body).
-  sql.exec("UPDATE events SET body = NULL, decision_type = NULL, logic_type = NULL, output = NULL WHERE seq = ?", seq);
-  sql.exec("INSERT OR REPLACE INTO erasures (seq, at, reason) VALUES (?, ?, ?)", seq, erasure.at, erasure.reason);
-  return erasure;
-}
-
-/**
- * Drops bodies of every event in batches sealed more than `days` ago. Batches are sealed in
- * sequence order, so the expired events are a prefix of the log: one range update per sweep.
- * Returns the new retention boundary (events below it have no body).
- */
-export function applyRetention(sql: SqlStorage, days: number, now: Date, boundary: number): number {
-  if (days <= 0) return boundary;
-  const cutoff = now.getTime() - days * DAY_MS;
-  const upto = Number(
-    sql.exec<{ upto: number | null }>("SELECT MAX(first_seq + count) AS upto FROM batches WHERE sealed_at < ?", cutoff).one().upto ?? 0,
-  );
-  if (upto <= boundary) return boundary;
-  sql.exec("UPDATE events SET body = NULL WHERE seq >= ? AND seq < ? AND body IS NOT NULL", boundary, upto);
-  sql.exec("INSERT INTO retention_runs (upto_seq, at, days) VALUES (?, ?, ?)", upto, now.toISOString(), days);
-  sql.exec("INSERT OR REPLACE INTO meta (k, v) VALUES ('retention_upto', ?)", upto);
-  return upto;
-}
+export type { Erasure } from "../core/protocol";
+import type { Erasure } from "../core/protocol";
 
 /** Why the body of `seq` is gone, if it is: an erasure request or a retention sweep. */
 export function erasureOf(sql: SqlStorage, seq: number): Erasure | null {
@@ -54,4 +23,67 @@ export function erasureOf(sql: SqlStorage, seq: number): Erasure | null {
     .exec<{ at: string; days: number }>("SELECT at, days FROM retention_runs WHERE upto_seq > ? ORDER BY upto_seq LIMIT 1", seq)
     .toArray()[0];
   return run ? { at: run.at, reason: `retention: bodies are kept ${run.days} days` } : null;
+}
+
+export function isErased(sql: SqlStorage, seq: number): boolean {
+  return sql.exec("SELECT 1 FROM erasures WHERE seq = ?", seq).toArray().length > 0;
+}
+
+/**
+ * The lines with the bodies at `indexes` removed (all when `indexes` is null), and the change
+ * this makes to their exact stats (to add to the batch's and the totals).
+ */
+export function stripBodies(lines: readonly string[], indexes: readonly number[] | null): { lines: string[]; delta: Aggregate; removed: number } {
+  const out = lines.slice();
+  const delta = emptyAggregate();
+  let removed = 0;
+  for (const i of indexes ?? lines.map((_, i) => i)) {
+    const line = out[i];
+    if (line === undefined) continue;
+    const { envelope, body } = splitLine(line);
+    if (body === null) continue;
+    const before = factsOfLine(envelope, body);
+    addFacts(delta, before, -1);
+    addFacts(delta, { ...before, decisionType: null, logicType: null, output: null, hasBody: false });
+    out[i] = lineWithoutBody(line);
+    removed++;
+  }
+  return { lines: out, delta, removed };
+}
+
+/** Adds `delta` to batch `n`'s stored stats and to the totals. Precondition: inside the caller's transaction. */
+export function adjustBatchStats(sql: SqlStorage, n: number, delta: Aggregate): void {
+  const stored = JSON.parse(sql.exec<{ stats: string }>("SELECT stats FROM batches WHERE n = ?", n).one().stats) as Aggregate;
+  mergeAggregate(stored, delta);
+  sql.exec("UPDATE batches SET stats = ? WHERE n = ?", JSON.stringify(stored), n);
+  addToTotals(sql, delta);
+}
+
+/**
+ * Records an erasure and drops the event's decision-id index row (the decision id is content
+ * of the erased body). `pair` is read from the body before removal; when the body does not
+ * hold it (masked), the row is found by its seq.
+ */
+export function recordErasure(sql: SqlStorage, seq: number, erasure: Erasure, body: string): void {
+  sql.exec("INSERT INTO erasures (seq, at, reason) VALUES (?, ?, ?)", seq, erasure.at, erasure.reason);
+  const event = JSON.parse(body) as { decision_context?: { decision_id?: unknown }; temporal_metadata?: { sequence_number?: unknown } };
+  const id = event.decision_context?.decision_id;
+  const n = event.temporal_metadata?.sequence_number;
+  let deleted = 0;
+  if (typeof id === "string" && typeof n === "number") {
+    const cursor = sql.exec("DELETE FROM event_pairs WHERE decision_id = ? AND sequence_number = ? AND seq = ?", id, n, seq);
+    cursor.toArray();
+    deleted = cursor.rowsWritten;
+  }
+  if (deleted === 0) sql.exec("DELETE FROM event_pairs WHERE seq = ?", seq);
+}
+
+/** Batches whose bodies are past retention (sealed before `now - days`) and not yet swept. */
+export function expiredBatches(sql: SqlStorage, days: number, now: Date, boundary: number): number[] {
+  if (days <= 0) return [];
+  const cutoff = now.getTime() - days * DAY_MS;
+  return sql
+    .exec<{ n: number }>("SELECT n FROM batches WHERE first_seq >= ? AND sealed_at < ? ORDER BY n", boundary, cutoff)
+    .toArray()
+    .map((r) => r.n);
 }

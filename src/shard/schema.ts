@@ -1,27 +1,30 @@
 /**
- * The LogShard's SQLite layout. Sequence numbers are dense from 0, and batch n holds the
- * contiguous range [first_seq, first_seq + count), so sealing never rewrites event rows: an
- * event is pending exactly when its seq is at or past `sealed_upto`.
+ * The LogShard's SQLite layout, version 2 (README: Storage). Sequence numbers are dense from
+ * 0; batch n holds the contiguous range [first_seq, first_seq + count).
+ *
+ * - `slices`: each accepted request's events (those routed to this shard) as one row, in the
+ *   batch export's line format, until they are sealed.
+ * - `batches`: one row per sealed batch: its header, the stored upper nodes of its Merkle tree,
+ *   its bundle (the gzip of its export: header line, then one line per event) and the exact
+ *   stats of its events; `stats_totals` holds their sum.
+ * - `event_ids`, `event_pairs`: the only per-event rows, both WITHOUT ROWID: id → seq (dedup,
+ *   lookups) and (decision_id, sequence_number) → seq (conflicts, decision_id queries).
+ * - `tree_nodes`, `checkpoints`: the log tree over batch headers and its signed checkpoints.
  */
+export const LAYOUT_VERSION = 2;
+
 export const SHARD_SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (
   k TEXT PRIMARY KEY,
   v
 ) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS events (
-  seq INTEGER PRIMARY KEY,
-  id BLOB NOT NULL UNIQUE,
-  decision_id TEXT NOT NULL,
-  sequence_number INTEGER NOT NULL,
-  decision_type TEXT,
-  logic_type TEXT,
-  output TEXT,
-  tier TEXT NOT NULL,
+CREATE TABLE IF NOT EXISTS slices (
+  first_seq INTEGER PRIMARY KEY,
+  count INTEGER NOT NULL,
   received_at INTEGER NOT NULL,
-  envelope TEXT NOT NULL,
-  body TEXT
+  lines TEXT NOT NULL,
+  facts TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS events_by_decision ON events (decision_id, sequence_number);
 CREATE TABLE IF NOT EXISTS batches (
   n INTEGER PRIMARY KEY,
   first_seq INTEGER NOT NULL,
@@ -29,11 +32,32 @@ CREATE TABLE IF NOT EXISTS batches (
   root BLOB NOT NULL,
   header TEXT NOT NULL,
   sealed_at INTEGER NOT NULL,
-  leaf_hashes BLOB NOT NULL,
-  upper_nodes BLOB NOT NULL
+  received_first INTEGER NOT NULL,
+  received_last INTEGER NOT NULL,
+  upper_nodes BLOB NOT NULL,
+  bundle BLOB NOT NULL,
+  bodies TEXT NOT NULL,
+  stats TEXT NOT NULL
 );
 -- Finds the batch holding a seq (first_seq <= seq, the greatest) without scanning batches.
 CREATE UNIQUE INDEX IF NOT EXISTS batches_by_first_seq ON batches (first_seq);
+CREATE TABLE IF NOT EXISTS event_ids (
+  id BLOB PRIMARY KEY,
+  seq INTEGER NOT NULL,
+  tier INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS event_pairs (
+  decision_id TEXT NOT NULL,
+  sequence_number INTEGER NOT NULL,
+  seq INTEGER NOT NULL,
+  PRIMARY KEY (decision_id, sequence_number, seq)
+) WITHOUT ROWID;
+-- The exact stats of every sealed event (one row, rewritten at each seal): a stats call over the
+-- whole log reads it and the pending slices, never the events.
+CREATE TABLE IF NOT EXISTS stats_totals (
+  k INTEGER PRIMARY KEY CHECK (k = 0),
+  stats TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS tree_nodes (
   level INTEGER NOT NULL,
   idx INTEGER NOT NULL,

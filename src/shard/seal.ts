@@ -1,19 +1,17 @@
 import { canonicalJson } from "../core/canonical";
 import { toHex, utf8 } from "../core/bytes";
 import { hashLeaf, hashLeavesNative, nodesToStoreOnAppend, rootFromNodes } from "../core/merkle";
+import type { BatchHeader } from "../core/batch-header";
 import { packUpperLevels, perfectLevels, rootOfLevels } from "./batch-tree";
+import { encodeBundle, joinLines, splitLine, splitLines } from "./bundle";
+import { addFacts, emptyAggregate, type EventFacts } from "./facts";
+import { saveMeta } from "./meta";
+import { addToTotals } from "./stats-totals";
 import { formatCheckpoint, signNote, type NoteSigner } from "../core/note";
-import { packHashes, type TreeStore } from "./tree-store";
+import type { SliceRow } from "./lines";
+import type { TreeStore } from "./tree-store";
 
-/** The batch header: leaf `batch` of the log tree (DESIGN: Integrity model). */
-export interface BatchHeader {
-  log: string;
-  batch: number;
-  first_seq: number;
-  count: number;
-  root: string;
-  sealed_at: string;
-}
+export type { BatchHeader };
 
 export interface SealedBatch {
   batch: number;
@@ -32,33 +30,76 @@ export interface SealRequest {
   signer: NoteSigner;
   /** Runs the writes atomically (the Durable Object's transactionSync). */
   commit: (write: () => void) => void;
+  /** Runs inside the commit, after the batch is written (e.g. to update running totals). */
+  onSealed?: (batch: { n: number; facts: EventFacts[] }) => void;
+}
+
+/** The pending events a seal takes: whole slices, and the head of one it cuts. */
+interface Taken {
+  lines: string[];
+  facts: EventFacts[];
+  receivedFirst: number;
+  receivedLast: number;
+  consumed: number[];
+  /** The rest of a slice cut at the batch boundary, to be stored as a new slice. */
+  rest: { first_seq: number; count: number; received_at: number; lines: string; facts: string } | null;
+}
+
+function takePending(sql: SqlStorage, firstSeq: number, max: number): Taken {
+  const taken: Taken = { lines: [], facts: [], receivedFirst: 0, receivedLast: 0, consumed: [], rest: null };
+  const cursor = sql.exec<SliceRow>(
+    "SELECT first_seq, count, received_at, lines, facts FROM slices WHERE first_seq >= ? ORDER BY first_seq",
+    firstSeq,
+  );
+  for (const s of cursor) {
+    if (s.first_seq !== firstSeq + taken.lines.length) throw new Error(`pending slices are not contiguous at seq ${s.first_seq}`);
+    if (taken.lines.length === 0) taken.receivedFirst = s.received_at;
+    taken.receivedLast = s.received_at;
+    const lines = splitLines(s.lines);
+    const facts = JSON.parse(s.facts) as EventFacts[];
+    const room = max - taken.lines.length;
+    taken.consumed.push(s.first_seq);
+    if (lines.length <= room) {
+      taken.lines.push(...lines);
+      taken.facts.push(...facts);
+    } else {
+      taken.lines.push(...lines.slice(0, room));
+      taken.facts.push(...facts.slice(0, room));
+      taken.rest = {
+        first_seq: s.first_seq + room,
+        count: s.count - room,
+        received_at: s.received_at,
+        lines: joinLines(lines.slice(room)),
+        facts: JSON.stringify(facts.slice(room)),
+      };
+    }
+    if (taken.lines.length >= max) break;
+  }
+  return taken;
 }
 
 /**
  * Seals up to `max` pending events starting at `firstSeq` into batch `batch`: computes the
  * batch root over the envelopes (RFC 9162 §2.1.1), appends the batch header to the log tree,
- * signs the new checkpoint (C2SP tlog-checkpoint), then writes batch, tree nodes, checkpoint
- * and the new sealing position in one transaction, so a crash leaves either all or nothing.
- * Precondition: no other seal runs concurrently on this shard.
+ * signs the new checkpoint (C2SP tlog-checkpoint), compresses the batch's export into its
+ * bundle, then — in one transaction, so a crash leaves either all or nothing — writes the batch
+ * with its exact stats, the tree nodes and checkpoint, drops the sealed slices and moves the
+ * sealing position.
+ * Precondition: no other seal, erasure or retention sweep runs concurrently on this shard.
  */
 export async function sealBatch(sql: SqlStorage, tree: TreeStore, req: SealRequest): Promise<SealedBatch | null> {
-  const rows = sql
-    .exec<{ seq: number; envelope: string }>(
-      "SELECT seq, envelope FROM events WHERE seq >= ? ORDER BY seq LIMIT ?",
-      req.firstSeq,
-      req.max,
-    )
-    .toArray();
-  if (rows.length === 0) return null;
-  const leafHashes = await hashLeavesNative(rows.map((r) => r.envelope));
+  const taken = takePending(sql, req.firstSeq, req.max);
+  const count = taken.lines.length;
+  if (count === 0) return null;
+  const leafHashes = await hashLeavesNative(taken.lines.map((l) => splitLine(l).envelope));
   const levels = perfectLevels(leafHashes);
-  const root = rootOfLevels(levels, leafHashes.length);
+  const root = rootOfLevels(levels, count);
   const sealedAt = new Date();
   const header: BatchHeader = {
     log: req.origin,
     batch: req.batch,
     first_seq: req.firstSeq,
-    count: rows.length,
+    count,
     root: toHex(root),
     sealed_at: sealedAt.toISOString(),
   };
@@ -68,26 +109,38 @@ export async function sealBatch(sql: SqlStorage, tree: TreeStore, req: SealReque
   const overlay = new Map(newNodes.map((n) => [`${n.level}/${n.index}`, n.hash]));
   const size = req.batch + 1;
   const logRoot = rootFromNodes(size, (level, index) => overlay.get(`${level}/${index}`) ?? tree.getNode(level, index));
-  const note = await signNote(formatCheckpoint({ origin: req.origin, size, rootHash: logRoot }), [req.signer]);
+  const [note, bundle] = await Promise.all([
+    signNote(formatCheckpoint({ origin: req.origin, size, rootHash: logRoot }), [req.signer]),
+    encodeBundle(headerText, taken.lines),
+  ]);
+  const stats = emptyAggregate();
+  for (const f of taken.facts) addFacts(stats, f);
   req.commit(() => {
+    for (const first of taken.consumed) sql.exec("DELETE FROM slices WHERE first_seq = ?", first);
+    if (taken.rest) {
+      const r = taken.rest;
+      sql.exec("INSERT INTO slices (first_seq, count, received_at, lines, facts) VALUES (?, ?, ?, ?, ?)", r.first_seq, r.count, r.received_at, r.lines, r.facts);
+    }
     sql.exec(
-      "INSERT INTO batches (n, first_seq, count, root, header, sealed_at, leaf_hashes, upper_nodes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+      `INSERT INTO batches (n, first_seq, count, root, header, sealed_at, received_first, received_last, upper_nodes, bundle, bodies, stats)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'kept', ?)`,
       req.batch,
       req.firstSeq,
-      rows.length,
+      count,
       root,
       headerText,
       sealedAt.getTime(),
-      packHashes(leafHashes),
+      taken.receivedFirst,
+      taken.receivedLast,
       packUpperLevels(levels),
+      bundle,
+      JSON.stringify(stats),
     );
     tree.put(newNodes);
     sql.exec("INSERT INTO checkpoints (size, root, note) VALUES (?, ?, ?)", size, logRoot, note);
-    sql.exec(
-      "INSERT OR REPLACE INTO meta (k, v) VALUES ('sealed_upto', ?), ('tree_size', ?)",
-      req.firstSeq + rows.length,
-      size,
-    );
+    saveMeta(sql, { sealedUpto: req.firstSeq + count, treeSize: size });
+    addToTotals(sql, stats);
+    req.onSealed?.({ n: req.batch, facts: taken.facts });
   });
-  return { batch: req.batch, firstSeq: req.firstSeq, count: rows.length, checkpoint: note };
+  return { batch: req.batch, firstSeq: req.firstSeq, count, checkpoint: note };
 }

@@ -1,14 +1,23 @@
-import { firstSeqAtOrAfter } from "./query";
+import { parsePointer, resolvePointer } from "../core/policy";
+import { splitLine, type DecodedBundle } from "./bundle";
+import {
+  addFacts,
+  emptyAggregate,
+  EXACT_DIMENSIONS,
+  factsOfLine,
+  mergeAggregate,
+  PRODUCER_COUNTERS,
+  type Aggregate,
+  type EventFacts,
+} from "./facts";
+import { batchOf, type EventLines, type SliceRow } from "./lines";
+import { firstSeqAtOrAfter, type ShardPosition } from "./query";
+import { splitLines } from "./bundle";
+import { readTotals } from "./stats-totals";
+import type { Envelope } from "../core/protocol";
 
-/** Dimensions known for every event (columns or envelope): counted exactly. */
-export const EXACT_GROUPS = {
-  tier: "tier",
-  decision_type: "decision_type",
-  logic_type: "logic_type",
-  output: "output",
-  chain: "json_extract(envelope, '$.chain')",
-  producer: "json_extract(envelope, '$.producer')",
-} as const;
+/** Dimensions known for every event (envelope, or keys read from the retained content): counted exactly. */
+export const EXACT_GROUPS = Object.fromEntries(EXACT_DIMENSIONS.map((d) => [d, d])) as { [K in (typeof EXACT_DIMENSIONS)[number]]: K };
 export type ExactGroup = keyof typeof EXACT_GROUPS;
 
 export interface ShardStats {
@@ -25,7 +34,7 @@ export interface ShardStats {
   /** Events whose bodies could be in an estimate (sampled and full tiers) and those that cannot. */
   covered: number;
   uncovered: number;
-  /** Bodies retained but no longer in SQLite (archived to R2, or removed) are outside estimates. */
+  /** Retained bodies that are gone (erased, expired) or could not be read from R2. */
   unavailable: number;
   sampling: Array<{ rate: number; events: number; in_sample: number }>;
   producers: Array<{
@@ -42,103 +51,183 @@ export interface ShardStats {
   }>;
 }
 
+/** Where stats read from: the shard's storage, and bodies that left SQLite. */
+export interface StatsSource {
+  sql: SqlStorage;
+  lines: EventLines;
+  at: ShardPosition;
+  /** The full bundle of an offloaded batch (from R2), or null when it cannot be read. */
+  offloaded: (n: number) => Promise<DecodedBundle | null>;
+}
+
+/**
+ * The exact aggregate of events [lo, hi): the stored aggregates of the batches wholly inside,
+ * the lines of at most two batches cut by the range, and the facts of pending slices. Costs
+ * O(batches in range × groups), never a read per event outside the two edge batches.
+ */
+async function aggregateOf(src: StatsSource, lo: number, hi: number): Promise<Aggregate> {
+  const { sql, lines, at } = src;
+  const agg = emptyAggregate();
+  const sealedHi = Math.min(hi, at.sealedUpto);
+  if (lo < sealedHi) {
+    let wholeFrom = lo;
+    let wholeTo = sealedHi;
+    const first = batchOf(sql, lo)!;
+    if (first.first_seq < lo) {
+      wholeFrom = first.first_seq + first.count;
+      await addLines(agg, lines, first.n, first.first_seq, lo, Math.min(sealedHi, wholeFrom));
+    }
+    const last = batchOf(sql, sealedHi - 1)!;
+    if (last.first_seq + last.count > sealedHi && last.first_seq >= wholeFrom) {
+      wholeTo = last.first_seq;
+      await addLines(agg, lines, last.n, last.first_seq, last.first_seq, sealedHi);
+    }
+    if (wholeFrom < wholeTo) {
+      for (const row of sql.exec<{ stats: string }>(
+        "SELECT stats FROM batches WHERE first_seq >= ? AND first_seq < ? ORDER BY first_seq",
+        wholeFrom,
+        wholeTo,
+      )) {
+        mergeAggregate(agg, JSON.parse(row.stats) as Aggregate);
+      }
+    }
+  }
+  if (hi > at.sealedUpto) addPending(agg, sql, Math.max(lo, at.sealedUpto), hi);
+  return agg;
+}
+
+async function addLines(agg: Aggregate, lines: EventLines, n: number, firstSeq: number, from: number, to: number): Promise<void> {
+  const batch = (await lines.batch(n))!;
+  for (let seq = from; seq < to; seq++) {
+    const { envelope, body } = splitLine(batch.lines[seq - firstSeq]!);
+    addFacts(agg, factsOfLine(envelope, body));
+  }
+}
+
+/** Facts of pending events in [from, to), as recorded with their slices. */
+export function addPending(agg: Aggregate, sql: SqlStorage, from: number, to: number): void {
+  const slices = sql.exec<SliceRow>(
+    "SELECT first_seq, count, received_at, lines, facts FROM slices WHERE first_seq + count > ? AND first_seq < ? ORDER BY first_seq",
+    from,
+    to,
+  );
+  for (const s of slices) {
+    const facts = JSON.parse(s.facts) as EventFacts[];
+    for (let i = 0; i < s.count; i++) {
+      const seq = s.first_seq + i;
+      if (seq >= from && seq < to) addFacts(agg, facts[i]!);
+    }
+  }
+}
+
 /**
  * Stats over the events received in [since, until) (ms; either may be absent). Exact counts
- * come from columns and envelopes, so they cover every event; `pointer` groups read retained
- * bodies and are estimated. One pass per figure, all in SQLite.
+ * come from aggregates kept when batches seal (and adjusted when bodies are removed): over the
+ * whole log a call reads one totals row and the pending slices; over a time range, one stored
+ * aggregate per batch in the range and at most two decoded edge batches. `pointer` groups read
+ * retained bodies and are estimated.
  */
-export function shardStats(
-  sql: SqlStorage,
-  size: number,
+export async function shardStats(
+  src: StatsSource,
   range: { since?: number; until?: number },
   group: { exact: ExactGroup } | { pointer: string } | null,
-): ShardStats {
-  const lo = range.since === undefined ? 0 : firstSeqAtOrAfter(sql, range.since, size);
-  const hi = range.until === undefined ? size : firstSeqAtOrAfter(sql, range.until, size);
-  const where = "seq >= ? AND seq < ?";
-  const events = sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM events WHERE ${where}`, lo, hi).one().n;
-  const coverage = sql
-    .exec<{ covered: number; unavailable: number }>(
-      `SELECT COUNT(*) AS covered,
-              SUM(CASE WHEN json_extract(envelope, '$.retained') = 'body' AND body IS NULL THEN 1 ELSE 0 END) AS unavailable
-         FROM events WHERE ${where} AND tier IN ('sampled', 'full')`,
-      lo,
-      hi,
-    )
-    .one();
+): Promise<ShardStats> {
+  const { sql, lines, at } = src;
+  const lo = range.since === undefined ? 0 : await firstSeqAtOrAfter(sql, lines, range.since, at);
+  const hi = range.until === undefined ? at.size : await firstSeqAtOrAfter(sql, lines, range.until, at);
+  let agg: Aggregate;
+  if (lo === 0 && hi === at.size) {
+    // The whole log: the running totals plus what is pending — O(groups + pending events).
+    agg = readTotals(sql);
+    addPending(agg, sql, at.sealedUpto, at.size);
+  } else {
+    agg = lo < hi ? await aggregateOf(src, lo, hi) : emptyAggregate();
+  }
   const stats: ShardStats = {
     range: { lo, hi },
-    events,
-    covered: coverage.covered,
-    uncovered: events - coverage.covered,
-    unavailable: coverage.unavailable ?? 0,
-    sampling: sql
-      .exec<{ rate: number; events: number; in_sample: number }>(
-        `SELECT json_extract(envelope, '$.sample.rate') AS rate, COUNT(*) AS events,
-                COALESCE(SUM(json_extract(envelope, '$.sample.in_sample')), 0) AS in_sample
-           FROM events WHERE ${where} AND tier = 'sampled' GROUP BY rate ORDER BY rate`,
-        lo,
-        hi,
-      )
-      .toArray()
-      .map((r) => ({ ...r })),
-    producers: sql
-      .exec<ShardStats["producers"][number]>(
-        `SELECT json_extract(envelope, '$.producer') AS producer, COUNT(*) AS events,
-                COALESCE(SUM(json_extract(envelope, '$.chain') = 'ok'), 0) AS ok,
-                COALESCE(SUM(json_extract(envelope, '$.chain') = 'mismatch'), 0) AS mismatch,
-                COALESCE(SUM(json_extract(envelope, '$.chain') = 'broken-link'), 0) AS broken_link,
-                COALESCE(SUM(json_extract(envelope, '$.chain') = 'unverified'), 0) AS unverified,
-                COALESCE(SUM(json_extract(envelope, '$.sequence') = 'gap'), 0) AS gaps,
-                COALESCE(SUM(json_extract(envelope, '$.missing')), 0) AS missing,
-                COALESCE(SUM(json_extract(envelope, '$.sequence') = 'repeat'), 0) AS repeats,
-                COALESCE(SUM(json_extract(envelope, '$.sequence') = 'regress'), 0) AS regressions
-           FROM events WHERE ${where} GROUP BY producer ORDER BY producer`,
-        lo,
-        hi,
-      )
-      .toArray()
-      .map((r) => ({ ...r })),
+    events: agg.events,
+    covered: agg.covered,
+    uncovered: agg.events - agg.covered,
+    unavailable: agg.unavailable,
+    sampling: Object.entries(agg.sampling)
+      .map(([rate, [events, inSample]]) => ({ rate: Number(rate), events, in_sample: inSample }))
+      .sort((a, b) => a.rate - b.rate),
+    producers: Object.entries(agg.producers)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([producer, counts]) => {
+        const out = { producer } as ShardStats["producers"][number];
+        PRODUCER_COUNTERS.forEach((name, i) => (out[name] = counts[i]!));
+        return out;
+      }),
   };
   if (group && "exact" in group) {
-    stats.exact = sql
-      .exec<{ key: string | null; count: number }>(
-        `SELECT ${EXACT_GROUPS[group.exact]} AS key, COUNT(*) AS count FROM events WHERE ${where} GROUP BY key ORDER BY count DESC`,
-        lo,
-        hi,
-      )
-      .toArray()
-      .map((r) => ({ ...r }));
+    stats.exact = Object.entries(agg.exact[group.exact])
+      .map(([key, count]) => ({ key: JSON.parse(key) as string | null, count }))
+      .sort((a, b) => b.count - a.count);
+  } else if (group && lo < hi) {
+    await addEstimates(src, stats, group.pointer, lo, hi);
   } else if (group) {
-    // w = 1 for full, 1/rate for an in-sample sampled event; HT variance term w(w−1).
-    stats.estimated = sql
-      .exec<{ key: string | number | null; weight: number; variance: number; observed: number }>(
-        `SELECT k AS key, SUM(w) AS weight, SUM(w * (w - 1)) AS variance, COUNT(*) AS observed FROM (
-           SELECT json_extract(body, ?) AS k, COALESCE(json_extract(envelope, '$.sample.adjusted_count'), 1) AS w
-             FROM events WHERE ${where} AND json_extract(envelope, '$.retained') = 'body' AND body IS NOT NULL
-               AND tier IN ('sampled', 'full'))
-         GROUP BY k ORDER BY weight DESC`,
-        sqlitePath(group.pointer),
-        lo,
-        hi,
-      )
-      .toArray()
-      .map((r) => ({ ...r }));
+    stats.estimated = [];
   }
   return stats;
 }
 
 /**
- * SQLite JSON path of an RFC 6901 pointer: `/a/b~1c/0` → `$."a"."b/c"[0]`... member names are
- * always quoted; array indexes are written as quoted members too, which SQLite reads as keys, so
- * pointers into arrays are refused by the caller.
+ * Horvitz–Thompson sums of a body field over [lo, hi): reads retained bodies batch by batch
+ * (from R2 for offloaded batches). Each batch decode is an await, so appends and seals run
+ * between batches instead of waiting for the whole scan.
  */
-export function sqlitePath(pointer: string): string {
-  const tokens = pointer.split("/").slice(1).map((t) => t.replace(/~1/g, "/").replace(/~0/g, "~"));
-  return "$" + tokens.map((t) => `."${t.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`).join("");
+async function addEstimates(src: StatsSource, stats: ShardStats, pointer: string, lo: number, hi: number): Promise<void> {
+  const parsed = parsePointer(pointer);
+  const groups = new Map<string, { key: string | number | null; weight: number; variance: number; observed: number }>();
+  const visit = (line: string) => {
+    const { envelope, body } = splitLine(line);
+    if (body === null) return;
+    const env = JSON.parse(envelope) as Envelope;
+    if (env.retained !== "body" || env.tier === "lightweight") return;
+    const w = env.sample?.adjusted_count ?? 1;
+    const key = sqliteKey(resolvePointer(JSON.parse(body), parsed));
+    const g = groups.get(String(key)) ?? { key, weight: 0, variance: 0, observed: 0 };
+    g.weight += w;
+    g.variance += w * (w - 1);
+    g.observed++;
+    groups.set(String(key), g);
+  };
+  const { sql, lines, at } = src;
+  let seq = lo;
+  while (seq < Math.min(hi, at.sealedUpto)) {
+    const row = batchOf(sql, seq)!;
+    const end = Math.min(hi, row.first_seq + row.count);
+    const batch = row.bodies === "offloaded" ? await src.offloaded(row.n) : await lines.batch(row.n);
+    if (!batch) {
+      // The bodies are in R2 and R2 did not answer: count them as unavailable.
+      const stored = (await lines.batch(row.n))!;
+      for (let s = seq; s < end; s++) {
+        const { envelope } = splitLine(stored.lines[s - row.first_seq]!);
+        const env = JSON.parse(envelope) as Envelope;
+        if (env.retained === "body" && env.tier !== "lightweight") stats.unavailable++;
+      }
+    } else {
+      for (let s = seq; s < end; s++) visit(batch.lines[s - row.first_seq]!);
+    }
+    seq = end;
+  }
+  if (seq < hi) {
+    for (const s of sql.exec<SliceRow>(
+      "SELECT first_seq, count, received_at, lines, facts FROM slices WHERE first_seq + count > ? AND first_seq < ? ORDER BY first_seq",
+      seq,
+      hi,
+    )) {
+      splitLines(s.lines).forEach((line, i) => {
+        const q = s.first_seq + i;
+        if (q >= seq && q < hi) visit(line);
+      });
+    }
+  }
+  stats.estimated = [...groups.values()].sort((a, b) => b.weight - a.weight);
 }
 
-/** The key SQLite's json_extract would give for `value`, so keys from R2 and SQLite merge. */
+/** The key SQLite's json_extract gave for `value` (kept so answers do not change shape). */
 export function sqliteKey(value: unknown): string | number | null {
   if (value === undefined || value === null) return null;
   if (typeof value === "string" || typeof value === "number") return value;

@@ -1,8 +1,9 @@
 /** Types crossing the Worker → LogShard RPC boundary (structured-clone friendly). */
 import type { CountedExposure } from "../core/experiment-exposure";
 
-export const TIERS = ["lightweight", "sampled", "full"] as const;
-export type Tier = (typeof TIERS)[number];
+import type { Tier } from "../core/protocol";
+/** The index of a tier in TIERS is stored in the shard's id index: the order must never change. */
+export { TIERS, type Tier } from "../core/protocol";
 
 /** Identifies one log: a tenant's shard. The origin is the log's C2SP name. */
 export interface LogRef {

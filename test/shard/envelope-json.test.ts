@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { canonicalJson } from "../../src/core/canonical";
 import { envelopeJson } from "../../src/shard/envelope-json";
-import type { Envelope } from "../../src/shard/append";
+import type { Envelope } from "../../src/core/protocol";
 
 const base: Envelope = {
   log: "edgelog.localhost/acme/0",

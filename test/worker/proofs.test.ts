@@ -8,6 +8,9 @@ import { hashLeaf, merkleRoot, verifyConsistency } from "../../src/core/merkle";
 import { fromHex, toHex, utf8 } from "../../src/core/bytes";
 import { canonicalJson } from "../../src/core/canonical";
 import { VerificationError } from "../../src/core/errors";
+import type { LogShard } from "../../src/shard/log-shard";
+import { editSealedLine } from "../support/shard-storage";
+import { eventLine, splitLine } from "../../src/shard/bundle";
 
 async function vkeyOf(t: TestTenant): Promise<string> {
   const res = await call("GET", "/v1/logs/0/key", { token: t.key });
@@ -117,20 +120,21 @@ describe("tampering is detected", () => {
 
   it("a changed body fails the event digest check", async () => {
     const { t, ids, verifier, stub } = await sealedTenant();
-    await runInDurableObject(stub, (_i, state) => {
-      const row = state.storage.sql.exec<{ body: string }>("SELECT body FROM events WHERE seq = 3").one();
-      state.storage.sql.exec("UPDATE events SET body = ? WHERE seq = 3", row.body.replace("approve", "deny"));
-    });
+    await runInDurableObject(stub, (instance: LogShard, state) =>
+      editSealedLine(instance, state.storage.sql, 3, (line) => line.replace('"output":"approve"', '"output":"deny"')),
+    );
     await expect(verifyEventProof(await getProof(t, ids[3]!), verifier)).rejects.toThrow(/event body does not match the envelope digest/);
     await verifyEventProof(await getProof(t, ids[4]!), verifier);
   });
 
   it("a changed envelope fails batch inclusion", async () => {
     const { t, ids, verifier, stub } = await sealedTenant();
-    await runInDurableObject(stub, (_i, state) => {
-      const row = state.storage.sql.exec<{ envelope: string }>("SELECT envelope FROM events WHERE seq = 5").one();
-      state.storage.sql.exec("UPDATE events SET envelope = ? WHERE seq = 5", row.envelope.replace('"lightweight"', '"full"'));
-    });
+    await runInDurableObject(stub, (instance: LogShard, state) =>
+      editSealedLine(instance, state.storage.sql, 5, (line) => {
+        const { envelope, body } = splitLine(line);
+        return eventLine(envelope.replace('"lightweight"', '"full"'), body);
+      }),
+    );
     const err = await verifyEventProof(await getProof(t, ids[5]!), verifier).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(VerificationError);
     expect((err as Error).message).toMatch(/batch root/);

@@ -2,6 +2,12 @@ import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { call, ingest, newTenant } from "../support/api";
 import { makeEvent } from "../support/events";
+import { everythingStored } from "../support/shard-storage";
+import { prepareItem } from "../../src/worker/ingest/prepare";
+import { compilePolicy } from "../../src/core/policy";
+import type { LogShard } from "../../src/shard/log-shard";
+import type { ShardStats } from "../../src/shard/stats";
+import type { PreparedEvent } from "../../src/shard/types";
 
 /**
  * A synthetic population with a known distribution, logged under the default policy (high and
@@ -113,12 +119,73 @@ describe("stats never see masked values", () => {
     expect(erased.status).toBe(200);
     const after = await grouped();
     expect(after).toEqual([{ key: "null", count: 1, exact: true }]);
-    const everything = await runInDurableObject(env.LOG_SHARD.getByName(`${t.id}/0`), (_i, state) => {
-      const sql = state.storage.sql;
-      const tables = sql.exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_%' ESCAPE '\\'").toArray();
-      return JSON.stringify(tables.map((tb) => sql.exec(`SELECT * FROM "${tb.name}"`).toArray()));
-    });
+    const everything = await runInDurableObject(env.LOG_SHARD.getByName(`${t.id}/0`), (_i, state) => everythingStored(state.storage.sql));
     expect(everything).not.toContain("approve");
     expect(everything).not.toContain("hmac-sha256:");
+  });
+});
+
+describe("stats cost O(groups), not O(events)", () => {
+  it("answers a 60,000-event shard from aggregates: a bounded number of rows read, exact counts", { timeout: 180_000 }, async () => {
+    const t = await newTenant();
+    const log = { tenant: t.id, shard: 0, origin: `edgelog.localhost/${t.id}/0` };
+    const stub = env.LOG_SHARD.getByName(`${t.id}/0`);
+    // 240 batches of 250, each sealed by size: no alarm needed.
+    const settings = { batchMax: 250, batchMs: 250, retentionDays: 0, maxPending: 50_000, archiveKeepBatches: 0 };
+    const policy = compilePolicy({ rules: [], default: { tier: "lightweight" } });
+    const N = 60_000;
+    const PER_REQUEST = 1000;
+    const started = Date.now();
+    for (let r = 0; r < N / PER_REQUEST; r++) {
+      const prepared: PreparedEvent[] = [];
+      for (let i = 0; i < PER_REQUEST; i++) {
+        const n = r * PER_REQUEST + i;
+        const value = makeEvent({ decisionId: `big-${n}`, output: n % 4 === 0 ? "deny" : "approve" });
+        const p = await prepareItem({ index: i, value }, {
+          maxEventBytes: 65536,
+          policy,
+          maskSalt: new Uint8Array(32),
+          producer: "stats-scale",
+          maxFutureSkewMs: 300_000,
+          now: started,
+        });
+        if (!p.ok) throw new Error(JSON.stringify(p.errors));
+        prepared.push(p.event);
+      }
+      const answer = await stub.append(log, settings, prepared, { waitSealed: r === N / PER_REQUEST - 1 });
+      if (!Array.isArray(answer)) throw new Error("append refused");
+    }
+    const measured = await runInDurableObject(stub, async (instance: LogShard, state) => {
+      const sql = state.storage.sql;
+      const original = sql.exec.bind(sql);
+      const cursors: SqlStorageCursor<Record<string, SqlStorageValue>>[] = [];
+      (sql as { exec: typeof sql.exec }).exec = ((query: string, ...params: SqlStorageValue[]) => {
+        const c = original(query, ...params);
+        cursors.push(c);
+        return c;
+      }) as typeof sql.exec;
+      const read = async (call: () => Promise<ShardStats>) => {
+        cursors.length = 0;
+        const stats = await call();
+        const rows = cursors.reduce((n, c) => n + c.rowsRead, 0);
+        return { stats, rows };
+      };
+      try {
+        const whole = await read(() => instance.stats({}, { exact: "output" }));
+        const byTier = await read(() => instance.stats({}, { exact: "tier" }));
+        // A time range reads one stored aggregate per batch in it (and two edge batches).
+        const ranged = await read(() => instance.stats({ since: 0 }, { exact: "output" }));
+        return { whole, byTier, ranged };
+      } finally {
+        (sql as { exec: typeof sql.exec }).exec = original;
+      }
+    });
+    expect(measured.whole.stats.events).toBe(N);
+    expect(Object.fromEntries(measured.whole.stats.exact!.map((g) => [g.key, g.count]))).toEqual({ '"deny"': N / 4, '"approve"': (3 * N) / 4 });
+    expect(measured.byTier.stats.exact).toEqual([{ key: "lightweight", count: N }]);
+    expect(measured.whole.rows, "rows read by a whole-log stats call").toBeLessThan(20);
+    expect(measured.byTier.rows).toBeLessThan(20);
+    expect(measured.ranged.stats.events).toBe(N);
+    expect(measured.ranged.rows, "rows read by a time-range stats call").toBeLessThan(N / 50);
   });
 });

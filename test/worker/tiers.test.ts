@@ -1,4 +1,5 @@
 import { abortAllDurableObjects, env, runInDurableObject } from "cloudflare:test";
+import { everythingStored } from "../support/shard-storage";
 import { describe, expect, it } from "vitest";
 import { call, ingest, newTenant } from "../support/api";
 import { makeEvent } from "../support/events";
@@ -121,11 +122,7 @@ describe("policies", () => {
     const vkey = (await (await call("GET", "/v1/logs/0/key", { token: t.key })).text()).trim();
     const steps = await verifyEventProof(d as unknown as EventProofDocument, await verifierFromVkey(vkey));
     expect(steps.find((s) => s.step === "event digest")?.detail).toMatch(/masked members/);
-    const everything = await runInDurableObject(env.LOG_SHARD.getByName(`${t.id}/0`), (_i, state) => {
-      const rows = state.storage.sql.exec("SELECT * FROM events").toArray();
-      const more = state.storage.sql.exec("SELECT * FROM batches").toArray();
-      return JSON.stringify([rows, more]);
-    });
+    const everything = await runInDurableObject(env.LOG_SHARD.getByName(`${t.id}/0`), (_i, state) => everythingStored(state.storage.sql));
     expect(everything).not.toContain("jane.doe@example.com");
     expect(everything).not.toContain("078-05-1120");
   });

@@ -109,13 +109,22 @@ export async function ingestFigure(options: IngestOptions): Promise<FigureResult
           headers: { "content-type": "application/json" },
           acknowledged: () => options.eventsPerRequest,
         }),
+      perRow: () =>
+        runLoad({
+          ...base,
+          path: "/v1/rows",
+          url: baseline!.url,
+          headers: { "content-type": "application/json" },
+          acknowledged: (_status, text) => (JSON.parse(text) as { stored: number }).stored,
+        }),
     };
-    const sides: Record<"edgelog" | "baseline", Side> = {
+    const sides: Record<SideName, Side> = {
       edgelog: { name: "edgelog", runs: [] },
       baseline: { name: "baseline", runs: [] },
+      perRow: { name: "perRow", runs: [] },
     };
     for (let r = 0; r < options.runs; r++) {
-      for (const name of ["edgelog", "baseline"] as const) {
+      for (const name of ["edgelog", "baseline", "perRow"] as const) {
         const result = await loads[name]();
         if (result.events === 0) {
           throw new Error(`${name}: no event acknowledged in run ${r + 1}; first failure: ${result.firstFailure ?? "none"}`);
@@ -141,9 +150,11 @@ export async function ingestFigure(options: IngestOptions): Promise<FigureResult
   }
 }
 
+type SideName = "edgelog" | "baseline" | "perRow";
+
 function render(
   options: IngestOptions,
-  sides: Record<"edgelog" | "baseline", Side>,
+  sides: Record<SideName, Side>,
   sizes: ReturnType<typeof meanSizeByTier>,
   meanBytes: number,
   hot: Profile | string,
@@ -153,6 +164,7 @@ function render(
   const p = (s: Side, q: number) => median(s.runs.map((r) => quantile(r.latenciesMs, q)));
   const ratios = sides.edgelog.runs.map((r, i) => r.eventsPerSecond / sides.baseline.runs[i]!.eventsPerSecond);
   const ratio = rate(sides.edgelog) / rate(sides.baseline);
+  const perRowRatio = rate(sides.edgelog) / rate(sides.perRow);
   const failures = (s: Side) => s.runs.reduce((n, r) => n + r.failures, 0);
   const statuses = (s: Side) => {
     const all: Record<number, number> = {};
@@ -189,6 +201,14 @@ function render(
         verdict: verdict(ratio, 0.5),
       },
       {
+        measure: "acknowledged events/s vs a plain per-row logger",
+        value: fmtInt(rate(sides.edgelog)),
+        peer: `${fmtInt(rate(sides.perRow))} (per-row)`,
+        ratio: fmtRatio(perRowRatio),
+        target: "≥ 1.0×",
+        verdict: verdict(perRowRatio, 1),
+      },
+      {
         measure: "request latency p50, ms",
         value: fmt3(p(sides.edgelog, 0.5)),
         peer: fmt3(p(sides.baseline, 0.5)),
@@ -210,12 +230,14 @@ function render(
       `Events: generated DES 0.3.0, mean ${fmtInt(meanBytes)} B of JSON; declared tiers ${mix}; risk levels by tier; 5 % of sampled/full events carry a human override. Every event is new (unique decision_id per request), so none is answered as a duplicate.`,
       `edgelog: \`wrangler dev\` of the repository's wrangler.toml (its batch size and time, signed checkpoints), fresh persist dir, one tenant with the default policy (its logs after the runs, \`GET /v1/logs\`: \`${logs}\`). Counted: the \`accepted\` total of each 2xx answer.`,
       "Baseline: `wrangler dev -c bench/baseline/wrangler.toml`, a Worker passing the raw body to one Durable Object that INSERTs it as one SQLite row and answers after the write; counted as the request's event count on 2xx.",
-      `${options.runs} runs per side alternated (edgelog, baseline, edgelog, …), each ${options.warmupMs / 1000} s warm-up then ${options.durationMs / 1000} s measured; only answers completing inside the window count. Both servers run at once on the same 2 cores as the load generator; the idle one is idle.`,
+      "Per-row logger: the same `wrangler dev`, `POST /v1/rows`: the Worker parses the array and computes each event's SHA-256 id, one Durable Object INSERTs each event as its own row (id, JSON) in one transaction and answers after the write; no validation. Counted: its `stored` total.",
+      `${options.runs} runs per side alternated (edgelog, baseline, per-row, edgelog, …), each ${options.warmupMs / 1000} s warm-up then ${options.durationMs / 1000} s measured; only answers completing inside the window count. Both servers run at once on the same 2 cores as the load generator; the idle one is idle.`,
       `Answers in the measured windows by status: edgelog ${statuses(sides.edgelog)}; baseline ${statuses(sides.baseline)}. Requests acknowledging no event: edgelog ${failures(sides.edgelog)}, baseline ${failures(sides.baseline)}${sides.edgelog.runs.find((r) => r.firstFailure) ? ` (first: ${sides.edgelog.runs.find((r) => r.firstFailure)!.firstFailure!.slice(0, 160)})` : ""}.`,
     ],
     details: [
       `Per run (events/s; latency p50 / p99 in ms). Ratio range over runs: ${fmtRatio(lo)} – ${fmtRatio(hi)}.`,
       table(["run", "edgelog", "baseline", "ratio", "edgelog latency", "baseline latency"], perRun),
+      `Per-row logger per run (events/s): ${sides.perRow.runs.map((r) => fmtInt(r.eventsPerSecond)).join(", ")}; latency p50 / p99 ${fmt3(p(sides.perRow, 0.5))} / ${fmt3(p(sides.perRow, 0.99))} ms.`,
       ...(typeof hot === "string"
         ? [hot]
         : hot.self.length > 0
@@ -231,6 +253,7 @@ function render(
       meanBytesByTier: sizes,
       edgelog: sides.edgelog.runs.map(summary),
       baseline: sides.baseline.runs.map(summary),
+      perRow: sides.perRow.runs.map(summary),
       profile: hot,
     },
   };

@@ -150,8 +150,10 @@ function render(options: StorageOptions, ingests: TierIngest[], databases: Datab
       value: fmtInt(perEvent),
       peer: `${fmtInt(rawPerEvent)} (event JSON as sent)`,
       ratio: fmtRatio(perEvent / rawPerEvent),
-      target: "—",
-      verdict: "no target",
+      // Issue targets: lightweight ≤ 200 B (no producer hash chain), full ≤ 0.35× the JSON as sent.
+      target: ing.tier === "lightweight" ? "≤ 200 B" : ing.tier === "full" ? "≤ 0.35×" : "—",
+      verdict:
+        ing.tier === "lightweight" ? (perEvent <= 200 ? "met" : "missed") : ing.tier === "full" ? (perEvent / rawPerEvent <= 0.35 ? "met" : "missed") : "no target",
     });
     const objects: Record<string, number> = {};
     for (const d of dbs) for (const [name, bytes] of Object.entries(d.objects)) objects[name] = (objects[name] ?? 0) + bytes;
@@ -192,7 +194,7 @@ function render(options: StorageOptions, ingests: TierIngest[], databases: Datab
       `A fresh \`wrangler dev\` of edgelog (its wrangler.toml, empty persist dir); one tenant per declared tier; ${fmtInt(options.eventsPerTier)} generated events of that tier each (${options.eventsPerRequest} per request, the last request with \`?wait=sealed\`), so every event is in a sealed batch with its log-tree nodes and checkpoint.`,
       policies,
       `Effective tiers answered (declared → effective): ${effective}.`,
-      "Then workerd is stopped and each LogShard database file under the persist dir is opened with node:sqlite: bytes = (page_count − freelist_count) × page_size, summed over the tenant's shard databases, divided by the events accepted. That counts every table and index (events, their id and decision indexes, batches with their leaf-hash blobs, tree nodes, checkpoints, metadata and workerd's own tables). Peer column: the mean size of the event's JSON as sent.",
+      "Then workerd is stopped and each LogShard database file under the persist dir is opened with node:sqlite: bytes = (page_count − freelist_count) × page_size, summed over the tenant's shard databases, divided by the events accepted. That counts every table and index (storage layout 2: the two per-event index tables, batches with their gzip bundles and upper tree nodes, pending request rows, tree nodes, checkpoints, stats totals, metadata and workerd's own tables). Peer column: the mean size of the event's JSON as sent.",
       "What each tier retains is the shard's current behaviour, measured as is; re-run `node bench/run.mjs storage` after changing it.",
     ],
     details: [

@@ -13,6 +13,7 @@ import { validateEvent } from "../../validate";
 import type { ItemError } from "../api-error";
 import type { ParsedItem } from "../body/parse-events";
 import type { PreparedEvent, Tier } from "../../shard/types";
+import { retainedKeys } from "../../shard/facts";
 
 /**
  * A prepared item. `routeKey` (the decision id as received) chooses the shard; it stays in
@@ -88,7 +89,8 @@ export async function prepareItem(item: ParsedItem, ctx: PrepareContext): Promis
   const timestamp = Date.parse(temporal.event_timestamp);
   // Every derived key comes from what is retained after masking, never from the event as
   // received: a masked value must not reach a column, an index or a stat.
-  const kept = body as { decision_context?: Record<string, unknown>; decision_logic?: Record<string, unknown> };
+  const kept = body as { decision_context?: Record<string, unknown> };
+  const keys = retainedKeys(body);
   return {
     ok: true,
     routeKey: event.decision_context.decision_id,
@@ -96,9 +98,9 @@ export async function prepareItem(item: ParsedItem, ctx: PrepareContext): Promis
       index: item.index,
       id,
       decisionId: indexedDecisionId(kept, event.decision_context.decision_id, ctx.maskSalt),
-      decisionType: textOrNull(kept.decision_context?.["decision_type"]),
-      logicType: textOrNull(kept.decision_logic?.["logic_type"]),
-      outputKey: kept.decision_logic !== undefined && "output" in kept.decision_logic ? outputKey(kept.decision_logic["output"]) : null,
+      decisionType: keys.decisionType,
+      logicType: keys.logicType,
+      outputKey: keys.output,
       sequenceNumber: temporal.sequence_number,
       schemaVersion: verdict.schemaVersion,
       tier,
@@ -153,13 +155,6 @@ async function checkCurrentHash(canonical: string, event: DesShape): Promise<"ok
   return normalizeHashText(stated) === computed ? "ok" : "mismatch";
 }
 
-/** Longest output kept as a stats key; longer outputs are grouped by a prefix and their hash. */
-export const OUTPUT_KEY_MAX = 200;
-
-function textOrNull(value: unknown): string | null {
-  return typeof value === "string" ? value : null;
-}
-
 /**
  * The decision id as the shard indexes it (conflict detection, decision_id queries): the value
  * as retained, or — when a policy masks it — its keyed hash, the same text a "hash" mask writes,
@@ -170,7 +165,3 @@ function indexedDecisionId(kept: { decision_context?: Record<string, unknown> },
   return retained === raw ? raw : maskHash(raw, salt);
 }
 
-function outputKey(output: unknown): string {
-  const text = canonicalJson(output);
-  return text.length <= OUTPUT_KEY_MAX ? text : `${text.slice(0, OUTPUT_KEY_MAX - 12)}…[${text.length} chars]`;
-}

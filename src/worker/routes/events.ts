@@ -143,13 +143,13 @@ events.get("/:id", async (c) => {
   );
   for (const record of records) {
     if (!record) continue;
-    return c.json({
-      envelope: record.envelope,
-      event: record.body === null ? null : JSON.parse(record.body),
-      ...(record.erased ? { erased: record.erased } : {}),
-      status: record.proof ? "sealed" : "pending",
-      proof: record.proof,
-    });
+    // The envelope and the body are answered as stored (RFC 8785 text): a reader can hash
+    // exactly the bytes it receives.
+    const text =
+      `{"envelope":${record.envelopeText},"event":${record.body ?? "null"}` +
+      (record.erased ? `,"erased":${JSON.stringify(record.erased)}` : "") +
+      `,"status":"${record.proof ? "sealed" : "pending"}","proof":${JSON.stringify(record.proof)}}`;
+    return c.body(text, 200, { "content-type": "application/json" });
   }
   throw notFound(`event ${id}`);
 });

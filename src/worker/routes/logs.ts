@@ -58,11 +58,34 @@ logs.get("/:log/consistency", async (c) => {
   return c.json({ from: result.from, to: result.to, path: result.path });
 });
 
+/**
+ * A batch's export (NDJSON: header line, then one line per event; README: Storage). It is
+ * stored gzip-compressed: a client that accepts gzip gets the stored bytes as they are.
+ */
 logs.get("/:log/batches/:n", async (c) => {
   const tenant = tenantFor(c.var.principal, "read");
   const log = logRef(c.var.config, tenant.id, shardParam(tenant, c.req.param("log")));
   const n = intParam("n", c.req.param("n"));
-  const lines = await shardStub(c.env, log).batchLines(n);
-  if (lines === null) throw notFound(`batch ${n} of log ${log.origin}`);
-  return c.body(lines.join("\n") + "\n", 200, { "content-type": "application/x-ndjson" });
+  const bundle = await shardStub(c.env, log).batchBundle(n);
+  if (bundle === null) throw notFound(`batch ${n} of log ${log.origin}`);
+  if (acceptsGzip(c.req.header("accept-encoding"))) {
+    // "manual": the runtime sends the bytes as they are instead of compressing them again.
+    return new Response(bundle, {
+      headers: { "content-type": "application/x-ndjson", "content-encoding": "gzip", vary: "accept-encoding" },
+      encodeBody: "manual",
+    });
+  }
+  const body = new Blob([bundle]).stream().pipeThrough(new DecompressionStream("gzip"));
+  return new Response(body, { headers: { "content-type": "application/x-ndjson", vary: "accept-encoding" } });
 });
+
+/** Whether an Accept-Encoding header (RFC 9110 §12.5.3) admits gzip. */
+function acceptsGzip(header: string | undefined): boolean {
+  if (!header) return false;
+  return header.split(",").some((part) => {
+    const [coding, ...params] = part.trim().toLowerCase().split(";");
+    if (coding !== "gzip" && coding !== "*") return false;
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith("q="));
+    return q === undefined || Number(q.slice(2)) > 0;
+  });
+}

@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { promisify } from "node:util";
+import { gunzipSync, gzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
 import { makeEvent } from "../../support/events";
 import { devTenant, REPO_ROOT, startDev, type DevServer } from "../support/wrangler-dev";
@@ -35,22 +36,40 @@ function changedOne(result: { changes: number | bigint }, what: string): void {
   if (Number(result.changes) !== 1) throw new Error(`${what}: expected to change 1 row, changed ${result.changes}`);
 }
 
+/**
+ * Edits batch TARGET's stored bundle (layout 2: the gzip of the batch's export, README:
+ * Storage) as someone with the database file could: `edit` gets the header line and the event
+ * lines and changes them in place.
+ */
+function editBundle(db: DatabaseSync, what: string, edit: (lines: string[]) => void): void {
+  const row = db.prepare("SELECT bundle FROM batches WHERE n = ?").get(TARGET) as { bundle: Uint8Array };
+  const lines = gunzipSync(row.bundle).toString("utf8").split("\n");
+  const before = lines.join("\n");
+  edit(lines);
+  if (lines.join("\n") === before) throw new Error(`${what}: the edit changed nothing`);
+  changedOne(db.prepare("UPDATE batches SET bundle = ? WHERE n = ?").run(gzipSync(lines.join("\n")), TARGET), what);
+}
+
+/** Line index of TARGET_SEQ in its bundle (line 0 is the header). */
+const AT = TARGET_SEQ - TARGET * PER_BATCH + 1;
+
 const EDITS: Edit[] = [
   {
     name: "an event body rewritten",
     apply: (db) =>
-      changedOne(db.prepare(`UPDATE events SET body = replace(body, '"approve"', '"decline"') WHERE seq = ? AND body LIKE '%"approve"%'`).run(TARGET_SEQ), "body"),
+      editBundle(db, "body", (lines) => {
+        const at = lines[AT]!.indexOf(',"event":');
+        lines[AT] = lines[AT]!.slice(0, at) + lines[AT]!.slice(at).replace('"approve"', '"decline"');
+      }),
   },
   {
     name: "an envelope rewritten",
-    apply: (db) => {
-      const row = db.prepare("SELECT envelope FROM events WHERE seq = ?").get(TARGET_SEQ) as { envelope: string };
-      const received = (JSON.parse(row.envelope) as { received_at: string }).received_at;
-      const earlier = new Date(Date.parse(received) - 3_600_000).toISOString();
-      const forged = row.envelope.replace(`"received_at":"${received}"`, `"received_at":"${earlier}"`);
-      if (forged === row.envelope) throw new Error(`envelope: received_at not found in ${row.envelope}`);
-      changedOne(db.prepare("UPDATE events SET envelope = ? WHERE seq = ?").run(forged, TARGET_SEQ), "envelope");
-    },
+    apply: (db) =>
+      editBundle(db, "envelope", (lines) => {
+        const received = /"received_at":"([^"]+)"/.exec(lines[AT]!)![1]!;
+        const earlier = new Date(Date.parse(received) - 3_600_000).toISOString();
+        lines[AT] = lines[AT]!.replace(`"received_at":"${received}"`, `"received_at":"${earlier}"`);
+      }),
   },
   {
     name: "a batch header's root replaced",
@@ -59,22 +78,25 @@ const EDITS: Edit[] = [
       const root = (JSON.parse(row.header) as { root: string }).root;
       const forged = root.replace(/^./, (c) => (c === "0" ? "1" : "0"));
       changedOne(db.prepare("UPDATE batches SET header = replace(header, ?, ?), root = ? WHERE n = ?").run(root, forged, Buffer.from(forged, "hex"), TARGET), "batch header");
+      editBundle(db, "bundle header", (lines) => {
+        lines[0] = lines[0]!.replace(root, forged);
+      });
     },
   },
   {
     name: "an event row deleted",
-    apply: (db) => changedOne(db.prepare("DELETE FROM events WHERE seq = ?").run(TARGET_SEQ), "delete"),
+    apply: (db) => editBundle(db, "delete", (lines) => void lines.splice(AT, 1)),
   },
   {
     name: "two rows' envelopes swapped",
-    apply: (db) => {
-      const get = db.prepare("SELECT envelope FROM events WHERE seq = ?");
-      const a = (get.get(TARGET_SEQ) as { envelope: string }).envelope;
-      const b = (get.get(TARGET_SEQ + 1) as { envelope: string }).envelope;
-      const set = db.prepare("UPDATE events SET envelope = ? WHERE seq = ?");
-      changedOne(set.run(b, TARGET_SEQ), "swap a");
-      changedOne(set.run(a, TARGET_SEQ + 1), "swap b");
-    },
+    apply: (db) =>
+      editBundle(db, "swap", (lines) => {
+        const split = (l: string) => [l.slice(0, l.indexOf(',"event":')), l.slice(l.indexOf(',"event":'))] as const;
+        const [ea, ba] = split(lines[AT]!);
+        const [eb, bb] = split(lines[AT + 1]!);
+        lines[AT] = eb + ba;
+        lines[AT + 1] = ea + bb;
+      }),
   },
 ];
 

@@ -1,0 +1,99 @@
+/**
+ * The batch export format, which is also the stored form (README: Storage):
+ *
+ *     <batch header, RFC 8785 text>\n
+ *     {"envelope":<envelope, RFC 8785 text>,"event":<retained content as stored, or null>}\n
+ *     … one line per event, in seq order
+ *
+ * A pending request slice is its event lines; a sealed batch's bundle is the gzip (RFC 1952)
+ * of its whole export, so `GET /v1/logs/{log}/batches/{n}` and the R2 archive serve it as
+ * stored. The envelope text is the Merkle leaf data, and a full unmasked body's text is the
+ * event's RFC 8785 form, whose SHA-256 is the envelope's digest: a reader hashes the bytes it
+ * receives.
+ */
+
+const ENVELOPE_PREFIX = '{"envelope":';
+/** Envelopes have no member named "event", and a quote inside a JSON string is escaped, so the first match is the separator. */
+const EVENT_SEPARATOR = ',"event":';
+
+/** One event line (without its newline). Precondition: both texts are canonical JSON. */
+export function eventLine(envelope: string, body: string | null): string {
+  return `${ENVELOPE_PREFIX}${envelope}${EVENT_SEPARATOR}${body ?? "null"}}`;
+}
+
+/** A line's envelope text and retained content text (null when none is kept). */
+export function splitLine(line: string): { envelope: string; body: string | null } {
+  const at = line.indexOf(EVENT_SEPARATOR);
+  if (!line.startsWith(ENVELOPE_PREFIX) || at < 0 || !line.endsWith("}")) {
+    throw new Error(`not an event line of the batch format: ${line.slice(0, 80)}`);
+  }
+  const body = line.slice(at + EVENT_SEPARATOR.length, -1);
+  return { envelope: line.slice(ENVELOPE_PREFIX.length, at), body: body === "null" ? null : body };
+}
+
+/** The line with its retained content removed (erasure, retention, offloading). */
+export function lineWithoutBody(line: string): string {
+  return eventLine(splitLine(line).envelope, null);
+}
+
+/** Lines joined as stored: each one followed by a newline. */
+export function joinLines(lines: readonly string[]): string {
+  let out = "";
+  for (const l of lines) out += l + "\n";
+  return out;
+}
+
+/** Stored lines back into lines (the inverse of joinLines). */
+export function splitLines(text: string): string[] {
+  if (text.length === 0) return [];
+  const lines = text.split("\n");
+  lines.pop();
+  return lines;
+}
+
+async function drain(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const reader = stream.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    total += value.length;
+  }
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}
+
+/** gzip (RFC 1952) with the runtime's native CompressionStream. */
+export async function gzip(text: string): Promise<Uint8Array> {
+  const input = new Blob([text]).stream();
+  return drain(input.pipeThrough(new CompressionStream("gzip")));
+}
+
+export async function gunzip(bytes: Uint8Array): Promise<string> {
+  const input = new Blob([bytes]).stream();
+  return new TextDecoder().decode(await drain(input.pipeThrough(new DecompressionStream("gzip"))));
+}
+
+export interface DecodedBundle {
+  header: string;
+  /** Event lines, without newlines; line i is seq first_seq + i. */
+  lines: string[];
+}
+
+export function encodeBundle(header: string, lines: readonly string[]): Promise<Uint8Array> {
+  return gzip(header + "\n" + joinLines(lines));
+}
+
+export async function decodeBundle(bytes: Uint8Array | ArrayBuffer): Promise<DecodedBundle> {
+  const all = splitLines(await gunzip(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes)));
+  const header = all.shift();
+  if (header === undefined) throw new Error("empty batch bundle");
+  return { header, lines: all };
+}

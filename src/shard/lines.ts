@@ -1,0 +1,144 @@
+import { hashLeavesNative } from "../core/merkle";
+import { decodeBundle, splitLine, splitLines } from "./bundle";
+import type { EventFacts } from "./facts";
+
+/** A sealed batch's row, without its blobs. */
+export type BatchRow = {
+  n: number;
+  first_seq: number;
+  count: number;
+  header: string;
+  sealed_at: number;
+  received_first: number;
+  received_last: number;
+  /** "kept": bodies in the bundle; "offloaded": only in R2 (the bundle keeps the envelopes). */
+  bodies: "kept" | "offloaded";
+};
+
+const BATCH_COLUMNS = "n, first_seq, count, header, sealed_at, received_first, received_last, bodies";
+
+/** The batch holding `seq`: the one query for it (an index seek on first_seq). */
+export function batchOf(sql: SqlStorage, seq: number): BatchRow | null {
+  return (
+    sql
+      .exec<BatchRow>(`SELECT ${BATCH_COLUMNS} FROM batches WHERE first_seq <= ? ORDER BY first_seq DESC LIMIT 1`, seq)
+      .toArray()[0] ?? null
+  );
+}
+
+export function batchRow(sql: SqlStorage, n: number): BatchRow | null {
+  return sql.exec<BatchRow>(`SELECT ${BATCH_COLUMNS} FROM batches WHERE n = ?`, n).toArray()[0] ?? null;
+}
+
+/** The stored bundle of batch `n` (gzip bytes). */
+export function bundleBytes(sql: SqlStorage, n: number): Uint8Array | null {
+  const row = sql.exec<{ bundle: ArrayBuffer }>("SELECT bundle FROM batches WHERE n = ?", n).toArray()[0];
+  return row ? new Uint8Array(row.bundle) : null;
+}
+
+/** A pending request slice (see appendEvents). */
+export type SliceRow = {
+  first_seq: number;
+  count: number;
+  received_at: number;
+  lines: string;
+  facts: string;
+};
+
+/** The pending slice holding `seq`. */
+export function sliceOf(sql: SqlStorage, seq: number): SliceRow | null {
+  const row = sql
+    .exec<SliceRow>("SELECT first_seq, count, received_at, lines, facts FROM slices WHERE first_seq <= ? ORDER BY first_seq DESC LIMIT 1", seq)
+    .toArray()[0];
+  return row && seq < row.first_seq + row.count ? row : null;
+}
+
+export function sliceFacts(row: SliceRow): EventFacts[] {
+  return JSON.parse(row.facts) as EventFacts[];
+}
+
+export interface DecodedBatch {
+  header: string;
+  lines: string[];
+  leafHashes?: Uint8Array[];
+}
+
+/** Decoded bundles kept per object: paging, proofs and exports of recent batches reuse them. */
+const CACHED_BUNDLES = 8;
+
+/**
+ * Reads event lines wherever they are: pending slices (plain text) or sealed bundles (gzip,
+ * decoded on first use and cached). Writers call `forget` when they rewrite a bundle.
+ */
+export class EventLines {
+  private readonly cache = new Map<number, DecodedBatch>();
+
+  constructor(private readonly sql: SqlStorage) {}
+
+  async batch(n: number): Promise<DecodedBatch | null> {
+    const hit = this.cache.get(n);
+    if (hit) {
+      this.cache.delete(n);
+      this.cache.set(n, hit);
+      return hit;
+    }
+    const bytes = bundleBytes(this.sql, n);
+    if (!bytes) return null;
+    const decoded: DecodedBatch = await decodeBundle(bytes);
+    this.cache.set(n, decoded);
+    if (this.cache.size > CACHED_BUNDLES) this.cache.delete(this.cache.keys().next().value!);
+    return decoded;
+  }
+
+  /** The leaf hashes of batch `n` (RFC 9162 §2.1.1 over its envelopes), computed once per decode. */
+  async leafHashes(n: number): Promise<Uint8Array[] | null> {
+    const b = await this.batch(n);
+    if (!b) return null;
+    b.leafHashes ??= await hashLeavesNative(b.lines.map((l) => splitLine(l).envelope));
+    return b.leafHashes;
+  }
+
+  forget(n: number): void {
+    this.cache.delete(n);
+  }
+
+  /** The stored line of `seq`, or null when the shard has no such event. */
+  async line(seq: number, sealedUpto: number): Promise<string | null> {
+    if (seq >= sealedUpto) {
+      const slice = sliceOf(this.sql, seq);
+      return slice ? (splitLines(slice.lines)[seq - slice.first_seq] ?? null) : null;
+    }
+    const row = batchOf(this.sql, seq);
+    if (!row) return null;
+    const b = await this.batch(row.n);
+    return b?.lines[seq - row.first_seq] ?? null;
+  }
+
+  /**
+   * Calls `visit` for each event in [from, to) in seq order, batch by batch and slice by slice,
+   * until it returns false. Precondition: `to` is at most the shard's next seq.
+   */
+  async forEach(from: number, to: number, sealedUpto: number, visit: (seq: number, line: string) => boolean | void): Promise<void> {
+    let seq = from;
+    while (seq < Math.min(to, sealedUpto)) {
+      const row = batchOf(this.sql, seq);
+      if (!row) return;
+      const b = await this.batch(row.n);
+      if (!b) return;
+      const end = Math.min(to, row.first_seq + row.count);
+      for (; seq < end; seq++) if (visit(seq, b.lines[seq - row.first_seq]!) === false) return;
+    }
+    if (seq >= to) return;
+    const slices = this.sql.exec<SliceRow>(
+      "SELECT first_seq, count, received_at, lines, facts FROM slices WHERE first_seq + count > ? AND first_seq < ? ORDER BY first_seq",
+      seq,
+      to,
+    );
+    for (const s of slices) {
+      const lines = splitLines(s.lines);
+      for (let i = Math.max(0, seq - s.first_seq); i < s.count && s.first_seq + i < to; i++) {
+        if (visit(s.first_seq + i, lines[i]!) === false) return;
+      }
+    }
+  }
+}
