@@ -15,6 +15,9 @@ import { signerFromSeed, parseSigningKey, formatVerifierKey, type NoteSigner } f
 import { applyRetention, eraseBody, RETENTION_SWEEP_MS, type Erasure } from "./retention";
 import { batchKey, linesFromSqlite, readArchived, withoutBody, writeArchived, type BatchRow } from "./archive";
 import { fromHex, toHex } from "../core/bytes";
+import { readEnvelopeBundle, readTile, TILES_SCHEMA, withCosignatures, type TileAnswer } from "./tiles";
+import { shardWitnessing, type Witnessing, type WitnessStatus } from "./witnessing";
+import type { TileRef } from "../core/tiles";
 import type { AppendOptions, AppendResult, LogRef, Overloaded, PreparedEvent, ShardSettings, Tier } from "./types";
 
 interface Waiter {
@@ -53,6 +56,7 @@ export class LogShard extends DurableObject<Env> {
   private sealChain: Promise<unknown> = Promise.resolve();
   private waiters: Waiter[] = [];
   private signer: NoteSigner | null = null;
+  private readonly witnessing: Witnessing;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -60,6 +64,8 @@ export class LogShard extends DurableObject<Env> {
     this.tree = new TreeStore(this.sql);
     this.sql.exec(SHARD_SCHEMA);
     this.sql.exec(PRODUCER_SCHEMA);
+    this.sql.exec(TILES_SCHEMA);
+    this.witnessing = shardWitnessing(ctx, env, this.tree.getNode, () => this.log?.tenant ?? null);
     const meta = new Map(this.sql.exec<{ k: string; v: string | number }>("SELECT k, v FROM meta").toArray().map((r) => [r.k, r.v]));
     if (typeof meta.get("log") === "string") this.log = JSON.parse(meta.get("log") as string) as LogRef;
     if (typeof meta.get("settings") === "string") this.settings = JSON.parse(meta.get("settings") as string) as ShardSettings;
@@ -129,6 +135,7 @@ export class LogShard extends DurableObject<Env> {
 
   override async alarm(): Promise<void> {
     await this.sealPending(true);
+    this.witnessing.kick();
     if (this.settings.retentionDays > 0) {
       await this.sweepRetention(new Date());
       const next = await this.ctx.storage.getAlarm();
@@ -190,12 +197,15 @@ export class LogShard extends DurableObject<Env> {
    */
   private sealPending(all: boolean): Promise<void> {
     const run = this.sealChain.then(async () => {
+      const before = this.treeSize;
       for (;;) {
         const pending = this.nextSeq - this.sealedUpto;
         if (pending === 0 || (!all && pending < this.settings.batchMax)) break;
         const sealed = await this.sealOne();
         if (!sealed) break;
       }
+      // Witnesses are asked outside the chain: a slow or down witness never delays sealing.
+      if (this.treeSize > before) this.witnessing.kick();
       await this.archiveSealed();
       const behind = this.nextSeq > this.sealedUpto || this.archivedUpto < this.treeSize;
       if (behind && (await this.ctx.storage.getAlarm()) === null) {
@@ -366,6 +376,7 @@ export class LogShard extends DurableObject<Env> {
   async getEvent(id: string): Promise<EventRecord | null> {
     if (!this.log) return null;
     const record = buildEventProof(this.sql, this.tree, id, this.sealedUpto, this.treeSize);
+    if (record?.proof) record.proof.checkpoint = withCosignatures(this.sql, record.proof.tree_size, record.proof.checkpoint);
     if (!record || record.body !== null || record.erased || record.envelope.seq >= this.offloadedSeq || !this.env.ARCHIVE) {
       return record;
     }
@@ -387,9 +398,25 @@ export class LogShard extends DurableObject<Env> {
     return row ? { size: row.size, root: toHex(new Uint8Array(row.root)), checkpoint: row.note } : null;
   }
 
+  /** The latest checkpoint, with the witnesses' cosignatures on it appended. */
   latestCheckpoint(): string | null {
-    const row = this.sql.exec<{ note: string }>("SELECT note FROM checkpoints ORDER BY size DESC LIMIT 1").toArray()[0];
-    return row?.note ?? null;
+    const row = this.sql.exec<{ size: number; note: string }>("SELECT size, note FROM checkpoints ORDER BY size DESC LIMIT 1").toArray()[0];
+    return row ? withCosignatures(this.sql, row.size, row.note) : null;
+  }
+
+  /** A C2SP tlog-tiles hash tile or entry bundle (see tiles.ts). */
+  tile(tile: TileRef): TileAnswer {
+    return readTile(this.sql, tile, this.treeSize);
+  }
+
+  /** Batch `n`'s canonical envelopes as one bundle, or null while it is not sealed. */
+  envelopeBundle(n: number): Uint8Array | null {
+    return readEnvelopeBundle(this.sql, n);
+  }
+
+  /** Each witness's progress: the size it last cosigned and the last answer. */
+  witnessStatus(): WitnessStatus[] {
+    return this.witnessing.status();
   }
 
   async verifierKey(): Promise<string | null> {
