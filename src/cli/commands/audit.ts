@@ -7,11 +7,12 @@ import { formatCount, formatDuration, ProgressBar } from "../progress";
 import { fetchBatches } from "../audit/fetch-batches";
 import { auditLog } from "../audit/log-audit";
 import { readState, writeState } from "../audit/state";
+import { runTilesAudit, TILES_AUDIT_HELP } from "../tiles-audit/run";
 
 export const audit = defineCommand({
   name: "audit",
   summary: "check a whole log against its signed checkpoint",
-  usage: "edgelog audit [<url>] --vkey <vkey|file> --state <file> [--log 0] [--concurrency 8]",
+  usage: "edgelog audit [<url> | --tiles <prefix-url>] --vkey <vkey|file> --state <file> [--log 0] [--concurrency 8]",
   help: `Checks a whole log, trusting only the verifier key:
   - the latest checkpoint's signature;
   - every batch: header fields and sequence continuity, event order (no
@@ -30,14 +31,17 @@ batch (and event seq/id) that fails and exits 1.
   --state <file>         where the last verified checkpoint is kept
   --log <n>              which of the tenant's logs (default 0)
   --concurrency <n>      batches downloaded in parallel (default 8)
-  --key <api key>        a key with the 'read' scope`,
+  --key <api key>        a key with the 'read' scope
+${TILES_AUDIT_HELP}`,
   flags: {
     vkey: { type: "string" },
     state: { type: "string" },
     log: { type: "string" },
     concurrency: { type: "integer", min: 1 },
+    tiles: { type: "string" },
   },
   async run(ctx, { flags, positionals }) {
+    if (flags.tiles !== undefined) return runTilesAudit(ctx, flags, positionals);
     if (positionals.length > 1) throw new UsageError(`audit: unexpected argument '${positionals[1]}'`);
     if (flags.vkey === undefined) throw new UsageError("audit: missing --vkey <vkey|file> (the log's verifier key)");
     if (flags.state === undefined) throw new UsageError("audit: missing --state <file> (created on the first audit)");
