@@ -414,6 +414,11 @@ export class LogShard extends DurableObject<Env> {
     return readEnvelopeBundle(this.sql, n);
   }
 
+  /** The tenant's witness list changed: reload it and bring the witnesses up to date. */
+  refreshWitnesses(): void {
+    this.witnessing.refresh();
+  }
+
   /** Each witness's progress: the size it last cosigned and the last answer. */
   witnessStatus(): WitnessStatus[] {
     return this.witnessing.status();

@@ -29,6 +29,8 @@ export interface WitnessDeps {
   /** Asks to be woken at `at` (ms since the epoch) for a retry. */
   wakeAt: (at: number) => Promise<void>;
   fetch: typeof fetch;
+  /** Drops any cached witness list. */
+  forget?: () => void;
 }
 
 interface Runtime {
@@ -77,6 +79,12 @@ export class Witnessing {
         }
       })
       .catch((err: unknown) => console.warn("loading witnesses failed", err));
+  }
+
+  /** After the tenant's witness list changed: reload it and submit to the listed witnesses now. */
+  refresh(): void {
+    this.deps.forget?.();
+    this.kick();
   }
 
   status(): WitnessStatus[] {
@@ -176,5 +184,8 @@ export function shardWitnessing(
       if (current === null || current > at) await ctx.storage.setAlarm(at);
     },
     fetch: (input, init) => fetch(input, init),
+    forget: () => {
+      cache = null;
+    },
   });
 }

@@ -29,6 +29,9 @@ openAdmin.put("/tenants/:tenant/open", async (c) => {
   if (!checked.ok) throw new ApiError(422, "invalid_settings", "the open-verification settings are not valid", checked.problems);
   const stored = await c.env.REGISTRY.getByName("registry").setOpenSettings(tenant, checked.settings);
   if (!stored) throw notFound(`tenant '${tenant}'`);
+  // Shards cache the witness list; tell them now so a new witness is asked without waiting for the next seal.
+  const t = await c.env.REGISTRY.getByName("registry").getTenant(tenant);
+  await Promise.all(shardsOf(t?.routing ?? []).map((shard) => shardStub(c.env, logRef(c.var.config, tenant, shard)).refreshWitnesses()));
   return c.json(checked.settings);
 });
 
