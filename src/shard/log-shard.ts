@@ -5,6 +5,7 @@ import { queryEvents, type EventFilter, type QueryPage } from "./query";
 import { shardStats, sqliteKey, type ExactGroup, type ShardStats } from "./stats";
 import { parsePointer, resolvePointer } from "../core/policy";
 import type { Envelope } from "./append";
+import { EXPERIMENT_SCHEMA, experimentTotals, recordExposures, type ExperimentQuery, type VariantTotals } from "./experiments";
 
 /** Sequence numbers one query page may examine per shard (bounds the cost of a selective filter). */
 export const QUERY_SCAN_MAX = 10_000;
@@ -66,6 +67,7 @@ export class LogShard extends DurableObject<Env> {
     this.sql.exec(PRODUCER_SCHEMA);
     this.sql.exec(TILES_SCHEMA);
     this.witnessing = shardWitnessing(ctx, env, this.tree.getNode, () => this.log?.tenant ?? null);
+    this.sql.exec(EXPERIMENT_SCHEMA);
     const meta = new Map(this.sql.exec<{ k: string; v: string | number }>("SELECT k, v FROM meta").toArray().map((r) => [r.k, r.v]));
     if (typeof meta.get("log") === "string") this.log = JSON.parse(meta.get("log") as string) as LogRef;
     if (typeof meta.get("settings") === "string") this.settings = JSON.parse(meta.get("settings") as string) as ShardSettings;
@@ -116,9 +118,12 @@ export class LogShard extends DurableObject<Env> {
       this.sealPending(true).catch(() => {});
       return { overloaded: true, pending: backlog, retryAfterMs: Math.max(1000, this.settings.batchMs * 4) };
     }
-    const { results, nextSeq } = this.ctx.storage.transactionSync(() =>
-      appendEvents(this.sql, log, events, new Date(), this.nextSeq),
-    );
+    const receivedAt = new Date();
+    const { results, nextSeq } = this.ctx.storage.transactionSync(() => {
+      const appended = appendEvents(this.sql, log, events, receivedAt, this.nextSeq);
+      recordExposures(this.sql, events, appended.results, receivedAt.getTime());
+      return appended;
+    });
     this.nextSeq = nextSeq;
     const pending = this.nextSeq - this.sealedUpto;
     if (pending >= this.settings.batchMax) {
@@ -355,6 +360,11 @@ export class LogShard extends DurableObject<Env> {
     }
     stats.estimated = [...groups.values()].sort((a, b) => b.weight - a.weight);
     stats.unavailable = Math.max(0, stats.unavailable - found);
+  }
+
+  /** A/B exposure totals per (experiment, variant) from the aggregates kept at append. */
+  experiments(query: ExperimentQuery): VariantTotals[] {
+    return experimentTotals(this.sql, query);
   }
 
   /** One page of events matching `filter` from seq `from` (see queryEvents). */

@@ -1,4 +1,5 @@
 /** Types crossing the Worker → LogShard RPC boundary (structured-clone friendly). */
+import type { CountedExposure } from "../core/experiment-exposure";
 
 export const TIERS = ["lightweight", "sampled", "full"] as const;
 export type Tier = (typeof TIERS)[number];
@@ -16,11 +17,13 @@ export interface PreparedEvent {
   index: number;
   /** Lowercase hex SHA-256 of the RFC 8785 canonical event: the content-derived id. */
   id: string;
+  /** decision_id as retained; its keyed hash (`hmac-sha256:…`) when the policy masks it. */
   decisionId: string;
-  decisionType: string;
-  logicType: string;
+  /** The following stats keys are read from the retained (masked) content; null when it lacks them. */
+  decisionType: string | null;
+  logicType: string | null;
   /** decision_logic.output as canonical JSON, cut to OUTPUT_KEY_MAX characters (a stats key). */
-  outputKey: string;
+  outputKey: string | null;
   sequenceNumber: number;
   schemaVersion: string;
   /** Effective tier: the higher of the declared tier and the policy's. */
@@ -44,6 +47,8 @@ export interface PreparedEvent {
     | { verdict: "ok" | "mismatch"; currentHash: string; previousHash: string | null };
   /** event_timestamp lies further in the future than the allowed clock skew. */
   futureTimestamp: boolean;
+  /** For an A/B exposure record: what the shard's experiment counts need (see src/shard/experiments.ts). */
+  exposure?: CountedExposure | null;
 }
 
 export interface AppendOptions {

@@ -1,16 +1,11 @@
+import { DEFAULT_INGEST_LIMITS, type IngestLimits } from "../core/protocol";
+
 /**
  * Deployment settings, read from `[vars]` in wrangler.toml. Every limit has a default so a
- * missing or malformed variable never disables a guard.
+ * missing or malformed variable never disables a guard. The ingest limits and their defaults
+ * are the HTTP contract's (src/core/protocol/limits.ts).
  */
-export interface Config {
-  /** Largest request body as sent (after any Content-Encoding), in bytes. */
-  maxBodyBytes: number;
-  /** Largest request body after gzip decompression, in bytes. */
-  maxDecompressedBytes: number;
-  /** Most events in one request. */
-  maxEventsPerRequest: number;
-  /** Largest single event, in bytes of its JSON text. */
-  maxEventBytes: number;
+export interface Config extends IngestLimits {
   /** A batch is sealed once it holds this many events... */
   batchMax: number;
   /** ...or this many milliseconds after its first event arrived. */
@@ -30,10 +25,7 @@ export interface Config {
 }
 
 export const DEFAULTS: Config = {
-  maxBodyBytes: 1024 * 1024,
-  maxDecompressedBytes: 8 * 1024 * 1024,
-  maxEventsPerRequest: 1000,
-  maxEventBytes: 64 * 1024,
+  ...DEFAULT_INGEST_LIMITS,
   batchMax: 256,
   batchMs: 250,
   logOrigin: "edgelog.localhost",

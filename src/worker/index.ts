@@ -9,12 +9,14 @@ import { events } from "./routes/events";
 import { logs } from "./routes/logs";
 import { head } from "./routes/head";
 import { stats } from "./routes/stats";
+import { experiments } from "./routes/experiments";
 import { refreshAllHeads } from "./tenant-head";
 import { tiles } from "./routes/tiles";
 import { openAdmin, witnessStatus } from "./routes/open-settings";
 
 export { LogShard } from "../shard/log-shard";
 export { TenantRegistry } from "../registry/registry";
+export { TenantKeys } from "../registry/tenant-keys";
 
 /** The Hono app; exported for route introspection (the OpenAPI test). */
 export const app = new Hono<AppEnv>();
@@ -37,6 +39,7 @@ app.route("/v1/admin", openAdmin);
 app.route("/v1/logs", witnessStatus);
 app.route("/v1/head", head);
 app.get("/v1/stats", stats);
+app.get("/v1/experiments", experiments);
 
 app.notFound((c) => new ApiError(404, "not_found", `no route for ${c.req.method} ${new URL(c.req.url).pathname}`).toResponse());
 

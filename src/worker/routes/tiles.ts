@@ -16,6 +16,7 @@ import { ApiError } from "../api-error";
 import { authenticate, tenantFor } from "../middleware/auth";
 import { logRef, shardStub, shardsOf } from "../routing";
 import { parseTilePath, TilePathError, type TileRef } from "../../core/tiles";
+import { TENANT_ID_PATTERN } from "../../core/protocol";
 import type { OpenSettings } from "../../registry/open-settings";
 import type { RoutingVersion } from "../../registry/registry";
 
@@ -45,7 +46,7 @@ async function openLog(c: Context<AppEnv>): Promise<{ stub: ReturnType<typeof sh
   const tenant = c.req.param("tenant") ?? "";
   const raw = c.req.param("log") ?? "";
   const absent = () => new ApiError(404, "not_found", `log '${tenant}/${raw}' not found`);
-  const view = /^[a-z0-9][a-z0-9_-]{0,62}$/.test(tenant) ? await tenantView(c.env, tenant, c.var.config.authCacheMs) : null;
+  const view = TENANT_ID_PATTERN.test(tenant) ? await tenantView(c.env, tenant, c.var.config.authCacheMs) : null;
   if (!view) throw absent();
   const shard = /^(0|[1-9][0-9]{0,5})$/.test(raw) ? Number(raw) : NaN;
   if (!shardsOf(view.routing).includes(shard)) throw absent();
