@@ -5,7 +5,8 @@
 //                                 share lives once, in dist/chunks/, so `instanceof` on the
 //                                 SDK's error classes holds across the two entries
 //   dist/types/                   their declarations, emitted by tsc from the sources
-//   dist/cli.mjs                  the `edgelog` command (scripts/build-cli.mjs)
+//   dist/cli.mjs                  the `edgelog` command (scripts/build-cli.mjs), with
+//   dist/audit-worker.mjs         the worker-thread entry `edgelog audit` checks batches in
 import { build } from "esbuild";
 import { execFile } from "node:child_process";
 import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";

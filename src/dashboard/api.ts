@@ -2,6 +2,7 @@
  * The read side of the edgelog HTTP API (README, "HTTP API"), as the dashboard calls it from
  * the page's own origin with the signed-in read key.
  */
+import type { ExperimentsAnswer } from "./panels/experiments-panel";
 import type { EventProofDocument } from "../core/event-proof";
 import type { TenantHeadDocument } from "../core/tenant-head";
 import type { Erasure, LogInfo } from "../core/protocol";
@@ -65,6 +66,8 @@ export interface ApiClient {
   headKey(): Promise<string>;
   /** Null when the deployment has no stats endpoint (404 for the route). */
   stats(groupBy: "tier" | "chain"): Promise<StatsAnswer | null>;
+  /** Null when the deployment has no experiments endpoint (404 for the route). */
+  experiments(): Promise<ExperimentsAnswer | null>;
 }
 
 export type Fetcher = (input: string, init: { headers: Record<string, string> }) => Promise<Response>;
@@ -119,5 +122,9 @@ export function createApi(key: string, fetcher: Fetcher = (input, init) => fetch
         throw err;
       }
     },
+    experiments: () => json<ExperimentsAnswer>("/v1/experiments").catch((err: unknown) => {
+      if (err instanceof ApiFailure && err.status === 404) return null;
+      throw err;
+    }),
   };
 }

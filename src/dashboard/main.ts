@@ -15,6 +15,7 @@ import { renderRate } from "./panels/rate-panel";
 import { setUpLookup, type LookupDeps } from "./panels/lookup-panel";
 import { setUpPins } from "./panels/pins-panel";
 import { renderStats } from "./panels/stats-panel";
+import { refreshExperiments } from "./panels/experiments-panel";
 import { errorMessage } from "./view";
 
 const KEY_ITEM = "edgelog.readKey";
@@ -75,6 +76,7 @@ async function poll(s: Session): Promise<void> {
         renderBatches(s.batches, logs, isLive),
         renderHead(s.api, s.keys, isLive),
         refreshStats(s),
+        refreshExperiments(s.api, isLive),
       ]);
     }
     if (s.live) setStatus(`Updated ${new Date().toLocaleTimeString()} · polling every ${POLL_MS / 1000} s`);
@@ -111,7 +113,7 @@ function signOut(message = ""): void {
     session = null;
   }
   sessionStore().removeItem(KEY_ITEM);
-  for (const id of ["rate-figures", "rate-chart", "tier-stats", "chain-stats", "checkpoints", "head", "batches"]) byId(id).replaceChildren();
+  for (const id of ["rate-figures", "rate-chart", "tier-stats", "chain-stats", "checkpoints", "head", "batches", "experiments"]) byId(id).replaceChildren();
   clearLookup();
   setStatus("");
   show(false);

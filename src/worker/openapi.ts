@@ -245,6 +245,47 @@ export const OPENAPI = {
         responses: { "200": ok("stats", json(ref("Stats"))), ...badRequest, ...authErrors },
       },
     },
+    "/v1/experiments": {
+      get: {
+        summary: "A/B exposures per experiment and variant with a chi-square sample-ratio mismatch check, srm at p < 0.001 (scope: read)",
+        parameters: [
+          queryParam("experiment", "only this experiment (1–200 characters)"),
+          queryParam("since", "exposures received at or after (RFC 3339; widened to the whole UTC hour)", { type: "string", format: "date-time" }),
+          queryParam("until", "exposures received before (RFC 3339; widened to the whole UTC hour)", { type: "string", format: "date-time" }),
+        ],
+        responses: {
+          "200": ok(
+            "window used, threshold, and per experiment: exposures, subjects, variants with expected and observed shares, test {unit, statistic, df, p_value}, srm, verdict",
+            json({
+              type: "object",
+              required: ["window", "threshold", "experiments", "truncated"],
+              properties: {
+                window: { type: "object", properties: { since: { type: ["string", "null"] }, until: { type: ["string", "null"] }, granularity: { const: "hour" } } },
+                threshold: { type: "number" },
+                truncated: { type: "boolean" },
+                experiments: {
+                  type: "array",
+                  items: {
+                    type: "object",
+                    properties: {
+                      experiment: { type: "string" },
+                      exposures: { type: "integer" },
+                      subjects: { type: "integer" },
+                      srm: { type: ["boolean", "null"] },
+                      verdict: { type: "string" },
+                      variants: { type: "array", items: { type: "object" } },
+                      test: { type: "object" },
+                    },
+                  },
+                },
+              },
+            }),
+          ),
+          ...badRequest,
+          ...authErrors,
+        },
+      },
+    },
     "/v1/admin/tenants": {
       post: {
         summary: "create a tenant (deployment admin token)",

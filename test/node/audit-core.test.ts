@@ -146,6 +146,8 @@ describe.each(HASHERS)("checkBatch with %s", (_name, hasher) => {
     const e = await failureOf(check(edit(built, 3, JSON.stringify({ event: swapped.event, envelope: swapped.envelope }))));
     expect([e.step, e.where]).toEqual(["event line", { batch: 0, line: 4 }]);
     expect((await failureOf(check(built.text, 1))).step).toBe("batch header");
+    const gap = await failureOf(checkBatch(utf8(built.text), { origin: ORIGIN, batch: 0, firstSeq: 1 }, hasher));
+    expect([gap.step, gap.expected, gap.found]).toEqual(["batch continuity", "first_seq 1", "first_seq 0"]);
     const short = await failureOf(check(built.lines.slice(0, -1).join("\n")));
     expect([short.step, short.summary]).toEqual(["batch count", "batch 0 holds 9 event lines but its header counts 10 (missing: seq 9..9)"]);
   });

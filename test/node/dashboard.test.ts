@@ -10,6 +10,7 @@ import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { testBrowser } from "./support/browser";
 import { devTenant, REPO_ROOT, startDev, type DevServer } from "./support/wrangler-dev";
 import { createProducer } from "../../src/client/des-builder";
+import { createExperimentLogger } from "../../src/client/experiment";
 import type { DesEvent, EvidenceTier, RiskLevel } from "../../src/client/des-types";
 import { AuditFailure, checkBatch, subtleHasher } from "../../src/core/audit";
 import { utf8 } from "../../src/core/bytes";
@@ -292,6 +293,37 @@ describe("dashboard in headless Chromium against wrangler dev", () => {
     await expect.poll(() => page.locator("#sign-in-error").textContent(), { timeout: UI_TIMEOUT }).toContain(error.message);
     expect(await page.locator("#dashboard-view").isHidden()).toBe(true);
     expect(await storedKey(page)).toBeNull();
+    await page.close();
+  });
+
+  it("shows each experiment's subjects against the expected split and says when the ratio is off", async () => {
+    // Exposures recorded by the real A/B helper of edgelog/hono, for a tenant of their own.
+    const { key: abKey } = await devTenant(dev.url, "dashboard-ab");
+    const logged: DesEvent[] = [];
+    const ab = createExperimentLogger({
+      producer: createProducer({ producerId: "dashboard-ab", decisionType: "experiment", logicType: "ab:exposure" }),
+      log: async (event: DesEvent) => void logged.push(event),
+    });
+    // "hero": 40 vs 60 at 50/50, X² = 4, p = 0.046: fine. "pricing": 30 vs 120 at 50/50, X² = 54: a mismatch.
+    for (const [experiment, a, b] of [["hero", 40, 60], ["pricing", 30, 120]] as const) {
+      for (let i = 0; i < a + b; i++) {
+        await ab.exposure({ experiment, variant: i < a ? "a" : "b", subject: `${experiment}-${i}`, probability: 0.5 });
+      }
+    }
+    await ingest(dev.url, abKey, logged);
+    const page = await openPage();
+    await signIn(page, abKey);
+    await page.locator('#experiments[data-state="loaded"]').waitFor({ timeout: UI_TIMEOUT });
+    const pricing = page.locator('#experiments [data-experiment="pricing"]');
+    expect(await pricing.getAttribute("data-srm")).toBe("true");
+    expect(await pricing.locator(".badge").textContent()).toContain("sample-ratio mismatch");
+    expect(await pricing.textContent()).toContain('"a" 30 (expected 75), "b" 120 (expected 75)');
+    expect(await pricing.locator("svg").getAttribute("aria-label")).toContain("a: 30 subjects observed (20.0%), 75 expected (50.0%)");
+    const hero = page.locator('#experiments [data-experiment="hero"]');
+    expect(await hero.getAttribute("data-srm")).toBe("false");
+    expect(await hero.textContent()).toContain("No sample-ratio mismatch");
+    expect(await hero.locator("rect.bar").count()).toBe(2);
+    expect(pageErrors).toEqual([]);
     await page.close();
   });
 

@@ -101,10 +101,10 @@ describe("the edgelog package installed from its tarball", () => {
 
   it("ships only the entries, their types, the CLI and the docs, and depends on nothing at run time", () => {
     const paths = packed.files.map((f) => f.path).sort();
-    for (const required of ["package.json", "README.md", "CHANGELOG.md", "bin/edgelog.mjs", "dist/cli.mjs", "dist/client.js", "dist/hono.js", "dist/types/client/index.d.ts", "dist/types/client/hono.d.ts"]) {
+    for (const required of ["package.json", "README.md", "CHANGELOG.md", "bin/edgelog.mjs", "dist/cli.mjs", "dist/audit-worker.mjs", "dist/client.js", "dist/hono.js", "dist/types/client/index.d.ts", "dist/types/client/hono.d.ts"]) {
       expect(paths).toContain(required);
     }
-    const outside = paths.filter((p) => !/^(package\.json|README\.md|CHANGELOG\.md|bin\/edgelog\.mjs|dist\/(cli\.mjs|client\.js|hono\.js|chunks\/[\w-]+\.js|types\/[\w/-]+\.d\.ts))$/.test(p));
+    const outside = paths.filter((p) => !/^(package\.json|README\.md|CHANGELOG\.md|bin\/edgelog\.mjs|dist\/(cli\.mjs|audit-worker\.mjs|client\.js|hono\.js|chunks\/[\w-]+\.js|types\/[\w/-]+\.d\.ts))$/.test(p));
     expect(outside, "files outside what users need").toEqual([]);
     expect(manifest.dependencies ?? {}).toEqual({});
     expect(Object.keys(manifest.peerDependencies ?? {})).toEqual(["hono"]);

@@ -27,7 +27,7 @@ export interface LogAuditInput {
    * Checks batches 0 … size−1 of `origin` from `batches`, yielding them in order (e.g. in
    * worker threads); by default each is checked on this thread as it arrives.
    */
-  check?: (batches: AsyncIterable<Uint8Array | string>, origin: string) => AsyncIterable<CheckedBatch>;
+  check?: (batches: AsyncIterable<Uint8Array | string>, origin: string, size: number) => AsyncIterable<CheckedBatch>;
   onStep?: (step: string, detail: string) => void;
   onBatch?: (progress: { batches: number; events: number }) => void;
 }
@@ -48,7 +48,7 @@ export async function auditLog(input: LogAuditInput): Promise<LogAuditReport> {
       checkpoint: input.checkpoint,
       previous: input.previous,
       sources: {
-        batches: (origin, size) => check(input.sources.batches(size), origin),
+        batches: (origin, size) => check(input.sources.batches(size), origin, size),
         consistency: input.sources.consistency,
       },
       now: () => new Date().toISOString(),

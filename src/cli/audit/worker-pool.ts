@@ -6,7 +6,7 @@
  */
 import { existsSync } from "node:fs";
 import { Worker } from "node:worker_threads";
-import { AuditFailure, type AuditFailureData, type CheckedBatch } from "../../core/audit";
+import { AuditFailure, peekSpan, type AuditFailureData, type CheckedBatch } from "../../core/audit";
 
 export interface WorkerTask {
   id: number;
@@ -14,6 +14,7 @@ export interface WorkerTask {
   bytes: ArrayBuffer;
   origin: string;
   batch: number;
+  firstSeq: number | null;
 }
 
 export type WorkerAnswer =
@@ -47,13 +48,13 @@ export class CheckPool {
     return path.protocol === "file:" && existsSync(path) ? path.pathname : null;
   }
 
-  check(bytes: Uint8Array, origin: string, batch: number): Promise<CheckedBatch> {
+  check(bytes: Uint8Array, origin: string, batch: number, firstSeq: number | null): Promise<CheckedBatch> {
     const slot = this.slots.reduce((a, b) => (b.inFlight < a.inFlight ? b : a));
     const id = this.nextId++;
     // The whole buffer moves to the worker; a view into a larger buffer is copied out first.
     const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer;
     const buffer = own ? (bytes.buffer as ArrayBuffer) : bytes.slice().buffer;
-    const task: WorkerTask = { id, bytes: buffer, origin, batch };
+    const task: WorkerTask = { id, bytes: buffer, origin, batch, firstSeq };
     slot.inFlight++;
     return new Promise<CheckedBatch>((resolve, reject) => {
       this.waiting.set(id, {
@@ -74,9 +75,14 @@ export class CheckPool {
   async *checkAll(batches: AsyncIterable<Uint8Array | string>, origin: string, window: number): AsyncGenerator<CheckedBatch> {
     const pending: Promise<CheckedBatch>[] = [];
     let n = 0;
+    // Where each batch must start, from the previous batch's header as received (see peekSpan).
+    let firstSeq: number | null = 0;
     const encoder = new TextEncoder();
     for await (const batch of batches) {
-      const p = this.check(typeof batch === "string" ? encoder.encode(batch) : batch, origin, n++);
+      const bytes = typeof batch === "string" ? encoder.encode(batch) : batch;
+      const span = peekSpan(bytes);
+      const p = this.check(bytes, origin, n++, firstSeq);
+      firstSeq = span ? span.firstSeq + span.count : null;
       p.catch(() => {});
       pending.push(p);
       if (pending.length >= window) yield await pending.shift()!;

@@ -10,9 +10,13 @@ import { auditLog } from "../audit/log-audit";
 import { readState, writeState } from "../audit/state";
 import { runTilesAudit, TILES_AUDIT_HELP } from "../tiles-audit/run";
 import { CheckPool } from "../audit/worker-pool";
+import { nodeHasher } from "../audit/node-hasher";
+import { checkInOrder } from "../../core/audit";
 
 /** Worker threads by default: one per core beyond the main thread's, at most 3 (measured in bench/RESULTS.md). */
 const DEFAULT_WORKERS = Math.min(3, Math.max(0, availableParallelism() - 1));
+/** Below this many batches the default is to check on the main thread (see `check` below). */
+const MIN_BATCHES_FOR_WORKERS = 32;
 
 export const audit = defineCommand({
   name: "audit",
@@ -39,7 +43,8 @@ batch (and event seq/id) that fails and exits 1.
   --log <n>              which of the tenant's logs (default 0)
   --concurrency <n>      batches downloaded in parallel (default 8)
   --workers <n>          threads checking batches besides the one downloading
-                         (default ${DEFAULT_WORKERS}; 0 checks on the main thread)
+                         (default ${DEFAULT_WORKERS} for logs of ${MIN_BATCHES_FOR_WORKERS} batches or more; 0 checks
+                         on the main thread)
   --key <api key>        a key with the 'read' scope
 ${TILES_AUDIT_HELP}`,
   flags: {
@@ -81,7 +86,7 @@ ${TILES_AUDIT_HELP}`,
     const concurrency = flags.concurrency ?? 8;
     const workers = flags.workers ?? DEFAULT_WORKERS;
     const script = workers > 0 ? CheckPool.script(import.meta.url) : null;
-    const pool = script ? new CheckPool(script, workers) : null;
+    let pool: CheckPool | null = null;
     const report = await auditLog({
       verifier,
       checkpoint,
@@ -97,11 +102,19 @@ ${TILES_AUDIT_HELP}`,
         bar.finish();
         out.passed(step, detail);
       },
-      check: pool ? (batches, origin) => pool.checkAll(batches, origin, concurrency + workers) : undefined,
+      check: (batches, origin, size) => {
+        // Starting a thread costs about as much as checking a few dozen batches: small logs are
+        // checked on this thread unless --workers is given.
+        if (script && (flags.workers !== undefined || size >= MIN_BATCHES_FOR_WORKERS)) {
+          pool = new CheckPool(script, workers);
+          return pool.checkAll(batches, origin, concurrency + workers);
+        }
+        return checkInOrder(batches, origin, nodeHasher());
+      },
       onBatch: ({ batches, events }) => bar.update(batches, { count: events, unit: "events" }),
     }).finally(() => {
       bar.finish();
-      return pool?.close();
+      return (pool as CheckPool | null)?.close();
     });
     const ms = ctx.io.now() - started;
     await writeState(flags.state, report.state);

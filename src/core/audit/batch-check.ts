@@ -26,12 +26,18 @@ import { CompactRange } from "./compact-range";
 import { isNullText, lineSpans, sliceEventLine } from "./export-line";
 import { AuditFailure, type AuditPlace } from "./failure";
 import type { AuditHasher } from "./hasher";
+import { checkContinuity } from "./log-tree-audit";
 
 export interface BatchExpectation {
   /** The log's origin, as signed in its checkpoint. */
   origin: string;
   /** The batch number: its leaf index in the log tree. */
   batch: number;
+  /**
+   * Where this batch must start: the previous batch's first_seq + count (0 for batch 0); null
+   * or absent when not known here (`LogTreeAudit` checks it again in any case).
+   */
+  firstSeq?: number | null;
 }
 
 export interface CheckedBatch {
@@ -90,7 +96,8 @@ export async function checkBatch(
   if (starts.length === 0) throw fail("batch header", `batch ${n} is empty`, "a header line", "no lines");
   const header = parseHeader(bytes, starts[0]!, ends[0]!, fail);
   if (header.log !== expected.origin) throw fail("batch header", `batch ${n} names another log`, expected.origin, header.log);
-  if (header.batch !== n) throw fail("batch header", `batch ${n} has the wrong batch number`, String(n), String(header.batch));
+  // The batch number, then continuity: a header that starts elsewhere explains every seq after it.
+  checkContinuity(n, expected.firstSeq ?? null, header);
 
   const first = header.first_seq;
   const lines = starts.length - 1;
@@ -249,6 +256,19 @@ function firstNonCanonicalEnvelope(
     if (canonical !== text) return { line: i + 1, seq: env.seq as number, id: String(env.id) };
   }
   return null;
+}
+
+/**
+ * Where the batch `bytes` says it starts and how many events it counts, read from its header
+ * line without checking anything else; null when the header is not readable. For handing
+ * batches to parallel checks with the `firstSeq` each must have: a header that lies is caught
+ * by its own batch's check, which comes first in log order.
+ */
+export function peekSpan(bytes: Uint8Array): { firstSeq: number; count: number } | null {
+  let end = bytes.indexOf(0x0a);
+  if (end < 0) end = bytes.length;
+  const h = parseJson(bytes, 0, end);
+  return isRecord(h) && isCount(h.first_seq) && isCount(h.count) ? { firstSeq: h.first_seq, count: h.count } : null;
 }
 
 /** The seq of the event line `bytes[start, end)`, or null when it has none. */

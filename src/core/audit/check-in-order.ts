@@ -14,7 +14,10 @@ export async function* checkInOrder(
   onEvent?: EventVisitor,
 ): AsyncGenerator<CheckedBatch> {
   let n = 0;
+  let firstSeq = 0;
   for await (const batch of batches) {
-    yield await checkBatch(typeof batch === "string" ? utf8(batch) : batch, { origin, batch: n++ }, hasher, onEvent);
+    const checked = await checkBatch(typeof batch === "string" ? utf8(batch) : batch, { origin, batch: n++, firstSeq }, hasher, onEvent);
+    firstSeq = checked.header.first_seq + checked.header.count;
+    yield checked;
   }
 }

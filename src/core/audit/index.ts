@@ -3,7 +3,7 @@
  * dashboard, the reliability suite): pure code over the exported bytes, with SHA-256 supplied
  * by the caller as an `AuditHasher`. One strictness, one set of failure messages.
  */
-export { checkBatch, type BatchExpectation, type CheckedBatch, type EventVisitor } from "./batch-check";
+export { checkBatch, peekSpan, type BatchExpectation, type CheckedBatch, type EventVisitor } from "./batch-check";
 export { checkInOrder } from "./check-in-order";
 export { CompactRange } from "./compact-range";
 export { isNullText, lineSpans, sliceEventLine, type EventLineSlices } from "./export-line";

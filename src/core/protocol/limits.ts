@@ -36,6 +36,9 @@ export const MAX_ERASURE_REASON_CHARS = 500;
 /** Bodies of `/v1/admin/...` requests, in bytes (413 above). */
 export const MAX_ADMIN_BODY_BYTES = 64 * 1024;
 
+/** A tenant's policy document as JSON text, in bytes (413 above; README, "Tiered evidence"). */
+export const MAX_POLICY_BYTES = 64 * 1024;
+
 /** A tenant's display name: 1 to this many characters (422 otherwise). */
 export const MAX_TENANT_NAME_CHARS = 200;
 

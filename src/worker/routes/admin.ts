@@ -5,6 +5,7 @@ import { forgetKey, forgetTenant, requireTenantAdmin } from "../middleware/auth"
 import {
   isScope,
   MAX_ADMIN_BODY_BYTES,
+  MAX_POLICY_BYTES,
   MAX_SHARDS,
   MAX_TENANT_NAME_CHARS,
   SCOPES,
@@ -156,8 +157,6 @@ admin.put("/tenants/:tenant/shards", async (c) => {
   forgetTenant(tenant);
   return c.json({ id: tenant, routing });
 });
-
-const MAX_POLICY_BYTES = 64 * 1024;
 
 /**
  * PUT /v1/admin/tenants/{t}/policy: the tenant's sampling policy (schema/policy.schema.json).

@@ -116,7 +116,12 @@ export async function auditLog(caller: Caller, verifier: NoteVerifier, concurren
     seqOf.set(envelope.id, seq);
   };
   const tree = new LogTreeAudit(hasher, size);
-  for (const [n, bytes] of batches.entries()) tree.add(await checkBatch(bytes, { origin: info.origin, batch: n }, hasher, remember));
+  let firstSeq = 0;
+  for (const [n, bytes] of batches.entries()) {
+    const checked = await checkBatch(bytes, { origin: info.origin, batch: n, firstSeq }, hasher, remember);
+    firstSeq = checked.header.first_seq + checked.header.count;
+    tree.add(checked);
+  }
   const { root } = tree.finish();
   if (tree.totals.events !== info.events) {
     throw new LogAuditError("exported events differ from GET /v1/logs", String(info.events), String(tree.totals.events));
