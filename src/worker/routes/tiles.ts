@@ -70,11 +70,11 @@ function octets(bytes: Uint8Array, isPublic: boolean): Response {
   });
 }
 
-/** The part of the request path after `/{log}/<marker>/`. */
+/** The part of the request path after `/v1/tiles/{tenant}/{log}/<marker>/`. */
 function rest(c: Context<AppEnv>, marker: string): string {
   const path = new URL(c.req.url).pathname;
-  const at = path.indexOf(`/${marker}/`, `/v1/tiles/`.length);
-  return at < 0 ? "" : path.slice(at + marker.length + 2);
+  const prefix = `/v1/tiles/${c.req.param("tenant")}/${c.req.param("log")}/${marker}/`;
+  return path.startsWith(prefix) ? path.slice(prefix.length) : "";
 }
 
 tiles.get("/:tenant/:log/checkpoint", async (c) => {
