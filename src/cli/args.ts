@@ -6,7 +6,8 @@
  */
 import { UsageError } from "./errors";
 
-export type FlagType = "string" | "boolean" | "integer";
+/** "strings" is a repeatable string flag: every occurrence is kept, in order. */
+export type FlagType = "string" | "strings" | "boolean" | "integer";
 
 export interface FlagSpec {
   readonly type: FlagType;
@@ -18,7 +19,7 @@ export interface FlagSpec {
 
 export type FlagSpecs = Readonly<Record<string, FlagSpec>>;
 
-type ValueOf<T extends FlagType> = T extends "boolean" ? boolean : T extends "integer" ? number : string;
+type ValueOf<T extends FlagType> = T extends "boolean" ? boolean : T extends "integer" ? number : T extends "strings" ? string[] : string;
 
 export type FlagValues<S extends FlagSpecs> = { -readonly [K in keyof S]?: ValueOf<S[K]["type"]> };
 
@@ -49,7 +50,7 @@ function convert(name: string, spec: FlagSpec, raw: string): string | number {
 /** Parses `argv` against `specs`. Throws `UsageError` for unknown flags and bad or missing values. */
 export function parseArgs<S extends FlagSpecs>(argv: readonly string[], specs: S): ParsedArgs<S> {
   const table = lookupTable(specs);
-  const flags: Record<string, string | number | boolean> = {};
+  const flags: Record<string, string | number | boolean | string[]> = {};
   const positionals: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -82,7 +83,8 @@ export function parseArgs<S extends FlagSpecs>(argv: readonly string[], specs: S
       raw = next;
       i++;
     }
-    flags[name] = convert(name, spec, raw);
+    if (spec.type === "strings") flags[name] = [...((flags[name] as string[] | undefined) ?? []), raw];
+    else flags[name] = convert(name, spec, raw);
   }
   return { flags: flags as FlagValues<S>, positionals };
 }

@@ -12,6 +12,7 @@ import { keygen } from "./commands/keygen";
 import { send } from "./commands/send";
 import { tail } from "./commands/tail";
 import { verify } from "./commands/verify";
+import { witness } from "./commands/witness";
 import { CliError, EXIT_OK, EXIT_USAGE, UsageError, type ExitCode } from "./errors";
 import { processIo, type CliIo } from "./io";
 import { Output } from "./output";
@@ -19,7 +20,7 @@ import { toCheckFailure } from "./verification";
 import { DEFAULT_RETRY } from "../core/retry";
 import { VerificationError } from "../core/errors";
 
-const COMMANDS: readonly AnyCommand[] = [verify, audit, get, send, tail, keygen, tenantCreate, keyCreate];
+const COMMANDS: readonly AnyCommand[] = [verify, audit, get, send, tail, keygen, tenantCreate, keyCreate, witness];
 const GROUPS = new Set(COMMANDS.filter((c) => c.name.includes(" ")).map((c) => c.name.split(" ")[0]!));
 const GLOBAL_VALUE_FLAGS = new Set(
   Object.entries(GLOBAL_FLAGS as FlagSpecs)

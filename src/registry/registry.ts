@@ -1,5 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { generateKeyId } from "./credentials";
+import { OPEN_SETTINGS_SCHEMA, readOpenSettings, writeOpenSettings, type OpenSettings } from "./open-settings";
 
 /**
  * One generation of a tenant's routing: from `since` on, events go to `shards` logs. Old
@@ -60,6 +61,19 @@ export class TenantRegistry extends DurableObject<Env> {
         tenant TEXT NOT NULL REFERENCES tenants(id)
       );
     `);
+    this.sql.exec(OPEN_SETTINGS_SCHEMA);
+  }
+
+  /** The tenant's tiles access and witnesses (see open-settings.ts); null for an unknown tenant. */
+  getOpenSettings(tenant: string): OpenSettings | null {
+    return this.getTenant(tenant) ? readOpenSettings(this.sql, tenant) : null;
+  }
+
+  /** Stores validated open settings; false for an unknown tenant. */
+  setOpenSettings(tenant: string, settings: OpenSettings): boolean {
+    if (!this.getTenant(tenant)) return false;
+    writeOpenSettings(this.sql, tenant, settings);
+    return true;
   }
 
   /** Creates a tenant whose events spread over `shards` logs from the start (one routing generation). */

@@ -24,6 +24,9 @@ import { latestCheckpoint } from "./log-records";
 import { loadMeta, saveMeta, type ShardMeta } from "./meta";
 import { toHex } from "../core/bytes";
 import type { EventFacts } from "./facts";
+import { envelopeBundleOf, readTile, TILES_SCHEMA, withCosignatures, type TileAnswer } from "./tiles";
+import { shardWitnessing, type Witnessing, type WitnessStatus } from "./witnessing";
+import type { TileRef } from "../core/tiles";
 import type { AppendOptions, AppendResult, LogRef, Overloaded, PreparedEvent, ShardSettings, Tier } from "./types";
 
 /** Sequence numbers one query page may examine per shard (bounds the cost of a selective filter). */
@@ -64,12 +67,14 @@ export class LogShard extends DurableObject<Env> {
   private writeChain: Promise<unknown> = Promise.resolve();
   private waiters: Waiter[] = [];
   private signer: NoteSigner | null = null;
+  private readonly witnessing: Witnessing;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
     this.tree = new TreeStore(this.sql);
     this.lines = new EventLines(this.sql);
+    this.witnessing = shardWitnessing(ctx, env, this.tree.getNode, () => this.meta?.log?.tenant ?? null);
     this.sql.exec("CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v) WITHOUT ROWID");
     try {
       this.meta = loadMeta(this.sql);
@@ -79,6 +84,7 @@ export class LogShard extends DurableObject<Env> {
     }
     this.sql.exec(SHARD_SCHEMA);
     this.sql.exec(PRODUCER_SCHEMA);
+    this.sql.exec(TILES_SCHEMA);
     this.sql.exec(EXPERIMENT_SCHEMA);
     const last = this.sql.exec<{ e: number }>("SELECT first_seq + count AS e FROM slices ORDER BY first_seq DESC LIMIT 1").toArray()[0];
     this.nextSeq = last?.e ?? this.meta.sealedUpto;
@@ -168,6 +174,7 @@ export class LogShard extends DurableObject<Env> {
       return;
     }
     await this.sealPending(true);
+    this.witnessing.kick();
     if (this.settings.retentionDays > 0) {
       await this.sweepRetention(new Date());
       const next = await this.ctx.storage.getAlarm();
@@ -253,12 +260,15 @@ export class LogShard extends DurableObject<Env> {
    */
   private sealPending(all: boolean): Promise<void> {
     return this.serial(async () => {
+      const before = this.m.treeSize;
       for (;;) {
         const pending = this.nextSeq - this.m.sealedUpto;
         if (pending === 0 || (!all && pending < this.settings.batchMax)) break;
         const sealed = await this.sealOne();
         if (!sealed) break;
       }
+      // Witnesses are asked outside the chain: a slow or down witness never delays sealing.
+      if (this.m.treeSize > before) this.witnessing.kick();
       await this.archiveSealed();
       const behind = this.nextSeq > this.m.sealedUpto || this.m.archivedUpto < this.m.treeSize;
       if (behind && (await this.ctx.storage.getAlarm()) === null) {
@@ -396,6 +406,7 @@ export class LogShard extends DurableObject<Env> {
     const m = this.m;
     if (!m.log) return null;
     const record = await buildEventProof(this.sql, this.tree, this.lines, id, m.sealedUpto, m.treeSize);
+    if (record?.proof) record.proof.checkpoint = withCosignatures(this.sql, record.proof.tree_size, record.proof.checkpoint);
     if (!record || record.body !== null || record.erased || record.envelope.seq >= m.sealedUpto) return record;
     const row = batchOf(this.sql, record.envelope.seq)!;
     if (row.bodies !== "offloaded") return record;
@@ -412,9 +423,32 @@ export class LogShard extends DurableObject<Env> {
     return cp ? { size: cp.size, root: toHex(cp.root), checkpoint: cp.note } : null;
   }
 
+  /** The latest checkpoint, with the witnesses' cosignatures on it appended. */
   latestCheckpoint(): string | null {
     void this.m;
-    return latestCheckpoint(this.sql)?.note ?? null;
+    const cp = latestCheckpoint(this.sql);
+    return cp ? withCosignatures(this.sql, cp.size, cp.note) : null;
+  }
+
+  /** A C2SP tlog-tiles hash tile or entry bundle (see tiles.ts). */
+  tile(tile: TileRef): TileAnswer {
+    return readTile(this.sql, tile, this.m.treeSize);
+  }
+
+  /** Batch `n`'s canonical envelopes as one bundle, or null while it is not sealed. */
+  async envelopeBundle(n: number): Promise<Uint8Array | null> {
+    const batch = await this.lines.batch(n);
+    return batch ? envelopeBundleOf(batch.lines) : null;
+  }
+
+  /** The tenant's witness list changed: reload it and bring the witnesses up to date. */
+  refreshWitnesses(): void {
+    this.witnessing.refresh();
+  }
+
+  /** Each witness's progress: the size it last cosigned and the last answer. */
+  witnessStatus(): WitnessStatus[] {
+    return this.witnessing.status();
   }
 
   async verifierKey(): Promise<string | null> {

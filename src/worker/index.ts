@@ -11,6 +11,8 @@ import { head } from "./routes/head";
 import { stats } from "./routes/stats";
 import { experiments } from "./routes/experiments";
 import { refreshAllHeads } from "./tenant-head";
+import { tiles } from "./routes/tiles";
+import { openAdmin, witnessStatus } from "./routes/open-settings";
 
 export { LogShard } from "../shard/log-shard";
 export { TenantRegistry } from "../registry/registry";
@@ -27,10 +29,14 @@ app.use("*", async (c, next) => {
 app.get("/healthz", (c) => c.json({ ok: true }));
 app.get("/openapi.json", (c) => c.json(OPENAPI));
 
+// tlog-tiles checks access itself (public tenants need no key), so it comes before authenticate.
+app.route("/v1/tiles", tiles);
 app.use("/v1/*", authenticate);
 app.route("/v1/events", events);
 app.route("/v1/logs", logs);
 app.route("/v1/admin", admin);
+app.route("/v1/admin", openAdmin);
+app.route("/v1/logs", witnessStatus);
 app.route("/v1/head", head);
 app.get("/v1/stats", stats);
 app.get("/v1/experiments", experiments);

@@ -33,6 +33,17 @@ const itemError = closed({ path: str, message: str });
 
 export const SCHEMAS = {
   Hash: { type: "string", pattern: HASH_HEX_PATTERN.source },
+  OpenSettings: {
+    type: "object",
+    properties: {
+      tiles: { enum: ["public", "key"] },
+      witnesses: {
+        type: "array",
+        maxItems: 16,
+        items: { type: "object", required: ["vkey", "url"], properties: { name: { type: "string" }, vkey: { type: "string" }, url: { type: "string" } } },
+      },
+    },
+  },
   EventId: { type: "string", pattern: EVENT_ID_PATTERN.source },
   Tier: { enum: [...TIERS] },
   Scope: { enum: [...SCOPES] },

@@ -147,6 +147,47 @@ export const OPENAPI = {
         responses: { "200": ok("logs", json({ type: "array", items: ref("LogInfo") })), ...authErrors },
       },
     },
+    "/v1/logs/{log}/witnesses": {
+      get: {
+        summary: "each witness's progress on this log: the size it last cosigned and its last answer (scope: read)",
+        parameters: [logParam],
+        responses: { "200": ok("witness progress", json({ type: "array", items: { type: "object" } })), ...authErrors, ...notFound },
+      },
+    },
+    "/v1/admin/tenants/{tenant}/open": {
+      get: {
+        summary: "the tenant's open-verification settings: tiles access and witnesses (admin)",
+        parameters: [tenantParam],
+        responses: { "200": ok("settings", json(ref("OpenSettings"))), ...authErrors, ...notFound },
+      },
+      put: {
+        summary: "sets tiles access (public | key) and the witnesses [{name, vkey, url}] (admin)",
+        parameters: [tenantParam],
+        requestBody: { required: true, content: json(ref("OpenSettings")) },
+        responses: { "200": ok("settings", json(ref("OpenSettings"))), "422": error("invalid settings"), ...authErrors, ...notFound },
+      },
+    },
+    "/v1/tiles/{tenant}/{log}/checkpoint": {
+      get: {
+        summary: "C2SP tlog-tiles: latest checkpoint with witness cosignatures (public, or scope read)",
+        parameters: [tenantParam, logParam],
+        responses: { "200": ok("note", text), ...authErrors, ...notFound },
+      },
+    },
+    "/v1/tiles/{tenant}/{log}/tile/*": {
+      get: {
+        summary: "C2SP tlog-tiles: tile/<L>/<N>[.p/<W>] hash tiles and tile/entries/<N>[.p/<W>] bundles of batch headers (public, or scope read)",
+        parameters: [tenantParam, logParam],
+        responses: { "200": ok("tile bytes", { "application/octet-stream": { schema: { type: "string" } } }), ...badRequest, ...authErrors, ...notFound },
+      },
+    },
+    "/v1/tiles/{tenant}/{log}/envelopes/*": {
+      get: {
+        summary: "envelopes/<N>: batch N's canonical envelopes, uint16-length-prefixed like an entry bundle (public, or scope read)",
+        parameters: [tenantParam, logParam],
+        responses: { "200": ok("bundle bytes", { "application/octet-stream": { schema: { type: "string" } } }), ...badRequest, ...authErrors, ...notFound },
+      },
+    },
     "/v1/logs/{log}/checkpoint": {
       get: {
         summary: "latest signed checkpoint, a C2SP signed note (scope: read)",

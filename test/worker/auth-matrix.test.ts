@@ -84,6 +84,12 @@ const ROUTES: Route[] = [
   { route: "PUT /v1/admin/tenants/{t}/policy", access: { kind: "tenant-admin" }, ok: 200, foreign: true, build: async (f, w) => ({ path: `/v1/admin/tenants/${tenantOf(f, w).id}/policy`, json: DEFAULT_POLICY }) },
   { route: "GET /v1/admin/tenants/{t}/policy", access: { kind: "tenant-admin" }, ok: 200, foreign: true, build: async (f, w) => ({ path: `/v1/admin/tenants/${tenantOf(f, w).id}/policy` }) },
   { route: "DELETE /v1/admin/tenants/{t}/policy", access: { kind: "tenant-admin" }, ok: 200, foreign: true, build: async (f, w) => ({ path: `/v1/admin/tenants/${tenantOf(f, w).id}/policy` }) },
+  { route: "GET /v1/experiments?experiment=&since=&until=", access: { kind: "scope", scope: "read" }, ok: 200, foreign: false, build: async () => ({ path: "/v1/experiments" }) },
+  { route: "GET /v1/logs/{log}/witnesses", access: { kind: "scope", scope: "read" }, ok: 200, foreign: false, build: async () => ({ path: "/v1/logs/0/witnesses" }) },
+  // Tiles default to needing a read key; the tenant is in the path, so they have a foreign form.
+  { route: "GET /v1/tiles/{tenant}/{log}/…", access: { kind: "scope", scope: "read" }, ok: 200, foreign: true, build: async (f, w) => ({ path: `/v1/tiles/${tenantOf(f, w).id}/0/checkpoint` }) },
+  { route: "PUT /v1/admin/tenants/{t}/open", access: { kind: "tenant-admin" }, ok: 200, foreign: true, build: async (f, w) => ({ path: `/v1/admin/tenants/${tenantOf(f, w).id}/open`, json: { tiles: "key", witnesses: [] } }) },
+  { route: "GET /v1/admin/tenants/{t}/open", access: { kind: "tenant-admin" }, ok: 200, foreign: true, build: async (f, w) => ({ path: `/v1/admin/tenants/${tenantOf(f, w).id}/open` }) },
   {
     route: "DELETE /v1/admin/keys/{id}",
     access: { kind: "tenant-admin" },

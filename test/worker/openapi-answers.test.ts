@@ -162,6 +162,23 @@ describe("every route answers as the OpenAPI document says", () => {
     expect((await req("get", "/v1/logs/{log}/batches/{n}", `/v1/logs/${log}/batches/0`, { token: key })).status).toBe(200);
     expect((await req("get", "/v1/logs/{log}/batches/{n}", `/v1/logs/${log}/batches/999`, { token: key })).status).toBe(404);
 
+    // Witness progress, open settings and the tiles prefix.
+    expect((await req("get", "/v1/logs/{log}/witnesses", `/v1/logs/${log}/witnesses`, { token: key })).status).toBe(200);
+    const openPath = `/v1/admin/tenants/${tenant}/open`;
+    expect((await req("put", "/v1/admin/tenants/{tenant}/open", openPath, { token: key, json: { tiles: "key" } })).status).toBe(200);
+    expect((await req("put", "/v1/admin/tenants/{tenant}/open", openPath, { token: key, json: { tiles: "all" } })).status).toBe(422);
+    expect((await req("get", "/v1/admin/tenants/{tenant}/open", openPath, { token: key })).status).toBe(200);
+    const tiles = `/v1/tiles/${tenant}/${log}`;
+    expect((await req("get", "/v1/tiles/{tenant}/{log}/checkpoint", `${tiles}/checkpoint`, { token: key })).status).toBe(200);
+    expect((await req("get", "/v1/tiles/{tenant}/{log}/checkpoint", `${tiles}/checkpoint`)).status).toBe(401);
+    expect((await req("get", "/v1/tiles/{tenant}/{log}/tile/*", `${tiles}/tile/0/000.p/1`, { token: key })).status).toBe(200);
+    expect((await req("get", "/v1/tiles/{tenant}/{log}/tile/*", `${tiles}/tile/0/01`, { token: key })).status).toBe(400);
+    expect((await req("get", "/v1/tiles/{tenant}/{log}/tile/*", `${tiles}/tile/entries/x001/000`, { token: key })).status).toBe(404);
+    expect((await req("get", "/v1/tiles/{tenant}/{log}/envelopes/*", `${tiles}/envelopes/000`, { token: key })).status).toBe(200);
+
+    expect((await req("get", "/v1/experiments", "/v1/experiments", { token: key })).status).toBe(200);
+    expect((await req("get", "/v1/admin/tenants/{tenant}/keys", `/v1/admin/tenants/${tenant}/keys`, { token: key })).status).toBe(200);
+
     // Head and stats.
     expect((await req("get", "/v1/head", "/v1/head", { token: key })).status).toBe(200);
     expect((await req("get", "/v1/head/key", "/v1/head/key", { token: key })).status).toBe(200);

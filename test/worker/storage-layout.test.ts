@@ -25,11 +25,13 @@ describe("storage layout 2", () => {
     const pending = await runInDurableObject(stub, (_i, state) => rowCounts(state.storage.sql));
     expect(pending).toMatchObject({ slices: 1, event_ids: 40, event_pairs: 40, batches: 0 });
     // Which tables exist is part of the layout: no other table may grow per event (the
-    // experiment tables grow per A/B exposure record only, and these events are none).
+    // experiment tables grow per A/B exposure record only, and these events are none; the
+    // witness tables grow per checkpoint and witness).
     expect(Object.keys(pending).sort()).toEqual(
       [
         "batches",
         "checkpoints",
+        "cosignatures",
         "erasures",
         "event_ids",
         "event_pairs",
@@ -41,9 +43,10 @@ describe("storage layout 2", () => {
         "slices",
         "stats_totals",
         "tree_nodes",
+        "witness_progress",
       ].sort(),
     );
-    expect(pending).toMatchObject({ experiment_hours: 0, experiment_subjects: 0, stats_totals: 0 });
+    expect(pending).toMatchObject({ experiment_hours: 0, experiment_subjects: 0, stats_totals: 0, cosignatures: 0 });
     const indexes = await runInDurableObject(stub, (_i, state) =>
       state.storage.sql.exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL").toArray().map((r) => r.name),
     );

@@ -8,6 +8,7 @@ import { availableParallelism } from "node:os";
 import { fetchBatches } from "../audit/fetch-batches";
 import { auditLog } from "../audit/log-audit";
 import { readState, writeState } from "../audit/state";
+import { runTilesAudit, TILES_AUDIT_HELP } from "../tiles-audit/run";
 import { CheckPool } from "../audit/worker-pool";
 import { nodeHasher } from "../audit/node-hasher";
 import { checkInOrder } from "../../core/audit";
@@ -20,7 +21,7 @@ const MIN_BATCHES_FOR_WORKERS = 32;
 export const audit = defineCommand({
   name: "audit",
   summary: "check a whole log against its signed checkpoint",
-  usage: "edgelog audit [<url>] --vkey <vkey|file> --state <file> [--log 0] [--concurrency 8] [--workers N]",
+  usage: "edgelog audit [<url> | --tiles <prefix-url>] --vkey <vkey|file> --state <file> [--log 0] [--concurrency 8] [--workers N]",
   help: `Checks a whole log, trusting only the verifier key:
   - the latest checkpoint's signature;
   - every batch: header fields and sequence continuity, event order (no
@@ -44,15 +45,18 @@ batch (and event seq/id) that fails and exits 1.
   --workers <n>          threads checking batches besides the one downloading
                          (default ${DEFAULT_WORKERS} for logs of ${MIN_BATCHES_FOR_WORKERS} batches or more; 0 checks
                          on the main thread)
-  --key <api key>        a key with the 'read' scope`,
+  --key <api key>        a key with the 'read' scope
+${TILES_AUDIT_HELP}`,
   flags: {
     vkey: { type: "string" },
     state: { type: "string" },
     log: { type: "string" },
     concurrency: { type: "integer", min: 1 },
+    tiles: { type: "string" },
     workers: { type: "integer", min: 0 },
   },
   async run(ctx, { flags, positionals }) {
+    if (flags.tiles !== undefined) return runTilesAudit(ctx, flags, positionals);
     if (positionals.length > 1) throw new UsageError(`audit: unexpected argument '${positionals[1]}'`);
     if (flags.vkey === undefined) throw new UsageError("audit: missing --vkey <vkey|file> (the log's verifier key)");
     if (flags.state === undefined) throw new UsageError("audit: missing --state <file> (created on the first audit)");

@@ -3,3 +3,4 @@ export * from "./errors";
 export * from "./key";
 export * from "./signed-note";
 export * from "./checkpoint";
+export * from "./cosignature";
