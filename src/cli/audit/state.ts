@@ -5,6 +5,7 @@
  */
 import { readFile, rename, writeFile } from "node:fs/promises";
 import type { AuditState } from "../../core/audit";
+import { HASH_HEX_PATTERN } from "../../core/protocol";
 import { InputError } from "../errors";
 
 export type { AuditState };
@@ -32,7 +33,7 @@ export async function readState(path: string): Promise<AuditState | null> {
     Number.isSafeInteger(v.size) &&
     (v.size ?? -1) >= 0 &&
     typeof v.root === "string" &&
-    /^[0-9a-f]{64}$/.test(v.root) &&
+    HASH_HEX_PATTERN.test(v.root) &&
     typeof v.checkpoint === "string";
   if (!ok) throw new InputError(`state file ${path} is not an edgelog audit state (version 1 with origin, size, root, checkpoint)`);
   return v as AuditState;

@@ -5,6 +5,7 @@
 import { readFile, rename, writeFile } from "node:fs/promises";
 import { fromHex, toHex } from "../../core/bytes";
 import { Frontier } from "../../core/tiles";
+import { HASH_HEX_PATTERN } from "../../core/protocol";
 import { InputError } from "../errors";
 
 export interface TilesAuditState {
@@ -39,7 +40,7 @@ export async function readTilesState(path: string): Promise<TilesAuditState | nu
     typeof v.origin === "string" &&
     Number.isSafeInteger(v.size) &&
     typeof v.root === "string" &&
-    /^[0-9a-f]{64}$/.test(v.root) &&
+    HASH_HEX_PATTERN.test(v.root) &&
     Array.isArray(v.frontier) &&
     Number.isSafeInteger(v.next_seq);
   if (!ok) throw new InputError(`state file ${path} is not a tiles audit state (format edgelog-tiles-audit/1)`);
