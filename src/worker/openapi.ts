@@ -184,6 +184,32 @@ export const OPENAPI = {
         responses: { "200": ok("stats", json({ type: "object" })), ...badRequest, ...authErrors },
       },
     },
+    "/v1/otlp/v1/logs": {
+      post: {
+        summary: "OpenTelemetry OTLP/HTTP logs: each LogRecord whose body is a DES event (JSON text or kvlist) is ingested (scope: ingest)",
+        parameters: [{ name: "x-edgelog-producer", in: "header", required: false, description: "producer for the whole request (default: the resource's service.name[/service.instance.id])", schema: { type: "string", maxLength: 128 } }],
+        requestBody: {
+          required: true,
+          description: "an ExportLogsServiceRequest (opentelemetry-proto collector/logs/v1); Content-Encoding gzip allowed",
+          content: { "application/x-protobuf": { schema: { type: "string", format: "binary" } }, "application/json": { schema: { type: "object", properties: { resourceLogs: { type: "array", items: { type: "object" } } } } } },
+        },
+        responses: {
+          "200": {
+            description: "ExportLogsServiceResponse: empty when every record was accepted, else partialSuccess {rejectedLogRecords, errorMessage}",
+            content: {
+              "application/x-protobuf": { schema: { type: "string", format: "binary" } },
+              "application/json": { schema: { type: "object", properties: { partialSuccess: { type: "object", properties: { rejectedLogRecords: { type: "integer" }, errorMessage: { type: "string" } } } } } },
+            },
+          },
+          "400": { description: "undecodable body (google.rpc.Status)" },
+          "413": { description: "over a size or record-count limit (google.rpc.Status)" },
+          "415": { description: "unsupported Content-Type or Content-Encoding" },
+          "429": { description: "a log is behind on sealing; Retry-After" },
+          "503": { description: "a log is overloaded or unreachable; Retry-After" },
+          ...authErrors,
+        },
+      },
+    },
     "/v1/experiments": {
       get: {
         summary: "A/B exposures per experiment and variant with a chi-square sample-ratio mismatch check, srm at p < 0.001 (scope: read)",
