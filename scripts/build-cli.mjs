@@ -1,5 +1,6 @@
 // Bundles the CLI (src/cli/main.ts and the pure core it shares with the Worker) into one ES
-// module for Node: dist/cli.mjs. bin/edgelog.mjs runs this on first use when it is missing.
+// module for Node: dist/cli.mjs, and the audit's worker-thread entry beside it
+// (dist/audit-worker.mjs). bin/edgelog.mjs runs this on first use when it is missing.
 import { build } from "esbuild";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -8,8 +9,12 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 
 export async function buildCli() {
   await build({
-    entryPoints: [join(root, "src/cli/main.ts")],
-    outfile: join(root, "dist/cli.mjs"),
+    entryPoints: [
+      { in: join(root, "src/cli/main.ts"), out: "cli" },
+      { in: join(root, "src/cli/audit/check-worker.ts"), out: "audit-worker" },
+    ],
+    outdir: join(root, "dist"),
+    outExtension: { ".js": ".mjs" },
     bundle: true,
     platform: "node",
     format: "esm",

@@ -4,12 +4,12 @@
  * 1.5 KB of JSON each on average over the default tier mix, plus invalid variants for the
  * validation figure. Sizes by tier are reported in RESULTS.md rather than assumed.
  */
-import type { Tier } from "../../src/core/tier";
+import { TIERS as PROTOCOL_TIERS, type Tier } from "../../src/core/protocol";
 
 export type { Tier };
 export type DesEvent = Record<string, unknown>;
 
-export const TIERS: readonly Tier[] = ["lightweight", "sampled", "full"];
+export const TIERS: readonly Tier[] = PROTOCOL_TIERS;
 
 /** Share of each declared tier in generated traffic: mostly cheap evidence, some full records. */
 export const DEFAULT_MIX: Readonly<Record<Tier, number>> = { lightweight: 0.6, sampled: 0.3, full: 0.1 };

@@ -75,7 +75,7 @@ export function createContext(io: CliIo, out: Output, flags: FlagValues<typeof G
         token,
         io,
         signal: options.signal,
-        retry: flags.retries === undefined ? undefined : { retries: flags.retries },
+        retry: flags.retries === undefined ? undefined : { maxAttempts: flags.retries + 1 },
         onRetry: (r) => out.note(`edgelog: ${r.reason}; retry ${r.attempt} in ${formatDuration(r.delayMs)}`),
       });
     },

@@ -2,25 +2,12 @@
  * HTTP client of the edgelog API: bearer auth, JSON errors turned into messages, and retries of
  * what is safe to retry. Every request the CLI makes is idempotent (reads, and ingest whose ids
  * are content-addressed: a resend is answered `duplicate`), so 429/5xx answers and network
- * errors are retried with exponential backoff and jitter, honouring `Retry-After`
- * (RFC 9110 §10.2.3).
+ * errors are retried with the SDK's policy (src/core/retry.ts): exponential backoff with
+ * jitter, honouring `Retry-After` (RFC 9110 §10.2.3).
  */
+import { DEFAULT_RETRY, isRetryableStatus, retryAfterMs, retryDelay, type RetryPolicy } from "../core/retry";
 import { CliError, EXIT_USAGE } from "./errors";
 import type { CliIo } from "./io";
-
-export interface RetryPolicy {
-  /** Retries after the first attempt. */
-  retries: number;
-  /** Backoff before retry k (from 0) is drawn from [d/2, d] with d = min(maxDelayMs, baseDelayMs·2^k). */
-  baseDelayMs: number;
-  maxDelayMs: number;
-  /** A longer `Retry-After` is cut to this, so a misconfigured server cannot stall the CLI for hours. */
-  maxRetryAfterMs: number;
-}
-
-export const DEFAULT_RETRY: RetryPolicy = { retries: 5, baseDelayMs: 250, maxDelayMs: 8_000, maxRetryAfterMs: 60_000 };
-
-const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
 /** Statuses a Response may not be constructed with a body for (Fetch standard). */
 const NULL_BODY_STATUS = new Set([101, 103, 204, 205, 304]);
 
@@ -58,7 +45,8 @@ export interface RetryNotice {
   reason: string;
 }
 
-export interface ClientOptions {
+/** Options of the CLI's `ApiClient` (the SDK's are `ClientOptions` in src/client). */
+export interface ApiClientOptions {
   baseUrl: string;
   /** Sent as `Authorization: Bearer <token>`. */
   token?: string;
@@ -80,15 +68,6 @@ export interface RequestOptions {
   token?: string;
 }
 
-/** Parses `Retry-After`: delay-seconds or an HTTP-date (RFC 9110 §10.2.3); null if absent or bad. */
-export function parseRetryAfter(value: string | null, nowMs = Date.now()): number | null {
-  if (value === null) return null;
-  const v = value.trim();
-  if (/^[0-9]+$/.test(v)) return Number(v) * 1000;
-  const date = Date.parse(v);
-  return Number.isNaN(date) ? null : Math.max(0, date - nowMs);
-}
-
 /** Why fetch failed, from undici's `cause` chain: "ECONNREFUSED", "timed out", ... */
 function describeNetworkError(err: unknown): string {
   if (err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError")) return "request timed out";
@@ -103,10 +82,10 @@ function describeNetworkError(err: unknown): string {
 
 export class ApiClient {
   readonly baseUrl: string;
-  private readonly opts: ClientOptions;
+  private readonly opts: ApiClientOptions;
   private readonly policy: RetryPolicy;
 
-  constructor(options: ClientOptions) {
+  constructor(options: ApiClientOptions) {
     let url: URL;
     try {
       url = new URL(options.baseUrl);
@@ -141,7 +120,7 @@ export class ApiClient {
     const headers: Record<string, string> = { accept: "application/json", ...options.headers };
     if (token) headers.authorization = `Bearer ${token}`;
     for (let attempt = 0; ; attempt++) {
-      const last = attempt >= this.policy.retries;
+      const last = attempt + 1 >= this.policy.maxAttempts;
       let response: Response;
       let body: ArrayBuffer | null = null;
       try {
@@ -158,15 +137,15 @@ export class ApiClient {
             { cause: err },
           );
         }
-        await this.pause(attempt, null, reason);
+        await this.pause(attempt, undefined, reason);
         continue;
       }
       if (body !== null) {
         const empty = NULL_BODY_STATUS.has(response.status);
         return new Response(empty ? null : body, { status: response.status, headers: response.headers });
       }
-      if (RETRYABLE_STATUS.has(response.status) && !last) {
-        const retryAfter = parseRetryAfter(response.headers.get("retry-after"));
+      if (isRetryableStatus(response.status) && !last) {
+        const retryAfter = retryAfterMs(response.headers.get("retry-after"), Date.now());
         void response.body?.cancel().catch(() => {});
         await this.pause(attempt, retryAfter, `HTTP ${response.status}`);
         continue;
@@ -180,16 +159,9 @@ export class ApiClient {
     return this.opts.signal ? AbortSignal.any([timeout, this.opts.signal]) : timeout;
   }
 
-  private async pause(attempt: number, retryAfterMs: number | null, reason: string): Promise<void> {
-    const random = this.opts.random ?? Math.random;
-    const p = this.policy;
-    const delayMs =
-      retryAfterMs !== null
-        ? Math.min(retryAfterMs, p.maxRetryAfterMs) + random() * (p.baseDelayMs / 2)
-        : (() => {
-            const d = Math.min(p.maxDelayMs, p.baseDelayMs * 2 ** attempt);
-            return d / 2 + random() * (d / 2);
-          })();
+  /** Waits before retry number `attempt + 1`. */
+  private async pause(attempt: number, retryAfter: number | undefined, reason: string): Promise<void> {
+    const delayMs = retryDelay(attempt + 1, this.policy, retryAfter, this.opts.random);
     this.opts.onRetry?.({ attempt: attempt + 1, delayMs, reason });
     await this.opts.io.sleep(delayMs, this.opts.signal);
     if (this.opts.signal?.aborted) throw new InterruptedError();

@@ -16,6 +16,7 @@ import { CliError, EXIT_OK, EXIT_USAGE, UsageError, type ExitCode } from "./erro
 import { processIo, type CliIo } from "./io";
 import { Output } from "./output";
 import { toCheckFailure } from "./verification";
+import { DEFAULT_RETRY } from "../core/retry";
 import { VerificationError } from "../core/errors";
 
 const COMMANDS: readonly AnyCommand[] = [verify, audit, get, send, tail, keygen, tenantCreate, keyCreate];
@@ -38,7 +39,7 @@ global options:
   --key <api key>    API key sent as a bearer token (default: EDGELOG_KEY)
   --json             machine-readable output: one JSON document on stdout
                      (tail: one JSON line per record)
-  --retries <n>      retries of a failed request (default 5)
+  --retries <n>      retries of a failed request (default ${DEFAULT_RETRY.maxAttempts - 1})
   -h, --help         this help; \`edgelog <command> --help\` for a command
 
 keys: --key is always the API key, --vkey always the log's verifier key (a vkey

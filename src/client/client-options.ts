@@ -1,5 +1,6 @@
 /** Options of `createClient`, their defaults and their checks. */
-import { DEFAULT_RETRY, type RetryPolicy } from "./backoff";
+import { DEFAULT_RETRY, type RetryPolicy } from "../core/retry";
+import { DEFAULT_INGEST_LIMITS } from "../core/protocol";
 import { canGzip } from "./encode";
 import { EdgelogClientError } from "./errors";
 import type { Producer, ProducerOptions } from "./des-builder";
@@ -86,7 +87,7 @@ export function resolveOptions(o: ClientOptions): ResolvedOptions {
     fetch: fetchFn,
     maxBatchEvents: count("maxBatchEvents", o.maxBatchEvents, 500, 1),
     maxBatchBytes: count("maxBatchBytes", o.maxBatchBytes, 512 * 1024, 1),
-    maxEventBytes: count("maxEventBytes", o.maxEventBytes, 64 * 1024, 1),
+    maxEventBytes: count("maxEventBytes", o.maxEventBytes, DEFAULT_INGEST_LIMITS.maxEventBytes, 1),
     flushIntervalMs: count("flushIntervalMs", o.flushIntervalMs, 1000, 0),
     gzip: (o.gzip ?? true) && canGzip(),
     maxBufferEvents: count("maxBufferEvents", o.maxBufferEvents, 10_000, 1),
@@ -95,6 +96,7 @@ export function resolveOptions(o: ClientOptions): ResolvedOptions {
       maxAttempts: count("retry.maxAttempts", retry.maxAttempts, DEFAULT_RETRY.maxAttempts, 1),
       baseDelayMs: count("retry.baseDelayMs", retry.baseDelayMs, DEFAULT_RETRY.baseDelayMs, 0),
       maxDelayMs: count("retry.maxDelayMs", retry.maxDelayMs, DEFAULT_RETRY.maxDelayMs, 0),
+      maxRetryAfterMs: count("retry.maxRetryAfterMs", retry.maxRetryAfterMs, DEFAULT_RETRY.maxRetryAfterMs, 0),
     },
     requestTimeoutMs: count("requestTimeoutMs", o.requestTimeoutMs, 30_000, 1),
   };

@@ -13,7 +13,7 @@
  * through a lock. In a Worker this keeps each request's subrequests inside that request (and
  * inside its `waitUntil`), rather than inside an earlier request that may have ended.
  */
-import { backoffDelay } from "./backoff";
+import { retryDelay } from "../core/retry";
 import { ClientClosedError, BufferFullError, DeliveryError } from "./errors";
 import { encodeBody, encodeEvent, type EncodedBody } from "./encode";
 import { Fifo } from "./fifo";
@@ -317,9 +317,7 @@ class BufferedClient implements EdgelogClient {
             return { kind: "failed", error: new DeliveryError(attempt, outcome.failure, { cause: outcome.cause }) };
           }
           this.#stats.retries++;
-          const delay =
-            outcome.retryAfterMs !== undefined ? Math.min(outcome.retryAfterMs, policy.maxDelayMs) : backoffDelay(attempt, policy);
-          await sleep(delay);
+          await sleep(retryDelay(attempt, policy, outcome.retryAfterMs));
         }
       }
     }

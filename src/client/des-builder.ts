@@ -5,6 +5,7 @@
  */
 import { DesInputError } from "./errors";
 import { desCurrentHash } from "../core/des-chain";
+import { isTier, TIERS } from "../core/protocol";
 import type { DesEvent, EvidenceTier, LogicType, OverrideActor, RiskLevel } from "./des-types";
 
 export const DES_SCHEMA_VERSION = "0.3.0";
@@ -20,7 +21,6 @@ const CORE_LOGIC_TYPES: ReadonlySet<string> = new Set([
   "human_decision",
 ]);
 const NAMESPACED_LOGIC_TYPE = /^[a-z][a-z0-9_]*:[a-z][a-z0-9_]*$/;
-const TIERS: ReadonlySet<string> = new Set(["lightweight", "sampled", "full"]);
 const RISK_LEVELS: ReadonlySet<string> = new Set(["low", "medium", "high", "critical"]);
 /** RFC 3339 §5.6 date-time (with the offset the schema's `date-time` format demands). */
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
@@ -167,7 +167,7 @@ function draftEvent(input: DecisionInput, defaults: ProducerOptions, producerId:
     throw new DesInputError("/decision_logic/output", "a JSON value", "undefined");
   }
   const tier = input.tier ?? defaults.tier ?? "lightweight";
-  if (!TIERS.has(tier)) throw new DesInputError("/temporal_metadata/evidence_tier", "lightweight, sampled or full", String(tier));
+  if (!isTier(tier)) throw new DesInputError("/temporal_metadata/evidence_tier", TIERS.join(", "), String(tier));
   if (input.riskLevel !== undefined && !RISK_LEVELS.has(input.riskLevel)) {
     throw new DesInputError("/decision_quality_indicators/decision_risk_level", "low, medium, high or critical", String(input.riskLevel));
   }

@@ -3,8 +3,10 @@
  * named; every group allows more properties, as the schema does (`additionalProperties` is
  * allowed everywhere), so producers can attach their own context.
  */
+import type { Tier } from "../core/protocol";
 
-export type EvidenceTier = "lightweight" | "sampled" | "full";
+/** DES `evidence_tier`: the wire's tier names (src/core/protocol/tier.ts). */
+export type EvidenceTier = Tier;
 
 export type RiskLevel = "low" | "medium" | "high" | "critical";
 

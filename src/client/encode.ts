@@ -1,5 +1,6 @@
 /** Serialization of events into request bodies (NDJSON, optionally gzip). */
 import { EventTooLargeError } from "./errors";
+import { assertSendable } from "./ijson-guard";
 
 const encoder = new TextEncoder();
 
@@ -13,6 +14,7 @@ export interface EncodedEvent {
  * Serializes `event` once, when it is logged: the bytes sent are the event as it was at that
  * moment, whatever the caller does to the object afterwards.
  *
+ * @throws UnsendableEventError when JSON cannot carry the event exactly (I-JSON, RFC 7493).
  * @throws EventTooLargeError when the JSON exceeds `maxEventBytes`.
  * @throws TypeError when the value has no JSON form (a cycle, a bigint) or is not an object.
  */
@@ -20,6 +22,7 @@ export function encodeEvent(event: object, maxEventBytes: number): EncodedEvent 
   if (event === null || typeof event !== "object" || Array.isArray(event)) {
     throw new TypeError("an event must be a JSON object");
   }
+  assertSendable(event);
   const line = JSON.stringify(event);
   // UTF-8 takes 1 to 3 bytes per UTF-16 unit: count exactly only when it can matter.
   const bytes = line.length * 3 <= maxEventBytes ? utf8Length(line) : encoder.encode(line).length;

@@ -5,7 +5,7 @@
  */
 export { createClient, type EdgelogClient } from "./client";
 export { InvalidOptionError, type ClientOptions, type OverflowMode } from "./client-options";
-export { DEFAULT_RETRY, backoffDelay, retryAfterMs, type RetryPolicy } from "./backoff";
+export { DEFAULT_RETRY, backoffDelay, retryAfterMs, retryDelay, type RetryPolicy } from "../core/retry";
 export {
   createProducer,
   DES_HASH_ALGORITHM,
@@ -36,6 +36,7 @@ export {
   EventTooLargeError,
   HttpStatusError,
 } from "./errors";
+export { UnsendableEventError, type EventProblem } from "./ijson-guard";
 export { EventOutcome, type ClientStats, type FailedEvent, type FlushReport, type LoggedEvent, type RejectedEvent } from "./report";
 export { installShutdownFlush, type ProcessLike, type ShutdownFlushOptions } from "./node-shutdown";
 export { parseTraceparent, type TraceParent } from "./traceparent";

@@ -1,5 +1,5 @@
 /** One POST of a batch, and what the client should do about its answer. */
-import { retryAfterMs } from "./backoff";
+import { isRetryableStatus, retryAfterMs } from "../core/retry";
 import type { EncodedBody } from "./encode";
 import { HttpStatusError } from "./errors";
 import { errorOf, resultsOf, type ItemResult } from "./wire";
@@ -53,7 +53,7 @@ export async function postOnce(target: PostTarget, body: EncodedBody, count: num
   }
   const error = errorOf(parsed);
   const message = error?.message || text.slice(0, 200) || response.statusText;
-  if (status === 429 || status === 503 || status === 408 || status >= 500) {
+  if (isRetryableStatus(status)) {
     return {
       kind: "retry",
       failure: `status ${status}: ${message}`,

@@ -1,34 +1,10 @@
-/** Shapes of the ingest answer (DESIGN.md, HTTP API: `POST /v1/events`). */
+/**
+ * Reading the ingest answer (`POST /v1/events`, README "HTTP API"). Its shapes are the HTTP
+ * contract's (src/core/protocol/ingest.ts); this module checks an untrusted answer against them.
+ */
+import { isTier, type ItemResult } from "../core/protocol";
 
-export interface ItemError {
-  /** JSON Pointer (RFC 6901) into the event; "" for the event as a whole. */
-  path: string;
-  message: string;
-}
-
-export type ItemStatus = "accepted" | "duplicate" | "rejected";
-
-/** The server's answer for one event of a request. */
-export interface ItemResult {
-  index: number;
-  status: ItemStatus;
-  /** Lowercase hex SHA-256 of the RFC 8785 canonical event; null when rejected. */
-  id: string | null;
-  log: string | null;
-  seq: number | null;
-  tier: string | null;
-  errors: ItemError[];
-  /** Another event with the same (decision_id, sequence_number) was stored before. */
-  conflict?: boolean;
-}
-
-export interface IngestResponse {
-  accepted: number;
-  duplicates: number;
-  rejected: number;
-  conflicts?: number;
-  results: ItemResult[];
-}
+export type { IngestResponse, ItemError, ItemResult, ItemStatus } from "../core/protocol";
 
 /** The server's error object (`{"error": {"code", "message"}}`), when a body has that shape. */
 export function errorOf(body: unknown): { code: string | undefined; message: string } | undefined {
@@ -65,9 +41,9 @@ export function resultsOf(body: unknown, count: number): ItemResult[] | string {
       id: typeof item!.id === "string" ? item!.id : null,
       log: typeof item!.log === "string" ? item!.log : null,
       seq: typeof item!.seq === "number" ? item!.seq : null,
-      tier: typeof item!.tier === "string" ? item!.tier : null,
+      tier: isTier(item!.tier) ? item!.tier : null,
       errors: Array.isArray(item!.errors) ? item!.errors : [],
-      ...(item!.conflict ? { conflict: true } : {}),
+      ...(item!.conflict ? { conflict: true as const } : {}),
     };
   }
   for (let i = 0; i < count; i++) if (!ordered[i]) return `the answer has no result for event ${i}`;

@@ -1,14 +1,3 @@
-/**
- * A sealed batch's header as verifiers receive it: leaf `batch` of the log tree (DESIGN:
- * Integrity model). The named members keep their names; more may be added, and a verifier
- * hashes whatever the header holds, so unknown members are kept.
- */
-export interface BatchHeader {
-  log: string;
-  batch: number;
-  first_seq: number;
-  count: number;
-  root: string;
-  sealed_at: string;
-  [field: string]: unknown;
-}
+// The batch header is part of the HTTP contract: its one definition is in ./protocol/batch-header.ts.
+// This module stays so that existing imports keep working; new code imports ./protocol.
+export type { BatchHeader } from "./protocol/batch-header";

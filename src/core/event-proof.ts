@@ -1,5 +1,5 @@
 /**
- * Offline verification of an event proof as the API returns it (DESIGN: Integrity model):
+ * Offline verification of an event proof as the API returns it (docs/ARCHITECTURE.md, "Integrity model"):
  * envelope leaf → batch root (RFC 9162 §2.1.3.2) → batch header leaf → log root, which a
  * C2SP checkpoint signed by the log's key commits to. Shared by the CLI and the browser.
  */
@@ -9,19 +9,12 @@ import { sha256Hex } from "./digest";
 import { VerificationError } from "./errors";
 import { hashLeaf, rootFromInclusionProof, verifyInclusion } from "./merkle";
 import { openNote, parseCheckpoint, type NoteVerifier } from "./note";
+import type { EventProof } from "./protocol";
 
 export interface EventProofDocument {
   envelope: { log: string; id: string; digest: string; seq: number; [k: string]: unknown };
   event?: unknown;
-  proof: {
-    batch: { log: string; batch: number; first_seq: number; count: number; root: string; sealed_at: string; [k: string]: unknown };
-    leaf_index: number;
-    batch_path: string[];
-    batch_index: number;
-    tree_size: number;
-    log_path: string[];
-    checkpoint: string;
-  } | null;
+  proof: EventProof | null;
 }
 
 /** One checked step, for people who want to see how the verdict was reached. */

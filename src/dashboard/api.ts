@@ -5,6 +5,9 @@
 import type { ExperimentsAnswer } from "./panels/experiments-panel";
 import type { EventProofDocument } from "../core/event-proof";
 import type { TenantHeadDocument } from "../core/tenant-head";
+import type { Erasure, LogInfo } from "../core/protocol";
+
+export type { LogInfo } from "../core/protocol";
 
 /** A non-2xx answer, carrying the server's error code and message (`{"error": {...}}`). */
 export class ApiFailure extends Error {
@@ -16,16 +19,6 @@ export class ApiFailure extends Error {
     this.status = status;
     this.code = code;
   }
-}
-
-/** One entry of `GET /v1/logs`. */
-export interface LogInfo {
-  log: string;
-  origin: string;
-  /** Sealed batches, i.e. the log tree's size. */
-  size: number;
-  events: number;
-  pending: number;
 }
 
 /** A group of `GET /v1/stats`: an exact count, or a Horvitz-Thompson estimate from a sample. */
@@ -57,7 +50,7 @@ export interface StatsAnswer {
 /** `GET /v1/events/{id}`: the proof document plus its sealing status. */
 export interface EventAnswer extends EventProofDocument {
   status?: "sealed" | "pending";
-  erased?: { at: string; reason: string };
+  erased?: Erasure;
 }
 
 export interface ApiClient {

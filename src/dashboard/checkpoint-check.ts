@@ -4,7 +4,7 @@
  * Both run the same `src/core` code as the CLI and the Worker, on the browser's WebCrypto.
  */
 import { toHex } from "../core/bytes";
-import { openNote, parseCheckpoint, verifierFromVkey, type NoteVerifier } from "../core/note";
+import { openNote, parseCheckpoint, type NoteVerifier } from "../core/note";
 import { verifyTenantHead, type TenantHeadDocument } from "../core/tenant-head";
 
 export interface VerifiedCheckpoint {
@@ -45,21 +45,26 @@ export interface VerifiedHead {
 }
 
 /**
- * Verifies the tenant head with its key (`vkey`) and, for every log whose key is in `logKeys`
+ * Verifies the tenant head with `headVerifier` and, for every log whose key is in `logKeys`
  * (by log name), that log's listed checkpoint.
  *
  * @throws a VerificationError subclass naming the log or signature that disagrees.
  */
 export async function verifyHead(
   doc: TenantHeadDocument,
-  vkey: string,
+  headVerifier: NoteVerifier,
   logKeys: ReadonlyMap<string, NoteVerifier>,
 ): Promise<VerifiedHead> {
-  const headVerifier = await verifierFromVkey(vkey);
   const shardVerifiers = doc.shards.map((entry) => logKeys.get(entry.log));
   const { size, time } = await verifyTenantHead(doc, headVerifier, shardVerifiers);
   // verifyTenantHead returns only size and time; the origin and root are read from the note.
   const checkpoint = parseCheckpoint((await openNote(doc.note, [headVerifier])).text);
   const checkpointsVerified = doc.shards.filter((entry, i) => entry.checkpoint !== null && shardVerifiers[i] !== undefined).length;
   return { origin: checkpoint.origin, logs: size, time, root: toHex(checkpoint.rootHash), checkpointsVerified };
+}
+
+/** The origin a signed note's text names on its first line (unverified: only to choose a key). */
+export function noteOrigin(note: string): string {
+  const end = note.indexOf("\n");
+  return end < 0 ? note : note.slice(0, end);
 }

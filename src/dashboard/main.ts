@@ -8,10 +8,12 @@ import { ApiFailure, createApi, type ApiClient, type LogInfo, type StatsAnswer }
 import { byId, controlById, onResize, sessionStore } from "./dom";
 import { RateWindow } from "./ingest-rate";
 import { KeyRing } from "./key-ring";
+import { PinnedKeys } from "./pinned-keys";
 import { BatchChecks, renderBatches } from "./panels/batches-panel";
 import { renderCheckpoints, renderHead } from "./panels/checkpoint-panel";
 import { renderRate } from "./panels/rate-panel";
 import { setUpLookup, type LookupDeps } from "./panels/lookup-panel";
+import { setUpPins } from "./panels/pins-panel";
 import { renderStats } from "./panels/stats-panel";
 import { refreshExperiments } from "./panels/experiments-panel";
 import { errorMessage } from "./view";
@@ -36,6 +38,8 @@ interface Session {
 }
 
 let session: Session | null = null;
+/** Verifier keys the user pinned in this tab (kept across sign-out: they are public keys). */
+const pins = new PinnedKeys(sessionStore());
 
 function setStatus(text: string): void {
   byId("status-line").textContent = text;
@@ -95,7 +99,7 @@ function show(signedIn: boolean): void {
 
 function start(key: string): void {
   const api = createApi(key);
-  session = { api, keys: new KeyRing(api), batches: new BatchChecks(api), rate: new RateWindow(), logs: [], live: true, timer: null, polls: 0, lastSizes: "", stats: new Map() };
+  session = { api, keys: new KeyRing(api, pins), batches: new BatchChecks(api), rate: new RateWindow(), logs: [], live: true, timer: null, polls: 0, lastSizes: "", stats: new Map() };
   show(true);
   void poll(session);
 }
@@ -135,7 +139,17 @@ async function signIn(key: string): Promise<void> {
   }
 }
 
-function main(): void {
+/** Checks the signed panels again (after the pinned keys changed). */
+function recheckSigned(): void {
+  const s = session;
+  if (!s) return;
+  const isLive = () => s.live;
+  void Promise.all([renderCheckpoints(s.api, s.keys, s.logs, isLive), renderHead(s.api, s.keys, isLive)]);
+}
+
+async function main(): Promise<void> {
+  await pins.load();
+  setUpPins(pins, recheckSigned);
   byId("sign-in-form").addEventListener("submit", (event) => {
     event.preventDefault();
     const key = controlById("read-key").value.trim();
@@ -160,4 +174,4 @@ function main(): void {
   else show(false);
 }
 
-main();
+void main();

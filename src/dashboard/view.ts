@@ -45,3 +45,12 @@ export function timeText(rfc3339: string): DomElement {
   const shown = Number.isNaN(t) ? rfc3339 : new Date(t).toLocaleString(undefined, { dateStyle: "short", timeStyle: "medium" });
   return h("time", { datetime: rfc3339, title: rfc3339 }, shown);
 }
+
+/** Which verifier key a check used, in words; `data-key-source` lets tests and CSS read it. */
+export function keySourceText(source: "pinned" | "server"): DomElement {
+  return h(
+    "span",
+    { class: `key-source key-source-${source}`, "data-key-source": source },
+    source === "pinned" ? "pinned by you" : "served by this server (not pinned: a dishonest server could sign with a key of its own)",
+  );
+}

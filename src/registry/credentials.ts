@@ -1,35 +1,40 @@
 import { constantTimeEqual, fromHex, toHex, utf8 } from "../core/bytes";
+import { API_KEY_PATTERN } from "../core/protocol";
 
-/** The scopes a tenant key can carry (DESIGN: HTTP API). */
-export const SCOPES = ["ingest", "read", "admin"] as const;
-export type Scope = (typeof SCOPES)[number];
-
-export function isScope(value: unknown): value is Scope {
-  return typeof value === "string" && (SCOPES as readonly string[]).includes(value);
-}
-
-/**
- * Tenant API keys look like `elk_<keyid>_<secret>`: the key id (12 hex) finds the stored record
- * without scanning, the secret (32 random bytes, base64url) is what the stored hash protects.
- * Keys are random, so one SHA-256 is enough: a slow password hash buys nothing against 256 bits.
+/*
+ * Tenant API keys look like `elk_<tenant>_<keyid>_<secret>` (API_KEY_PATTERN). The tenant names
+ * the TenantKeys object holding the key's record (one object per tenant, so no single object
+ * sees every lookup); the key id (12 hex) finds the record without scanning; the secret (32
+ * random bytes, base64url) is what the stored hash protects. Keys are random, so one SHA-256 is
+ * enough: a slow password hash buys nothing against 256 bits.
  */
-const KEY_PATTERN = /^elk_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$/;
+
+/** The parts of a well-formed key that locate its record. */
+export interface KeyName {
+  tenant: string;
+  id: string;
+}
 
 export interface NewKey {
   id: string;
   key: string;
 }
 
-export function generateKey(): NewKey {
-  const id = toHex(crypto.getRandomValues(new Uint8Array(6)));
-  const secret = base64url(crypto.getRandomValues(new Uint8Array(32)));
-  return { id, key: `elk_${id}_${secret}` };
+/** A fresh key id: 12 hex digits (48 random bits). */
+export function generateKeyId(): string {
+  return toHex(crypto.getRandomValues(new Uint8Array(6)));
 }
 
-/** Returns the key id of a well-formed key, or null. */
-export function keyIdOf(key: string): string | null {
-  const m = KEY_PATTERN.exec(key);
-  return m ? m[1]! : null;
+/** A fresh key of `tenant` with the id `id` (from generateKeyId). */
+export function generateKey(tenant: string, id: string): NewKey {
+  const secret = base64url(crypto.getRandomValues(new Uint8Array(32)));
+  return { id, key: `elk_${tenant}_${id}_${secret}` };
+}
+
+/** The tenant and key id of a well-formed key, or null. */
+export function parseKey(key: string): KeyName | null {
+  const m = API_KEY_PATTERN.exec(key);
+  return m ? { tenant: m[1]!, id: m[2]! } : null;
 }
 
 export async function hashKey(key: string): Promise<string> {

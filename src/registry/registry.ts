@@ -1,5 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
-import { generateKey, hashKey, type Scope } from "./credentials";
+import { generateKeyId } from "./credentials";
 
 /**
  * One generation of a tenant's routing: from `since` on, events go to `shards` logs. Old
@@ -18,29 +18,23 @@ export interface Tenant {
   routing: RoutingVersion[];
 }
 
-export interface KeyRecord {
-  id: string;
-  tenant: string;
-  scopes: Scope[];
-  hash: string;
-  revoked: boolean;
+/** What a request authenticated by one of the tenant's keys needs (cached per tenant). */
+export interface TenantContext {
   routing: RoutingVersion[];
   /** The tenant's policy document (JSON), or null for the default policy. */
   policy: string | null;
 }
 
-/** Most shards a tenant may have (a Worker fans reads out to all of them). */
-export const MAX_SHARDS = 64;
-
 export type CreateTenantResult = { ok: true; tenant: Tenant } | { ok: false; reason: "exists" };
-export type CreateKeyResult =
-  | { ok: true; id: string; key: string; scopes: Scope[]; tenant: string; created_at: string }
-  | { ok: false; reason: "no-tenant" };
 
 /**
- * The deployment's tenants and API keys: one instance (named "registry"), so tenant ids and key
- * ids are unique by construction. Keys are stored only as SHA-256 hashes; the key itself is
- * returned once, by createKey.
+ * The deployment's tenants: one instance (named "registry"), so tenant ids and key ids are
+ * unique by construction. It holds each tenant's routing, policy and signed head, and which
+ * tenant each key id belongs to; the keys themselves (hashed) live in the tenant's TenantKeys
+ * object, which is what authentication asks, so requests do not all reach this one object.
+ *
+ * Databases from before TenantKeys may still hold a `keys` table; it is no longer read (keys
+ * of that format named no tenant, see README "Keys").
  */
 export class TenantRegistry extends DurableObject<Env> {
   private readonly sql: SqlStorage;
@@ -61,13 +55,9 @@ export class TenantRegistry extends DurableObject<Env> {
         created_at INTEGER NOT NULL,
         document TEXT NOT NULL
       );
-      CREATE TABLE IF NOT EXISTS keys (
+      CREATE TABLE IF NOT EXISTS key_tenants (
         id TEXT PRIMARY KEY,
-        tenant TEXT NOT NULL REFERENCES tenants(id),
-        hash TEXT NOT NULL,
-        scopes TEXT NOT NULL,
-        created_at TEXT NOT NULL,
-        revoked_at TEXT
+        tenant TEXT NOT NULL REFERENCES tenants(id)
       );
     `);
   }
@@ -110,49 +100,33 @@ export class TenantRegistry extends DurableObject<Env> {
     return routing;
   }
 
-  async createKey(tenant: string, scopes: Scope[]): Promise<CreateKeyResult> {
-    if (!this.getTenant(tenant)) return { ok: false, reason: "no-tenant" };
-    let fresh = generateKey();
-    while (this.sql.exec("SELECT 1 FROM keys WHERE id = ?", fresh.id).toArray().length > 0) {
-      fresh = generateKey();
+  /**
+   * Reserves a fresh key id for `tenant` (unique across the deployment, so that
+   * `DELETE /v1/admin/keys/{id}` names one key); null when the tenant does not exist.
+   */
+  reserveKeyId(tenant: string): string | null {
+    if (!this.getTenant(tenant)) return null;
+    for (;;) {
+      const id = generateKeyId();
+      const taken = this.sql.exec("SELECT 1 FROM key_tenants WHERE id = ?", id).toArray().length > 0;
+      if (taken) continue;
+      this.sql.exec("INSERT INTO key_tenants (id, tenant) VALUES (?, ?)", id, tenant);
+      return id;
     }
-    const created_at = new Date().toISOString();
-    this.sql.exec(
-      "INSERT INTO keys (id, tenant, hash, scopes, created_at) VALUES (?, ?, ?, ?, ?)",
-      fresh.id,
-      tenant,
-      await hashKey(fresh.key),
-      scopes.join(","),
-      created_at,
-    );
-    return { ok: true, id: fresh.id, key: fresh.key, scopes, tenant, created_at };
   }
 
-  lookupKey(id: string): KeyRecord | null {
+  /** The tenant key id `id` was reserved for, or null. */
+  tenantOfKey(id: string): string | null {
+    const row = this.sql.exec<{ tenant: string }>("SELECT tenant FROM key_tenants WHERE id = ?", id).toArray()[0];
+    return row?.tenant ?? null;
+  }
+
+  /** The routing and policy requests of `tenant` run under, or null when it does not exist. */
+  tenantContext(tenant: string): TenantContext | null {
     const row = this.sql
-      .exec<{ id: string; tenant: string; hash: string; scopes: string; revoked_at: string | null; routing: string; policy: string | null }>(
-        "SELECT k.id, k.tenant, k.hash, k.scopes, k.revoked_at, t.routing, t.policy FROM keys k JOIN tenants t ON t.id = k.tenant WHERE k.id = ?",
-        id,
-      )
+      .exec<{ routing: string; policy: string | null }>("SELECT routing, policy FROM tenants WHERE id = ?", tenant)
       .toArray()[0];
-    if (!row) return null;
-    return {
-      id: row.id,
-      tenant: row.tenant,
-      hash: row.hash,
-      scopes: row.scopes.split(",").filter(Boolean) as Scope[],
-      revoked: row.revoked_at !== null,
-      routing: JSON.parse(row.routing) as RoutingVersion[],
-      policy: row.policy,
-    };
-  }
-
-  /** Revokes a key; when `tenant` is given, only a key of that tenant (others look absent). */
-  revokeKey(id: string, tenant: string | null): boolean {
-    const key = this.lookupKey(id);
-    if (!key || key.revoked || (tenant !== null && key.tenant !== tenant)) return false;
-    this.sql.exec("UPDATE keys SET revoked_at = ? WHERE id = ?", new Date().toISOString(), id);
-    return true;
+    return row ? { routing: JSON.parse(row.routing) as RoutingVersion[], policy: row.policy } : null;
   }
 
   listTenantIds(): string[] {

@@ -22,7 +22,8 @@ export function eraseBody(sql: SqlStorage, seq: number, reason: string, at: Date
   if (!row || (row.body === null && !inArchiveOnly)) return null;
   if (sql.exec("SELECT 1 FROM erasures WHERE seq = ?", seq).toArray().length > 0) return null;
   const erasure = { at: at.toISOString(), reason };
-  sql.exec("UPDATE events SET body = NULL WHERE seq = ?", seq);
+  // Every copy derived from the body goes with it (stats keys are read from the body).
+  sql.exec("UPDATE events SET body = NULL, decision_type = NULL, logic_type = NULL, output = NULL WHERE seq = ?", seq);
   sql.exec("INSERT OR REPLACE INTO erasures (seq, at, reason) VALUES (?, ?, ?)", seq, erasure.at, erasure.reason);
   return erasure;
 }

@@ -17,11 +17,13 @@ export interface PreparedEvent {
   index: number;
   /** Lowercase hex SHA-256 of the RFC 8785 canonical event: the content-derived id. */
   id: string;
+  /** decision_id as retained; its keyed hash (`hmac-sha256:…`) when the policy masks it. */
   decisionId: string;
-  decisionType: string;
-  logicType: string;
+  /** The following stats keys are read from the retained (masked) content; null when it lacks them. */
+  decisionType: string | null;
+  logicType: string | null;
   /** decision_logic.output as canonical JSON, cut to OUTPUT_KEY_MAX characters (a stats key). */
-  outputKey: string;
+  outputKey: string | null;
   sequenceNumber: number;
   schemaVersion: string;
   /** Effective tier: the higher of the declared tier and the policy's. */

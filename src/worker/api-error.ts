@@ -1,18 +1,10 @@
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { ErrorBody, ErrorDetail } from "../core/protocol";
 
-export interface ErrorDetail {
-  path?: string;
-  message: string;
-}
-
-/** An error about one event: `path` is an RFC 6901 JSON pointer into it ("" is the whole event). */
-export interface ItemError {
-  path: string;
-  message: string;
-}
+export type { ErrorDetail, ItemError } from "../core/protocol";
 
 /**
- * An error answered to the client as `{"error": {code, message, details}}` (DESIGN: HTTP API).
+ * An error answered to the client as `{"error": {code, message, details}}` (README, "HTTP API"; the wire type is `ErrorBody`).
  * `code` is stable and machine-readable; `message` says, for a person, what was wrong.
  */
 export class ApiError extends Error {
@@ -37,7 +29,7 @@ export class ApiError extends Error {
 
   toResponse(): Response {
     return new Response(
-      JSON.stringify({ error: { code: this.code, message: this.message, details: this.details } }),
+      JSON.stringify({ error: { code: this.code, message: this.message, details: this.details } } satisfies ErrorBody),
       { status: this.status, headers: { "content-type": "application/json", ...this.headers } },
     );
   }

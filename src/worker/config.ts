@@ -1,16 +1,11 @@
+import { DEFAULT_INGEST_LIMITS, type IngestLimits } from "../core/protocol";
+
 /**
  * Deployment settings, read from `[vars]` in wrangler.toml. Every limit has a default so a
- * missing or malformed variable never disables a guard.
+ * missing or malformed variable never disables a guard. The ingest limits and their defaults
+ * are the HTTP contract's (src/core/protocol/limits.ts).
  */
-export interface Config {
-  /** Largest request body as sent (after any Content-Encoding), in bytes. */
-  maxBodyBytes: number;
-  /** Largest request body after gzip decompression, in bytes. */
-  maxDecompressedBytes: number;
-  /** Most events in one request. */
-  maxEventsPerRequest: number;
-  /** Largest single event, in bytes of its JSON text. */
-  maxEventBytes: number;
+export interface Config extends IngestLimits {
   /** A batch is sealed once it holds this many events... */
   batchMax: number;
   /** ...or this many milliseconds after its first event arrived. */
@@ -30,10 +25,7 @@ export interface Config {
 }
 
 export const DEFAULTS: Config = {
-  maxBodyBytes: 1024 * 1024,
-  maxDecompressedBytes: 8 * 1024 * 1024,
-  maxEventsPerRequest: 1000,
-  maxEventBytes: 64 * 1024,
+  ...DEFAULT_INGEST_LIMITS,
   batchMax: 256,
   batchMs: 250,
   logOrigin: "edgelog.localhost",
@@ -56,20 +48,37 @@ function nonNegativeInt(value: unknown, fallback: number): number {
   return Number.isSafeInteger(n) && n >= 0 ? n : fallback;
 }
 
+/** The `[vars]` name of each setting (wrangler.toml; README, "Limits"). */
+export const CONFIG_VARS = {
+  maxBodyBytes: "MAX_BODY_BYTES",
+  maxDecompressedBytes: "MAX_DECOMPRESSED_BYTES",
+  maxEventsPerRequest: "MAX_EVENTS_PER_REQUEST",
+  maxEventBytes: "MAX_EVENT_BYTES",
+  batchMax: "BATCH_MAX",
+  batchMs: "BATCH_MS",
+  logOrigin: "LOG_ORIGIN",
+  authCacheMs: "AUTH_CACHE_MS",
+  retentionDays: "RETENTION_DAYS",
+  maxPendingEvents: "MAX_PENDING_EVENTS",
+  archiveKeepBatches: "ARCHIVE_KEEP_BATCHES",
+  maxFutureSkewMs: "MAX_FUTURE_SKEW_MS",
+} as const satisfies Record<keyof Config, string>;
+
 export function readConfig(env: Vars): Config {
+  const v = CONFIG_VARS;
+  const origin = env[v.logOrigin];
   return {
-    maxBodyBytes: positiveInt(env.MAX_BODY_BYTES, DEFAULTS.maxBodyBytes),
-    maxDecompressedBytes: positiveInt(env.MAX_DECOMPRESSED_BYTES, DEFAULTS.maxDecompressedBytes),
-    maxEventsPerRequest: positiveInt(env.MAX_EVENTS_PER_REQUEST, DEFAULTS.maxEventsPerRequest),
-    maxEventBytes: positiveInt(env.MAX_EVENT_BYTES, DEFAULTS.maxEventBytes),
-    batchMax: positiveInt(env.BATCH_MAX, DEFAULTS.batchMax),
-    batchMs: positiveInt(env.BATCH_MS, DEFAULTS.batchMs),
-    logOrigin:
-      typeof env.LOG_ORIGIN === "string" && env.LOG_ORIGIN.length > 0 ? env.LOG_ORIGIN : DEFAULTS.logOrigin,
-    authCacheMs: positiveInt(env.AUTH_CACHE_MS, DEFAULTS.authCacheMs),
-    retentionDays: nonNegativeInt(env.RETENTION_DAYS, DEFAULTS.retentionDays),
-    maxPendingEvents: positiveInt(env.MAX_PENDING_EVENTS, DEFAULTS.maxPendingEvents),
-    archiveKeepBatches: nonNegativeInt(env.ARCHIVE_KEEP_BATCHES, DEFAULTS.archiveKeepBatches),
-    maxFutureSkewMs: nonNegativeInt(env.MAX_FUTURE_SKEW_MS, DEFAULTS.maxFutureSkewMs),
+    maxBodyBytes: positiveInt(env[v.maxBodyBytes], DEFAULTS.maxBodyBytes),
+    maxDecompressedBytes: positiveInt(env[v.maxDecompressedBytes], DEFAULTS.maxDecompressedBytes),
+    maxEventsPerRequest: positiveInt(env[v.maxEventsPerRequest], DEFAULTS.maxEventsPerRequest),
+    maxEventBytes: positiveInt(env[v.maxEventBytes], DEFAULTS.maxEventBytes),
+    batchMax: positiveInt(env[v.batchMax], DEFAULTS.batchMax),
+    batchMs: positiveInt(env[v.batchMs], DEFAULTS.batchMs),
+    logOrigin: typeof origin === "string" && origin.length > 0 ? origin : DEFAULTS.logOrigin,
+    authCacheMs: positiveInt(env[v.authCacheMs], DEFAULTS.authCacheMs),
+    retentionDays: nonNegativeInt(env[v.retentionDays], DEFAULTS.retentionDays),
+    maxPendingEvents: positiveInt(env[v.maxPendingEvents], DEFAULTS.maxPendingEvents),
+    archiveKeepBatches: nonNegativeInt(env[v.archiveKeepBatches], DEFAULTS.archiveKeepBatches),
+    maxFutureSkewMs: nonNegativeInt(env[v.maxFutureSkewMs], DEFAULTS.maxFutureSkewMs),
   };
 }

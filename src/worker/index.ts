@@ -15,6 +15,7 @@ import { refreshAllHeads } from "./tenant-head";
 
 export { LogShard } from "../shard/log-shard";
 export { TenantRegistry } from "../registry/registry";
+export { TenantKeys } from "../registry/tenant-keys";
 
 /** The Hono app; exported for route introspection (the OpenAPI test). */
 export const app = new Hono<AppEnv>();

@@ -1,7 +1,25 @@
 /**
  * The OpenAPI 3.1 description of edgelog's HTTP API, served at /openapi.json. A test checks it
- * against the routes the Worker really registers, both ways.
+ * against the routes the Worker really registers, both ways, and another validates real answers
+ * of every route against the documented schema of their status. Limits, patterns and enums
+ * come from the HTTP contract's one definition (src/core/protocol); the answer schemas are in
+ * ./openapi-schemas.ts.
  */
+import {
+  DEFAULT_INGEST_LIMITS,
+  EVENT_ID_PATTERN,
+  LOG_NUMBER_PATTERN,
+  MAX_ADMIN_BODY_BYTES,
+  MAX_ERASURE_REASON_CHARS,
+  MAX_PRODUCER_CHARS,
+  MAX_SHARDS,
+  QUERY_DEFAULT_LIMIT,
+  QUERY_MAX_LIMIT,
+  SCOPES,
+  TENANT_ID_PATTERN,
+  TIERS,
+} from "../core/protocol";
+import { SCHEMAS } from "./openapi-schemas";
 
 const json = (schema: object) => ({ "application/json": { schema } });
 const text = { "text/plain": { schema: { type: "string" } } };
@@ -16,6 +34,7 @@ const authErrors = {
 };
 const notFound = { "404": error("not found (also: another tenant's resource)") };
 const badRequest = { "400": error("a parameter is malformed") };
+const tooLarge = { "413": error(`the request body is over ${MAX_ADMIN_BODY_BYTES} bytes`) };
 
 const pathParam = (name: string, description: string, schema: object = { type: "string" }) => ({
   name,
@@ -31,13 +50,13 @@ const queryParam = (name: string, description: string, schema: object = { type: 
   description,
   schema,
 });
-const logParam = pathParam("log", "the log (shard number within the tenant)", { type: "string", pattern: "^(0|[1-9][0-9]*)$" });
-const idParam = pathParam("id", "event id: SHA-256 of the RFC 8785 canonical event, hex", { type: "string", pattern: "^[0-9a-f]{64}$" });
+const logParam = pathParam("log", "the log (shard number within the tenant)", { type: "string", pattern: LOG_NUMBER_PATTERN.source });
+const idParam = pathParam("id", "event id: SHA-256 of the RFC 8785 canonical event, hex", { type: "string", pattern: EVENT_ID_PATTERN.source });
 const tenantParam = pathParam("tenant", "tenant id");
 const filterParams = [
   queryParam("decision_id", "only events of this decision"),
   queryParam("decision_type", "only events of this decision type"),
-  queryParam("tier", "only events of this effective tier", { enum: ["lightweight", "sampled", "full"] }),
+  queryParam("tier", "only events of this effective tier", { enum: [...TIERS] }),
   queryParam("since", "received at or after (RFC 3339)", { type: "string", format: "date-time" }),
   queryParam("until", "received before (RFC 3339)", { type: "string", format: "date-time" }),
 ];
@@ -54,7 +73,7 @@ export const OPENAPI = {
   security: [{ bearer: [] }],
   paths: {
     "/healthz": {
-      get: { summary: "liveness", security: [], responses: { "200": ok("alive", json({ type: "object" })) } },
+      get: { summary: "liveness", security: [], responses: { "200": ok("alive", json(ref("Health"))) } },
     },
     "/openapi.json": {
       get: { summary: "this document", security: [], responses: { "200": ok("OpenAPI 3.1", json({ type: "object" })) } },
@@ -64,13 +83,13 @@ export const OPENAPI = {
         summary: "ingest one event, a JSON array, or NDJSON (scope: ingest)",
         parameters: [
           queryParam("wait", "answer once the events' batch is sealed", { enum: ["sealed"] }),
-          { name: "X-Edgelog-Producer", in: "header", required: false, description: "producer of the events' hash chain (default: the key)", schema: { type: "string", maxLength: 128 } },
+          { name: "X-Edgelog-Producer", in: "header", required: false, description: "producer of the events' hash chain (default: the key)", schema: { type: "string", minLength: 1, maxLength: MAX_PRODUCER_CHARS } },
           { name: "Content-Encoding", in: "header", required: false, schema: { enum: ["gzip", "identity"] } },
         ],
         requestBody: {
           required: true,
           content: {
-            "application/json": { schema: { oneOf: [{ type: "object" }, { type: "array", items: { type: "object" }, maxItems: 1000 }] } },
+            "application/json": { schema: { oneOf: [{ type: "object" }, { type: "array", items: { type: "object" }, maxItems: DEFAULT_INGEST_LIMITS.maxEventsPerRequest }] } },
             "application/x-ndjson": { schema: { type: "string" } },
           },
         },
@@ -90,7 +109,7 @@ export const OPENAPI = {
         summary: "query events, cursor-paginated; Accept: application/x-ndjson streams an export with bodies (scope: read)",
         parameters: [
           ...filterParams,
-          queryParam("limit", "page size", { type: "integer", minimum: 1, maximum: 1000, default: 100 }),
+          queryParam("limit", "page size", { type: "integer", minimum: 1, maximum: QUERY_MAX_LIMIT, default: QUERY_DEFAULT_LIMIT }),
           queryParam("cursor", "next_cursor of the previous page"),
         ],
         responses: {
@@ -111,10 +130,11 @@ export const OPENAPI = {
       delete: {
         summary: "erase the retained body; the envelope and proof stay valid (scope: admin)",
         parameters: [idParam],
-        requestBody: { required: false, content: json({ type: "object", properties: { reason: { type: "string", maxLength: 500 } } }) },
+        requestBody: { required: false, content: json({ type: "object", properties: { reason: { type: "string", minLength: 1, maxLength: MAX_ERASURE_REASON_CHARS } } }) },
         responses: {
-          "200": ok("erased", json({ type: "object", properties: { id: { type: "string" }, erased: ref("Erasure") } })),
+          "200": ok("erased", json(ref("ErasureAnswer"))),
           "409": error("no retained body left"),
+          "422": error("'reason' is not a non-empty string of at most the documented length"),
           ...badRequest,
           ...authErrors,
           ...notFound,
@@ -150,7 +170,7 @@ export const OPENAPI = {
           { ...queryParam("to", "newer tree size", { type: "integer", minimum: 1 }), required: true },
         ],
         responses: {
-          "200": ok("proof", json({ type: "object", properties: { from: { type: "integer" }, to: { type: "integer" }, path: { type: "array", items: ref("Hash") } } })),
+          "200": ok("proof", json(ref("Consistency"))),
           ...badRequest,
           ...authErrors,
           ...notFound,
@@ -181,7 +201,7 @@ export const OPENAPI = {
           queryParam("until", "received before (RFC 3339)", { type: "string", format: "date-time" }),
           queryParam("group_by", "tier, decision_type, logic_type, output, chain, producer (exact); risk_level or pointer:<JSON pointer> (estimated)"),
         ],
-        responses: { "200": ok("stats", json({ type: "object" })), ...badRequest, ...authErrors },
+        responses: { "200": ok("stats", json(ref("Stats"))), ...badRequest, ...authErrors },
       },
     },
     "/v1/otlp/v1/logs": {
@@ -254,12 +274,13 @@ export const OPENAPI = {
     "/v1/admin/tenants": {
       post: {
         summary: "create a tenant (deployment admin token)",
-        requestBody: { required: true, content: json({ type: "object", required: ["name"], properties: { name: { type: "string" }, id: { type: "string", pattern: "^[a-z0-9][a-z0-9_-]{0,62}$" }, shards: { type: "integer", minimum: 1, maximum: 64, default: 1 } } }) },
+        requestBody: { required: true, content: json({ type: "object", required: ["name"], properties: { name: { type: "string" }, id: { type: "string", pattern: TENANT_ID_PATTERN.source }, shards: { type: "integer", minimum: 1, maximum: MAX_SHARDS, default: 1 } } }) },
         responses: {
-          "201": ok("created", json({ type: "object", properties: { id: { type: "string" }, name: { type: "string" } } })),
+          "201": ok("created", json(ref("TenantCreated"))),
           "409": error("exists"),
           "422": error("invalid name or id"),
           ...badRequest,
+          ...tooLarge,
           ...authErrors,
         },
       },
@@ -268,18 +289,51 @@ export const OPENAPI = {
       get: {
         summary: "a tenant with its routing generations (admin)",
         parameters: [tenantParam],
-        responses: { "200": ok("tenant", json({ type: "object" })), ...authErrors, ...notFound },
+        responses: { "200": ok("tenant", json(ref("Tenant"))), ...authErrors, ...notFound },
       },
     },
     "/v1/admin/tenants/{tenant}/keys": {
+      get: {
+        summary: "list the tenant's keys, revoked ones too: id, scopes, created, last used (to within a minute); never a key or its hash (admin)",
+        parameters: [tenantParam],
+        responses: {
+          "200": ok(
+            "keys",
+            json({
+              type: "object",
+              required: ["tenant", "keys"],
+              properties: {
+                tenant: { type: "string" },
+                keys: {
+                  type: "array",
+                  items: {
+                    type: "object",
+                    required: ["id", "scopes", "created_at", "last_used_at", "revoked_at"],
+                    properties: {
+                      id: { type: "string", pattern: "^[0-9a-f]{12}$" },
+                      scopes: { type: "array", items: { enum: ["ingest", "read", "admin"] } },
+                      created_at: { type: "string", format: "date-time" },
+                      last_used_at: { type: ["string", "null"], format: "date-time" },
+                      revoked_at: { type: ["string", "null"], format: "date-time" },
+                    },
+                  },
+                },
+              },
+            }),
+          ),
+          ...authErrors,
+          ...notFound,
+        },
+      },
       post: {
         summary: "create a key; shown only in this answer, stored hashed (admin)",
         parameters: [tenantParam],
-        requestBody: { required: true, content: json({ type: "object", required: ["scopes"], properties: { scopes: { type: "array", items: { enum: ["ingest", "read", "admin"] }, minItems: 1 } } }) },
+        requestBody: { required: true, content: json({ type: "object", required: ["scopes"], properties: { scopes: { type: "array", items: { enum: [...SCOPES] }, minItems: 1 } } }) },
         responses: {
-          "201": ok("created", json({ type: "object", properties: { id: { type: "string" }, key: { type: "string" }, scopes: { type: "array", items: { type: "string" } } } })),
+          "201": ok("created", json(ref("KeyCreated"))),
           "422": error("invalid scopes"),
           ...badRequest,
+          ...tooLarge,
           ...authErrors,
           ...notFound,
         },
@@ -289,105 +343,30 @@ export const OPENAPI = {
       put: {
         summary: "spread new events over N logs; earlier generations stay searchable (admin)",
         parameters: [tenantParam],
-        requestBody: { required: true, content: json({ type: "object", required: ["shards"], properties: { shards: { type: "integer", minimum: 1, maximum: 64 } } }) },
-        responses: { "200": ok("routing", json({ type: "object" })), "422": error("invalid count"), ...badRequest, ...authErrors, ...notFound },
+        requestBody: { required: true, content: json({ type: "object", required: ["shards"], properties: { shards: { type: "integer", minimum: 1, maximum: MAX_SHARDS } } }) },
+        responses: { "200": ok("routing", json(ref("Routing"))), "422": error("invalid count"), ...badRequest, ...tooLarge, ...authErrors, ...notFound },
       },
     },
     "/v1/admin/tenants/{tenant}/policy": {
-      get: { summary: "the policy in force (admin)", parameters: [tenantParam], responses: { "200": ok("policy", json({ type: "object" })), ...authErrors, ...notFound } },
+      get: { summary: "the policy in force (admin)", parameters: [tenantParam], responses: { "200": ok("policy", json(ref("PolicyAnswer"))), ...authErrors, ...notFound } },
       put: {
         summary: "set the sampling policy (schema/policy.schema.json); refused whole when invalid (admin)",
         parameters: [tenantParam],
         requestBody: { required: true, content: json({ type: "object" }) },
-        responses: { "200": ok("set", json({ type: "object" })), "422": error("invalid policy, every problem listed"), ...badRequest, ...authErrors, ...notFound },
+        responses: { "200": ok("set", json(ref("PolicyAnswer"))), "422": error("invalid policy: the first 50 problems listed, the message giving the total"), ...badRequest, ...tooLarge, ...authErrors, ...notFound },
       },
-      delete: { summary: "back to the default policy (admin)", parameters: [tenantParam], responses: { "200": ok("reset", json({ type: "object" })), ...authErrors, ...notFound } },
+      delete: { summary: "back to the default policy (admin)", parameters: [tenantParam], responses: { "200": ok("reset", json(ref("PolicyAnswer"))), ...authErrors, ...notFound } },
     },
     "/v1/admin/keys/{id}": {
       delete: {
         summary: "revoke a key (admin)",
         parameters: [pathParam("id", "key id")],
-        responses: { "200": ok("revoked", json({ type: "object" })), ...authErrors, ...notFound },
+        responses: { "200": ok("revoked", json(ref("KeyRevoked"))), ...authErrors, ...notFound },
       },
     },
   },
   components: {
-    securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "a tenant key (elk_…) or the deployment's admin token" } },
-    schemas: {
-      Hash: { type: "string", pattern: "^[0-9a-f]{64}$" },
-      Error: {
-        type: "object",
-        required: ["error"],
-        properties: {
-          error: {
-            type: "object",
-            required: ["code", "message"],
-            properties: {
-              code: { type: "string" },
-              message: { type: "string" },
-              details: { type: "array", items: { type: "object", properties: { path: { type: "string" }, message: { type: "string" } } } },
-            },
-          },
-        },
-      },
-      ItemResult: {
-        type: "object",
-        required: ["index", "status", "errors"],
-        properties: {
-          index: { type: "integer" },
-          status: { enum: ["accepted", "duplicate", "rejected"] },
-          id: { type: ["string", "null"] },
-          log: { type: ["string", "null"] },
-          seq: { type: ["integer", "null"] },
-          tier: { type: ["string", "null"] },
-          conflict: { type: "boolean" },
-          batch: { type: "integer" },
-          leaf_index: { type: "integer" },
-          errors: { type: "array", items: { type: "object", required: ["path", "message"], properties: { path: { type: "string" }, message: { type: "string" } } } },
-        },
-      },
-      IngestResponse: {
-        type: "object",
-        properties: {
-          accepted: { type: "integer" },
-          duplicates: { type: "integer" },
-          rejected: { type: "integer" },
-          conflicts: { type: "integer" },
-          results: { type: "array", items: ref("ItemResult") },
-        },
-      },
-      Envelope: { type: "object", description: "the Merkle leaf of an event (README: Integrity model)" },
-      Erasure: { type: "object", properties: { at: { type: "string", format: "date-time" }, reason: { type: "string" } } },
-      EventDocument: {
-        type: "object",
-        properties: {
-          envelope: ref("Envelope"),
-          event: { description: "retained content (body or projection), null once erased" },
-          erased: ref("Erasure"),
-          status: { enum: ["sealed", "pending"] },
-          proof: {
-            type: ["object", "null"],
-            properties: {
-              batch: { type: "object" },
-              leaf_index: { type: "integer" },
-              batch_path: { type: "array", items: ref("Hash") },
-              batch_index: { type: "integer" },
-              tree_size: { type: "integer" },
-              log_path: { type: "array", items: ref("Hash") },
-              checkpoint: { type: "string" },
-            },
-          },
-        },
-      },
-      EventPage: {
-        type: "object",
-        properties: { items: { type: "array", items: { type: "object", properties: { envelope: ref("Envelope") } } }, next_cursor: { type: ["string", "null"] } },
-      },
-      LogInfo: {
-        type: "object",
-        properties: { log: { type: "string" }, origin: { type: "string" }, size: { type: "integer" }, events: { type: "integer" }, pending: { type: "integer" } },
-      },
-      TenantHead: { type: "object", properties: { note: { type: "string" }, shards: { type: "array", items: { type: "object" } } } },
-    },
+    securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "a tenant key (elk_<tenant>_<key id>_<secret>) or the deployment's admin token" } },
+    schemas: SCHEMAS,
   },
 } as const;

@@ -2,7 +2,7 @@ import { formatVerifierKey, parseSigningKey, signerFromSeed, signNote, type Note
 import { EMPTY_ROOT_HEX, formatTenantHead, type ShardHeadEntry, type TenantHeadDocument } from "../core/tenant-head";
 import type { RoutingVersion } from "../registry/registry";
 import type { Config } from "./config";
-import { logRef, shardStub, shardsOf } from "./routing";
+import { fanOut } from "./fan-out";
 
 /** A head older than this is recomputed when asked for; the cron refreshes heads every minute. */
 export const HEAD_MAX_AGE_MS = 60_000;
@@ -36,15 +36,12 @@ export async function refreshHead(
   routing: readonly RoutingVersion[],
   now = new Date(),
 ): Promise<TenantHeadDocument> {
-  const shards: ShardHeadEntry[] = await Promise.all(
-    shardsOf(routing).map(async (shard) => {
-      const log = logRef(config, tenant, shard);
-      const summary = await shardStub(env, log).checkpointSummary();
-      return summary
-        ? { log: String(shard), origin: log.origin, size: summary.size, root: summary.root, checkpoint: summary.checkpoint }
-        : { log: String(shard), origin: log.origin, size: 0, root: EMPTY_ROOT_HEX, checkpoint: null };
-    }),
-  );
+  const shards: ShardHeadEntry[] = await fanOut(env, config, { id: tenant, routing }, async (stub, log) => {
+    const summary = await stub.checkpointSummary();
+    return summary
+      ? { log: String(log.shard), origin: log.origin, size: summary.size, root: summary.root, checkpoint: summary.checkpoint }
+      : { log: String(log.shard), origin: log.origin, size: 0, root: EMPTY_ROOT_HEX, checkpoint: null };
+  });
   const origin = headOrigin(config, tenant);
   const note = await signNote(formatTenantHead(origin, shards, now), [await headSigner(env, origin)]);
   const doc: TenantHeadDocument = { note, shards };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isTier, maxTier, TIER_ORDER, tierRank, type Tier } from "../../src/core/tier";
+import { isTier, maxTier, TIER_ORDER, tierRank, type Tier } from "../../src/core/protocol";
 
 describe("tiers", () => {
   it("orders lightweight < sampled < full", () => {

@@ -83,6 +83,10 @@ describe("edgelog audit", () => {
     expect(bodies).toBeGreaterThanOrEqual(1000);
     expect(first.json.bodies_checked).toBe(bodies);
     expect(first.json.steps.map((s) => s.step)).toEqual(["checkpoint signature", "batches", "log root"]);
+    // The same audit with the batches checked in worker threads finds the same.
+    const threaded = await runCli(["audit", dev.url, "--vkey", vkeyFile, "--state", join(dir, "threaded.json"), "--key", key, "--json", "--workers", "2"]);
+    expect(threaded.code, threaded.stdout + threaded.stderr).toBe(0);
+    expect(JSON.parse(threaded.stdout)).toMatchObject({ events: 3000, size: first.json.size, bodies_checked: bodies, root: (first.json as unknown as { root: string }).root });
     const saved = JSON.parse(readFileSync(stateFile, "utf8")) as AuditState;
     expect(saved).toMatchObject({ version: 1, origin, size: first.json.size, events: 3000 });
     expect(saved.checkpoint).toMatch(new RegExp(`^${origin}\\n${saved.size}\\n`));
@@ -125,7 +129,7 @@ describe("edgelog audit", () => {
     writeFileSync(stateFile, good);
   });
 
-  it("reports the batch and event of tampered data served to the CLI (exit 1)", async () => {
+  it.each([["on the main thread", "0"], ["in worker threads", "2"]])("reports the batch and event of tampered data served to the CLI (exit 1), checking %s", async (_how, workers) => {
     const mem = memoryIo({ env: { EDGELOG_KEY: key } });
     const realFetch = mem.io.fetch;
     const io = {
@@ -144,7 +148,7 @@ describe("edgelog audit", () => {
       }) as typeof fetch,
     };
     let tamperedLine = 0;
-    const code = await main(["audit", dev.url, "--vkey", vkeyFile, "--state", join(dir, "fresh.json")], io);
+    const code = await main(["audit", dev.url, "--vkey", vkeyFile, "--state", join(dir, "fresh.json"), "--workers", workers], io);
     expect(code, mem.stdout() + mem.stderr()).toBe(1);
     expect(mem.stdout()).toMatch(
       new RegExp(`✗ event body +event seq (\\d+): retained body does not hash to the envelope's id\\n {4}at +batch 3, line ${tamperedLine}, seq \\1, id [0-9a-f]{64}\\n`),

@@ -3,32 +3,24 @@
 // Ed25519 running the shared core), a tampered proof failing at the right step, a bad key.
 // The pure pieces the page is built from are checked here in Node too.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { testBrowser } from "./support/browser";
 import { devTenant, REPO_ROOT, startDev, type DevServer } from "./support/wrangler-dev";
 import { createProducer } from "../../src/client/des-builder";
 import { createExperimentLogger } from "../../src/client/experiment";
 import type { DesEvent, EvidenceTier, RiskLevel } from "../../src/client/des-types";
-import { checkBatch } from "../../src/dashboard/batch-check";
+import { AuditFailure, checkBatch, subtleHasher } from "../../src/core/audit";
+import { utf8 } from "../../src/core/bytes";
 import { formatCount, niceCeiling } from "../../src/dashboard/chart-scale";
 import { RateWindow } from "../../src/dashboard/ingest-rate";
 import { runEventProof } from "../../src/dashboard/proof-run";
-import { verifierFromVkey } from "../../src/core/note";
+import { formatVerifierKey, generateSeed, signerFromSeed, verifierFromVkey } from "../../src/core/note";
+import { parsePins, PinnedKeys, PINNED_ITEM } from "../../src/dashboard/pinned-keys";
 import type { EventProofDocument } from "../../src/core/event-proof";
 
-const CHROMIUM = "/usr/bin/chromium";
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 const OUTPUT = join(REPO_ROOT, "test-output");
 const UI_TIMEOUT = 15_000;
 
@@ -76,9 +68,7 @@ describe("dashboard in headless Chromium against wrangler dev", () => {
   let key = "";
   // Without a browser every browser test fails (never skips) with this message; the Node-side
   // tests still run.
-  const missingBrowser = existsSync(CHROMIUM)
-    ? null
-    : `no browser at ${CHROMIUM}: the dashboard tests need Debian's chromium package (apt-get install chromium)`;
+  let missingBrowser: string | null = null;
   let context: BrowserContext | undefined;
   let fullEventId = "";
   const profile = mkdtempSync(join(tmpdir(), "edgelog-chromium-"));
@@ -93,10 +83,15 @@ describe("dashboard in headless Chromium against wrangler dev", () => {
     if (!full) throw new Error(`no event was logged at tier full: ${JSON.stringify(first.results)}`);
     fullEventId = full.id;
     expect(second.accepted).toBe(TIER_PLAN.length);
-    if (missingBrowser) return;
+    const browser = await testBrowser().catch((err: Error) => {
+      missingBrowser = `no browser: ${err.message}`;
+      return null;
+    });
+    if (!browser) return;
     context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      args: CHROMIUM_ARGS,
+      executablePath: browser.executablePath,
+      args: browser.args,
+      env: browser.env,
       viewport: { width: 1360, height: 900 },
     });
   });
@@ -227,6 +222,67 @@ describe("dashboard in headless Chromium against wrangler dev", () => {
     await page.close();
   });
 
+  it("checks against pinned verifier keys, remembers them for the tab, and fails visibly when the server's signature does not match", async () => {
+    const read = async (path: string) => (await (await fetch(`${dev.url}${path}`, { headers: { authorization: `Bearer ${key}` } })).text()).trim();
+    const logVkey = await read("/v1/logs/0/key");
+    const headVkey = await read("/v1/head/key");
+    const logOrigin = (await verifierFromVkey(logVkey)).name;
+    // A key with the log's name that the server does not hold: its checkpoints cannot verify.
+    const stranger = await signerFromSeed(logOrigin, generateSeed());
+    const strangerVkey = formatVerifierKey(logOrigin, stranger.publicKey);
+
+    const page = await openPage();
+    await signIn(page, key);
+    const checkpoint = page.locator('#checkpoints .checkpoint[data-log="0"]');
+    await checkpoint.locator('.badge[data-state="verified"]').waitFor({ timeout: UI_TIMEOUT });
+    expect(await checkpoint.getAttribute("data-key-source")).toBe("server");
+    expect(await checkpoint.textContent()).toContain("served by this server");
+    expect(await page.locator("#pins").getAttribute("data-count")).toBe("0");
+
+    // A line that is not a key: nothing is pinned and the line is named.
+    await page.getByLabel("Pinned verifier keys").fill(`${logVkey}\nnot a key`);
+    await page.getByRole("button", { name: "Pin keys" }).click();
+    await expect.poll(() => page.locator("#pin-error").textContent()).toContain("line 2: not a verifier key");
+    expect(await page.locator("#pins").getAttribute("data-count")).toBe("0");
+
+    await page.getByLabel("Pinned verifier keys").fill(`${logVkey}\n${headVkey}`);
+    await page.getByRole("button", { name: "Pin keys" }).click();
+    await page.locator('#pins[data-count="2"]').waitFor({ timeout: UI_TIMEOUT });
+    expect(await page.locator("#pin-error").textContent()).toBe("");
+    await page.locator('#checkpoints .checkpoint[data-log="0"][data-key-source="pinned"] .badge[data-state="verified"]').waitFor({ timeout: UI_TIMEOUT });
+    await page.locator('#head[data-key-source="pinned"] .badge[data-state="verified"]').waitFor({ timeout: UI_TIMEOUT });
+    expect(await page.locator("#head").textContent()).toContain("pinned by you");
+    expect(await page.evaluate<string | null>(`sessionStorage.getItem(${JSON.stringify(PINNED_ITEM)})`)).toBe(`${logVkey}\n${headVkey}`);
+
+    // Remembered for the tab: a reload checks against the same pins.
+    await page.reload();
+    await page.locator('#checkpoints .checkpoint[data-log="0"][data-key-source="pinned"] .badge[data-state="verified"]').waitFor({ timeout: UI_TIMEOUT });
+    expect(await page.getByLabel("Pinned verifier keys").inputValue()).toBe(`${logVkey}\n${headVkey}`);
+
+    // A pinned key the server does not sign with: the checkpoint, the head's check of it and
+    // an event proof all fail, saying it was the pinned key they were checked against.
+    await page.getByLabel("Pinned verifier keys").fill(strangerVkey);
+    await page.getByRole("button", { name: "Pin keys" }).click();
+    const failed = page.locator('#checkpoints .checkpoint[data-log="0"][data-key-source="pinned"] .badge[data-state="failed"]');
+    await failed.waitFor({ timeout: UI_TIMEOUT });
+    expect(await failed.textContent()).toContain("does not verify against the pinned key");
+    expect(await page.locator('#checkpoints .checkpoint[data-log="0"]').textContent()).toContain(`Pinned key ${logOrigin}+`);
+    expect(await page.locator('#checkpoints .checkpoint[data-log="0"] .badge[data-state="verified"]').count()).toBe(0);
+    await page.locator('#head .badge[data-state="failed"]').waitFor({ timeout: UI_TIMEOUT });
+    expect(await page.locator("#head").getAttribute("data-key-source")).toBe("server");
+    await page.getByLabel("Event id").fill(fullEventId);
+    await page.getByRole("button", { name: "Look up and verify" }).click();
+    await page.locator('#proof-steps[data-state="failed"]').waitFor({ timeout: UI_TIMEOUT });
+    expect(await page.locator("#lookup-result").textContent()).toContain("event proof does not verify against the pinned key");
+
+    // Forgetting the pins goes back to the server's keys, and says so.
+    await page.getByRole("button", { name: "Forget pinned keys" }).click();
+    await page.locator('#checkpoints .checkpoint[data-log="0"][data-key-source="server"] .badge[data-state="verified"]').waitFor({ timeout: UI_TIMEOUT });
+    expect(await page.evaluate<string | null>(`sessionStorage.getItem(${JSON.stringify(PINNED_ITEM)})`)).toBeNull();
+    expect(pageErrors).toEqual([]);
+    await page.close();
+  });
+
   it("shows the server's error message for a key it does not accept", async () => {
     const wrong = `${key.slice(0, -4)}0000`;
     const server = await fetch(`${dev.url}/v1/logs`, { headers: { authorization: `Bearer ${wrong}` } });
@@ -291,18 +347,53 @@ describe("dashboard in headless Chromium against wrangler dev", () => {
     expect(log.ok ? null : log.failure.stage).toBe("log inclusion");
   });
 
-  it("recomputes batch roots and notices a changed envelope", async () => {
+  it("checks a batch with the core auditor over WebCrypto, as the page does, and notices a changed envelope", async () => {
     const text = await (await fetch(`${dev.url}/v1/logs/0/batches/0`, { headers: { authorization: `Bearer ${key}` } })).text();
-    const check = checkBatch(text);
-    expect(check.matches).toBe(true);
-    expect(check.envelopes).toBe(TIER_PLAN.length);
     const [header, firstEntry, ...rest] = text.trim().split("\n");
+    const origin = (JSON.parse(header!) as { log: string }).log;
+    const check = (t: string) => checkBatch(utf8(t), { origin, batch: 0 }, subtleHasher());
+    const good = await check(text);
+    expect(good.events).toBe(TIER_PLAN.length);
+    const failure = (t: string) => check(t).then(() => null, (e: unknown) => e as AuditFailure);
+
     const entry = JSON.parse(firstEntry!) as { envelope: Record<string, unknown> };
     entry.envelope["tier"] = entry.envelope["tier"] === "full" ? "lightweight" : "full";
-    const altered = checkBatch([header, JSON.stringify(entry), ...rest].join("\n"));
-    expect(altered.matches).toBe(false);
-    expect(altered.recomputed).not.toBe(check.recomputed);
-    expect(checkBatch([header, ...rest].join("\n")).matches).toBe(false);
+    const altered = await failure([header, JSON.stringify(entry), ...rest].join("\n"));
+    expect(altered).toBeInstanceOf(AuditFailure);
+    expect(altered!.step).toBe("batch root");
+    expect(altered!.found).not.toBe(altered!.expected);
+
+    const missing = await failure([header, ...rest].join("\n"));
+    expect([missing?.step, missing?.where.line]).toEqual(["event order", 2]);
+  });
+});
+
+describe("pinned verifier keys", () => {
+  it("parses one vkey per line, refuses a bad line or a second key for one name, and keeps them in the store", async () => {
+    const a = await signerFromSeed("log.example/a/0", generateSeed());
+    const b = await signerFromSeed("log.example/a", generateSeed());
+    const va = formatVerifierKey(a.name, a.publicKey);
+    const vb = formatVerifierKey(b.name, b.publicKey);
+    const pins = await parsePins(`\n  ${va}  \r\n\n${vb}\n`);
+    expect(pins.map((p) => p.vkey)).toEqual([va, vb]);
+    expect(pins[0]!.label).toMatch(/^log\.example\/a\/0\+[0-9a-f]{8}$/);
+    await expect(parsePins(`${va}\nnope`)).rejects.toThrow(/^line 2: not a verifier key/);
+    const other = await signerFromSeed(a.name, generateSeed());
+    await expect(parsePins(`${va}\n${formatVerifierKey(a.name, other.publicKey)}`)).rejects.toThrow(/^line 2: a second key for log\.example\/a\/0/);
+
+    const memory = new Map<string, string>();
+    const store = { getItem: (k: string) => memory.get(k) ?? null, setItem: (k: string, v: string) => void memory.set(k, v), removeItem: (k: string) => void memory.delete(k) };
+    const kept = new PinnedKeys(store);
+    await kept.set(`${va}\n${vb}`);
+    expect(memory.get(PINNED_ITEM)).toBe(`${va}\n${vb}`);
+    await expect(kept.set("garbage")).rejects.toThrow(/line 1/);
+    expect(kept.list()).toHaveLength(2);
+    const again = new PinnedKeys(store);
+    await again.load();
+    expect(again.forOrigin("log.example/a")?.vkey).toBe(vb);
+    expect(again.forOrigin("log.example/b")).toBeUndefined();
+    again.clear();
+    expect(memory.has(PINNED_ITEM)).toBe(false);
   });
 });
 

@@ -1,5 +1,6 @@
 import { SELF } from "cloudflare:test";
 import { expect } from "vitest";
+import type { IngestResponse } from "../../src/core/protocol";
 
 export const ADMIN_TOKEN = "test-admin-token-0123456789";
 export const BASE = "http://edgelog.test";
@@ -60,24 +61,7 @@ export async function newKey(tenant: string, scopes: string[]): Promise<{ id: st
   return (await res.json()) as { id: string; key: string };
 }
 
-export interface IngestResponse {
-  accepted: number;
-  duplicates: number;
-  rejected: number;
-  conflicts: number;
-  results: Array<{
-    index: number;
-    status: "accepted" | "duplicate" | "rejected";
-    id: string | null;
-    log: string | null;
-    seq: number | null;
-    tier: string | null;
-    errors: Array<{ path: string; message: string }>;
-    conflict?: boolean;
-    batch?: number;
-    leaf_index?: number;
-  }>;
-}
+export type { IngestResponse } from "../../src/core/protocol";
 
 export async function ingest(token: string, events: unknown, query = ""): Promise<{ status: number; body: IngestResponse }> {
   const res = await call("POST", `/v1/events${query}`, { token, json: events });

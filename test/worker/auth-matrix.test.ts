@@ -78,6 +78,7 @@ const ROUTES: Route[] = [
   { route: "POST /v1/otlp/v1/logs", access: { kind: "scope", scope: "ingest" }, ok: 200, foreign: false, build: async () => ({ path: "/v1/otlp/v1/logs", json: {} }) },
   { route: "POST /v1/admin/tenants", access: { kind: "operator" }, ok: 201, foreign: false, build: async () => ({ path: "/v1/admin/tenants", json: { name: fresh() } }) },
   { route: "GET /v1/admin/tenants/{t}", access: { kind: "tenant-admin" }, ok: 200, foreign: true, build: async (f, w) => ({ path: `/v1/admin/tenants/${tenantOf(f, w).id}` }) },
+  { route: "GET /v1/admin/tenants/{t}/keys", access: { kind: "tenant-admin" }, ok: 200, foreign: true, build: async (f, w) => ({ path: `/v1/admin/tenants/${tenantOf(f, w).id}/keys` }) },
   { route: "POST /v1/admin/tenants/{t}/keys", access: { kind: "tenant-admin" }, ok: 201, foreign: true, build: async (f, w) => ({ path: `/v1/admin/tenants/${tenantOf(f, w).id}/keys`, json: { scopes: ["read"] } }) },
   // One shard, as the tenants already have: the call succeeds without changing their routing.
   { route: "PUT /v1/admin/tenants/{t}/shards", access: { kind: "tenant-admin" }, ok: 200, foreign: true, build: async (f, w) => ({ path: `/v1/admin/tenants/${tenantOf(f, w).id}/shards`, json: { shards: 1 } }) },

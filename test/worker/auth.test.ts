@@ -20,6 +20,8 @@ describe("authentication", () => {
     const forged = t.key.slice(0, -4) + (t.key.endsWith("AAAA") ? "BBBB" : "AAAA");
     expect((await call("GET", "/v1/logs", { token: forged })).status).toBe(401);
     expect((await call("GET", "/v1/logs", { token: "elk_000000000000_" + "A".repeat(43) })).status).toBe(401);
+    expect((await call("GET", "/v1/logs", { token: `elk_${t.id}_000000000000_` + "A".repeat(43) })).status).toBe(401);
+    expect((await call("GET", "/v1/logs", { token: "elk_no-such-tenant_000000000000_" + "A".repeat(43) })).status).toBe(401);
     expect((await call("GET", "/v1/logs", { token: "nonsense" })).status).toBe(401);
   });
 
@@ -28,7 +30,7 @@ describe("authentication", () => {
     const again = await call("POST", `/v1/admin/tenants/${t.id}/keys`, { token: ADMIN_TOKEN, json: { scopes: ["read"] } });
     const body = (await again.json()) as { key: string; id: string };
     expect(body.key).not.toBe(t.key);
-    expect(body.key.startsWith(`elk_${body.id}_`)).toBe(true);
+    expect(body.key.startsWith(`elk_${t.id}_${body.id}_`)).toBe(true);
   });
 
   it("answers 401 once a key is revoked", async () => {

@@ -1,3 +1,4 @@
+import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { call, ingest, newTenant } from "../support/api";
 import { makeEvent } from "../support/events";
@@ -80,5 +81,44 @@ describe("GET /v1/stats", () => {
       }
     }
     expect((await call("GET", "/v1/stats?group_by=nonsense", { token: t.key })).status).toBe(400);
+  });
+});
+
+describe("stats never see masked values", () => {
+  it("groups output by the masked value, and an erased body leaves no derived copy", async () => {
+    const t = await newTenant(undefined, {
+      policy: {
+        rules: [],
+        default: { tier: "full" },
+        mask: [
+          { pointer: "/decision_logic/output/ssn_last4", action: "hash" },
+          { pointer: "/decision_logic/output/applicant_dob", action: "remove" },
+        ],
+      },
+    });
+    const event = makeEvent({ tier: "full" });
+    (event.decision_logic as Record<string, unknown>).output = { applicant_dob: "1987-03-14", decision: "approve", ssn_last4: "4821" };
+    const { body } = await ingest(t.key, [event], "?wait=sealed");
+    expect(body.accepted).toBe(1);
+    const grouped = async () =>
+      ((await (await call("GET", "/v1/stats?group_by=output", { token: t.key })).json()) as { groups: Array<{ key: string; count: number }> })
+        .groups;
+    const before = await grouped();
+    expect(before).toHaveLength(1);
+    expect(before[0]!.key).not.toContain("1987-03-14");
+    expect(before[0]!.key).not.toContain("4821");
+    expect(JSON.parse(before[0]!.key)).toEqual({ decision: "approve", ssn_last4: expect.stringMatching(/^hmac-sha256:[0-9a-f]{64}$/) });
+
+    const erased = await call("DELETE", `/v1/events/${body.results[0]!.id}/body`, { token: t.key, json: { reason: "subject request" } });
+    expect(erased.status).toBe(200);
+    const after = await grouped();
+    expect(after).toEqual([{ key: "null", count: 1, exact: true }]);
+    const everything = await runInDurableObject(env.LOG_SHARD.getByName(`${t.id}/0`), (_i, state) => {
+      const sql = state.storage.sql;
+      const tables = sql.exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_%' ESCAPE '\\'").toArray();
+      return JSON.stringify(tables.map((tb) => sql.exec(`SELECT * FROM "${tb.name}"`).toArray()));
+    });
+    expect(everything).not.toContain("approve");
+    expect(everything).not.toContain("hmac-sha256:");
   });
 });

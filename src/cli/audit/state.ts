@@ -4,20 +4,10 @@
  * that rewrote history or shows different histories to different auditors.
  */
 import { readFile, rename, writeFile } from "node:fs/promises";
+import type { AuditState } from "../../core/audit";
 import { InputError } from "../errors";
 
-export interface AuditState {
-  version: 1;
-  origin: string;
-  /** Tree size (number of batches) of the verified checkpoint. */
-  size: number;
-  /** Lowercase hex of its root hash. */
-  root: string;
-  /** The signed checkpoint note itself, so the signature can be re-checked later. */
-  checkpoint: string;
-  events: number;
-  audited_at: string;
-}
+export type { AuditState };
 
 /** The saved state, or null when `path` does not exist yet (a first audit). */
 export async function readState(path: string): Promise<AuditState | null> {

@@ -4,20 +4,31 @@ import { CheckFailedError, EXIT_OK, UsageError } from "../errors";
 import { loadVkey } from "../input";
 import { fetchCheckpoint, fetchConsistency } from "../logs";
 import { formatCount, formatDuration, ProgressBar } from "../progress";
+import { availableParallelism } from "node:os";
 import { fetchBatches } from "../audit/fetch-batches";
 import { auditLog } from "../audit/log-audit";
 import { readState, writeState } from "../audit/state";
+import { CheckPool } from "../audit/worker-pool";
+import { nodeHasher } from "../audit/node-hasher";
+import { checkInOrder } from "../../core/audit";
+
+/** Worker threads by default: one per core beyond the main thread's, at most 3 (measured in bench/RESULTS.md). */
+const DEFAULT_WORKERS = Math.min(3, Math.max(0, availableParallelism() - 1));
+/** Below this many batches the default is to check on the main thread (see `check` below). */
+const MIN_BATCHES_FOR_WORKERS = 32;
 
 export const audit = defineCommand({
   name: "audit",
   summary: "check a whole log against its signed checkpoint",
-  usage: "edgelog audit [<url>] --vkey <vkey|file> --state <file> [--log 0] [--concurrency 8]",
+  usage: "edgelog audit [<url>] --vkey <vkey|file> --state <file> [--log 0] [--concurrency 8] [--workers N]",
   help: `Checks a whole log, trusting only the verifier key:
   - the latest checkpoint's signature;
   - every batch: header fields and sequence continuity, event order (no
     duplicate, missing or reordered seq), each envelope's digest, each retained
-    unmasked body's SHA-256 (RFC 8785), and the batch root recomputed from the
-    envelopes (projections and masked bodies are counted, not checkable);
+    unmasked body's SHA-256, and the batch root recomputed from the envelopes
+    (projections and masked bodies are counted, not checkable); envelopes and
+    bodies are hashed exactly as received, so one not in RFC 8785 canonical
+    form fails;
   - the log root recomputed from all batch headers = the checkpoint's root;
   - with a previous audit in --state: that checkpoint's signature, an RFC 9162
     consistency proof from its size, and its root recomputed from the data.
@@ -30,12 +41,16 @@ batch (and event seq/id) that fails and exits 1.
   --state <file>         where the last verified checkpoint is kept
   --log <n>              which of the tenant's logs (default 0)
   --concurrency <n>      batches downloaded in parallel (default 8)
+  --workers <n>          threads checking batches besides the one downloading
+                         (default ${DEFAULT_WORKERS} for logs of ${MIN_BATCHES_FOR_WORKERS} batches or more; 0 checks
+                         on the main thread)
   --key <api key>        a key with the 'read' scope`,
   flags: {
     vkey: { type: "string" },
     state: { type: "string" },
     log: { type: "string" },
     concurrency: { type: "integer", min: 1 },
+    workers: { type: "integer", min: 0 },
   },
   async run(ctx, { flags, positionals }) {
     if (positionals.length > 1) throw new UsageError(`audit: unexpected argument '${positionals[1]}'`);
@@ -64,6 +79,10 @@ batch (and event seq/id) that fails and exits 1.
 
     const started = ctx.io.now();
     const bar = new ProgressBar({ stream: ctx.io.stderr, label: "audit", unit: "batches", now: ctx.io.now });
+    const concurrency = flags.concurrency ?? 8;
+    const workers = flags.workers ?? DEFAULT_WORKERS;
+    const script = workers > 0 ? CheckPool.script(import.meta.url) : null;
+    let pool: CheckPool | null = null;
     const report = await auditLog({
       verifier,
       checkpoint,
@@ -71,7 +90,7 @@ batch (and event seq/id) that fails and exits 1.
       sources: {
         batches: (size) => {
           bar.setTotal(size);
-          return fetchBatches({ client, log, from: 0, to: size, concurrency: flags.concurrency ?? 8 });
+          return fetchBatches({ client, log, from: 0, to: size, concurrency });
         },
         consistency: (from, to) => fetchConsistency(client, log, from, to),
       },
@@ -79,8 +98,20 @@ batch (and event seq/id) that fails and exits 1.
         bar.finish();
         out.passed(step, detail);
       },
+      check: (batches, origin, size) => {
+        // Starting a thread costs about as much as checking a few dozen batches: small logs are
+        // checked on this thread unless --workers is given.
+        if (script && (flags.workers !== undefined || size >= MIN_BATCHES_FOR_WORKERS)) {
+          pool = new CheckPool(script, workers);
+          return pool.checkAll(batches, origin, concurrency + workers);
+        }
+        return checkInOrder(batches, origin, nodeHasher());
+      },
       onBatch: ({ batches, events }) => bar.update(batches, { count: events, unit: "events" }),
-    }).finally(() => bar.finish());
+    }).finally(() => {
+      bar.finish();
+      return (pool as CheckPool | null)?.close();
+    });
     const ms = ctx.io.now() - started;
     await writeState(flags.state, report.state);
     const rate = report.events / Math.max(ms / 1000, 1e-3);

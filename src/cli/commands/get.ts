@@ -5,14 +5,7 @@ import { EXIT_OK, UsageError } from "../errors";
 import { loadVkey } from "../input";
 import { fetchServerVkey, logForOrigin } from "../logs";
 import { reportProof } from "./verify";
-
-interface EventDocument {
-  envelope: { id: string; log: string; seq: number; tier?: string; retained?: string; received_at?: string; conflict?: boolean };
-  event: unknown;
-  status: "sealed" | "pending";
-  proof: { batch_index: number; leaf_index: number; tree_size: number; batch: { count: number } } | null;
-  erased?: { at: string; reason: string };
-}
+import { EVENT_ID_PATTERN, type EventDocument } from "../../core/protocol";
 
 export const get = defineCommand({
   name: "get",
@@ -29,7 +22,7 @@ server sent it, ready for \`edgelog verify\`.
   flags: { verify: { type: "boolean" }, vkey: { type: "string" } },
   async run(ctx, { flags, positionals }) {
     const id = onePositional(positionals, "event id", "get").toLowerCase();
-    if (!/^[0-9a-f]{64}$/.test(id)) throw new UsageError(`get: event ids are 64 hex digits, found '${id}'`);
+    if (!EVENT_ID_PATTERN.test(id)) throw new UsageError(`get: event ids are 64 hex digits, found '${id}'`);
     const client = ctx.client();
     const doc = await client.getJson<EventDocument>(`/v1/events/${id}`);
     const wantVerify = flags.verify === true || flags.vkey !== undefined;

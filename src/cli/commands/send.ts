@@ -3,13 +3,14 @@ import { defineCommand, onePositional } from "../command";
 import { EXIT_FAILED, EXIT_OK, UsageError } from "../errors";
 import { readInput } from "../input";
 import { formatCount, formatDuration, ProgressBar } from "../progress";
-import { chunkItems, detectFormat, parseItems } from "../send/items";
+import { chunkItems, detectFormat, parseItems, refusedBeforeSending } from "../send/items";
 import { upload, type ItemOutcome } from "../send/upload";
+import { DEFAULT_INGEST_LIMITS } from "../../core/protocol";
 
-/** The API's per-request limits (DESIGN: HTTP API). */
-const MAX_EVENTS_PER_REQUEST = 1000;
-const MAX_BODY_BYTES = 1024 * 1024;
-const MAX_DECOMPRESSED_BYTES = 8 * 1024 * 1024;
+/** The API's per-request limits as a deployment sets them by default (README, "Limits"). */
+const MAX_EVENTS_PER_REQUEST = DEFAULT_INGEST_LIMITS.maxEventsPerRequest;
+const MAX_BODY_BYTES = DEFAULT_INGEST_LIMITS.maxBodyBytes;
+const MAX_DECOMPRESSED_BYTES = DEFAULT_INGEST_LIMITS.maxDecompressedBytes;
 /** Room for the body's framing so a chunk never lands exactly on the limit. */
 const BODY_SLACK = 4096;
 const ERRORS_SHOWN = 10;
@@ -18,12 +19,15 @@ export const send = defineCommand({
   name: "send",
   summary: "upload events in batches, with retries",
   usage: "edgelog send <file.ndjson|file.json|-> [--batch 500] [--gzip] [--concurrency 4] [--wait-sealed]",
-  help: `Uploads events in requests of --batch events (at most ${MAX_EVENTS_PER_REQUEST}, and at most 1 MiB
+  help: `Uploads events in requests of --batch events (at most ${MAX_EVENTS_PER_REQUEST}, and at most ${MAX_BODY_BYTES / 1024 / 1024} MiB
 per request). 429/503 answers are retried after their Retry-After, network
 errors with exponential backoff and jitter; resending is safe because event ids
 are content-addressed (a resent event is answered 'duplicate').
 Prints accepted/duplicates/rejected/conflicts and the first ${ERRORS_SHOWN} errors (input
-index, NDJSON line, JSON pointer). Exits 1 when any event was rejected.
+index, NDJSON line, JSON pointer). Events that JSON cannot carry exactly (I-JSON,
+RFC 7493: a duplicate member name, a number a double does not hold such as
+9007199254740993, a lone surrogate) are refused before sending, with the
+server's messages. Exits 1 when any event was rejected.
 
   <file>               .ndjson/.jsonl (one event per line), .json (an array or
                        one event), or - for stdin (format detected)
@@ -46,11 +50,13 @@ index, NDJSON line, JSON pointer). Exits 1 when any event was rejected.
     const items = parseItems(text, detectFormat(source, text), source === "-" ? "standard input" : source);
     if (items.length === 0) throw new UsageError(`send: ${source} holds no events`);
     const gzip = flags.gzip === true;
-    const chunks = chunkItems(items, batch, (gzip ? MAX_DECOMPRESSED_BYTES : MAX_BODY_BYTES) - BODY_SLACK);
+    // Events that break I-JSON are refused here, with the server's messages, and not sent.
+    const outcomes: ItemOutcome[] = items.filter((i) => i.errors).map(refusedBeforeSending);
+    const chunks = chunkItems(items.filter((i) => !i.errors), batch, (gzip ? MAX_DECOMPRESSED_BYTES : MAX_BODY_BYTES) - BODY_SLACK);
 
-    const outcomes: ItemOutcome[] = [];
     const bar = new ProgressBar({ stream: ctx.io.stderr, label: "send", unit: "events", total: items.length, now: ctx.io.now });
     const started = ctx.io.now();
+    bar.update(outcomes.length);
     const stats = await upload({
       client,
       chunks,
@@ -77,6 +83,8 @@ index, NDJSON line, JSON pointer). Exits 1 when any event was rejected.
     const out = ctx.out;
     out.line(`sent ${items.length} events in ${formatDuration(ms)} (${formatCount(rate)} events/s, ${stats.requests} requests)`);
     out.line(`accepted ${totals.accepted}, duplicates ${totals.duplicates}, rejected ${totals.rejected}, conflicts ${totals.conflicts}`);
+    const local = items.length - chunks.reduce((n, c) => n + c.length, 0);
+    if (local > 0) out.line(`${local} of the rejected events were refused before sending: JSON cannot carry them exactly (I-JSON, RFC 7493)`);
     const rejected = outcomes.filter((o) => o.status === "rejected");
     const lines = rejected.flatMap((o) =>
       (o.errors.length > 0 ? o.errors : [{ path: "", message: "rejected" }]).map(

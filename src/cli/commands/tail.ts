@@ -2,9 +2,11 @@
 import { toHex } from "../../core/bytes";
 import { verifyConsistency } from "../../core/merkle";
 import { openNote, parseCheckpoint, type Checkpoint, type NoteVerifier } from "../../core/note";
-import { checkBatch, type EventLine } from "../audit/batch-check";
-import { CompactRange } from "../audit/compact-range";
-import { batchPath } from "../audit/fetch-batches";
+import { checkBatch, CompactRange } from "../../core/audit";
+import type { Envelope } from "../../core/protocol";
+import { fetchBatch } from "../audit/fetch-batches";
+import { toCheckFailed } from "../audit/log-audit";
+import { nodeHasher } from "../audit/node-hasher";
 import { defineCommand } from "../command";
 import { CheckFailedError, EXIT_OK, UsageError } from "../errors";
 import { InterruptedError } from "../http";
@@ -65,15 +67,14 @@ export format: header lines, and {"envelope": …} lines with --events.
             shownSize = cp.size;
           }
           for (let n = follower.next; n < cp.size && printed < maxBatches && !controller.signal.aborted; n = follower.next) {
-            const text = await client.getText(batchPath(log, n));
-            const events: EventLine[] = [];
-            const header = follower.acceptBatch(text, cp, flags.events ? (line) => events.push(line) : undefined);
+            const bytes = await fetchBatch(client, log, n);
+            const events: Envelope[] = [];
+            const header = await follower.acceptBatch(bytes, cp, flags.events ? (envelope) => events.push(envelope) : undefined);
             out.record(
               header,
               `batch ${header.batch}  seq ${header.first_seq}..${header.first_seq + header.count - 1} (${header.count})  root ${header.root}  sealed ${header.sealed_at}`,
             );
-            for (const e of events) {
-              const env = e.envelope;
+            for (const env of events) {
               out.record({ envelope: env }, `  seq ${env.seq}  id ${env.id}  tier ${String(env.tier)}  retained ${String(env.retained)}${env.conflict ? "  CONFLICT" : ""}`);
             }
             printed++;
@@ -97,6 +98,8 @@ interface SeenCheckpoint extends Checkpoint {
   consistentWith: number | null;
 }
 
+const hasher = nodeHasher();
+
 /** The follower's state: where it is in the log, the last checkpoint, and the headers seen. */
 class Follower {
   next: number;
@@ -111,7 +114,7 @@ class Follower {
     this.verifier = verifier;
     this.next = from ?? 0;
     this.started = from !== null;
-    this.range = verifier && from === 0 ? new CompactRange() : null;
+    this.range = verifier && from === 0 ? new CompactRange(hasher.hashChildren) : null;
     if (from === 0) this.firstSeq = 0;
   }
 
@@ -141,12 +144,16 @@ class Follower {
     return { ...cp, verified: verifier !== null, consistentWith };
   }
 
-  acceptBatch(text: string, cp: Checkpoint, onEvent?: (line: EventLine) => void) {
-    const checked = checkBatch(text, { origin: cp.origin, batch: this.next, firstSeq: this.firstSeq }, onEvent);
-    this.firstSeq = checked.header.first_seq + checked.header.count;
-    this.range?.append(checked.headerLeaf);
-    this.next++;
-    return checked.header;
+  async acceptBatch(bytes: Uint8Array, cp: Checkpoint, onEvent?: (envelope: Envelope) => void) {
+    try {
+      const checked = await checkBatch(bytes, { origin: cp.origin, batch: this.next, firstSeq: this.firstSeq }, hasher, onEvent);
+      this.firstSeq = checked.header.first_seq + checked.header.count;
+      this.range?.append(checked.headerLeaf);
+      this.next++;
+      return checked.header;
+    } catch (err) {
+      throw toCheckFailed(err);
+    }
   }
 
   /** With every header since batch 0 seen, the checkpoint's root must be theirs. */

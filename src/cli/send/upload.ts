@@ -6,24 +6,16 @@
 import { gzipSync } from "node:zlib";
 import { HttpError, type ApiClient } from "../http";
 import type { SendItem } from "./items";
-
-export interface ItemError {
-  path: string;
-  message: string;
-}
+import type { IngestResponse, ItemError, ItemStatus } from "../../core/protocol";
 
 export interface ItemOutcome {
   index: number;
   line: number | null;
-  status: "accepted" | "duplicate" | "rejected";
+  status: ItemStatus;
   id: string | null;
   seq: number | null;
   conflict: boolean;
   errors: ItemError[];
-}
-
-interface IngestAnswer {
-  results: Array<{ index: number; status: ItemOutcome["status"]; id: string | null; seq: number | null; conflict?: boolean; errors?: ItemError[] }>;
 }
 
 export interface UploadOptions {
@@ -70,7 +62,7 @@ export async function upload(options: UploadOptions): Promise<UploadStats> {
       }
       throw err;
     }
-    const answer = (await response.json()) as IngestAnswer;
+    const answer = (await response.json()) as IngestResponse;
     options.onItems(
       answer.results.map((r) => {
         const item = chunk[r.index]!;

@@ -8,9 +8,10 @@ import { REQUIRED_FIELD_POINTERS } from "../projection";
 import { MIN_SAMPLING_RATE } from "../sampling";
 import { isTier } from "../tier";
 import { compileCondition } from "./condition";
+import { findTooDeep, tooDeepIssue } from "./depth";
 import { PolicyError } from "./errors";
 import { JsonPointerError, parsePointer } from "./json-pointer";
-import { MAX_MASKS, MAX_RULES } from "./limits";
+import { MAX_MASKS, MAX_POLICY_DEPTH, MAX_RULES } from "./limits";
 import type { CompiledPolicy, CompiledRule, Outcome, PolicyDecision, PolicyDocument, PolicyIssue } from "./types";
 
 /** Decided when a policy has no `default`: keep every event at the lightweight tier. */
@@ -31,6 +32,11 @@ const LIGHTWEIGHT: PolicyDecision = Object.freeze({ tier: "lightweight", rate: 1
  * @throws PolicyError listing every problem, each at a JSON Pointer into `doc`.
  */
 export function compilePolicy(doc: PolicyDocument): CompiledPolicy {
+  // Cloning and freezing recurse: measure the depth (iteratively) before either runs.
+  const tooDeep = findTooDeep(doc, MAX_POLICY_DEPTH);
+  if (tooDeep !== null) {
+    throw new PolicyError([tooDeepIssue(tooDeep)]);
+  }
   const issues: PolicyIssue[] = [];
   const document = deepFreeze(structuredClone(doc));
   const rules = compileRules(document, issues);

@@ -14,3 +14,13 @@ export const MAX_IN_VALUES = 1000;
 export const LEAF_OPERATORS = ["eq", "in", "gte", "lte", "exists"] as const;
 export type LeafOperator = (typeof LEAF_OPERATORS)[number];
 export const GROUP_OPERATORS = ["all", "any"] as const;
+
+/**
+ * Arrays and objects nest at most this deep anywhere in a policy document (the same bound as
+ * an event's). The deepest policy the other limits allow nests about 20 levels before the
+ * values of `eq`/`in`; the bound keeps every recursive step (cloning, freezing, comparing)
+ * far from the engine's stack limit.
+ */
+export const MAX_POLICY_DEPTH = 64;
+/** Problems listed when a policy is refused; the answer says how many more there are. */
+export const MAX_REPORTED_ISSUES = 50;

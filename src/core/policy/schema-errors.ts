@@ -6,7 +6,8 @@
  */
 import type { ValidatorError } from "../../generated/validators/types";
 import { appendToken, JsonPointerError, parsePointer, resolvePointer } from "./json-pointer";
-import { GROUP_OPERATORS, LEAF_OPERATORS, MAX_CONDITION_DEPTH } from "./limits";
+import { findTooDeep } from "./depth";
+import { GROUP_OPERATORS, LEAF_OPERATORS, MAX_CONDITION_DEPTH, MAX_POLICY_DEPTH } from "./limits";
 import type { PolicyIssue } from "./types";
 
 const CONDITION_PATH = /^\/rules\/\d+\/when(?:\/(?:all|any)\/\d+)*$/;
@@ -30,6 +31,8 @@ function valueAt(doc: unknown, path: string): unknown {
 
 function render(value: unknown): string {
   if (value === undefined) return "nothing";
+  // JSON.stringify recurses: a member nested past the limit is named, not printed.
+  if (findTooDeep(value, MAX_POLICY_DEPTH) !== null) return `a value nested deeper than ${MAX_POLICY_DEPTH} levels`;
   const text = JSON.stringify(value) ?? String(value);
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }

@@ -5,11 +5,11 @@
  */
 import { ApiFailure, type ApiClient, type EventAnswer, type LogInfo } from "../api";
 import { byId, controlById, h, type DomElement } from "../dom";
-import type { KeyRing } from "../key-ring";
+import type { KeyRing, UsedKey } from "../key-ring";
 import { runEventProof, type ProofOutcome } from "../proof-run";
-import { badge, errorMessage, figures, hashText } from "../view";
+import { badge, errorMessage, figures, hashText, keySourceText } from "../view";
+import { EVENT_ID_PATTERN } from "../../core/protocol";
 
-const EVENT_ID = /^[0-9a-f]{64}$/;
 
 export interface LookupDeps {
   api: ApiClient;
@@ -97,17 +97,20 @@ async function lookup(deps: LookupDeps, id: string, out: DomElement): Promise<vo
   }
   proofSection.append(h("ol", { id: "proof-steps", class: "steps" }, stepItem("log key", "pending", `fetching the key of ${doc.envelope.log}`)));
   let outcome: ProofOutcome;
+  let key: UsedKey | null = null;
   try {
-    const verifier = await deps.keys.forLog(await logOf(deps, doc.envelope.log));
-    outcome = await runEventProof(doc, verifier);
+    key = await deps.keys.forLog(await logOf(deps, doc.envelope.log), doc.envelope.log);
+    outcome = await runEventProof(doc, key.verifier);
   } catch (err) {
     outcome = { ok: false, failure: { stage: "log key", message: `could not get the log's key: ${errorMessage(err)}` } };
   }
   if (!deps.isLive()) return;
+  const against = key?.source === "pinned" ? "against the pinned key" : "against the server's key";
   proofSection.replaceChildren(
     h("h3", { id: "proof-title" }, "Proof, verified in this browser"),
+    key ? figures([["Verifier key", keySourceText(key.source)], ["Key", h("code", { class: "key" }, key.label)]]) : "",
     outcomeList(outcome),
-    h("p", { role: "status" }, outcome.ok ? badge("verified", "event proof verified") : badge("failed", "event proof does not verify")),
+    h("p", { role: "status" }, outcome.ok ? badge("verified", `event proof verified ${against}`) : badge("failed", `event proof does not verify ${against}`)),
   );
 }
 
@@ -126,7 +129,7 @@ export function setUpLookup(deps: () => LookupDeps | null): () => void {
     const ticket = ++latest;
     const current: LookupDeps = { ...found, isLive: () => found.isLive() && ticket === latest };
     const id = input.value.trim().toLowerCase();
-    if (!EVENT_ID.test(id)) {
+    if (!EVENT_ID_PATTERN.test(id)) {
       error.textContent = "An event id is 64 hexadecimal digits (the SHA-256 of the canonical event).";
       input.setAttribute("aria-invalid", "true");
       return;

@@ -7,10 +7,11 @@ import { formatCount } from "../chart-scale";
 import { barChart, drawingWidth, type Bar } from "../charts";
 import { byId, h, type DomElement } from "../dom";
 import { badge, errorMessage, figures } from "../view";
+import { TIERS } from "../../core/protocol";
 
 /** Tier order of DES (lightweight < sampled < full); chain verdicts, good first. */
 const ORDER: Record<string, readonly string[]> = {
-  tier: ["lightweight", "sampled", "full"],
+  tier: TIERS,
   chain: ["ok", "unverified", "broken-link", "mismatch"],
 };
 

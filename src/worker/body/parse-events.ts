@@ -1,4 +1,6 @@
 import { ApiError, type ItemError } from "../api-error";
+import { countNdjsonLines, jsonTextShape } from "./text-shape";
+import { ijsonErrorsByItem } from "./ijson-items";
 
 /** One event slot of a request: its parsed value, or why it could not be parsed. */
 export type ParsedItem = { index: number; value: unknown } | { index: number; errors: ItemError[] };
@@ -10,9 +12,21 @@ export interface ParseLimits {
 
 export type BodyFormat = "json" | "ndjson";
 
-/** Picks the body format from Content-Type; a missing type is read as JSON. */
+/**
+ * Picks the body format from Content-Type; a missing type is read as JSON. JSON text is UTF-8
+ * (RFC 8259 §8.1), so a `charset` parameter other than utf-8 is refused rather than misread.
+ */
 export function bodyFormat(contentType: string | undefined): BodyFormat {
-  const type = (contentType ?? "application/json").split(";")[0]!.trim().toLowerCase();
+  const [media, ...params] = (contentType ?? "application/json").split(";");
+  const type = media!.trim().toLowerCase();
+  for (const p of params) {
+    const [name, value] = p.split("=");
+    if (name!.trim().toLowerCase() !== "charset") continue;
+    const charset = (value ?? "").trim().replace(/^"|"$/g, "").toLowerCase();
+    if (charset !== "utf-8" && charset !== "utf8") {
+      throw new ApiError(415, "unsupported_media_type", `unsupported charset '${charset}' (JSON bodies are UTF-8; send charset=utf-8 or no charset)`);
+    }
+  }
   if (type === "application/json" || type === "" || type.endsWith("+json")) return "json";
   if (type === "application/x-ndjson" || type === "application/ndjson" || type === "application/jsonl") {
     return "ndjson";
@@ -66,10 +80,14 @@ function tooMany(n: number, limit: number): ApiError {
 }
 
 function parseJson(text: string, limits: ParseLimits): ParsedItem[] {
+  // Depth and item count come from the text: JSON.parse of `[{},{},…]` or `[[[[…` builds every
+  // value before anything could look at how many or how deep there are.
   // One level more: the array that holds the events.
-  if (nestsDeeperThan(text, MAX_NESTING + 1)) {
+  const shape = jsonTextShape(text, MAX_NESTING + 1);
+  if (shape.tooDeep) {
     throw new ApiError(400, "too_deep", `request body nests arrays or objects deeper than ${MAX_NESTING} levels in an event`);
   }
+  if (shape.items > limits.maxEventsPerRequest) throw tooMany(shape.items, limits.maxEventsPerRequest);
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -79,23 +97,34 @@ function parseJson(text: string, limits: ParseLimits): ParsedItem[] {
   if (Array.isArray(value)) {
     if (value.length === 0) throw new ApiError(400, "empty_batch", "the JSON array holds no events");
     if (value.length > limits.maxEventsPerRequest) throw tooMany(value.length, limits.maxEventsPerRequest);
-    return value.map((v, index) => ({ index, value: v }));
+    const problems = ijsonErrorsByItem(text, true);
+    return value.map((v, index) => {
+      const errors = problems?.get(index);
+      return errors ? { index, errors } : { index, value: v };
+    });
   }
-  if (value !== null && typeof value === "object") return [{ index: 0, value }];
+  if (value !== null && typeof value === "object") {
+    const errors = ijsonErrorsByItem(text, false)?.get(0);
+    return [errors ? { index: 0, errors } : { index: 0, value }];
+  }
   throw new ApiError(400, "invalid_body", `request body must be a JSON object (one event) or an array of events, found ${jsonType(value)}`);
 }
 
 function parseNdjson(text: string, limits: ParseLimits): ParsedItem[] {
-  const lines = text.split("\n");
+  // Count the events before slicing any line out, so millions of short lines cost one pass.
+  const count = countNdjsonLines(text);
+  if (count > limits.maxEventsPerRequest) throw tooMany(count, limits.maxEventsPerRequest);
   const items: ParsedItem[] = [];
   const encoder = new TextEncoder();
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!.trim();
+  let lineNo = 0;
+  for (let start = 0; start < text.length; ) {
+    let end = text.indexOf("\n", start);
+    if (end < 0) end = text.length;
+    lineNo++;
+    // trim() also drops the CR of a CRLF line end.
+    const line = text.slice(start, end).trim();
+    start = end + 1;
     if (line.length === 0) continue;
-    if (items.length >= limits.maxEventsPerRequest) {
-      const remaining = lines.slice(i).filter((l) => l.trim().length > 0).length;
-      throw tooMany(items.length + remaining, limits.maxEventsPerRequest);
-    }
     const index = items.length;
     // Cheap upper bound first: UTF-8 takes at most 3 bytes per UTF-16 unit.
     if (line.length * 3 > limits.maxEventBytes) {
@@ -109,11 +138,15 @@ function parseNdjson(text: string, limits: ParseLimits): ParsedItem[] {
       items.push({ index, errors: [{ path: "", message: `event nests arrays or objects deeper than ${MAX_NESTING} levels` }] });
       continue;
     }
+    let value: unknown;
     try {
-      items.push({ index, value: JSON.parse(line) });
+      value = JSON.parse(line);
     } catch (err) {
-      items.push({ index, errors: [{ path: "", message: `line ${i + 1} is not valid JSON: ${describe(err)}` }] });
+      items.push({ index, errors: [{ path: "", message: `line ${lineNo} is not valid JSON: ${describe(err)}` }] });
+      continue;
     }
+    const errors = ijsonErrorsByItem(line, false)?.get(0);
+    items.push(errors ? { index, errors } : { index, value });
   }
   return items;
 }

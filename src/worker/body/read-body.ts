@@ -1,4 +1,5 @@
 import { ApiError } from "../api-error";
+import { gunzipBounded, GunzipError } from "./gunzip";
 
 export interface BodyLimits {
   maxBodyBytes: number;
@@ -9,8 +10,9 @@ const tooLarge = (message: string) => new ApiError(413, "payload_too_large", mes
 
 /**
  * Reads the request body, enforcing both size limits while the bytes arrive: the compressed
- * body is counted as it is read, and gzip output is counted chunk by chunk and abandoned at the
- * limit, so a gzip bomb costs at most `maxDecompressedBytes` of memory, never its full size.
+ * body is counted as it is read, and gzip is inflated slice by slice with its output counted and
+ * abandoned at the limit, so a gzip bomb costs about `maxDecompressedBytes` of memory, never its
+ * full size. A gzip body may hold several members (RFC 1952 §2.2); see `gunzip.ts`.
  */
 export async function readBody(req: Request, limits: BodyLimits): Promise<Uint8Array> {
   const encoding = (req.headers.get("content-encoding") ?? "identity").trim().toLowerCase();
@@ -27,13 +29,12 @@ export async function readBody(req: Request, limits: BodyLimits): Promise<Uint8A
   );
   if (encoding !== "gzip") return raw;
   if (raw.length === 0) throw new ApiError(400, "invalid_gzip", "Content-Encoding is gzip but the body is empty");
-  const inflated = new Blob([raw]).stream().pipeThrough(new DecompressionStream("gzip"));
   try {
-    return await collect(inflated, limits.maxDecompressedBytes, () =>
-      tooLarge(`decompressed body exceeds the limit of ${limits.maxDecompressedBytes} bytes`),
-    );
+    return await gunzipBounded(raw, limits.maxDecompressedBytes);
   } catch (err) {
-    if (err instanceof ApiError) throw err;
+    if (err instanceof GunzipError) {
+      throw err.kind === "too_large" ? tooLarge(err.message) : new ApiError(400, "invalid_gzip", err.message);
+    }
     throw new ApiError(400, "invalid_gzip", `body is not valid gzip: ${(err as Error).message ?? String(err)}`);
   }
 }

@@ -2,7 +2,7 @@ import { canonicalJson } from "../../core/canonical";
 import { sha256Hex } from "../../core/digest";
 import { toHex, utf8 } from "../../core/bytes";
 import { isSha256Algorithm, normalizeHashText } from "../../core/des-chain";
-import { applyMasks } from "../../core/masking";
+import { applyMasks, maskHash } from "../../core/masking";
 import { countedExposure } from "../../core/experiment-exposure";
 import { evaluatePolicy } from "../../core/policy";
 import type { CompiledPolicy } from "../../core/policy/types";
@@ -14,7 +14,11 @@ import type { ItemError } from "../api-error";
 import type { ParsedItem } from "../body/parse-events";
 import type { PreparedEvent, Tier } from "../../shard/types";
 
-export type Prepared = { ok: true; event: PreparedEvent } | { ok: false; index: number; errors: ItemError[] };
+/**
+ * A prepared item. `routeKey` (the decision id as received) chooses the shard; it stays in
+ * the Worker, since a policy may mask it out of everything the shard stores.
+ */
+export type Prepared = { ok: true; event: PreparedEvent; routeKey: string } | { ok: false; index: number; errors: ItemError[] };
 
 interface DesShape {
   schema_version: string;
@@ -82,15 +86,19 @@ export async function prepareItem(item: ParsedItem, ctx: PrepareContext): Promis
   const keepBody = tier === "full" || (sample !== null && sample.in_sample);
   const { body, masked } = applyMasks(keepBody ? event : projectRequired(event), ctx.policy.masks, ctx.maskSalt);
   const timestamp = Date.parse(temporal.event_timestamp);
+  // Every derived key comes from what is retained after masking, never from the event as
+  // received: a masked value must not reach a column, an index or a stat.
+  const kept = body as { decision_context?: Record<string, unknown>; decision_logic?: Record<string, unknown> };
   return {
     ok: true,
+    routeKey: event.decision_context.decision_id,
     event: {
       index: item.index,
       id,
-      decisionId: event.decision_context.decision_id,
-      decisionType: event.decision_context.decision_type,
-      logicType: event.decision_logic.logic_type,
-      outputKey: outputKey(event.decision_logic.output),
+      decisionId: indexedDecisionId(kept, event.decision_context.decision_id, ctx.maskSalt),
+      decisionType: textOrNull(kept.decision_context?.["decision_type"]),
+      logicType: textOrNull(kept.decision_logic?.["logic_type"]),
+      outputKey: kept.decision_logic !== undefined && "output" in kept.decision_logic ? outputKey(kept.decision_logic["output"]) : null,
       sequenceNumber: temporal.sequence_number,
       schemaVersion: verdict.schemaVersion,
       tier,
@@ -147,6 +155,20 @@ async function checkCurrentHash(canonical: string, event: DesShape): Promise<"ok
 
 /** Longest output kept as a stats key; longer outputs are grouped by a prefix and their hash. */
 export const OUTPUT_KEY_MAX = 200;
+
+function textOrNull(value: unknown): string | null {
+  return typeof value === "string" ? value : null;
+}
+
+/**
+ * The decision id as the shard indexes it (conflict detection, decision_id queries): the value
+ * as retained, or — when a policy masks it — its keyed hash, the same text a "hash" mask writes,
+ * so conflicts are still found and the value itself is never stored.
+ */
+function indexedDecisionId(kept: { decision_context?: Record<string, unknown> }, raw: string, salt: Uint8Array): string {
+  const retained = kept.decision_context?.["decision_id"];
+  return retained === raw ? raw : maskHash(raw, salt);
+}
 
 function outputKey(output: unknown): string {
   const text = canonicalJson(output);

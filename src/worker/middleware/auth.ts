@@ -1,8 +1,11 @@
 import { createMiddleware } from "hono/factory";
-import { keyIdOf, keyMatches, secretEquals, type Scope } from "../../registry/credentials";
-import type { KeyRecord, RoutingVersion } from "../../registry/registry";
+import { keyMatches, parseKey, secretEquals } from "../../registry/credentials";
+import type { Scope } from "../../core/protocol";
+import type { RoutingVersion } from "../../registry/registry";
+import { LAST_USED_RESOLUTION_MS } from "../../registry/tenant-keys";
 import { ApiError } from "../api-error";
 import type { AppEnv } from "../app-env";
+import { AuthCache, type AuthSources } from "./auth-cache";
 
 /** Who is calling: the deployment's admin token, or a tenant's key with its scopes. */
 export type Principal =
@@ -16,37 +19,48 @@ export type Principal =
       policy: string | null;
     };
 
-interface CacheEntry {
-  record: KeyRecord | null;
-  expires: number;
-}
-// Per isolate: saves a registry round trip on every request. A revoked key may therefore keep
+// Per isolate: saves registry round trips on most requests. A revoked key may therefore keep
 // working for up to AUTH_CACHE_MS in isolates that looked it up before (documented in README).
-const keyCache = new Map<string, CacheEntry>();
-const KEY_CACHE_MAX = 10_000;
+const cache = new AuthCache();
 
-/** Clears this isolate's cached lookup of `keyId` (after a revocation through this isolate). */
-export function forgetKey(keyId: string): void {
-  keyCache.delete(keyId);
+/** Clears this isolate's cached lookup of key `keyId` of `tenant` (after a revocation or creation). */
+export function forgetKey(tenant: string, keyId: string): void {
+  cache.forgetKey(tenant, keyId);
 }
 
-/** Clears this isolate's cached lookups of every key of `tenant` (after a routing change). */
+/** Clears this isolate's cached routing and policy of `tenant` (after a change). */
 export function forgetTenant(tenant: string): void {
-  for (const [id, entry] of keyCache) if (entry.record?.tenant === tenant) keyCache.delete(id);
+  cache.forgetTenant(tenant);
 }
 
-async function lookup(env: Env, keyId: string, cacheMs: number): Promise<KeyRecord | null> {
-  const now = Date.now();
-  const hit = keyCache.get(keyId);
-  if (hit && hit.expires > now) return hit.record;
-  const record = await env.REGISTRY.getByName("registry").lookupKey(keyId);
-  if (keyCache.size >= KEY_CACHE_MAX) keyCache.clear();
-  keyCache.set(keyId, { record, expires: now + cacheMs });
-  return record;
+/** Key records come from the tenant's own TenantKeys object; routing and policy from the registry. */
+function sourcesOf(env: Env): AuthSources {
+  return {
+    key: async (tenant, id) => env.TENANT_KEYS.getByName(tenant).lookupKey(id),
+    tenant: async (tenant) => env.REGISTRY.getByName("registry").tenantContext(tenant),
+  };
 }
 
 const unauthorized = (message: string) =>
   new ApiError(401, "unauthorized", message, [], { "www-authenticate": 'Bearer realm="edgelog"' });
+
+/**
+ * Records the key's use when the time this isolate knows is older than a minute: at most one
+ * call per key per isolate per LAST_USED_RESOLUTION_MS, and the key object writes at most once
+ * per interval whatever the number of isolates.
+ */
+async function noteUse(env: Env, tenant: string, record: { id: string; last_used_at: string | null }): Promise<void> {
+  const now = Date.now();
+  if (record.last_used_at !== null && now - Date.parse(record.last_used_at) < LAST_USED_RESOLUTION_MS) return;
+  const at = new Date(now).toISOString();
+  record.last_used_at = at;
+  try {
+    await env.TENANT_KEYS.getByName(tenant).touchKey(record.id, at);
+  } catch (error) {
+    // The request was authenticated; a lost "last used" note must not fail it.
+    console.error("could not record a key's use", error);
+  }
+}
 
 /** Authenticates `Authorization: Bearer <key>`; sets `c.var.principal`. */
 export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
@@ -63,19 +77,25 @@ export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
     }
     throw unauthorized("invalid API key");
   }
-  const keyId = keyIdOf(token);
-  if (!keyId) throw unauthorized("invalid API key");
-  const record = await lookup(c.env, keyId, c.var.config.authCacheMs);
+  const name = parseKey(token);
+  if (!name) throw unauthorized("invalid API key");
+  const sources = sourcesOf(c.env);
+  const ttl = c.var.config.authCacheMs;
+  const record = await cache.key(sources, name.tenant, name.id, ttl);
   if (!record || record.revoked || !(await keyMatches(token, record.hash))) {
     throw unauthorized("invalid API key");
   }
+  // Only a key that matched reaches the registry, and then once per tenant per AUTH_CACHE_MS.
+  const context = await cache.tenant(sources, name.tenant, ttl);
+  if (!context) throw unauthorized("invalid API key");
+  await noteUse(c.env, name.tenant, record);
   c.set("principal", {
     kind: "key",
-    keyId,
-    tenant: record.tenant,
+    keyId: name.id,
+    tenant: name.tenant,
     scopes: record.scopes,
-    routing: record.routing,
-    policy: record.policy,
+    routing: context.routing,
+    policy: context.policy,
   });
   return next();
 });

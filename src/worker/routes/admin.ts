@@ -2,19 +2,25 @@ import { Hono } from "hono";
 import type { AppEnv } from "../app-env";
 import { ApiError, notFound } from "../api-error";
 import { forgetKey, forgetTenant, requireTenantAdmin } from "../middleware/auth";
-import { isScope, SCOPES, type Scope } from "../../registry/credentials";
+import {
+  isScope,
+  MAX_ADMIN_BODY_BYTES,
+  MAX_POLICY_BYTES,
+  MAX_SHARDS,
+  MAX_TENANT_NAME_CHARS,
+  SCOPES,
+  TENANT_ID_PATTERN,
+  type Scope,
+} from "../../core/protocol";
 import { jsonType } from "../body/parse-events";
-import { MAX_SHARDS } from "../../registry/registry";
 import { DEFAULT_POLICY, validatePolicy } from "../../core/policy";
 
 export const admin = new Hono<AppEnv>();
 
-const TENANT_ID = /^[a-z0-9][a-z0-9_-]{0,62}$/;
-const MAX_ADMIN_BODY = 64 * 1024;
 
 async function jsonBody(req: Request): Promise<Record<string, unknown>> {
   const text = await req.text();
-  if (text.length > MAX_ADMIN_BODY) throw new ApiError(413, "payload_too_large", `admin request bodies are limited to ${MAX_ADMIN_BODY} bytes`);
+  if (text.length > MAX_ADMIN_BODY_BYTES) throw new ApiError(413, "payload_too_large", `admin request bodies are limited to ${MAX_ADMIN_BODY_BYTES} bytes`);
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -31,6 +37,11 @@ function registry(env: Env) {
   return env.REGISTRY.getByName("registry");
 }
 
+/** The object holding `tenant`'s keys (named by the tenant id, which every key carries). */
+function tenantKeys(env: Env, tenant: string) {
+  return env.TENANT_KEYS.getByName(tenant);
+}
+
 /**
  * POST /v1/admin/tenants {"name", "id"?, "shards"?}: operator only. Giving the shard count here
  * (rather than by PUT …/shards later) leaves a single routing generation, so ingest never has to
@@ -42,15 +53,15 @@ admin.post("/tenants", async (c) => {
   }
   const body = await jsonBody(c.req.raw);
   const name = body.name;
-  if (typeof name !== "string" || name.trim().length === 0 || name.length > 200) {
-    throw new ApiError(422, "invalid_tenant", "'name' must be a non-empty string of at most 200 characters", [
-      { path: "/name", message: "must be a non-empty string of at most 200 characters" },
+  if (typeof name !== "string" || name.trim().length === 0 || name.length > MAX_TENANT_NAME_CHARS) {
+    throw new ApiError(422, "invalid_tenant", `'name' must be a non-empty string of at most ${MAX_TENANT_NAME_CHARS} characters`, [
+      { path: "/name", message: `must be a non-empty string of at most ${MAX_TENANT_NAME_CHARS} characters` },
     ]);
   }
   const id = body.id ?? name.trim().toLowerCase().replace(/[^a-z0-9_-]+/g, "-").replace(/^-+|-+$/g, "");
-  if (typeof id !== "string" || !TENANT_ID.test(id)) {
-    throw new ApiError(422, "invalid_tenant", `tenant id '${String(id)}' must match ${TENANT_ID.source}`, [
-      { path: body.id === undefined ? "/name" : "/id", message: `must give an id matching ${TENANT_ID.source}` },
+  if (typeof id !== "string" || !TENANT_ID_PATTERN.test(id)) {
+    throw new ApiError(422, "invalid_tenant", `tenant id '${String(id)}' must match ${TENANT_ID_PATTERN.source}`, [
+      { path: body.id === undefined ? "/name" : "/id", message: `must give an id matching ${TENANT_ID_PATTERN.source}` },
     ]);
   }
   const shards = body.shards ?? 1;
@@ -79,9 +90,24 @@ admin.post("/tenants/:tenant/keys", async (c) => {
     ]);
   }
   const unique = [...new Set(scopes as Scope[])];
-  const result = await registry(c.env).createKey(tenant, unique);
-  if (!result.ok) throw notFound(`tenant '${tenant}'`);
-  return c.json({ id: result.id, key: result.key, scopes: result.scopes, tenant: result.tenant, created_at: result.created_at }, 201);
+  const id = await registry(c.env).reserveKeyId(tenant);
+  if (id === null) throw notFound(`tenant '${tenant}'`);
+  const { key, created_at } = await tenantKeys(c.env, tenant).addKey(tenant, id, unique);
+  forgetKey(tenant, id);
+  return c.json({ id, key, scopes: unique, tenant, created_at }, 201);
+});
+
+/**
+ * GET /v1/admin/tenants/{t}/keys: every key of the tenant (revoked ones too) with its scopes,
+ * creation time and last use (to within a minute), so a leaked or forgotten key can be found
+ * and revoked. Never the key nor its hash.
+ */
+admin.get("/tenants/:tenant/keys", async (c) => {
+  const tenant = c.req.param("tenant");
+  requireTenantAdmin(c.var.principal, tenant);
+  if (!(await registry(c.env).getTenant(tenant))) throw notFound(`tenant '${tenant}'`);
+  const keys = await tenantKeys(c.env, tenant).listKeys();
+  return c.json({ tenant, keys });
 });
 
 /** DELETE /v1/admin/keys/{id}: revokes a key (a tenant admin only its own tenant's keys). */
@@ -95,9 +121,11 @@ admin.delete("/keys/:id", async (c) => {
     }
     tenant = principal.tenant;
   }
-  const revoked = await registry(c.env).revokeKey(id, tenant);
-  if (!revoked) throw notFound(`key '${id}'`);
-  forgetKey(id);
+  const owner = await registry(c.env).tenantOfKey(id);
+  // A key of another tenant answers as if absent, like an unknown one.
+  if (owner === null || (tenant !== null && owner !== tenant)) throw notFound(`key '${id}'`);
+  if (!(await tenantKeys(c.env, owner).revokeKey(id))) throw notFound(`key '${id}'`);
+  forgetKey(owner, id);
   return c.json({ id, revoked: true });
 });
 
@@ -130,8 +158,6 @@ admin.put("/tenants/:tenant/shards", async (c) => {
   return c.json({ id: tenant, routing });
 });
 
-const MAX_POLICY_BYTES = 64 * 1024;
-
 /**
  * PUT /v1/admin/tenants/{t}/policy: the tenant's sampling policy (schema/policy.schema.json).
  * A bad policy is refused whole (422, every problem listed); a good one applies to events
@@ -143,7 +169,10 @@ admin.put("/tenants/:tenant/policy", async (c) => {
   const body = await jsonBody(c.req.raw);
   const verdict = validatePolicy(body);
   if (!verdict.ok) {
-    throw new ApiError(422, "invalid_policy", `the policy has ${verdict.errors.length} problem(s); nothing was changed`, [
+    const listed = verdict.errors.length;
+    const more = verdict.total - listed;
+    const which = more > 0 ? `; the first ${listed} are listed, ${more} more are not` : "";
+    throw new ApiError(422, "invalid_policy", `the policy has ${verdict.total} problem(s)${which}; nothing was changed`, [
       ...verdict.errors,
     ]);
   }

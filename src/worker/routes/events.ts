@@ -87,10 +87,10 @@ export async function appendPrepared(
       results[p.index] = { index: p.index, status: "rejected", id: null, log: null, seq: null, tier: null, errors: p.errors };
       continue;
     }
-    const shard = shardOf(p.event.decisionId, shards);
+    const shard = shardOf(p.routeKey, shards);
     push(byShard, shard, p.event);
     if (tenant.routing.length > 1) {
-      for (const old of earlierShardsOf(p.event.decisionId, tenant.routing, shard)) push(earlier, old, p.event);
+      for (const old of earlierShardsOf(p.routeKey, tenant.routing, shard)) push(earlier, old, p.event);
     }
   }
   // After a reshard, an event accepted under an earlier generation lives in another shard: a

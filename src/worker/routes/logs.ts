@@ -2,13 +2,15 @@ import { Hono } from "hono";
 import type { AppEnv } from "../app-env";
 import { ApiError, notFound } from "../api-error";
 import { tenantFor, type TenantScope } from "../middleware/auth";
+import { fanOut } from "../fan-out";
 import { logRef, shardStub, shardsOf } from "../routing";
+import { LOG_NUMBER_PATTERN, type LogInfo } from "../../core/protocol";
 
 export const logs = new Hono<AppEnv>();
 
 /** A log is named by its shard number within the tenant: `/v1/logs/0/...`. */
 function shardParam(tenant: TenantScope, raw: string): number {
-  const shard = /^(0|[1-9][0-9]{0,5})$/.test(raw) ? Number(raw) : NaN;
+  const shard = LOG_NUMBER_PATTERN.test(raw) ? Number(raw) : NaN;
   if (!shardsOf(tenant.routing).includes(shard)) throw notFound(`log '${raw}'`);
   return shard;
 }
@@ -23,12 +25,10 @@ function intParam(name: string, raw: string | undefined): number {
 
 logs.get("/", async (c) => {
   const tenant = tenantFor(c.var.principal, "read");
-  const out = [];
-  for (const shard of shardsOf(tenant.routing)) {
-    const log = logRef(c.var.config, tenant.id, shard);
-    const info = await shardStub(c.env, log).info();
-    out.push({ log: String(shard), origin: log.origin, size: info?.size ?? 0, events: info?.events ?? 0, pending: info?.pending ?? 0 });
-  }
+  const out: LogInfo[] = await fanOut(c.env, c.var.config, tenant, async (stub, log) => {
+    const info = await stub.info();
+    return { log: String(log.shard), origin: log.origin, size: info?.size ?? 0, events: info?.events ?? 0, pending: info?.pending ?? 0 };
+  });
   return c.json(out);
 });
 

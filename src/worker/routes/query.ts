@@ -3,13 +3,10 @@ import type { AppEnv } from "../app-env";
 import { ApiError } from "../api-error";
 import { tenantFor, type TenantScope } from "../middleware/auth";
 import { decodeCursor, encodeCursor, type Cursor } from "../query-cursor";
-import { logRef, shardStub, shardsOf } from "../routing";
+import { fanOut } from "../fan-out";
+import { shardsOf } from "../routing";
 import type { EventFilter } from "../../shard/query";
-import { TIERS } from "../../shard/types";
-
-export const QUERY_DEFAULT_LIMIT = 100;
-export const QUERY_MAX_LIMIT = 1000;
-const MAX_FILTER_LENGTH = 256;
+import { MAX_FILTER_CHARS, QUERY_DEFAULT_LIMIT, QUERY_MAX_LIMIT, TIERS } from "../../core/protocol";
 
 function timeParam(name: string, raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;
@@ -20,8 +17,8 @@ function timeParam(name: string, raw: string | undefined): number | undefined {
 
 function textParam(name: string, raw: string | undefined): string | undefined {
   if (raw === undefined) return undefined;
-  if (raw.length === 0 || raw.length > MAX_FILTER_LENGTH) {
-    throw new ApiError(400, "invalid_parameter", `'${name}' must be 1 to ${MAX_FILTER_LENGTH} characters`);
+  if (raw.length === 0 || raw.length > MAX_FILTER_CHARS) {
+    throw new ApiError(400, "invalid_parameter", `'${name}' must be 1 to ${MAX_FILTER_CHARS} characters`);
   }
   return raw;
 }
@@ -70,12 +67,15 @@ async function page(
   withBody: boolean,
 ): Promise<{ items: PageItem[]; cursor: Cursor; done: boolean }> {
   const shards = shardsOf(tenant.routing).filter((s) => cursor.s[s] !== null);
-  const answers = await Promise.all(
-    shards.map(async (shard) => {
-      const from = cursor.s[shard] ?? 0;
-      const result = await shardStub(c.env, logRef(c.var.config, tenant.id, shard)).query(filter, from, limit, withBody);
-      return { shard, from, result };
-    }),
+  const answers = await fanOut(
+    c.env,
+    c.var.config,
+    tenant,
+    async (stub, log) => {
+      const from = cursor.s[log.shard] ?? 0;
+      return { shard: log.shard, from, result: await stub.query(filter, from, limit, withBody) };
+    },
+    shards,
   );
   const merged: PageItem[] = answers.flatMap(({ shard, result }) => result.items.map((i) => ({ ...i, shard })));
   merged.sort((a, b) => a.received_at - b.received_at || a.shard - b.shard || a.seq - b.seq);

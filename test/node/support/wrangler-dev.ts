@@ -3,7 +3,7 @@
  * only place where production's ban on `new Function` during requests is enforced.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -19,6 +19,11 @@ export interface DevServer {
   persistDir: string;
   process: ChildProcess;
   output: () => string;
+  /**
+   * Stops the server (its whole process group) and removes the scratch directory startDev made
+   * (the state, unless the caller passed `persistDir`, and wrangler's and workerd's temporary
+   * files); a `persistDir` the caller passed in is the caller's to keep or remove.
+   */
   stop: (signal?: NodeJS.Signals) => Promise<void>;
 }
 
@@ -44,7 +49,13 @@ export interface StartOptions {
 /** Starts `wrangler dev` on loopback and waits until /healthz answers. */
 export async function startDev(opts: StartOptions = {}): Promise<DevServer> {
   const port = opts.port ?? (await freePort());
-  const persistDir = opts.persistDir ?? mkdtempSync(join(tmpdir(), "edgelog-state-"));
+  // Everything this server writes outside `persistDir` lands here: wrangler and miniflare put
+  // their temporary directories under TMPDIR and do not remove them when signalled.
+  const scratch = mkdtempSync(join(tmpdir(), "edgelog-dev-"));
+  const persistDir = opts.persistDir ?? join(scratch, "state");
+  const childTmp = join(scratch, "tmp");
+  mkdirSync(childTmp);
+  const removeState = () => rmSync(scratch, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
   const vars = { EDGELOG_ADMIN_TOKEN: DEV_ADMIN_TOKEN, EDGELOG_SIGNING_KEY: DEV_SIGNING_KEY, ...(opts.vars ?? {}) };
   const args = [
     join(REPO_ROOT, "node_modules/wrangler/bin/wrangler.js"),
@@ -59,9 +70,18 @@ export async function startDev(opts: StartOptions = {}): Promise<DevServer> {
   ];
   const child = spawn(process.execPath, args, {
     cwd: REPO_ROOT,
-    env: { ...process.env, CI: "1", WRANGLER_SEND_METRICS: "false", NO_COLOR: "1" },
+    env: { ...process.env, CI: "1", WRANGLER_SEND_METRICS: "false", NO_COLOR: "1", TMPDIR: childTmp },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
+  });
+  // However the server ends (stop(), a test's own SIGKILL of the group, a crash), its scratch
+  // directory goes with it.
+  child.once("exit", () => {
+    try {
+      removeState();
+    } catch {
+      // stop() removes it again and reports a failure
+    }
   });
   let log = "";
   child.stdout?.on("data", (d: Buffer) => (log += d.toString()));
@@ -69,7 +89,10 @@ export async function startDev(opts: StartOptions = {}): Promise<DevServer> {
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`wrangler dev exited with ${child.exitCode}:\n${log}`);
+    if (child.exitCode !== null) {
+      removeState();
+      throw new Error(`wrangler dev exited with ${child.exitCode}:\n${log}`);
+    }
     try {
       const res = await fetch(`${url}/healthz`);
       if (res.ok) break;
@@ -78,6 +101,8 @@ export async function startDev(opts: StartOptions = {}): Promise<DevServer> {
     }
     if (Date.now() > deadline) {
       killGroup(child, "SIGKILL");
+      await new Promise<void>((r) => (child.exitCode !== null || child.signalCode !== null ? r() : child.once("exit", () => r())));
+      removeState();
       throw new Error(`wrangler dev did not answer within the timeout:\n${log}`);
     }
     await new Promise((r) => setTimeout(r, 200));
@@ -89,12 +114,14 @@ export async function startDev(opts: StartOptions = {}): Promise<DevServer> {
     process: child,
     output: () => log,
     stop: async (signal: NodeJS.Signals = "SIGTERM") => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = new Promise<void>((r) => child.once("exit", () => r()));
-      killGroup(child, signal);
-      const timer = setTimeout(() => killGroup(child, "SIGKILL"), 5_000);
-      await exited;
-      clearTimeout(timer);
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise<void>((r) => child.once("exit", () => r()));
+        killGroup(child, signal);
+        const timer = setTimeout(() => killGroup(child, "SIGKILL"), 5_000);
+        await exited;
+        clearTimeout(timer);
+      }
+      removeState();
     },
   };
 }

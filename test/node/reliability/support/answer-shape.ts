@@ -4,12 +4,10 @@
  * item (422), whose per-item results carry `errors[]` of `{path (JSON pointer), message}`, as do
  * the rejected items of a 207.
  */
-export interface ItemResult {
-  index: number;
-  status: string;
-  id: string | null;
-  errors: Array<{ path: unknown; message: unknown }>;
-}
+import { EVENT_ID_PATTERN, ITEM_STATUSES, type ItemResult } from "../../../../src/core/protocol";
+
+/** An item of an answer under test: its members are the contract's, their values still unchecked. */
+type UncheckedItem = { [K in keyof ItemResult]?: unknown } & { errors?: Array<{ path: unknown; message: unknown }> };
 
 /** RFC 6901: "" (the whole document) or a sequence of "/"-prefixed reference tokens. */
 const JSON_POINTER = /^(\/([^~]|~[01])*)*$/;
@@ -17,17 +15,17 @@ const JSON_POINTER = /^(\/([^~]|~[01])*)*$/;
 function itemProblems(results: unknown): string[] {
   if (!Array.isArray(results) || results.length === 0) return ["ingest answer without results[]"];
   const problems: string[] = [];
-  for (const r of results as ItemResult[]) {
-    if (r.status === "rejected") {
-      if (!Array.isArray(r.errors) || r.errors.length === 0) problems.push(`item ${r.index} rejected without errors`);
+  for (const r of results as UncheckedItem[]) {
+    if (typeof r.status !== "string" || !(ITEM_STATUSES as readonly string[]).includes(r.status)) {
+      problems.push(`item ${String(r.index)} has unknown status ${JSON.stringify(r.status)}`);
+    } else if (r.status === "rejected") {
+      if (!Array.isArray(r.errors) || r.errors.length === 0) problems.push(`item ${String(r.index)} rejected without errors`);
       for (const e of r.errors ?? []) {
-        if (typeof e.path !== "string" || !JSON_POINTER.test(e.path)) problems.push(`item ${r.index}: error path ${JSON.stringify(e.path)} is not a JSON pointer`);
-        if (typeof e.message !== "string" || e.message.trim() === "") problems.push(`item ${r.index}: error without a message`);
+        if (typeof e.path !== "string" || !JSON_POINTER.test(e.path)) problems.push(`item ${String(r.index)}: error path ${JSON.stringify(e.path)} is not a JSON pointer`);
+        if (typeof e.message !== "string" || e.message.trim() === "") problems.push(`item ${String(r.index)}: error without a message`);
       }
-    } else if (r.status === "accepted" || r.status === "duplicate") {
-      if (typeof r.id !== "string" || !/^[0-9a-f]{64}$/.test(r.id)) problems.push(`item ${r.index} ${r.status} without an id`);
-    } else {
-      problems.push(`item ${r.index} has unknown status ${JSON.stringify(r.status)}`);
+    } else if (typeof r.id !== "string" || !EVENT_ID_PATTERN.test(r.id)) {
+      problems.push(`item ${String(r.index)} ${r.status} without an id`);
     }
   }
   return problems;

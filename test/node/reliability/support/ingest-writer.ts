@@ -9,6 +9,7 @@ import { makeEvent } from "../../../support/events";
 import { eventId, type IngestLedger, type SentEvent } from "./ingest-ledger";
 import { isDevReload, type Caller } from "./caller";
 import type { Prng } from "./prng";
+import { TIERS, type IngestResponse } from "../../../../src/core/protocol";
 
 export interface WriterOptions {
   caller: Caller;
@@ -27,17 +28,6 @@ export interface WriterStats {
   unanswered: number;
   waitSealed: number;
 }
-
-interface ItemResult {
-  index: number;
-  status: string;
-  id: string | null;
-  seq: number | null;
-  batch?: number;
-  leaf_index?: number;
-}
-
-const TIERS = ["lightweight", "sampled", "full"] as const;
 
 async function freshEvent(rng: Prng, label: string, n: number, ledger: IngestLedger): Promise<SentEvent> {
   const conflictWith = ledger.sent.length > 0 && rng.chance(0.03) ? rng.pick(ledger.sent) : null;
@@ -98,9 +88,9 @@ export async function runWriter(opts: WriterOptions): Promise<WriterStats> {
       stats.unanswered++;
       continue;
     }
-    let body: { results?: ItemResult[] };
+    let body: Partial<IngestResponse>;
     try {
-      body = JSON.parse(answer) as { results?: ItemResult[] };
+      body = JSON.parse(answer) as Partial<IngestResponse>;
     } catch {
       if (!opts.shouldStop()) ledger.violations.push(`${label}: ingest answered ${status} with a body that is not JSON: ${answer.slice(0, 200)}`);
       continue;

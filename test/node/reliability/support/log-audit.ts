@@ -1,15 +1,17 @@
 /**
- * Checks a log over its public HTTP API from first principles (DESIGN: Integrity model): the
- * signed checkpoint, every sealed batch as exported, the recomputed batch roots and log root,
- * dense sequence numbers and unique event ids, event proofs, and consistency between
- * checkpoints. Every failure is a LogAuditError naming what was expected and what was found.
+ * Checks a log over its public HTTP API from first principles (README: Integrity model): the
+ * signed checkpoint, every sealed batch as exported — with the same auditor as `edgelog audit`
+ * (src/core/audit over node:crypto): order, digests, bodies, batch roots, the log root over the
+ * headers — plus unique event ids across the log, event proofs, and consistency between
+ * checkpoints. Every failure names what was expected and what was found: a LogAuditError, or
+ * the auditor's AuditFailure (which also names the batch, line, seq and id).
  */
+import { checkBatch, LogTreeAudit } from "../../../../src/core/audit";
+import { nodeHasher } from "../../../../src/cli/audit/node-hasher";
 import { bytesEqual, fromHex, toHex, utf8 } from "../../../../src/core/bytes";
-import { canonicalJson } from "../../../../src/core/canonical";
-import { sha256Hex } from "../../../../src/core/digest";
 import { VerificationError } from "../../../../src/core/errors";
 import { verifyEventProof, type EventProofDocument } from "../../../../src/core/event-proof";
-import { hashLeaf, merkleRoot, verifyConsistency } from "../../../../src/core/merkle";
+import { verifyConsistency } from "../../../../src/core/merkle";
 import { openNote, parseCheckpoint, type NoteVerifier } from "../../../../src/core/note";
 import { getJson, getText, mapLimit, sleep, type Caller } from "./caller";
 
@@ -34,11 +36,6 @@ export interface LogSnapshot {
   checkpoint: SeenCheckpoint | null;
   /** Every sequenced event: id → seq. */
   seqOf: Map<string, number>;
-}
-
-interface EnvelopeLine {
-  envelope: { log: string; seq: number; id: string; digest: string; retained: string; [k: string]: unknown };
-  event: unknown;
 }
 
 /** The tenant's log 0 as `GET /v1/logs` describes it. */
@@ -95,12 +92,6 @@ export async function checkConsistent(caller: Caller, earlier: SeenCheckpoint, l
   verifyConsistency(earlier.size, later.size, earlier.root, later.root, body.path.map(fromHex));
 }
 
-function parseBatch(n: number, text: string): { header: Record<string, unknown>; lines: EnvelopeLine[] } {
-  const rows = text.split("\n").filter((l) => l.length > 0);
-  if (rows.length < 2) throw new LogAuditError(`batch ${n} export is too short`, "a header and at least one event", `${rows.length} lines`);
-  return { header: JSON.parse(rows[0]!) as Record<string, unknown>, lines: rows.slice(1).map((l) => JSON.parse(l) as EnvelopeLine) };
-}
-
 /**
  * Audits the whole log. Precondition: the log is quiescent (no writer, nothing pending), so the
  * checkpoint, `GET /v1/logs` and the exports describe the same state.
@@ -114,40 +105,29 @@ export async function auditLog(caller: Caller, verifier: NoteVerifier, concurren
   const batches = await mapLimit(Array.from({ length: size }, (_, n) => n), concurrency, async (n) => {
     const { status, body } = await getText(caller, `/v1/logs/0/batches/${n}`);
     if (status !== 200) throw new LogAuditError(`GET batch ${n} failed`, "200", `${status} ${body.slice(0, 200)}`);
-    return parseBatch(n, body);
+    return utf8(body);
   });
+  const hasher = nodeHasher();
   const seqOf = new Map<string, number>();
-  const headerLeaves: Uint8Array[] = [];
-  let nextSeq = 0;
-  for (const [n, { header, lines }] of batches.entries()) {
-    const where = `batch ${n}`;
-    if (header.batch !== n) throw new LogAuditError(`${where}: header names another batch`, String(n), String(header.batch));
-    if (header.log !== info.origin) throw new LogAuditError(`${where}: header names another log`, info.origin, String(header.log));
-    if (header.first_seq !== nextSeq) throw new LogAuditError(`${where}: sequence numbers not dense`, `first_seq ${nextSeq}`, String(header.first_seq));
-    if (header.count !== lines.length) throw new LogAuditError(`${where}: header count differs from the export`, String(lines.length), String(header.count));
-    const leaves: Uint8Array[] = [];
-    for (const [i, { envelope, event }] of lines.entries()) {
-      const seq = nextSeq + i;
-      if (envelope.seq !== seq) throw new LogAuditError(`${where}: envelope ${i} out of sequence`, String(seq), String(envelope.seq));
-      const prior = seqOf.get(envelope.id);
-      if (prior !== undefined) throw new LogAuditError(`event ${envelope.id} stored twice`, `once (seq ${prior})`, `again at seq ${seq}`);
-      seqOf.set(envelope.id, seq);
-      if (envelope.digest !== `sha256:${envelope.id}`) throw new LogAuditError(`${where}: seq ${seq} digest is not its id`, `sha256:${envelope.id}`, envelope.digest);
-      if (event !== null && envelope.retained === "body") {
-        const digest = await sha256Hex(utf8(canonicalJson(event)));
-        if (digest !== envelope.id) throw new LogAuditError(`${where}: seq ${seq} body does not match its id`, envelope.id, digest);
-      }
-      leaves.push(hashLeaf(utf8(canonicalJson(envelope))));
-    }
-    const root = toHex(merkleRoot(leaves));
-    if (root !== header.root) throw new LogAuditError(`${where}: recomputed root differs from the header`, String(header.root), root);
-    headerLeaves.push(hashLeaf(utf8(canonicalJson(header))));
-    nextSeq += lines.length;
+  // Every id is kept here (the CLI keeps none): an event stored twice would show as one id at two seqs.
+  const remember = (envelope: { id: string }, seq: number) => {
+    const prior = seqOf.get(envelope.id);
+    if (prior !== undefined) throw new LogAuditError(`event ${envelope.id} stored twice`, `once (seq ${prior})`, `again at seq ${seq}`);
+    seqOf.set(envelope.id, seq);
+  };
+  const tree = new LogTreeAudit(hasher, size);
+  let firstSeq = 0;
+  for (const [n, bytes] of batches.entries()) {
+    const checked = await checkBatch(bytes, { origin: info.origin, batch: n, firstSeq }, hasher, remember);
+    firstSeq = checked.header.first_seq + checked.header.count;
+    tree.add(checked);
   }
-  if (nextSeq !== info.events) throw new LogAuditError("exported events differ from GET /v1/logs", String(info.events), String(nextSeq));
-  if (checkpoint) {
-    const root = merkleRoot(headerLeaves);
-    if (!bytesEqual(root, checkpoint.root)) throw new LogAuditError("log root recomputed from the batch headers differs from the checkpoint", toHex(checkpoint.root), toHex(root));
+  const { root } = tree.finish();
+  if (tree.totals.events !== info.events) {
+    throw new LogAuditError("exported events differ from GET /v1/logs", String(info.events), String(tree.totals.events));
+  }
+  if (checkpoint && !bytesEqual(root, checkpoint.root)) {
+    throw new LogAuditError("log root recomputed from the batch headers differs from the checkpoint", toHex(checkpoint.root), toHex(root));
   }
   return { info, checkpoint, seqOf };
 }

@@ -3,12 +3,18 @@
  * subtrees, at most ⌊log2 n⌋ + 1 hashes. That is all an auditor must keep to know the tree
  * hash after every append, whatever the log's size.
  */
-import { EMPTY_ROOT, hashChildren } from "../../core/merkle";
+import { EMPTY_ROOT } from "../merkle";
 
 export class CompactRange {
   /** Perfect subtree roots, largest (leftmost) first; levels strictly decrease. */
   private readonly nodes: { level: number; hash: Uint8Array }[] = [];
   private count = 0;
+  private readonly hashChildren: (left: Uint8Array, right: Uint8Array) => Uint8Array;
+
+  /** `hashChildren`: RFC 9162 §2.1.1 interior node hash, e.g. an `AuditHasher`'s. */
+  constructor(hashChildren: (left: Uint8Array, right: Uint8Array) => Uint8Array) {
+    this.hashChildren = hashChildren;
+  }
 
   get size(): number {
     return this.count;
@@ -19,7 +25,7 @@ export class CompactRange {
     let node = { level: 0, hash: leafHash };
     for (let top = this.nodes.at(-1); top && top.level === node.level; top = this.nodes.at(-1)) {
       this.nodes.pop();
-      node = { level: node.level + 1, hash: hashChildren(top.hash, node.hash) };
+      node = { level: node.level + 1, hash: this.hashChildren(top.hash, node.hash) };
     }
     this.nodes.push(node);
     this.count++;
@@ -32,7 +38,7 @@ export class CompactRange {
   root(): Uint8Array {
     if (this.nodes.length === 0) return EMPTY_ROOT.slice();
     let hash = this.nodes.at(-1)!.hash;
-    for (let i = this.nodes.length - 2; i >= 0; i--) hash = hashChildren(this.nodes[i]!.hash, hash);
+    for (let i = this.nodes.length - 2; i >= 0; i--) hash = this.hashChildren(this.nodes[i]!.hash, hash);
     return hash;
   }
 }

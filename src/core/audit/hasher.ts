@@ -1,0 +1,49 @@
+/**
+ * The hashing an audit needs, with SHA-256 supplied by the caller — the role of
+ * transparency-dev/merkle's `LogHasher`: Node plugs in `node:crypto`, a browser WebCrypto, and
+ * the checks above stay one piece of pure code. Leaves and digests are asked for a batch at a
+ * time, so an asynchronous digest (WebCrypto) costs one wait per batch rather than per event,
+ * and a synchronous one (Node) none.
+ */
+import { hashChildren as hashChildrenJs, LEAF_HASH_PREFIX } from "../merkle";
+
+export type MaybePromise<T> = T | Promise<T>;
+
+export interface AuditHasher {
+  /** RFC 9162 §2.1.1 leaf hash SHA-256(0x00 ‖ d) of every `d`, in order. */
+  hashLeaves(data: readonly Uint8Array[]): MaybePromise<Uint8Array[]>;
+  /** SHA-256(d) of every `d`, in order (body digests, FIPS 180-4). */
+  digests(data: readonly Uint8Array[]): MaybePromise<Uint8Array[]>;
+  /** RFC 9162 §2.1.1 interior node SHA-256(0x01 ‖ left ‖ right); 65 bytes, so synchronous. */
+  hashChildren(left: Uint8Array, right: Uint8Array): Uint8Array;
+}
+
+/** The part of WebCrypto's `SubtleCrypto` the audit uses. */
+export interface WebDigest {
+  digest(algorithm: "SHA-256", data: Uint8Array): Promise<ArrayBuffer>;
+}
+
+/**
+ * An `AuditHasher` over WebCrypto (`crypto.subtle`, present in browsers, workerd and Node).
+ * Interior nodes use the core's allocation-free JavaScript SHA-256: an awaited digest per
+ * 65-byte node would cost more than the hash itself.
+ */
+export function subtleHasher(subtle: WebDigest = crypto.subtle): AuditHasher {
+  const digestAll = (data: readonly Uint8Array[], prefix: number | null) =>
+    Promise.all(
+      data.map(async (d) => {
+        let input = d;
+        if (prefix !== null) {
+          input = new Uint8Array(d.length + 1);
+          input[0] = prefix;
+          input.set(d, 1);
+        }
+        return new Uint8Array(await subtle.digest("SHA-256", input));
+      }),
+    );
+  return {
+    hashLeaves: (data) => digestAll(data, LEAF_HASH_PREFIX),
+    digests: (data) => digestAll(data, null),
+    hashChildren: hashChildrenJs,
+  };
+}
