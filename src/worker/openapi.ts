@@ -28,6 +28,21 @@ const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const error = (description: string) => ({ description, content: json(ref("Error")) });
 const ok = (description: string, content: object) => ({ description, content });
 
+/** An OTLP error: a google.rpc.Status in the request's encoding (JSON also carries edgelog's `error`). */
+const otlpStatus = (description: string) => ({
+  description: `${description} (google.rpc.Status)`,
+  content: {
+    "application/x-protobuf": { schema: { type: "string", format: "binary" } },
+    "application/json": {
+      schema: {
+        type: "object",
+        required: ["code", "message"],
+        properties: { code: { type: "integer" }, message: { type: "string" }, details: { type: "array" }, error: { type: "object" } },
+      },
+    },
+  },
+});
+
 const authErrors = {
   "401": error("missing, malformed, unknown or revoked key"),
   "403": error("the key lacks the scope this route needs"),
@@ -221,12 +236,13 @@ export const OPENAPI = {
               "application/json": { schema: { type: "object", properties: { partialSuccess: { type: "object", properties: { rejectedLogRecords: { type: "integer" }, errorMessage: { type: "string" } } } } } },
             },
           },
-          "400": { description: "undecodable body (google.rpc.Status)" },
-          "413": { description: "over a size or record-count limit (google.rpc.Status)" },
-          "415": { description: "unsupported Content-Type or Content-Encoding" },
-          "429": { description: "a log is behind on sealing; Retry-After" },
-          "503": { description: "a log is overloaded or unreachable; Retry-After" },
-          ...authErrors,
+          "400": otlpStatus("undecodable body"),
+          "401": otlpStatus("missing, malformed, unknown or revoked key"),
+          "403": otlpStatus("the key lacks the ingest scope"),
+          "413": otlpStatus("over a size or record-count limit"),
+          "415": otlpStatus("unsupported Content-Type or Content-Encoding"),
+          "429": otlpStatus("a log is behind on sealing; Retry-After"),
+          "503": otlpStatus("a log is overloaded or unreachable; Retry-After"),
         },
       },
     },

@@ -169,6 +169,14 @@ describe("every route answers as the OpenAPI document says", () => {
     expect((await req("get", "/v1/stats", "/v1/stats?group_by=risk_level", { token: key })).status).toBe(200);
     expect((await req("get", "/v1/stats", "/v1/stats?group_by=nothing", { token: key })).status).toBe(400);
 
+    // A/B experiments and OpenTelemetry intake.
+    expect((await req("get", "/v1/experiments", "/v1/experiments", { token: key })).status).toBe(200);
+    expect((await req("get", "/v1/experiments", "/v1/experiments?since=yesterday", { token: key })).status).toBe(400);
+    const otlp = { resourceLogs: [{ scopeLogs: [{ logRecords: [{ body: { stringValue: JSON.stringify(makeEvent()) } }, { body: { stringValue: "a plain log line" } }] }] }] };
+    expect((await req("post", "/v1/otlp/v1/logs", "/v1/otlp/v1/logs", { token: key, json: otlp })).status).toBe(200);
+    expect((await req("post", "/v1/otlp/v1/logs", "/v1/otlp/v1/logs", { token: key, json: { resourceLogs: 5 } })).status).toBe(400);
+    expect((await req("post", "/v1/otlp/v1/logs", "/v1/otlp/v1/logs", { json: {} })).status).toBe(401);
+
     // Admin changes last: shards, policy reset, key revocation.
     expect((await req("put", "/v1/admin/tenants/{tenant}/shards", `${tenantPath}/shards`, { token: key, json: { shards: 3 } })).status).toBe(200);
     expect((await req("put", "/v1/admin/tenants/{tenant}/shards", `${tenantPath}/shards`, { token: key, json: { shards: 0 } })).status).toBe(422);
