@@ -3,6 +3,9 @@
 // name the batch (and event) where it shows.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { gzipSync } from "node:zlib";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fromHex, toHex } from "../../src/core/bytes";
@@ -199,6 +202,33 @@ describe("edgelog audit", () => {
       f(v);
       return JSON.stringify(v);
     };
+
+    it("audits the same bytes served with Content-Encoding: gzip (asked for by the CLI)", async () => {
+      let gzipped = 0;
+      const server = createServer((req, res) => {
+        const batch = /^\/v1\/logs\/0\/batches\/(\d+)$/.exec(req.url ?? "");
+        if (req.url === "/v1/logs/0/checkpoint") {
+          res.writeHead(200, { "content-type": "text/plain" }).end(checkpoint);
+        } else if (batch && Number(batch[1]) < batches.length) {
+          const asked = String(req.headers["accept-encoding"] ?? "").includes("gzip");
+          if (asked) gzipped++;
+          res.writeHead(200, { "content-type": "application/x-ndjson", ...(asked ? { "content-encoding": "gzip" } : {}) });
+          res.end(asked ? gzipSync(batches[Number(batch[1])]!) : batches[Number(batch[1])]);
+        } else res.writeHead(404).end();
+      });
+      await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+      try {
+        const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+        const mem = memoryIo();
+        const code = await main(["audit", url, "--vkey", vkeyFile, "--state", join(dir, "gzip.json"), "--key", key, "--json"], mem.io);
+        expect(code, mem.stdout() + mem.stderr()).toBe(0);
+        expect(JSON.parse(mem.stdout())).toMatchObject({ ok: true, events: 4000, size: batches.length });
+        expect(gzipped).toBe(batches.length);
+      } finally {
+        server.closeAllConnections();
+        server.close();
+      }
+    });
 
     it("passes on the untouched log", async () => {
       const report = await auditLog(input(batches));

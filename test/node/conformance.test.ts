@@ -25,18 +25,24 @@ function readJson(file: string): unknown {
   return JSON.parse(readFileSync(join(desDir, file), "utf8"));
 }
 
+function compileOfficial(): (event: unknown) => boolean {
+  // The published schema uses union types and annotation keywords that strict mode rejects.
+  const ajv = new Ajv2020({ allErrors: true, strict: false });
+  addFormats(ajv);
+  const validate = ajv.compile(readJson(OFFICIAL_SCHEMA_FILE) as object);
+  return (event) => validate(event);
+}
+
 describe.skipIf(!haveOfficial)("DES 0.3.0: generated validator vs the published schema (../shared/des)", () => {
-  const official = (() => {
-    // The published schema uses union types and annotation keywords that strict mode rejects.
-    const ajv = new Ajv2020({ allErrors: true, strict: false });
-    addFormats(ajv);
-    return ajv.compile(readJson(OFFICIAL_SCHEMA_FILE) as object);
-  })();
+  // vitest runs a skipped describe's body too, to collect its tests: read nothing when absent.
+  const official = haveOfficial ? compileOfficial() : () => false;
   const ours = validators["des-0.3.0"];
-  const examples = readdirSync(desDir)
-    .filter((file) => file.endsWith(".json") && file !== OFFICIAL_SCHEMA_FILE)
-    .sort()
-    .map((file) => [file, readJson(file) as JsonObject] as const);
+  const examples = haveOfficial
+    ? readdirSync(desDir)
+        .filter((file) => file.endsWith(".json") && file !== OFFICIAL_SCHEMA_FILE)
+        .sort()
+        .map((file) => [file, readJson(file) as JsonObject] as const)
+    : [];
 
   it("finds the five published examples, valid under both schemas", () => {
     expect(examples.map(([file]) => file)).toHaveLength(5);
