@@ -98,6 +98,7 @@ describe("every route answers as the OpenAPI document says", () => {
     const key = (JSON.parse(keyAnswer.body) as { key: string }).key;
     const keysPath = `/v1/admin/tenants/${tenant}/keys`;
     expect((await req("post", "/v1/admin/tenants/{tenant}/keys", keysPath, { token: ADMIN_TOKEN, json: { scopes: ["root"] } })).status).toBe(422);
+    expect((await req("get", "/v1/admin/tenants/{tenant}/keys", keysPath, { token: key })).status).toBe(200);
     expect((await req("post", "/v1/admin/tenants/{tenant}/keys", "/v1/admin/tenants/nobody/keys", { token: ADMIN_TOKEN, json: { scopes: ["read"] } })).status).toBe(404);
     const tenantPath = `/v1/admin/tenants/${tenant}`;
     expect((await req("get", "/v1/admin/tenants/{tenant}", tenantPath, { token: key })).status).toBe(200);
