@@ -10,6 +10,7 @@ import { logs } from "./routes/logs";
 import { head } from "./routes/head";
 import { stats } from "./routes/stats";
 import { experiments } from "./routes/experiments";
+import { otlpErrorResponse, otlpLogs, OTLP_LOGS_PATH } from "./routes/otlp";
 import { refreshAllHeads } from "./tenant-head";
 import { tiles } from "./routes/tiles";
 import { openAdmin, witnessStatus } from "./routes/open-settings";
@@ -40,10 +41,12 @@ app.route("/v1/logs", witnessStatus);
 app.route("/v1/head", head);
 app.get("/v1/stats", stats);
 app.get("/v1/experiments", experiments);
+app.post(OTLP_LOGS_PATH, otlpLogs);
 
 app.notFound((c) => new ApiError(404, "not_found", `no route for ${c.req.method} ${new URL(c.req.url).pathname}`).toResponse());
 
-app.onError((err) => {
+app.onError((err, c) => {
+  if (err instanceof ApiError && new URL(c.req.url).pathname === OTLP_LOGS_PATH) return otlpErrorResponse(c.req.raw, err);
   if (err instanceof ApiError) return err.toResponse();
   console.error("unhandled error", err);
   return new ApiError(500, "internal", "internal error; the request may be retried safely (ingest is idempotent)").toResponse();

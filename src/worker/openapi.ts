@@ -28,6 +28,21 @@ const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const error = (description: string) => ({ description, content: json(ref("Error")) });
 const ok = (description: string, content: object) => ({ description, content });
 
+/** An OTLP error: a google.rpc.Status in the request's encoding (JSON also carries edgelog's `error`). */
+const otlpStatus = (description: string) => ({
+  description: `${description} (google.rpc.Status)`,
+  content: {
+    "application/x-protobuf": { schema: { type: "string", format: "binary" } },
+    "application/json": {
+      schema: {
+        type: "object",
+        required: ["code", "message"],
+        properties: { code: { type: "integer" }, message: { type: "string" }, details: { type: "array" }, error: { type: "object" } },
+      },
+    },
+  },
+});
+
 const authErrors = {
   "401": error("missing, malformed, unknown or revoked key"),
   "403": error("the key lacks the scope this route needs"),
@@ -243,6 +258,33 @@ export const OPENAPI = {
           queryParam("group_by", "tier, decision_type, logic_type, output, chain, producer (exact); risk_level or pointer:<JSON pointer> (estimated)"),
         ],
         responses: { "200": ok("stats", json(ref("Stats"))), ...badRequest, ...authErrors },
+      },
+    },
+    "/v1/otlp/v1/logs": {
+      post: {
+        summary: "OpenTelemetry OTLP/HTTP logs: each LogRecord whose body is a DES event (JSON text or kvlist) is ingested (scope: ingest)",
+        parameters: [{ name: "x-edgelog-producer", in: "header", required: false, description: "producer for the whole request (default: the resource's service.name[/service.instance.id])", schema: { type: "string", maxLength: 128 } }],
+        requestBody: {
+          required: true,
+          description: "an ExportLogsServiceRequest (opentelemetry-proto collector/logs/v1); Content-Encoding gzip allowed",
+          content: { "application/x-protobuf": { schema: { type: "string", format: "binary" } }, "application/json": { schema: { type: "object", properties: { resourceLogs: { type: "array", items: { type: "object" } } } } } },
+        },
+        responses: {
+          "200": {
+            description: "ExportLogsServiceResponse: empty when every record was accepted, else partialSuccess {rejectedLogRecords, errorMessage}",
+            content: {
+              "application/x-protobuf": { schema: { type: "string", format: "binary" } },
+              "application/json": { schema: { type: "object", properties: { partialSuccess: { type: "object", properties: { rejectedLogRecords: { type: "integer" }, errorMessage: { type: "string" } } } } } },
+            },
+          },
+          "400": otlpStatus("undecodable body"),
+          "401": otlpStatus("missing, malformed, unknown or revoked key"),
+          "403": otlpStatus("the key lacks the ingest scope"),
+          "413": otlpStatus("over a size or record-count limit"),
+          "415": otlpStatus("unsupported Content-Type or Content-Encoding"),
+          "429": otlpStatus("a log is behind on sealing; Retry-After"),
+          "503": otlpStatus("a log is overloaded or unreachable; Retry-After"),
+        },
       },
     },
     "/v1/experiments": {

@@ -75,6 +75,8 @@ const ROUTES: Route[] = [
   { route: "GET /v1/head/key", access: { kind: "scope", scope: "read" }, ok: 200, foreign: false, build: async () => ({ path: "/v1/head/key" }) },
   { route: "GET /v1/experiments?experiment=&since=&until=", access: { kind: "scope", scope: "read" }, ok: 200, foreign: false, build: async () => ({ path: "/v1/experiments" }) },
   { route: "GET /v1/stats?since=&until=&group_by=", access: { kind: "scope", scope: "read" }, ok: 200, foreign: false, build: async () => ({ path: "/v1/stats" }) },
+  { route: "GET /v1/experiments?experiment=&since=&until=", access: { kind: "scope", scope: "read" }, ok: 200, foreign: false, build: async () => ({ path: "/v1/experiments" }) },
+  { route: "POST /v1/otlp/v1/logs", access: { kind: "scope", scope: "ingest" }, ok: 200, foreign: false, build: async () => ({ path: "/v1/otlp/v1/logs", json: {} }) },
   { route: "POST /v1/admin/tenants", access: { kind: "operator" }, ok: 201, foreign: false, build: async () => ({ path: "/v1/admin/tenants", json: { name: fresh() } }) },
   { route: "GET /v1/admin/tenants/{t}", access: { kind: "tenant-admin" }, ok: 200, foreign: true, build: async (f, w) => ({ path: `/v1/admin/tenants/${tenantOf(f, w).id}` }) },
   { route: "GET /v1/admin/tenants/{t}/keys", access: { kind: "tenant-admin" }, ok: 200, foreign: true, build: async (f, w) => ({ path: `/v1/admin/tenants/${tenantOf(f, w).id}/keys` }) },

@@ -98,6 +98,7 @@ describe("every route answers as the OpenAPI document says", () => {
     const key = (JSON.parse(keyAnswer.body) as { key: string }).key;
     const keysPath = `/v1/admin/tenants/${tenant}/keys`;
     expect((await req("post", "/v1/admin/tenants/{tenant}/keys", keysPath, { token: ADMIN_TOKEN, json: { scopes: ["root"] } })).status).toBe(422);
+    expect((await req("get", "/v1/admin/tenants/{tenant}/keys", keysPath, { token: key })).status).toBe(200);
     expect((await req("post", "/v1/admin/tenants/{tenant}/keys", "/v1/admin/tenants/nobody/keys", { token: ADMIN_TOKEN, json: { scopes: ["read"] } })).status).toBe(404);
     const tenantPath = `/v1/admin/tenants/${tenant}`;
     expect((await req("get", "/v1/admin/tenants/{tenant}", tenantPath, { token: key })).status).toBe(200);
@@ -200,6 +201,14 @@ describe("every route answers as the OpenAPI document says", () => {
     expect(experiments.body).toContain('"oa-exp"');
     expect((await req("get", "/v1/experiments", "/v1/experiments?since=x", { token: key })).status).toBe(400);
     expect((await req("get", "/v1/admin/tenants/{tenant}/keys", keysPath, { token: key })).status).toBe(200);
+
+    // A/B experiments and OpenTelemetry intake.
+    expect((await req("get", "/v1/experiments", "/v1/experiments", { token: key })).status).toBe(200);
+    expect((await req("get", "/v1/experiments", "/v1/experiments?since=yesterday", { token: key })).status).toBe(400);
+    const otlp = { resourceLogs: [{ scopeLogs: [{ logRecords: [{ body: { stringValue: JSON.stringify(makeEvent()) } }, { body: { stringValue: "a plain log line" } }] }] }] };
+    expect((await req("post", "/v1/otlp/v1/logs", "/v1/otlp/v1/logs", { token: key, json: otlp })).status).toBe(200);
+    expect((await req("post", "/v1/otlp/v1/logs", "/v1/otlp/v1/logs", { token: key, json: { resourceLogs: 5 } })).status).toBe(400);
+    expect((await req("post", "/v1/otlp/v1/logs", "/v1/otlp/v1/logs", { json: {} })).status).toBe(401);
 
     // Admin changes last: shards, policy reset, key revocation.
     expect((await req("put", "/v1/admin/tenants/{tenant}/shards", `${tenantPath}/shards`, { token: key, json: { shards: 3 } })).status).toBe(200);

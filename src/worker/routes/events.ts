@@ -1,10 +1,11 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env";
 import { ApiError, notFound, type ItemError } from "../api-error";
-import { requireTenantAdmin, tenantFor } from "../middleware/auth";
+import { requireTenantAdmin, tenantFor, type TenantScope } from "../middleware/auth";
+import type { Config } from "../config";
 import { readBody } from "../body/read-body";
 import { bodyFormat, parseEvents } from "../body/parse-events";
-import { prepareItem, type PrepareContext } from "../ingest/prepare";
+import { prepareItem, type PrepareContext, type Prepared } from "../ingest/prepare";
 import { maskSaltOf, policyOf, producerOf } from "../ingest/tenant-context";
 import { currentShards, earlierShardsOf, logRef, shardOf, shardSettings, shardStub, shardsOf } from "../routing";
 import type { AppendResult, Overloaded, PreparedEvent, Tier } from "../../shard/types";
@@ -49,7 +50,35 @@ events.post("/", async (c) => {
   };
   const prepared = await Promise.all(items.map((item) => prepareItem(item, ctx)));
 
-  const results: ItemResult[] = new Array(items.length);
+  const results = await appendPrepared(c.env, config, tenant, prepared, wait === "sealed");
+  let accepted = 0;
+  let duplicates = 0;
+  let rejected = 0;
+  let conflicts = 0;
+  for (const r of results) {
+    if (r.status === "accepted") accepted++;
+    else if (r.status === "duplicate") duplicates++;
+    else rejected++;
+    if (r.conflict) conflicts++;
+  }
+  const status = rejected === 0 ? 200 : accepted + duplicates === 0 ? 422 : 207;
+  return c.json({ accepted, duplicates, rejected, conflicts, results }, status);
+});
+
+/**
+ * Stores prepared items in the tenant's shards and answers one result per item (in `index`
+ * order; a rejected item keeps its errors). Throws ApiError 429 when a log is behind on sealing
+ * and 503 when one is unreachable, after which retrying the whole request is safe.
+ * Precondition: the items' `index` values are 0 … prepared.length − 1.
+ */
+export async function appendPrepared(
+  env: Env,
+  config: Config,
+  tenant: TenantScope,
+  prepared: readonly Prepared[],
+  waitSealed: boolean,
+): Promise<ItemResult[]> {
+  const results: ItemResult[] = new Array(prepared.length);
   const shards = currentShards(tenant.routing);
   const byShard = new Map<number, PreparedEvent[]>();
   const earlier = new Map<number, PreparedEvent[]>();
@@ -70,7 +99,7 @@ events.post("/", async (c) => {
     const found = await Promise.all(
       [...earlier].map(async ([shard, list]) => {
         const log = logRef(config, tenant.id, shard);
-        const hits = await shardStub(c.env, log).findEvents(list.map((e) => e.id));
+        const hits = await shardStub(env, log).findEvents(list.map((e) => e.id));
         return { log, hits };
       }),
     );
@@ -93,7 +122,7 @@ events.post("/", async (c) => {
     [...byShard].map(async ([shard, list]) => {
       const log = logRef(config, tenant.id, shard);
       try {
-        return await shardStub(c.env, log).append(log, settings, list, { waitSealed: wait === "sealed" });
+        return await shardStub(env, log).append(log, settings, list, { waitSealed });
       } catch (err) {
         throw shardFailure(err, log.origin);
       }
@@ -118,19 +147,8 @@ events.post("/", async (c) => {
       { "retry-after": String(Math.ceil(refusal.retryAfterMs / 1000)) },
     );
   }
-  let accepted = 0;
-  let duplicates = 0;
-  let rejected = 0;
-  let conflicts = 0;
-  for (const r of results) {
-    if (r.status === "accepted") accepted++;
-    else if (r.status === "duplicate") duplicates++;
-    else rejected++;
-    if (r.conflict) conflicts++;
-  }
-  const status = rejected === 0 ? 200 : accepted + duplicates === 0 ? 422 : 207;
-  return c.json({ accepted, duplicates, rejected, conflicts, results }, status);
-});
+  return results;
+}
 
 events.get("/:id", async (c) => {
   const tenant = tenantFor(c.var.principal, "read");
