@@ -75,7 +75,6 @@ const ROUTES: Route[] = [
   { route: "GET /v1/head/key", access: { kind: "scope", scope: "read" }, ok: 200, foreign: false, build: async () => ({ path: "/v1/head/key" }) },
   { route: "GET /v1/experiments?experiment=&since=&until=", access: { kind: "scope", scope: "read" }, ok: 200, foreign: false, build: async () => ({ path: "/v1/experiments" }) },
   { route: "GET /v1/stats?since=&until=&group_by=", access: { kind: "scope", scope: "read" }, ok: 200, foreign: false, build: async () => ({ path: "/v1/stats" }) },
-  { route: "GET /v1/experiments?experiment=&since=&until=", access: { kind: "scope", scope: "read" }, ok: 200, foreign: false, build: async () => ({ path: "/v1/experiments" }) },
   { route: "POST /v1/otlp/v1/logs", access: { kind: "scope", scope: "ingest" }, ok: 200, foreign: false, build: async () => ({ path: "/v1/otlp/v1/logs", json: {} }) },
   { route: "POST /v1/admin/tenants", access: { kind: "operator" }, ok: 201, foreign: false, build: async () => ({ path: "/v1/admin/tenants", json: { name: fresh() } }) },
   { route: "GET /v1/admin/tenants/{t}", access: { kind: "tenant-admin" }, ok: 200, foreign: true, build: async (f, w) => ({ path: `/v1/admin/tenants/${tenantOf(f, w).id}` }) },
@@ -86,7 +85,6 @@ const ROUTES: Route[] = [
   { route: "PUT /v1/admin/tenants/{t}/policy", access: { kind: "tenant-admin" }, ok: 200, foreign: true, build: async (f, w) => ({ path: `/v1/admin/tenants/${tenantOf(f, w).id}/policy`, json: DEFAULT_POLICY }) },
   { route: "GET /v1/admin/tenants/{t}/policy", access: { kind: "tenant-admin" }, ok: 200, foreign: true, build: async (f, w) => ({ path: `/v1/admin/tenants/${tenantOf(f, w).id}/policy` }) },
   { route: "DELETE /v1/admin/tenants/{t}/policy", access: { kind: "tenant-admin" }, ok: 200, foreign: true, build: async (f, w) => ({ path: `/v1/admin/tenants/${tenantOf(f, w).id}/policy` }) },
-  { route: "GET /v1/experiments?experiment=&since=&until=", access: { kind: "scope", scope: "read" }, ok: 200, foreign: false, build: async () => ({ path: "/v1/experiments" }) },
   { route: "GET /v1/logs/{log}/witnesses", access: { kind: "scope", scope: "read" }, ok: 200, foreign: false, build: async () => ({ path: "/v1/logs/0/witnesses" }) },
   // Tiles default to needing a read key; the tenant is in the path, so they have a foreign form.
   { route: "GET /v1/tiles/{tenant}/{log}/…", access: { kind: "scope", scope: "read" }, ok: 200, foreign: true, build: async (f, w) => ({ path: `/v1/tiles/${tenantOf(f, w).id}/0/checkpoint` }) },
