@@ -1,7 +1,7 @@
 import { canonicalJson } from "../core/canonical";
 import { toHex, utf8 } from "../core/bytes";
 import { hashLeaf, hashLeavesNative, nodesToStoreOnAppend, rootFromNodes } from "../core/merkle";
-import type { BatchHeader } from "../core/batch-header";
+import type { BatchHeader } from "../core/protocol";
 import { packUpperLevels, perfectLevels, rootOfLevels } from "./batch-tree";
 import { encodeBundle, joinLines, splitLine, splitLines } from "./bundle";
 import { addFacts, emptyAggregate, type EventFacts } from "./facts";

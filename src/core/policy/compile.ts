@@ -6,7 +6,7 @@
 import { compileMask, MaskError, type CompiledMask } from "../masking";
 import { REQUIRED_FIELD_POINTERS } from "../projection";
 import { MIN_SAMPLING_RATE } from "../sampling";
-import { isTier } from "../tier";
+import { isTier } from "../protocol/tier";
 import { compileCondition } from "./condition";
 import { findTooDeep, tooDeepIssue } from "./depth";
 import { PolicyError } from "./errors";

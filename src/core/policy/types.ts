@@ -2,7 +2,7 @@
  * A tenant's sampling policy as written (the shape schema/policy.schema.json accepts) and as
  * compiled for evaluation.
  */
-import type { Tier } from "../tier";
+import type { Tier } from "../protocol/tier";
 import type { CompiledMask } from "../masking";
 import type { ParsedPointer } from "./json-pointer";
 

@@ -8,7 +8,7 @@ import { evaluatePolicy } from "../../core/policy";
 import type { CompiledPolicy } from "../../core/policy/types";
 import { projectRequired } from "../../core/projection";
 import { randomness56FromDigest, rejectionThreshold, samplingFor } from "../../core/sampling";
-import { maxTier } from "../../core/tier";
+import { maxTier } from "../../core/protocol/tier";
 import { validateEvent } from "../../validate";
 import type { ItemError } from "../api-error";
 import type { ParsedItem } from "../body/parse-events";

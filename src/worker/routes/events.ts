@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env";
-import { ApiError, notFound, type ItemError } from "../api-error";
+import { ApiError, notFound } from "../api-error";
 import { requireTenantAdmin, tenantFor, type TenantScope } from "../middleware/auth";
 import type { Config } from "../config";
 import { readBody } from "../body/read-body";
@@ -8,23 +8,10 @@ import { bodyFormat, parseEvents } from "../body/parse-events";
 import { prepareItem, type PrepareContext, type Prepared } from "../ingest/prepare";
 import { maskSaltOf, policyOf, producerOf } from "../ingest/tenant-context";
 import { currentShards, earlierShardsOf, logRef, shardOf, shardSettings, shardStub, shardsOf } from "../routing";
-import type { AppendResult, Overloaded, PreparedEvent, Tier } from "../../shard/types";
+import type { AppendResult, Overloaded, PreparedEvent } from "../../shard/types";
+import { ingestStatus, isEventId, MAX_ERASURE_REASON_CHARS, tally, type ItemResult } from "../../core/protocol";
 import { shardFailure } from "../shard-errors";
 import { listEvents } from "./query";
-
-/** Per-item answer of POST /v1/events (DESIGN: HTTP API). */
-export interface ItemResult {
-  index: number;
-  status: "accepted" | "duplicate" | "rejected";
-  id: string | null;
-  log: string | null;
-  seq: number | null;
-  tier: Tier | null;
-  errors: ItemError[];
-  conflict?: true;
-  batch?: number;
-  leaf_index?: number;
-}
 
 export const events = new Hono<AppEnv>();
 
@@ -51,18 +38,8 @@ events.post("/", async (c) => {
   const prepared = await Promise.all(items.map((item) => prepareItem(item, ctx)));
 
   const results = await appendPrepared(c.env, config, tenant, prepared, wait === "sealed");
-  let accepted = 0;
-  let duplicates = 0;
-  let rejected = 0;
-  let conflicts = 0;
-  for (const r of results) {
-    if (r.status === "accepted") accepted++;
-    else if (r.status === "duplicate") duplicates++;
-    else rejected++;
-    if (r.conflict) conflicts++;
-  }
-  const status = rejected === 0 ? 200 : accepted + duplicates === 0 ? 422 : 207;
-  return c.json({ accepted, duplicates, rejected, conflicts, results }, status);
+  const totals = tally(results);
+  return c.json({ ...totals, results }, ingestStatus(totals));
 });
 
 /**
@@ -153,7 +130,7 @@ export async function appendPrepared(
 events.get("/:id", async (c) => {
   const tenant = tenantFor(c.var.principal, "read");
   const id = c.req.param("id").toLowerCase();
-  if (!/^[0-9a-f]{64}$/.test(id)) {
+  if (!isEventId(id)) {
     throw new ApiError(400, "invalid_id", "event ids are 64 lowercase hex digits (SHA-256 of the canonical event)");
   }
   const records = await Promise.all(
@@ -172,7 +149,6 @@ events.get("/:id", async (c) => {
   throw notFound(`event ${id}`);
 });
 
-const MAX_REASON = 500;
 
 /** DELETE /v1/events/{id}/body {"reason"?}: erasure that keeps the envelope and every proof. */
 events.delete("/:id/body", async (c) => {
@@ -182,7 +158,7 @@ events.delete("/:id/body", async (c) => {
   const tenant = principal.tenant;
   const routing = principal.routing;
   const id = c.req.param("id").toLowerCase();
-  if (!/^[0-9a-f]{64}$/.test(id)) {
+  if (!isEventId(id)) {
     throw new ApiError(400, "invalid_id", "event ids are 64 lowercase hex digits (SHA-256 of the canonical event)");
   }
   let reason = "erasure request";
@@ -195,9 +171,9 @@ events.delete("/:id/body", async (c) => {
       throw new ApiError(400, "invalid_json", `request body is not valid JSON: ${(err as Error).message}`);
     }
     const r = (body as { reason?: unknown } | null)?.reason;
-    if (r !== undefined && (typeof r !== "string" || r.length === 0 || r.length > MAX_REASON)) {
-      throw new ApiError(422, "invalid_reason", `'reason' must be a non-empty string of at most ${MAX_REASON} characters`, [
-        { path: "/reason", message: `must be a non-empty string of at most ${MAX_REASON} characters` },
+    if (r !== undefined && (typeof r !== "string" || r.length === 0 || r.length > MAX_ERASURE_REASON_CHARS)) {
+      throw new ApiError(422, "invalid_reason", `'reason' must be a non-empty string of at most ${MAX_ERASURE_REASON_CHARS} characters`, [
+        { path: "/reason", message: `must be a non-empty string of at most ${MAX_ERASURE_REASON_CHARS} characters` },
       ]);
     }
     if (typeof r === "string") reason = r;
