@@ -22,7 +22,16 @@ let bundle = join(buildDir, "bench.mjs");
 
 const FIGURES = ["ingest", "validation", "merkle", "proofs", "storage", "audit", "shards", "ijson"];
 /** Wall-clock limit per figure, in seconds: a stuck figure fails, the others still report. */
-const LIMIT_S = { ingest: 240, validation: 150, merkle: 150, proofs: 420, storage: 150, audit: 420, shards: 240, ijson: 120 };
+const LIMIT_S = {
+  ingest: 240,
+  validation: 150,
+  merkle: 150,
+  proofs: 420,
+  storage: 150,
+  audit: 420,
+  shards: 240,
+  ijson: 120,
+};
 const QUICK_LIMIT_S = 60;
 
 // node:sqlite (proofs, storage) needs Node 22; npm scripts put the pinned Node 22 on PATH.
@@ -33,7 +42,9 @@ if (major < 22) {
     console.error(`bench needs Node 22 or newer (found ${process.version}); run it as \`npm run bench\``);
     process.exit(2);
   }
-  const again = spawnSync(pinned, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: "inherit" });
+  const again = spawnSync(pinned, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
+    stdio: "inherit",
+  });
   process.exit(again.status ?? 1);
 }
 
@@ -45,7 +56,11 @@ function parseArgs(argv) {
     else if (a === "--out") options.out = argv[++i];
     else if (a === "--build-dir") options.buildDir = argv[++i];
     else if (a === "-h" || a === "--help") {
-      console.log("usage: node bench/run.mjs [--quick] [--out file.md] [--build-dir dir] [" + FIGURES.join("|") + " ...]");
+      console.log(
+        "usage: node bench/run.mjs [--quick] [--out file.md] [--build-dir dir] [" +
+          FIGURES.join("|") +
+          " ...]",
+      );
       process.exit(0);
     } else if (FIGURES.includes(a)) options.figures.push(a);
     else {
@@ -60,7 +75,10 @@ async function buildBundle() {
   // As `npm test` does: the Workers import the generated validators, and the audit figure runs
   // the CLI bundle, so both must match the sources being measured.
   for (const script of ["scripts/build-validators.mjs", "scripts/build-cli.mjs"]) {
-    const built = spawnSync(process.execPath, [join(root, script)], { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
+    const built = spawnSync(process.execPath, [join(root, script)], {
+      cwd: root,
+      stdio: ["ignore", "ignore", "inherit"],
+    });
     if (built.status !== 0) throw new Error(`${script} failed`);
   }
   const { build } = await import("esbuild");
@@ -85,11 +103,15 @@ function runFigure(id, quick) {
   const limit = (quick ? QUICK_LIMIT_S : LIMIT_S[id]) * 1000;
   const started = Date.now();
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--no-warnings", bundle, "figure", id, ...(quick ? ["--quick"] : []), "--json", json], {
-      cwd: root,
-      stdio: ["ignore", "inherit", "pipe"],
-      detached: true,
-    });
+    const child = spawn(
+      process.execPath,
+      ["--no-warnings", bundle, "figure", id, ...(quick ? ["--quick"] : []), "--json", json],
+      {
+        cwd: root,
+        stdio: ["ignore", "inherit", "pipe"],
+        detached: true,
+      },
+    );
     let stderr = "";
     child.stderr.on("data", (d) => {
       stderr += d;
@@ -148,21 +170,28 @@ if (options.buildDir) {
   bundle = join(buildDir, "bench.mjs");
 }
 const figures = options.figures.length > 0 ? FIGURES.filter((f) => options.figures.includes(f)) : FIGURES;
-const command = `${options.figures.length === 0 && !options.quick ? "npm run bench" : `node bench/run.mjs ${process.argv.slice(2).join(" ")}`}`.trim();
+const command =
+  `${options.figures.length === 0 && !options.quick ? "npm run bench" : `node bench/run.mjs ${process.argv.slice(2).join(" ")}`}`.trim();
 
 await buildBundle();
-const machine = JSON.parse(spawnSync(process.execPath, [bundle, "machine"], { cwd: root, encoding: "utf8" }).stdout);
+const machine = JSON.parse(
+  spawnSync(process.execPath, [bundle, "machine"], { cwd: root, encoding: "utf8" }).stdout,
+);
 const results = { machine, command, figures: [] };
 for (const id of figures) results.figures.push(await runFigure(id, options.quick));
 
 const resultsFile = join(buildDir, "results.json");
 writeFileSync(resultsFile, JSON.stringify(results, null, 2) + "\n");
-const markdown = spawnSync(process.execPath, [bundle, "render", resultsFile], { cwd: root, encoding: "utf8" }).stdout;
+const markdown = spawnSync(process.execPath, [bundle, "render", resultsFile], {
+  cwd: root,
+  encoding: "utf8",
+}).stdout;
 const complete = figures.length === FIGURES.length && !options.quick;
 const out = options.out ?? (complete ? join(benchDir, "RESULTS.md") : null);
 if (out) {
   writeFileSync(out, markdown);
-  if (complete && !options.out) writeFileSync(join(benchDir, "results.json"), JSON.stringify(results, null, 2) + "\n");
+  if (complete && !options.out)
+    writeFileSync(join(benchDir, "results.json"), JSON.stringify(results, null, 2) + "\n");
   process.stderr.write(`bench: wrote ${relative(process.cwd(), out)}\n`);
 } else {
   process.stdout.write(markdown);

@@ -33,7 +33,8 @@ export async function buildDashboard() {
   for (const file of result.outputFiles) {
     // An unchanged bundle is not rewritten: every running `wrangler dev` watches the assets
     // folder and would reload (dropping its open connections) on any write.
-    if (existsSync(file.path) && Buffer.compare(readFileSync(file.path), Buffer.from(file.contents)) === 0) continue;
+    if (existsSync(file.path) && Buffer.compare(readFileSync(file.path), Buffer.from(file.contents)) === 0)
+      continue;
     const tmp = join(scratch, `${basename(file.path)}.${process.pid}.tmp`);
     writeFileSync(tmp, file.contents);
     renameSync(tmp, file.path);

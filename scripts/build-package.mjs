@@ -41,7 +41,9 @@ async function buildEntries() {
 async function buildTypes(clean) {
   if (clean) rmSync(join(dist, "types"), { recursive: true, force: true });
   const tsc = join(root, "node_modules", "typescript", "bin", "tsc");
-  await promisify(execFile)(process.execPath, [tsc, "-p", join(root, "tsconfig.package.json")], { cwd: root });
+  await promisify(execFile)(process.execPath, [tsc, "-p", join(root, "tsconfig.package.json")], {
+    cwd: root,
+  });
   rewriteSpecifiers(join(dist, "types"));
 }
 

@@ -105,8 +105,14 @@ function ajvFor(schema, source) {
 
 /** Hints for the strict-mode rules schemas most often trip over. */
 const STRICT_HINTS = [
-  [/\(strictRequired\)/, 'list each required property under "properties" in the same subschema (`"name": true` will do), e.g. in an if/then "then"'],
-  [/\(strictTypes\)/, 'give the subschema a "type" (e.g. "type": "object" beside "properties"/"required" inside if/then)'],
+  [
+    /\(strictRequired\)/,
+    'list each required property under "properties" in the same subschema (`"name": true` will do), e.g. in an if/then "then"',
+  ],
+  [
+    /\(strictTypes\)/,
+    'give the subschema a "type" (e.g. "type": "object" beside "properties"/"required" inside if/then)',
+  ],
 ];
 
 function compile(ajv, schema, source) {
@@ -115,7 +121,9 @@ function compile(ajv, schema, source) {
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const hint = STRICT_HINTS.find(([pattern]) => pattern.test(message));
-    throw new Error(`${source}: ${message}${hint === undefined ? "" : `\n  hint: ${hint[1]}`}`, { cause: error });
+    throw new Error(`${source}: ${message}${hint === undefined ? "" : `\n  hint: ${hint[1]}`}`, {
+      cause: error,
+    });
   }
 }
 
@@ -135,7 +143,9 @@ function toEsModule(code, source) {
     if (index === -1) index = modules.push(moduleId) - 1;
     return `cjsModule${index}`;
   });
-  const imports = modules.map((id, i) => `import * as cjsNamespace${i} from ${JSON.stringify(esmSpecifier(id))};`);
+  const imports = modules.map(
+    (id, i) => `import * as cjsNamespace${i} from ${JSON.stringify(esmSpecifier(id))};`,
+  );
   const bindings = modules.map((_id, i) => `const cjsModule${i} = cjsExports(cjsNamespace${i});`);
   const parts = [header(source)];
   if (modules.length > 0) parts.push(imports.join("\n"), CJS_INTEROP, bindings.join("\n"));
@@ -166,9 +176,9 @@ const TYPES_DECLARATION = [
   "",
   "/** The fields ajv fills in on each error (allErrors mode, not verbose). */",
   "export interface ValidatorError {",
-  "  /** JSON Pointer (RFC 6901) to the offending value; \"\" is the validated value itself. */",
+  '  /** JSON Pointer (RFC 6901) to the offending value; "" is the validated value itself. */',
   "  readonly instancePath: string;",
-  "  /** URI fragment of the failing keyword in the schema, e.g. \"#/properties/a/type\". */",
+  '  /** URI fragment of the failing keyword in the schema, e.g. "#/properties/a/type". */',
   "  readonly schemaPath: string;",
   "  readonly keyword: string;",
   "  /** Keyword-specific details, e.g. `missingProperty` for `required`. */",

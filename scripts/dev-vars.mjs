@@ -23,6 +23,10 @@ const added = Object.entries(wanted)
 if (added.length > 0) {
   const prefix = current.length > 0 && !current.endsWith("\n") ? "\n" : "";
   writeFileSync(FILE, current + prefix + added.join("\n") + "\n", { mode: 0o600 });
-  console.log(`edgelog: wrote ${added.map((l) => l.split("=")[0]).join(" and ")} to ${FILE} (local secrets, not committed).`);
+  console.log(
+    `edgelog: wrote ${added.map((l) => l.split("=")[0]).join(" and ")} to ${FILE} (local secrets, not committed).`,
+  );
 }
-console.log(`edgelog: the admin token is in ${FILE}; read it with:  grep EDGELOG_ADMIN_TOKEN ${FILE} | cut -d= -f2-`);
+console.log(
+  `edgelog: the admin token is in ${FILE}; read it with:  grep EDGELOG_ADMIN_TOKEN ${FILE} | cut -d= -f2-`,
+);

@@ -25,13 +25,17 @@ const { values } = parseArgs({
   },
 });
 if (!values.key) {
-  console.error("usage: reliability-nesting-bomb.mjs --url <server> --key <key with the ingest scope> [--copies 8] [--depth 4000000] [--pid <workerd pid>]");
+  console.error(
+    "usage: reliability-nesting-bomb.mjs --url <server> --key <key with the ingest scope> [--copies 8] [--depth 4000000] [--pid <workerd pid>]",
+  );
   process.exit(2);
 }
 const depth = Number(values.depth);
 const copies = Number(values.copies);
 const body = gzipSync(Buffer.concat([Buffer.alloc(depth, 0x5b), Buffer.alloc(depth, 0x5d)]), { level: 9 });
-console.log(`${copies} requests of ${body.length} bytes of gzip, ${2 * depth} bytes inflated, ${depth} nested arrays`);
+console.log(
+  `${copies} requests of ${body.length} bytes of gzip, ${2 * depth} bytes inflated, ${depth} nested arrays`,
+);
 
 /** Resident set size of `pid` in bytes, from /proc (Linux only). */
 function rss(pid) {
@@ -48,7 +52,11 @@ const answers = await Promise.all(
     try {
       const res = await fetch(`${values.url}/v1/events`, {
         method: "POST",
-        headers: { authorization: `Bearer ${values.key}`, "content-type": "application/json", "content-encoding": "gzip" },
+        headers: {
+          authorization: `Bearer ${values.key}`,
+          "content-type": "application/json",
+          "content-encoding": "gzip",
+        },
         body,
       });
       return `${res.status} ${(await res.text()).slice(0, 100)}`;
@@ -63,5 +71,8 @@ for (const [answer, n] of counts) console.log(`${String(n).padStart(3)} × ${ans
 console.log(`${Date.now() - started} ms`);
 if (sampler) clearInterval(sampler);
 const grew = peak - baseline;
-if (values.pid) console.log(`process ${values.pid}: resident memory grew by ${Math.round(grew / 1048576)} MiB (isolate limit ${ISOLATE_MEMORY_BYTES / 1048576} MiB)`);
+if (values.pid)
+  console.log(
+    `process ${values.pid}: resident memory grew by ${Math.round(grew / 1048576)} MiB (isolate limit ${ISOLATE_MEMORY_BYTES / 1048576} MiB)`,
+  );
 process.exit(answers.every((a) => /^4\d\d /.test(a)) && grew <= ISOLATE_MEMORY_BYTES ? 0 : 1);

@@ -21,13 +21,17 @@ export class RawStore extends DurableObject<BaselineEnv> {
 
   /** Stores one request body; the reply waits for the write to be durable. */
   store(body: string): number {
-    return Number(this.ctx.storage.sql.exec("INSERT INTO requests (body) VALUES (?) RETURNING n", body).one().n);
+    return Number(
+      this.ctx.storage.sql.exec("INSERT INTO requests (body) VALUES (?) RETURNING n", body).one().n,
+    );
   }
 
   /** Stores each event as one row (one INSERT each), in one transaction per request. */
   storeRows(rows: Array<[Uint8Array, string]>): number {
     const sql = this.ctx.storage.sql;
-    sql.exec("CREATE TABLE IF NOT EXISTS events (n INTEGER PRIMARY KEY, id BLOB NOT NULL, body TEXT NOT NULL)");
+    sql.exec(
+      "CREATE TABLE IF NOT EXISTS events (n INTEGER PRIMARY KEY, id BLOB NOT NULL, body TEXT NOT NULL)",
+    );
     this.ctx.storage.transactionSync(() => {
       for (const [id, body] of rows) sql.exec("INSERT INTO events (id, body) VALUES (?, ?)", id, body);
     });
@@ -55,7 +59,10 @@ export default {
       const rows = await Promise.all(
         events.map(async (e): Promise<[Uint8Array, string]> => {
           const text = JSON.stringify(e);
-          return [new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text))), text];
+          return [
+            new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text))),
+            text,
+          ];
         }),
       );
       return Response.json({ stored: await env.RAW_STORE.getByName("per-row").storeRows(rows) });

@@ -55,7 +55,10 @@ export function hotFunctions(profile: CpuProfile, top: number): HotFunction[] {
  * Inclusive time (the function and everything it calls) of each named function, as a share of
  * all non-idle samples; names absent from the profile are left out. Recursive calls count once.
  */
-export function inclusiveShares(profile: CpuProfile, names: readonly string[]): Array<{ name: string; percent: number }> {
+export function inclusiveShares(
+  profile: CpuProfile,
+  names: readonly string[],
+): Array<{ name: string; percent: number }> {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const self = new Map<number, number>();
   let total = 0;
@@ -90,14 +93,18 @@ export function inclusiveShares(profile: CpuProfile, names: readonly string[]): 
     for (const c of byId.get(id)!.children ?? []) walk(c, inside);
   };
   for (const r of roots) walk(r.id, new Set());
-  return names.filter((n) => shares.has(n)).map((name) => ({ name, percent: (100 * shares.get(name)!) / total }));
+  return names
+    .filter((n) => shares.has(n))
+    .map((name) => ({ name, percent: (100 * shares.get(name)!) / total }));
 }
 
 /** Runs `node --cpu-prof <args>` and returns the top functions by self time. */
 export function profileNode(args: string[], top = 12): HotFunction[] {
   const dir = mkdtempSync(join(tmpdir(), "edgelog-prof-"));
   try {
-    execFileSync(process.execPath, ["--no-warnings", "--cpu-prof", "--cpu-prof-dir", dir, ...args], { stdio: ["ignore", "ignore", "inherit"] });
+    execFileSync(process.execPath, ["--no-warnings", "--cpu-prof", "--cpu-prof-dir", dir, ...args], {
+      stdio: ["ignore", "ignore", "inherit"],
+    });
     const file = readdirSync(dir).find((f) => f.endsWith(".cpuprofile"));
     if (!file) throw new Error("node --cpu-prof wrote no profile");
     return hotFunctions(JSON.parse(readFileSync(join(dir, file), "utf8")) as CpuProfile, top);

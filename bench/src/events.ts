@@ -26,8 +26,20 @@ function prng(seed: number): () => number {
   };
 }
 
-const DECISION_TYPES = ["credit_limit", "fraud_screen", "price_quote", "content_moderation", "ab_assignment"] as const;
-const LOGIC_TYPES = ["rule_based", "ml_inference", "hybrid", "policy_evaluation", "fintech:credit_scoring"] as const;
+const DECISION_TYPES = [
+  "credit_limit",
+  "fraud_screen",
+  "price_quote",
+  "content_moderation",
+  "ab_assignment",
+] as const;
+const LOGIC_TYPES = [
+  "rule_based",
+  "ml_inference",
+  "hybrid",
+  "policy_evaluation",
+  "fintech:credit_scoring",
+] as const;
 const RISK_BY_TIER: Readonly<Record<Tier, readonly ("low" | "medium" | "high" | "critical")[]>> = {
   lightweight: ["low", "low", "low", "medium"],
   sampled: ["low", "medium", "medium", "high"],
@@ -55,7 +67,10 @@ export function createEventGenerator(options: GeneratorOptions = {}): EventGener
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
   const hex = (n: number) => {
     let s = "";
-    while (s.length < n) s += Math.floor(random() * 0x100000000).toString(16).padStart(8, "0");
+    while (s.length < n)
+      s += Math.floor(random() * 0x100000000)
+        .toString(16)
+        .padStart(8, "0");
     return s.slice(0, n);
   };
   const drawTier = (): Tier => {
@@ -81,12 +96,27 @@ export function createEventGenerator(options: GeneratorOptions = {}): EventGener
           decision_id: `${prefix}-${type}-${counter.toString(36)}-${hex(8)}`,
           decision_type: type,
           trigger: `${type.replace("_", " ")} request from channel ${pick(["web", "mobile", "partner-api", "branch"])}`,
-          inputs: [{ input_id: `txn-${hex(12)}`, input_type: "transaction", input_source: "payments-gateway", input_version: "4.2" }],
-          environment: { system_id: `${type}-svc`, system_version: `7.${Math.floor(random() * 20)}.3`, region: pick(REGIONS) },
+          inputs: [
+            {
+              input_id: `txn-${hex(12)}`,
+              input_type: "transaction",
+              input_source: "payments-gateway",
+              input_version: "4.2",
+            },
+          ],
+          environment: {
+            system_id: `${type}-svc`,
+            system_version: `7.${Math.floor(random() * 20)}.3`,
+            region: pick(REGIONS),
+          },
         },
         decision_logic: {
           logic_type: logicType,
-          output: { action, score, reason_codes: [`R${Math.floor(random() * 90) + 10}`, `R${Math.floor(random() * 90) + 10}`] },
+          output: {
+            action,
+            score,
+            reason_codes: [`R${Math.floor(random() * 90) + 10}`, `R${Math.floor(random() * 90) + 10}`],
+          },
           rule_version: `ruleset-2026.${Math.floor(random() * 12) + 1}`,
           thresholds: { decline: 0.8, review: 0.5 },
         },
@@ -94,7 +124,10 @@ export function createEventGenerator(options: GeneratorOptions = {}): EventGener
           ? {
               override_occurred: true,
               override_type: "modification",
-              override_actor: { actor_id: `analyst-${Math.floor(random() * 500)}`, actor_role: "risk analyst" },
+              override_actor: {
+                actor_id: `analyst-${Math.floor(random() * 500)}`,
+                actor_role: "risk analyst",
+              },
               original_output: action,
               overridden_output: "approve",
               override_timestamp: new Date(at.getTime() + 60_000).toISOString(),
@@ -132,7 +165,10 @@ export function createEventGenerator(options: GeneratorOptions = {}): EventGener
           input_source: "crm",
           input_version: "2026.10",
         });
-        context.constraints_operative = ["PSD2 strong customer authentication", "internal credit policy CP-12 section 4"];
+        context.constraints_operative = [
+          "PSD2 strong customer authentication",
+          "internal credit policy CP-12 section 4",
+        ];
         logic.rule_path = [
           { rule_id: "velocity-24h", rule_version: "3", rule_result: "pass" },
           { rule_id: "device-reputation", rule_version: "5", rule_result: score > 0.5 ? "flag" : "pass" },
@@ -145,14 +181,22 @@ export function createEventGenerator(options: GeneratorOptions = {}): EventGener
           "device fingerprint",
           "velocity counters",
         ];
-        (event.temporal_metadata as Record<string, unknown>).retention_policy = { minimum_retention: "P7Y", classification: "confidential" };
+        (event.temporal_metadata as Record<string, unknown>).retention_policy = {
+          minimum_retention: "P7Y",
+          classification: "confidential",
+        };
         event.decision_boundary = {
           upstream_decisions: [
             {
               decision_id: `kyc-${hex(10)}`,
               system_id: "kyc-service",
               coupling_type: "synchronous",
-              boundary_contract: { protocol: "grpc", schema_version: "2.1.0", sla: "p99 < 80ms", failure_mode: "fail-closed" },
+              boundary_contract: {
+                protocol: "grpc",
+                schema_version: "2.1.0",
+                sla: "p99 < 80ms",
+                failure_mode: "fail-closed",
+              },
             },
           ],
           downstream_consumers: [
@@ -184,10 +228,7 @@ export const BREAKAGES: ReadonlyArray<readonly [string, Breakage]> = [
   ["sequence_number negative", (e) => void (obj(e, "temporal_metadata").sequence_number = -1)],
   ["timestamp not RFC 3339", (e) => void (obj(e, "temporal_metadata").event_timestamp = "yesterday at noon")],
   ["logic_type unknown", (e) => void (obj(e, "decision_logic").logic_type = "Magic")],
-  [
-    "override without its fields",
-    (e) => void (e.human_override_record = { override_occurred: true }),
-  ],
+  ["override without its fields", (e) => void (e.human_override_record = { override_occurred: true })],
   [
     "sampled tier without risk level",
     (e) => {

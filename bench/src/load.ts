@@ -32,14 +32,29 @@ export interface LoadResult {
   statuses: Record<number, number>;
 }
 
-function post(agent: Agent, url: URL, path: string, headers: Record<string, string>, body: string): Promise<{ status: number; text: string }> {
+function post(
+  agent: Agent,
+  url: URL,
+  path: string,
+  headers: Record<string, string>,
+  body: string,
+): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const req = request(
-      { agent, host: url.hostname, port: url.port, path, method: "POST", headers: { ...headers, "content-length": Buffer.byteLength(body) } },
+      {
+        agent,
+        host: url.hostname,
+        port: url.port,
+        path,
+        method: "POST",
+        headers: { ...headers, "content-length": Buffer.byteLength(body) },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }));
+        res.on("end", () =>
+          resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }),
+        );
         res.on("error", reject);
       },
     );
@@ -87,5 +102,13 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   };
   await Promise.all(Array.from({ length: options.clients }, client));
   agent.destroy();
-  return { eventsPerSecond: events / (options.durationMs / 1000), events, requests, failures, latenciesMs, firstFailure, statuses };
+  return {
+    eventsPerSecond: events / (options.durationMs / 1000),
+    events,
+    requests,
+    failures,
+    latenciesMs,
+    firstFailure,
+    statuses,
+  };
 }

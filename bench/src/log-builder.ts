@@ -55,7 +55,8 @@ export class LogBuilder {
       if (name.endsWith("_SCHEMA") && typeof ddl === "string") store.sql.exec(ddl);
     }
     this.tree = new TreeStore(store.sql);
-    const events = store.sql.exec<{ n: number | null }>("SELECT MAX(first_seq + count) AS n FROM batches").one().n ?? 0;
+    const events =
+      store.sql.exec<{ n: number | null }>("SELECT MAX(first_seq + count) AS n FROM batches").one().n ?? 0;
     const treeSize = store.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM batches").one().n;
     this.position = { events: Number(events), treeSize: Number(treeSize) };
   }
@@ -106,7 +107,8 @@ export class LogBuilder {
         signer: this.signer,
         commit: (write) => this.store.commit(write),
       });
-      if (!sealed || sealed.count !== this.batchSize) throw new Error(`sealing batch ${this.position.treeSize} failed`);
+      if (!sealed || sealed.count !== this.batchSize)
+        throw new Error(`sealing batch ${this.position.treeSize} failed`);
       this.position = { events: nextSeq, treeSize: sealed.batch + 1 };
     }
     return this.position;
@@ -118,7 +120,8 @@ export class LogBuilder {
     // workerd returns BLOBs as ArrayBuffer, node:sqlite as Uint8Array: the constructor takes both.
     const all = this.store.sql.exec<{ id: ArrayBuffer }>("SELECT id FROM event_ids").toArray();
     const ids: string[] = [];
-    for (let i = 0; i < count; i++) ids.push(toHex(new Uint8Array(all[Math.floor(Math.random() * all.length)]!.id)));
+    for (let i = 0; i < count; i++)
+      ids.push(toHex(new Uint8Array(all[Math.floor(Math.random() * all.length)]!.id)));
     return ids;
   }
 }

@@ -34,7 +34,9 @@ export function describeMachine(repoRoot: string): Machine {
   } catch {
     // not Linux: os.cpus() is the best available
   }
-  const wranglerPkg = JSON.parse(readFileSync(join(repoRoot, "node_modules/wrangler/package.json"), "utf8")) as { version: string };
+  const wranglerPkg = JSON.parse(
+    readFileSync(join(repoRoot, "node_modules/wrangler/package.json"), "utf8"),
+  ) as { version: string };
   return {
     date: new Date().toISOString(),
     cpuModel,

@@ -46,10 +46,14 @@ async function main(argv: string[]): Promise<number> {
     const figures = [...results.figures].sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
     const numbered = figures.map((figure) => ({ n: order.indexOf(figure.id) + 1, figure }));
     const body = numbered.map(({ n, figure }) => renderFigure(n, figure));
-    process.stdout.write([renderHeader(results.machine, results.command), renderSummary(numbered), ...body].join("\n"));
+    process.stdout.write(
+      [renderHeader(results.machine, results.command), renderSummary(numbered), ...body].join("\n"),
+    );
     return 0;
   }
-  process.stderr.write("usage: bench.mjs figure <id> [--quick] [--json <file>] | render <results.json> | machine\n");
+  process.stderr.write(
+    "usage: bench.mjs figure <id> [--quick] [--json <file>] | render <results.json> | machine\n",
+  );
   return 2;
 }
 

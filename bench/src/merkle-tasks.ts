@@ -15,7 +15,13 @@ const NODE_PREFIX = Buffer.from([0x01]);
 export const nodeSha256 = (data: Buffer): Buffer => createHash("sha256").update(data).digest();
 /** RFC 9162 interior-node input: merkletreejs lets the concatenator add the 0x01 prefix. */
 const rfcConcatenator = (inputs: Buffer[]): Buffer => Buffer.concat([NODE_PREFIX, ...inputs]);
-const TREE_OPTIONS = { hashLeaves: true, concatenator: rfcConcatenator, sortPairs: false, sortLeaves: false, duplicateOdd: false };
+const TREE_OPTIONS = {
+  hashLeaves: true,
+  concatenator: rfcConcatenator,
+  sortPairs: false,
+  sortLeaves: false,
+  duplicateOdd: false,
+};
 
 export interface Inputs {
   /** Leaf data: 32 random bytes each, the size of an event digest. */
@@ -47,7 +53,8 @@ export function edgelogProofs(inp: Inputs): Uint8Array[][] {
 
 type HashFn = ((data: Buffer) => Buffer) | undefined;
 
-export const mtjsRoot = (inp: Inputs, hashFn: HashFn) => new MerkleTree(inp.prefixedLeaves, hashFn, TREE_OPTIONS).getRoot();
+export const mtjsRoot = (inp: Inputs, hashFn: HashFn) =>
+  new MerkleTree(inp.prefixedLeaves, hashFn, TREE_OPTIONS).getRoot();
 
 export function mtjsProofs(inp: Inputs, hashFn: HashFn): Buffer[][] {
   const tree = new MerkleTree(inp.prefixedLeaves, hashFn, TREE_OPTIONS);
@@ -66,9 +73,15 @@ export function floor(inp: Inputs): Buffer {
 export function checkAgreement(inp: Inputs): void {
   const n = inp.leaves.length;
   const root = edgelogRoot(inp);
-  for (const [name, fn] of [["node:crypto", nodeSha256], ["default hash", undefined]] as const) {
+  for (const [name, fn] of [
+    ["node:crypto", nodeSha256],
+    ["default hash", undefined],
+  ] as const) {
     const other = new Uint8Array(mtjsRoot(inp, fn));
-    if (!bytesEqual(root, other)) throw new Error(`merkletreejs (${name}) root ${toHex(other)} differs from RFC 9162 root ${toHex(root)}`);
+    if (!bytesEqual(root, other))
+      throw new Error(
+        `merkletreejs (${name}) root ${toHex(other)} differs from RFC 9162 root ${toHex(root)}`,
+      );
   }
   const ours = edgelogProofs(inp);
   const theirs = mtjsProofs(inp, nodeSha256);

@@ -18,7 +18,9 @@ class Cursor<T extends Row> implements Iterable<T> {
     return this.rows[0]!;
   }
   next(): IteratorResult<T> {
-    return this.index < this.rows.length ? { done: false, value: this.rows[this.index++]! } : { done: true, value: undefined };
+    return this.index < this.rows.length
+      ? { done: false, value: this.rows[this.index++]! }
+      : { done: true, value: undefined };
   }
   [Symbol.iterator](): Iterator<T> {
     return this;
@@ -113,7 +115,9 @@ export function openNodeSql(path: string): NodeSql {
       return snapshot;
     },
     queryPlan: (query, ...bindings) =>
-      (db.prepare(`EXPLAIN QUERY PLAN ${query}`).all(...(bindings as never[])) as Array<{ detail: string }>).map((r) => r.detail),
+      (
+        db.prepare(`EXPLAIN QUERY PLAN ${query}`).all(...(bindings as never[])) as Array<{ detail: string }>
+      ).map((r) => r.detail),
     close: () => db.close(),
   };
 }

@@ -11,7 +11,9 @@ import { readdirSync, readFileSync } from "node:fs";
 /** Kernel clock ticks per second (USER_HZ), the unit of the times in /proc. */
 const TICKS_PER_SECOND = (() => {
   try {
-    const n = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim());
+    const n = Number(
+      execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim(),
+    );
     return Number.isFinite(n) && n > 0 ? n : 100;
   } catch {
     return 100;
@@ -35,13 +37,21 @@ export function parseStatLine(line: string): StatLine | null {
   const open = line.indexOf("(");
   const close = line.lastIndexOf(")");
   if (open < 0 || close < open) return null;
-  const rest = line.slice(close + 2).trim().split(/\s+/);
+  const rest = line
+    .slice(close + 2)
+    .trim()
+    .split(/\s+/);
   // rest[0] is field 3 (state); field k is rest[k - 3].
   const utime = Number(rest[11]);
   const stime = Number(rest[12]);
   const pgrp = Number(rest[2]);
   if (!Number.isFinite(utime) || !Number.isFinite(stime) || !Number.isFinite(pgrp)) return null;
-  return { comm: line.slice(open + 1, close), state: rest[0] ?? "?", pgrp, cpuSeconds: (utime + stime) / TICKS_PER_SECOND };
+  return {
+    comm: line.slice(open + 1, close),
+    state: rest[0] ?? "?",
+    pgrp,
+    cpuSeconds: (utime + stime) / TICKS_PER_SECOND,
+  };
 }
 
 /** Busy and total seconds summed over all cores, from the first line of /proc/stat. */
@@ -120,7 +130,9 @@ export interface CpuSample {
  */
 export function roleOf(comm: string, args: readonly string[], port: number): string {
   if (comm === "workerd") {
-    return args.some((a) => a.startsWith("--socket-addr=") && a.endsWith(`:${port}`)) ? "workerd entry proxy" : "workerd runtime";
+    return args.some((a) => a.startsWith("--socket-addr=") && a.endsWith(`:${port}`))
+      ? "workerd entry proxy"
+      : "workerd runtime";
   }
   if (comm === "node" || comm.startsWith("node")) return "wrangler (Node)";
   return comm;

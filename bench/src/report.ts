@@ -26,7 +26,8 @@ export interface FigureResult {
   raw: unknown;
 }
 
-export const fmtInt = (n: number): string => (Number.isFinite(n) ? Math.round(n).toLocaleString("en-US") : "n/a");
+export const fmtInt = (n: number): string =>
+  Number.isFinite(n) ? Math.round(n).toLocaleString("en-US") : "n/a";
 
 /** Three significant digits, plain notation. */
 export function fmt3(n: number): string {
@@ -87,7 +88,12 @@ export function renderSummary(figures: ReadonlyArray<{ n: number; figure: Figure
       `**${r.verdict}**`,
     ]);
   });
-  return ["## Summary", "", table(["figure", "measure", "value", "baseline / peer", "ratio", "target", "verdict"], rows), ""].join("\n");
+  return [
+    "## Summary",
+    "",
+    table(["figure", "measure", "value", "baseline / peer", "ratio", "target", "verdict"], rows),
+    "",
+  ].join("\n");
 }
 
 export function renderHeader(machine: Machine, command: string): string {

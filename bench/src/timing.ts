@@ -30,7 +30,11 @@ export function timeTask(task: () => unknown, minMs: number): number {
   return elapsed / n;
 }
 
-export function roundRobin(contenders: readonly Contender[], rounds: number, minMs: number): RoundRobinResult {
+export function roundRobin(
+  contenders: readonly Contender[],
+  rounds: number,
+  minMs: number,
+): RoundRobinResult {
   for (const c of contenders) timeTask(c.task, minMs); // warm-up: let the JIT settle
   const msPerTask: Record<string, number[]> = {};
   for (const c of contenders) msPerTask[c.name] = [];

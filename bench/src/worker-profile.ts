@@ -5,9 +5,14 @@
  */
 import type { CpuProfile } from "./cpu-profile";
 
-export async function profileWorker(inspectorPort: number, during: () => Promise<unknown>): Promise<CpuProfile> {
+export async function profileWorker(
+  inspectorPort: number,
+  during: () => Promise<unknown>,
+): Promise<CpuProfile> {
   // The inspector proxy refuses connections without an Origin header.
-  const ws = new WebSocket(`ws://127.0.0.1:${inspectorPort}/ws`, { headers: { Origin: `http://127.0.0.1:${inspectorPort}` } } as never);
+  const ws = new WebSocket(`ws://127.0.0.1:${inspectorPort}/ws`, {
+    headers: { Origin: `http://127.0.0.1:${inspectorPort}` },
+  } as never);
   // An answer carries the request's id. workerd answers some commands by echoing the request
   // (with `method`) and wrangler's proxy may echo too, so a command that must return data
   // waits for the message with the id that has a `result`.
@@ -24,7 +29,9 @@ export async function profileWorker(inspectorPort: number, during: () => Promise
   });
   await new Promise<void>((resolve, reject) => {
     ws.addEventListener("open", () => resolve());
-    ws.addEventListener("error", () => reject(new Error(`cannot connect to the inspector on port ${inspectorPort}`)));
+    ws.addEventListener("error", () =>
+      reject(new Error(`cannot connect to the inspector on port ${inspectorPort}`)),
+    );
   });
   const send = (method: string, params: Record<string, unknown> = {}, needsResult = false) =>
     new Promise<unknown>((resolve, reject) => {

@@ -59,12 +59,17 @@ export async function startWrangler(options: WranglerOptions = {}): Promise<Wran
     repoPath("node_modules/wrangler/bin/wrangler.js"),
     "dev",
     ...(options.config ? ["-c", options.config] : []),
-    "--ip", "127.0.0.1",
-    "--port", String(port),
-    "--persist-to", persistDir,
-    "--inspector-port", String(inspectorPort),
+    "--ip",
+    "127.0.0.1",
+    "--port",
+    String(port),
+    "--persist-to",
+    persistDir,
+    "--inspector-port",
+    String(inspectorPort),
     "--show-interactive-dev-session=false",
-    "--log-level", "warn",
+    "--log-level",
+    "warn",
     ...Object.entries(options.vars ?? {}).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
   ];
   const child = spawn(process.execPath, args, {
@@ -124,7 +129,11 @@ export async function failureText(res: Response): Promise<string> {
 /** Creates a tenant with an all-scopes key on a running edgelog (admin API, README "HTTP API"). */
 export async function createTenant(url: string, name: string, shards = 1): Promise<string> {
   const headers = { authorization: `Bearer ${DEV_ADMIN_TOKEN}`, "content-type": "application/json" };
-  const t = await fetch(`${url}/v1/admin/tenants`, { method: "POST", headers, body: JSON.stringify({ name, shards }) });
+  const t = await fetch(`${url}/v1/admin/tenants`, {
+    method: "POST",
+    headers,
+    body: JSON.stringify({ name, shards }),
+  });
   if (t.status !== 201) throw new Error(`creating tenant ${name}: ${t.status} ${await t.text()}`);
   const { id } = (await t.json()) as { id: string };
   const k = await fetch(`${url}/v1/admin/tenants/${id}/keys`, {

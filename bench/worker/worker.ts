@@ -57,7 +57,8 @@ function validateRun(url: URL): Response {
   const impl = VALIDATORS[url.searchParams.get("impl") ?? ""];
   const set = url.searchParams.get("set") === "invalid" ? "invalid" : "valid";
   const iterations = Number(url.searchParams.get("iterations") ?? "1");
-  if (!impl || !Number.isSafeInteger(iterations) || iterations < 1) return new Response("bad parameters", { status: 400 });
+  if (!impl || !Number.isSafeInteger(iterations) || iterations < 1)
+    return new Response("bad parameters", { status: 400 });
   const events = getCorpus()[set];
   let accepted = 0;
   const start = Date.now();
@@ -69,8 +70,13 @@ function validateRun(url: URL): Response {
 function validateCheck(): Response {
   const { valid, invalid } = getCorpus();
   const verdicts = (events: DesEvent[]) =>
-    Object.fromEntries(Object.entries(VALIDATORS).map(([name, fn]) => [name, events.filter((e) => fn(e)).length]));
-  return Response.json({ valid: { count: valid.length, accepted: verdicts(valid) }, invalid: { count: invalid.length, accepted: verdicts(invalid) } });
+    Object.fromEntries(
+      Object.entries(VALIDATORS).map(([name, fn]) => [name, events.filter((e) => fn(e)).length]),
+    );
+  return Response.json({
+    valid: { count: valid.length, accepted: verdicts(valid) },
+    invalid: { count: invalid.length, accepted: verdicts(invalid) },
+  });
 }
 
 const merkleInputs = new Map<number, ReturnType<typeof makeInputs>>();
@@ -80,7 +86,8 @@ function merkleRun(url: URL): Response {
   const task = url.searchParams.get("task") as MerkleTask;
   const contender = url.searchParams.get("contender") ?? "";
   const minMs = Number(url.searchParams.get("minMs") ?? "300");
-  if (!Number.isSafeInteger(size) || size < 2 || (task !== "root" && task !== "proofs")) return new Response("bad parameters", { status: 400 });
+  if (!Number.isSafeInteger(size) || size < 2 || (task !== "root" && task !== "proofs"))
+    return new Response("bad parameters", { status: 400 });
   let inp = merkleInputs.get(size);
   if (!inp) {
     inp = makeInputs(size);
@@ -103,7 +110,10 @@ export class ProofLog extends DurableObject<BenchEnv> {
 
   constructor(ctx: DurableObjectState, env: BenchEnv) {
     super(ctx, env);
-    this.builder = new LogBuilder({ sql: ctx.storage.sql, commit: (write) => ctx.storage.transactionSync(write) }, 256);
+    this.builder = new LogBuilder(
+      { sql: ctx.storage.sql, commit: (write) => ctx.storage.transactionSync(write) },
+      256,
+    );
   }
 
   async fill(batches: number): Promise<{ events: number; treeSize: number; ms: number }> {
@@ -142,8 +152,15 @@ export class ProofLog extends DurableObject<BenchEnv> {
       treeSize,
       databaseBytes: sql.databaseSize,
       // A fresh reader per proof: a random old batch is rarely in a live shard's bundle cache.
-      event: await time(ids.map((id) => async () => (await buildEventProof(sql, this.builder.tree, new EventLines(sql), id, events, treeSize))?.proof)),
-      consistency: await time(froms.map((m) => () => buildConsistency(this.builder.tree, m, treeSize, treeSize))),
+      event: await time(
+        ids.map(
+          (id) => async () =>
+            (await buildEventProof(sql, this.builder.tree, new EventLines(sql), id, events, treeSize))?.proof,
+        ),
+      ),
+      consistency: await time(
+        froms.map((m) => () => buildConsistency(this.builder.tree, m, treeSize, treeSize)),
+      ),
     };
   }
 }
@@ -161,9 +178,13 @@ export default {
       case "/merkle/run":
         return merkleRun(url);
       case "/proofs/fill":
-        return Response.json(await env.PROOF_LOG.getByName("proofs").fill(Number(url.searchParams.get("batches") ?? "1")));
+        return Response.json(
+          await env.PROOF_LOG.getByName("proofs").fill(Number(url.searchParams.get("batches") ?? "1")),
+        );
       case "/proofs/run":
-        return Response.json(await env.PROOF_LOG.getByName("proofs").run(Number(url.searchParams.get("samples") ?? "100")));
+        return Response.json(
+          await env.PROOF_LOG.getByName("proofs").run(Number(url.searchParams.get("samples") ?? "100")),
+        );
       default:
         return new Response("not found", { status: 404 });
     }

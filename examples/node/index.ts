@@ -16,9 +16,14 @@ for (let i = 0; i < 1000; i++) {
     output: score > 0.9 ? "block" : "allow",
     riskLevel: score > 0.9 ? "high" : "low",
     tier: score > 0.9 ? "full" : "lightweight",
-    extra: { decision_logic: { model_inference: { model_id: "gbm-fraud", model_version: "7", confidence: score } } },
+    extra: {
+      decision_logic: { model_inference: { model_id: "gbm-fraud", model_version: "7", confidence: score } },
+    },
   });
 }
 
 const report = await client.close();
-console.log(`accepted ${report.accepted}, duplicates ${report.duplicates}, rejected ${report.rejected.length}`, client.stats());
+console.log(
+  `accepted ${report.accepted}, duplicates ${report.duplicates}, rejected ${report.rejected.length}`,
+  client.stats(),
+);

@@ -20,7 +20,11 @@ export default {
     const discount = basket >= 100 ? 0.1 : 0;
     const event = await client.logDecision({
       output: { discount },
-      extra: { decision_logic: { rule_path: [{ rule_id: "basket-100", rule_result: discount > 0 ? "hit" : "miss" }] } },
+      extra: {
+        decision_logic: {
+          rule_path: [{ rule_id: "basket-100", rule_result: discount > 0 ? "hit" : "miss" }],
+        },
+      },
     });
     // Send before the isolate may be frozen; the response does not wait for it.
     ctx.waitUntil(client.flush());

@@ -19,7 +19,13 @@ export interface FlagSpec {
 
 export type FlagSpecs = Readonly<Record<string, FlagSpec>>;
 
-type ValueOf<T extends FlagType> = T extends "boolean" ? boolean : T extends "integer" ? number : T extends "strings" ? string[] : string;
+type ValueOf<T extends FlagType> = T extends "boolean"
+  ? boolean
+  : T extends "integer"
+    ? number
+    : T extends "strings"
+      ? string[]
+      : string;
 
 export type FlagValues<S extends FlagSpecs> = { -readonly [K in keyof S]?: ValueOf<S[K]["type"]> };
 
@@ -43,7 +49,8 @@ function convert(name: string, spec: FlagSpec, raw: string): string | number {
     throw new UsageError(`--${name} needs an integer, found '${raw}'`);
   }
   const n = Number(raw);
-  if (spec.min !== undefined && n < spec.min) throw new UsageError(`--${name} must be at least ${spec.min}, found ${n}`);
+  if (spec.min !== undefined && n < spec.min)
+    throw new UsageError(`--${name} must be at least ${spec.min}, found ${n}`);
   return n;
 }
 
@@ -91,7 +98,9 @@ export function parseArgs<S extends FlagSpecs>(argv: readonly string[], specs: S
 
 /** " (did you mean --x?)" for a near miss: same name but for one edit, or a prefix. */
 function suggest(spelled: string, table: Map<string, string>): string {
-  const near = [...table.keys()].find((k) => k.length > 1 && (k.startsWith(spelled) || editDistanceAtMostOne(k, spelled)));
+  const near = [...table.keys()].find(
+    (k) => k.length > 1 && (k.startsWith(spelled) || editDistanceAtMostOne(k, spelled)),
+  );
   return near ? ` (did you mean --${near}?)` : "";
 }
 

@@ -67,7 +67,8 @@ export function createContext(io: CliIo, out: Output, flags: FlagValues<typeof G
     client(options = {}) {
       let token: string | undefined;
       if (options.token === undefined) {
-        if (!apiKey) throw new UsageError("this command needs an API key: pass --key <key> or set EDGELOG_KEY");
+        if (!apiKey)
+          throw new UsageError("this command needs an API key: pass --key <key> or set EDGELOG_KEY");
         token = apiKey;
       } else token = options.token ?? undefined;
       return new ApiClient({
@@ -84,7 +85,8 @@ export function createContext(io: CliIo, out: Output, flags: FlagValues<typeof G
 
 /** The single positional a command needs, or a usage error naming it. */
 export function onePositional(positionals: readonly string[], name: string, command: string): string {
-  if (positionals.length === 0) throw new UsageError(`${command}: missing ${name} (see edgelog ${command} --help)`);
+  if (positionals.length === 0)
+    throw new UsageError(`${command}: missing ${name} (see edgelog ${command} --help)`);
   if (positionals.length > 1) throw new UsageError(`${command}: unexpected argument '${positionals[1]}'`);
   return positionals[0]!;
 }

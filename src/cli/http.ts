@@ -23,7 +23,12 @@ export class HttpError extends CliError {
   readonly status: number;
   readonly apiCode: string | null;
   readonly details: readonly { path?: string; message: string }[];
-  constructor(status: number, apiCode: string | null, message: string, details: readonly { path?: string; message: string }[] = []) {
+  constructor(
+    status: number,
+    apiCode: string | null,
+    message: string,
+    details: readonly { path?: string; message: string }[] = [],
+  ) {
     super(message, EXIT_USAGE, "http", {});
     this.status = status;
     this.apiCode = apiCode;
@@ -70,11 +75,13 @@ export interface RequestOptions {
 
 /** Why fetch failed, from undici's `cause` chain: "ECONNREFUSED", "timed out", ... */
 function describeNetworkError(err: unknown): string {
-  if (err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError")) return "request timed out";
+  if (err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError"))
+    return "request timed out";
   let e: unknown = err;
   for (let depth = 0; depth < 4 && e instanceof Error; depth++) {
     const code = (e as Error & { code?: unknown }).code;
-    if (typeof code === "string") return `${code}${e.message && !e.message.includes(code) ? ` (${e.message})` : ""}`;
+    if (typeof code === "string")
+      return `${code}${e.message && !e.message.includes(code) ? ` (${e.message})` : ""}`;
     e = e.cause;
   }
   return err instanceof Error ? err.message : String(err);
@@ -90,10 +97,18 @@ export class ApiClient {
     try {
       url = new URL(options.baseUrl);
     } catch {
-      throw new CliError(`bad server URL '${options.baseUrl}' (expected e.g. http://127.0.0.1:8787)`, EXIT_USAGE, "usage");
+      throw new CliError(
+        `bad server URL '${options.baseUrl}' (expected e.g. http://127.0.0.1:8787)`,
+        EXIT_USAGE,
+        "usage",
+      );
     }
     if (url.protocol !== "http:" && url.protocol !== "https:") {
-      throw new CliError(`bad server URL '${options.baseUrl}': only http and https are supported`, EXIT_USAGE, "usage");
+      throw new CliError(
+        `bad server URL '${options.baseUrl}': only http and https are supported`,
+        EXIT_USAGE,
+        "usage",
+      );
     }
     this.baseUrl = url.href.replace(/\/+$/, "");
     this.opts = options;
@@ -124,7 +139,12 @@ export class ApiClient {
       let response: Response;
       let body: ArrayBuffer | null = null;
       try {
-        response = await this.opts.io.fetch(url, { method, headers, body: options.body, signal: this.signal() });
+        response = await this.opts.io.fetch(url, {
+          method,
+          headers,
+          body: options.body,
+          signal: this.signal(),
+        });
         if (response.ok || options.accept?.includes(response.status)) body = await response.arrayBuffer();
       } catch (err) {
         if (this.opts.signal?.aborted) throw new InterruptedError();
@@ -189,5 +209,10 @@ async function httpError(method: string, path: string, response: Response): Prom
       : response.status === 403
         ? " (the key lacks a scope this command needs)"
         : "";
-  return new HttpError(response.status, code, `${method} ${path}: HTTP ${response.status}${code ? ` ${code}` : ""}: ${message}${hint}`, details);
+  return new HttpError(
+    response.status,
+    code,
+    `${method} ${path}: HTTP ${response.status}${code ? ` ${code}` : ""}: ${message}${hint}`,
+    details,
+  );
 }

@@ -10,7 +10,10 @@ export async function readInput(io: CliIo, path: string): Promise<string> {
   try {
     return await readFile(path, "utf8");
   } catch (err) {
-    throw new InputError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { cause: err });
+    throw new InputError(
+      `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      { cause: err },
+    );
   }
 }
 
@@ -30,7 +33,10 @@ const VKEY_SHAPE = /^[^\s+]+\+[0-9a-fA-F]{8}\+[A-Za-z0-9+/]+=*$/;
  * The verifier key given as `value`: either the vkey itself or a file whose first non-empty
  * line is one (as `GET /v1/logs/{log}/key` or `edgelog keygen --name` write it).
  */
-export async function loadVkey(value: string, flag = "--vkey"): Promise<{ vkey: string; verifier: NoteVerifier }> {
+export async function loadVkey(
+  value: string,
+  flag = "--vkey",
+): Promise<{ vkey: string; verifier: NoteVerifier }> {
   let vkey = value.trim();
   if (!VKEY_SHAPE.test(vkey)) {
     let text: string;
@@ -41,7 +47,11 @@ export async function loadVkey(value: string, flag = "--vkey"): Promise<{ vkey: 
         `${flag} '${value}' is neither a verifier key (name+keyid+base64) nor a readable file (${(err as NodeJS.ErrnoException).code ?? "unreadable"})`,
       );
     }
-    vkey = text.split("\n").map((l) => l.trim()).find((l) => l.length > 0) ?? "";
+    vkey =
+      text
+        .split("\n")
+        .map((l) => l.trim())
+        .find((l) => l.length > 0) ?? "";
   }
   try {
     return { vkey, verifier: await verifierFromVkey(vkey) };

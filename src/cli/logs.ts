@@ -27,7 +27,11 @@ export async function logForOrigin(client: ApiClient, origin: string): Promise<L
   const logs = await client.getJson<LogSummary[]>("/v1/logs");
   const found = logs.find((l) => l.origin === origin);
   if (!found) {
-    throw new CliError(`the server lists no log with origin ${origin} (it has: ${logs.map((l) => l.origin).join(", ") || "none"})`, EXIT_USAGE, "not_found");
+    throw new CliError(
+      `the server lists no log with origin ${origin} (it has: ${logs.map((l) => l.origin).join(", ") || "none"})`,
+      EXIT_USAGE,
+      "not_found",
+    );
   }
   return found;
 }
@@ -43,10 +47,19 @@ export interface ConsistencyAnswer {
   path: string[];
 }
 
-export async function fetchConsistency(client: ApiClient, log: string, from: number, to: number): Promise<string[]> {
+export async function fetchConsistency(
+  client: ApiClient,
+  log: string,
+  from: number,
+  to: number,
+): Promise<string[]> {
   const answer = await client.getJson<ConsistencyAnswer>(logPath(log, `/consistency?from=${from}&to=${to}`));
   if (answer.from !== from || answer.to !== to || !Array.isArray(answer.path)) {
-    throw new CliError(`consistency answer is for ${answer.from}→${answer.to}, asked ${from}→${to}`, EXIT_USAGE, "http");
+    throw new CliError(
+      `consistency answer is for ${answer.from}→${answer.to}, asked ${from}→${to}`,
+      EXIT_USAGE,
+      "http",
+    );
   }
   return answer.path;
 }

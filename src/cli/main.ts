@@ -20,7 +20,17 @@ import { toCheckFailure } from "./verification";
 import { DEFAULT_RETRY } from "../core/retry";
 import { VerificationError } from "../core/errors";
 
-const COMMANDS: readonly AnyCommand[] = [verify, audit, get, send, tail, keygen, tenantCreate, keyCreate, witness];
+const COMMANDS: readonly AnyCommand[] = [
+  verify,
+  audit,
+  get,
+  send,
+  tail,
+  keygen,
+  tenantCreate,
+  keyCreate,
+  witness,
+];
 const GROUPS = new Set(COMMANDS.filter((c) => c.name.includes(" ")).map((c) => c.name.split(" ")[0]!));
 const GLOBAL_VALUE_FLAGS = new Set(
   Object.entries(GLOBAL_FLAGS as FlagSpecs)
@@ -123,7 +133,9 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<Exi
       if (failure instanceof UsageError) io.stderr.write("run edgelog --help for usage\n");
       return failure.exitCode;
     }
-    io.stderr.write(`edgelog: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    io.stderr.write(
+      `edgelog: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
     return EXIT_USAGE;
   }
 }

@@ -55,7 +55,9 @@ export class Output {
       return;
     }
     if (err instanceof CheckFailedError) {
-      const where = Object.entries(err.where).map(([k, v]) => `${k} ${v}`).join(", ");
+      const where = Object.entries(err.where)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(", ");
       const lines = [
         `✗ ${err.step.padEnd(22)} ${err.message}`,
         ...(where ? [`    at       ${where}`] : []),

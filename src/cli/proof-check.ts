@@ -6,8 +6,20 @@
  * Merkle errors are of the same types.
  */
 import { CanonicalJsonError } from "../core/canonical";
-import { MalformedProofError, ProofMismatchError, verifyEventProof, type EventProofDocument, type VerificationStep } from "../core/event-proof";
-import { MalformedCheckpointError, MalformedNoteError, SignatureMismatchError, UnknownKeyError, type NoteVerifier } from "../core/note";
+import {
+  MalformedProofError,
+  ProofMismatchError,
+  verifyEventProof,
+  type EventProofDocument,
+  type VerificationStep,
+} from "../core/event-proof";
+import {
+  MalformedCheckpointError,
+  MalformedNoteError,
+  SignatureMismatchError,
+  UnknownKeyError,
+  type NoteVerifier,
+} from "../core/note";
 import { VerificationError } from "../core/errors";
 import { CheckFailedError } from "./errors";
 import { baseMessage } from "./verification";
@@ -29,8 +41,10 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 export function asProofDocument(doc: unknown): EventProofDocument {
   const bad = (expected: string, found: string) =>
     new CheckFailedError("proof document", "not an event proof document", expected, found);
-  if (!isRecord(doc)) throw bad("a JSON object {envelope, event, proof}", Array.isArray(doc) ? "an array" : typeof doc);
-  if (!isRecord(doc.envelope)) throw bad("an 'envelope' object", doc.envelope === undefined ? "no envelope" : typeof doc.envelope);
+  if (!isRecord(doc))
+    throw bad("a JSON object {envelope, event, proof}", Array.isArray(doc) ? "an array" : typeof doc);
+  if (!isRecord(doc.envelope))
+    throw bad("an 'envelope' object", doc.envelope === undefined ? "no envelope" : typeof doc.envelope);
   if (doc.proof === undefined) throw bad("a 'proof' field", "no proof field");
   if (doc.proof !== null) {
     const p = doc.proof;
@@ -43,7 +57,11 @@ export function asProofDocument(doc: unknown): EventProofDocument {
       typeof p.leaf_index === "number" &&
       typeof p.batch_index === "number" &&
       typeof p.tree_size === "number";
-    if (!ok) throw bad("proof {batch, leaf_index, batch_path[], batch_index, tree_size, log_path[], checkpoint}", JSON.stringify(p).slice(0, 120));
+    if (!ok)
+      throw bad(
+        "proof {batch, leaf_index, batch_path[], batch_index, tree_size, log_path[], checkpoint}",
+        JSON.stringify(p).slice(0, 120),
+      );
   }
   return doc as unknown as EventProofDocument;
 }
@@ -65,7 +83,10 @@ export async function checkEventProof(doc: unknown, verifier: NoteVerifier): Pro
   const unchecked = bodyNotCheckable(proofDoc);
   try {
     // A masked body is not the event that was hashed: verify everything else without it.
-    const steps = await verifyEventProof(unchecked?.masked ? { ...proofDoc, event: null } : proofDoc, tracked);
+    const steps = await verifyEventProof(
+      unchecked?.masked ? { ...proofDoc, event: null } : proofDoc,
+      tracked,
+    );
     if (unchecked) steps.splice(1, 0, { step: "event digest", detail: `not checked: ${unchecked.reason}` });
     return steps;
   } catch (err) {
@@ -77,7 +98,14 @@ export async function checkEventProof(doc: unknown, verifier: NoteVerifier): Pro
       throw new CheckFailedError(step, err.message, err.expected, err.found, where, { cause: err });
     }
     if (err instanceof RangeError) {
-      throw new CheckFailedError(step, `malformed hash: ${err.message}`, "lowercase hex of 32 bytes", err.message, where, { cause: err });
+      throw new CheckFailedError(
+        step,
+        `malformed hash: ${err.message}`,
+        "lowercase hex of 32 bytes",
+        err.message,
+        where,
+        { cause: err },
+      );
     }
     throw err;
   }
@@ -86,11 +114,16 @@ export async function checkEventProof(doc: unknown, verifier: NoteVerifier): Pro
 /** Why the retained content cannot be checked against the envelope's digest, if it cannot. */
 function bodyNotCheckable(doc: EventProofDocument): { reason: string; masked: boolean } | null {
   const env = doc.envelope;
-  if (doc.event === null || doc.event === undefined) return { reason: "no body retained or returned", masked: false };
-  if (env.retained === "projection") return { reason: "only the DES required-field projection is retained", masked: false };
+  if (doc.event === null || doc.event === undefined)
+    return { reason: "no body retained or returned", masked: false };
+  if (env.retained === "projection")
+    return { reason: "only the DES required-field projection is retained", masked: false };
   const masked = env.masked;
   if (env.retained === "body" && Array.isArray(masked) && masked.length > 0) {
-    return { reason: `the retained body has masked members (${masked.map(String).join(", ")})`, masked: true };
+    return {
+      reason: `the retained body has masked members (${masked.map(String).join(", ")})`,
+      masked: true,
+    };
   }
   return null;
 }
@@ -104,10 +137,19 @@ function stepOf(err: unknown, signatureReached: boolean): string {
   if (err instanceof MalformedCheckpointError) return "checkpoint";
   // Everything from opening the note on, until it verified, is the signature step; Merkle
   // errors before it come from the batch path, after it from the log path.
-  if (signatureReached) return err instanceof ProofMismatchError ? "checkpoint" : isNoteError(err) ? "checkpoint signature" : "log inclusion";
+  if (signatureReached)
+    return err instanceof ProofMismatchError
+      ? "checkpoint"
+      : isNoteError(err)
+        ? "checkpoint signature"
+        : "log inclusion";
   return isNoteError(err) ? "checkpoint signature" : "batch inclusion";
 }
 
 function isNoteError(err: unknown): boolean {
-  return err instanceof SignatureMismatchError || err instanceof UnknownKeyError || err instanceof MalformedNoteError;
+  return (
+    err instanceof SignatureMismatchError ||
+    err instanceof UnknownKeyError ||
+    err instanceof MalformedNoteError
+  );
 }

@@ -12,7 +12,11 @@ export function baseMessage(err: VerificationError): string {
  * Runs `check`, reporting a `VerificationError` (or a malformed hex/base64 value, which the core
  * reports as `RangeError`) as a failure of `step`. Other errors propagate unchanged.
  */
-export async function asStep<T>(step: string, check: () => T | Promise<T>, where: Record<string, string | number> = {}): Promise<T> {
+export async function asStep<T>(
+  step: string,
+  check: () => T | Promise<T>,
+  where: Record<string, string | number> = {},
+): Promise<T> {
   try {
     return await check();
   } catch (err) {
@@ -20,13 +24,24 @@ export async function asStep<T>(step: string, check: () => T | Promise<T>, where
   }
 }
 
-export function toCheckFailure(step: string, err: unknown, where: Record<string, string | number> = {}): unknown {
+export function toCheckFailure(
+  step: string,
+  err: unknown,
+  where: Record<string, string | number> = {},
+): unknown {
   if (err instanceof CheckFailedError) return err;
   if (err instanceof VerificationError) {
     return new CheckFailedError(step, baseMessage(err), err.expected, err.found, where, { cause: err });
   }
   if (err instanceof RangeError) {
-    return new CheckFailedError(step, `malformed value: ${err.message}`, "well-formed hex/base64 of the right length", err.message, where, { cause: err });
+    return new CheckFailedError(
+      step,
+      `malformed value: ${err.message}`,
+      "well-formed hex/base64 of the right length",
+      err.message,
+      where,
+      { cause: err },
+    );
   }
   return err;
 }

@@ -14,20 +14,27 @@ export interface QuorumPolicy {
 }
 
 /** Parses the flags; null when no witness is given. Default quorum: every given witness. */
-export function quorumPolicy(vkeys: readonly string[] | undefined, quorum: number | undefined): QuorumPolicy | null {
+export function quorumPolicy(
+  vkeys: readonly string[] | undefined,
+  quorum: number | undefined,
+): QuorumPolicy | null {
   if (!vkeys?.length) {
-    if (quorum !== undefined) throw new UsageError("--quorum needs the witnesses' keys: --witness <vkey> (repeat per witness)");
+    if (quorum !== undefined)
+      throw new UsageError("--quorum needs the witnesses' keys: --witness <vkey> (repeat per witness)");
     return null;
   }
   const witnesses = vkeys.map((v) => {
     try {
       return parseCosignerVkey(v.trim());
     } catch (err) {
-      throw new UsageError(`--witness: not a cosigner key (name+keyid+base64 of type 0x04): ${(err as Error).message}`);
+      throw new UsageError(
+        `--witness: not a cosigner key (name+keyid+base64 of type 0x04): ${(err as Error).message}`,
+      );
     }
   });
   const k = quorum ?? witnesses.length;
-  if (k > witnesses.length) throw new UsageError(`--quorum ${k} exceeds the ${witnesses.length} witnesses given`);
+  if (k > witnesses.length)
+    throw new UsageError(`--quorum ${k} exceeds the ${witnesses.length} witnesses given`);
   return { witnesses, quorum: k };
 }
 
@@ -44,5 +51,8 @@ export async function checkQuorum(note: string, policy: QuorumPolicy): Promise<V
       valid.length === 0 ? "none" : names.join(", "),
     );
   }
-  return { step: "cosignatures", detail: `${valid.length} of ${policy.witnesses.length} witnesses (quorum ${policy.quorum}): ${names.join(", ")}` };
+  return {
+    step: "cosignatures",
+    detail: `${valid.length} of ${policy.witnesses.length} witnesses (quorum ${policy.quorum}): ${names.join(", ")}`,
+  };
 }

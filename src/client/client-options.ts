@@ -73,9 +73,13 @@ export function resolveOptions(o: ClientOptions): ResolvedOptions {
   if (typeof o.url !== "string" || !/^https?:\/\//i.test(o.url)) {
     throw new InvalidOptionError("url", "an http(s) URL", String(o.url));
   }
-  if (typeof o.key !== "string" || o.key.length === 0) throw new InvalidOptionError("key", "a non-empty API key", String(o.key));
-  const fetchFn = o.fetch ?? (typeof fetch === "function" ? (input: string, init: RequestInit) => fetch(input, init) : undefined);
-  if (!fetchFn) throw new InvalidOptionError("fetch", "a fetch function (this runtime has no global fetch)", "none");
+  if (typeof o.key !== "string" || o.key.length === 0)
+    throw new InvalidOptionError("key", "a non-empty API key", String(o.key));
+  const fetchFn =
+    o.fetch ??
+    (typeof fetch === "function" ? (input: string, init: RequestInit) => fetch(input, init) : undefined);
+  if (!fetchFn)
+    throw new InvalidOptionError("fetch", "a fetch function (this runtime has no global fetch)", "none");
   const overflow = o.overflow ?? "block";
   if (overflow !== "block" && overflow !== "drop-oldest" && overflow !== "throw") {
     throw new InvalidOptionError("overflow", "block, drop-oldest or throw", String(overflow));
@@ -96,7 +100,12 @@ export function resolveOptions(o: ClientOptions): ResolvedOptions {
       maxAttempts: count("retry.maxAttempts", retry.maxAttempts, DEFAULT_RETRY.maxAttempts, 1),
       baseDelayMs: count("retry.baseDelayMs", retry.baseDelayMs, DEFAULT_RETRY.baseDelayMs, 0),
       maxDelayMs: count("retry.maxDelayMs", retry.maxDelayMs, DEFAULT_RETRY.maxDelayMs, 0),
-      maxRetryAfterMs: count("retry.maxRetryAfterMs", retry.maxRetryAfterMs, DEFAULT_RETRY.maxRetryAfterMs, 0),
+      maxRetryAfterMs: count(
+        "retry.maxRetryAfterMs",
+        retry.maxRetryAfterMs,
+        DEFAULT_RETRY.maxRetryAfterMs,
+        0,
+      ),
     },
     requestTimeoutMs: count("requestTimeoutMs", o.requestTimeoutMs, 30_000, 1),
   };
@@ -104,6 +113,7 @@ export function resolveOptions(o: ClientOptions): ResolvedOptions {
 
 function count(option: string, value: number | undefined, fallback: number, min: number): number {
   if (value === undefined) return fallback;
-  if (!Number.isSafeInteger(value) || value < min) throw new InvalidOptionError(option, `an integer ≥ ${min}`, String(value));
+  if (!Number.isSafeInteger(value) || value < min)
+    throw new InvalidOptionError(option, `an integer ≥ ${min}`, String(value));
   return value;
 }

@@ -101,7 +101,12 @@ class BufferedClient implements EdgelogClient {
   constructor(options: ClientOptions) {
     this.#o = resolveOptions(options);
     this.#gzip = this.#o.gzip;
-    this.#target = { fetch: this.#o.fetch, endpoint: this.#o.endpoint, key: this.#o.key, timeoutMs: this.#o.requestTimeoutMs };
+    this.#target = {
+      fetch: this.#o.fetch,
+      endpoint: this.#o.endpoint,
+      key: this.#o.key,
+      timeoutMs: this.#o.requestTimeoutMs,
+    };
     this.#callbacks = { onResult: options.onResult, onError: options.onError };
     const p = options.producer;
     this.#producer = p && typeof (p as Producer).event === "function" ? (p as Producer) : undefined;
@@ -109,7 +114,9 @@ class BufferedClient implements EdgelogClient {
   }
 
   get producer(): Producer {
-    this.#producer ??= createProducer((this.#producerOptions ?? {}) as Exclude<ClientOptions["producer"], Producer>);
+    this.#producer ??= createProducer(
+      (this.#producerOptions ?? {}) as Exclude<ClientOptions["producer"], Producer>,
+    );
     return this.#producer;
   }
 
@@ -148,7 +155,9 @@ class BufferedClient implements EdgelogClient {
     const target = this.#nextOrdinal;
     const from = this.#lowestUnsettled();
     if (from >= target) return Promise.resolve(emptyReport());
-    const done = new Promise<FlushReport>((resolve) => this.#flushes.push({ from, target, report: emptyReport(), resolve }));
+    const done = new Promise<FlushReport>((resolve) =>
+      this.#flushes.push({ from, target, report: emptyReport(), resolve }),
+    );
     void this.#send(() => this.#queue.peek()!.ordinal < target);
     return done;
   }
@@ -256,7 +265,11 @@ class BufferedClient implements EdgelogClient {
   #takeBatch(): Entry[] {
     const batch: Entry[] = [];
     let bytes = 0;
-    for (let head = this.#queue.peek(); head && batch.length < this.#o.maxBatchEvents; head = this.#queue.peek()) {
+    for (
+      let head = this.#queue.peek();
+      head && batch.length < this.#o.maxBatchEvents;
+      head = this.#queue.peek()
+    ) {
       if (batch.length > 0 && bytes + head.bytes + 1 > this.#o.maxBatchBytes) break;
       this.#queue.shift();
       this.#queuedBytes -= head.bytes + 1;
@@ -287,9 +300,7 @@ class BufferedClient implements EdgelogClient {
       return;
     }
     const results =
-      outcome.kind === "answered"
-        ? outcome.results
-        : [refusedResult(outcome.status, outcome.message)];
+      outcome.kind === "answered" ? outcome.results : [refusedResult(outcome.status, outcome.message)];
     this.#settleAnswered(entries, results);
   }
 
@@ -314,7 +325,10 @@ class BufferedClient implements EdgelogClient {
           continue;
         case "retry": {
           if (attempt >= policy.maxAttempts) {
-            return { kind: "failed", error: new DeliveryError(attempt, outcome.failure, { cause: outcome.cause }) };
+            return {
+              kind: "failed",
+              error: new DeliveryError(attempt, outcome.failure, { cause: outcome.cause }),
+            };
           }
           this.#stats.retries++;
           await sleep(retryDelay(attempt, policy, outcome.retryAfterMs));
@@ -359,7 +373,9 @@ class BufferedClient implements EdgelogClient {
   #settleFailed(entries: Entry[], error: Error): void {
     const events = entries.map((e) => JSON.parse(e.line) as LoggedEvent);
     this.#stats.failed += entries.length;
-    entries.forEach((entry, i) => this.#forFlushesOf(entry, (r) => r.failed.push({ event: events[i]!, error })));
+    entries.forEach((entry, i) =>
+      this.#forFlushesOf(entry, (r) => r.failed.push({ event: events[i]!, error })),
+    );
     this.#inFlightSettled += entries.length;
     callSafely(() => this.#callbacks.onError?.(error, events));
   }
@@ -381,7 +397,13 @@ class BufferedClient implements EdgelogClient {
   // --- interval -----------------------------------------------------------------------------
 
   #armTimer(): void {
-    if (this.#timer !== undefined || this.#queue.length === 0 || this.#o.flushIntervalMs === 0 || this.#closed) return;
+    if (
+      this.#timer !== undefined ||
+      this.#queue.length === 0 ||
+      this.#o.flushIntervalMs === 0 ||
+      this.#closed
+    )
+      return;
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
       const target = this.#nextOrdinal;

@@ -157,30 +157,60 @@ function draftEvent(input: DecisionInput, defaults: ProducerOptions, producerId:
   const extra = input.extra ?? {};
   const decisionType = input.decisionType ?? defaults.decisionType;
   if (typeof decisionType !== "string" || decisionType.length === 0) {
-    throw new DesInputError("/decision_context/decision_type", "a non-empty string (in the event or the producer)", String(decisionType));
+    throw new DesInputError(
+      "/decision_context/decision_type",
+      "a non-empty string (in the event or the producer)",
+      String(decisionType),
+    );
   }
   const logicType = input.logicType ?? defaults.logicType;
-  if (typeof logicType !== "string" || !(CORE_LOGIC_TYPES.has(logicType) || NAMESPACED_LOGIC_TYPE.test(logicType))) {
-    throw new DesInputError("/decision_logic/logic_type", "a DES core logic type or `ns:name`", String(logicType));
+  if (
+    typeof logicType !== "string" ||
+    !(CORE_LOGIC_TYPES.has(logicType) || NAMESPACED_LOGIC_TYPE.test(logicType))
+  ) {
+    throw new DesInputError(
+      "/decision_logic/logic_type",
+      "a DES core logic type or `ns:name`",
+      String(logicType),
+    );
   }
   if (input.output === undefined) {
     throw new DesInputError("/decision_logic/output", "a JSON value", "undefined");
   }
   const tier = input.tier ?? defaults.tier ?? "lightweight";
-  if (!isTier(tier)) throw new DesInputError("/temporal_metadata/evidence_tier", TIERS.join(", "), String(tier));
+  if (!isTier(tier))
+    throw new DesInputError("/temporal_metadata/evidence_tier", TIERS.join(", "), String(tier));
   if (input.riskLevel !== undefined && !RISK_LEVELS.has(input.riskLevel)) {
-    throw new DesInputError("/decision_quality_indicators/decision_risk_level", "low, medium, high or critical", String(input.riskLevel));
+    throw new DesInputError(
+      "/decision_quality_indicators/decision_risk_level",
+      "low, medium, high or critical",
+      String(input.riskLevel),
+    );
   }
   const timestamp = timestampOf(input.timestamp ?? at, "/temporal_metadata/event_timestamp");
 
-  const quality = { ...group(extra.decision_quality_indicators), ...defined({ decision_risk_level: input.riskLevel }) };
+  const quality = {
+    ...group(extra.decision_quality_indicators),
+    ...defined({ decision_risk_level: input.riskLevel }),
+  };
   if (tier !== "lightweight" && !RISK_LEVELS.has(String(quality.decision_risk_level))) {
-    throw new DesInputError("/decision_quality_indicators/decision_risk_level", `a risk level, required by tier ${tier}`, String(quality.decision_risk_level));
+    throw new DesInputError(
+      "/decision_quality_indicators/decision_risk_level",
+      `a risk level, required by tier ${tier}`,
+      String(quality.decision_risk_level),
+    );
   }
 
   const override = overrideRecord(input, group(extra.human_override_record), timestamp);
-  if (logicType === "human_decision" && (override.override_actor === undefined || override.override_rationale === undefined)) {
-    throw new DesInputError("/human_override_record/override_actor", "override_actor and override_rationale for a human_decision", "none");
+  if (
+    logicType === "human_decision" &&
+    (override.override_actor === undefined || override.override_rationale === undefined)
+  ) {
+    throw new DesInputError(
+      "/human_override_record/override_actor",
+      "override_actor and override_rationale for a human_decision",
+      "none",
+    );
   }
 
   const event: DesEvent = {
@@ -206,22 +236,38 @@ function draftEvent(input: DecisionInput, defaults: ProducerOptions, producerId:
   return event;
 }
 
-function overrideRecord(input: DecisionInput, extra: Record<string, unknown>, eventTimestamp: string): DesEvent["human_override_record"] {
+function overrideRecord(
+  input: DecisionInput,
+  extra: Record<string, unknown>,
+  eventTimestamp: string,
+): DesEvent["human_override_record"] {
   const o = input.overridden;
   if (!o) return { ...extra, override_occurred: extra.override_occurred === true ? true : false };
-  if (o.originalOutput === undefined) throw new DesInputError("/human_override_record/original_output", "a JSON value", "undefined");
+  if (o.originalOutput === undefined)
+    throw new DesInputError("/human_override_record/original_output", "a JSON value", "undefined");
   if (typeof o.actor?.actor_id !== "string") {
-    throw new DesInputError("/human_override_record/override_actor/actor_id", "a string", String(o.actor?.actor_id));
+    throw new DesInputError(
+      "/human_override_record/override_actor/actor_id",
+      "a string",
+      String(o.actor?.actor_id),
+    );
   }
   if (typeof o.rationale !== "string" || o.rationale.length === 0) {
-    throw new DesInputError("/human_override_record/override_rationale", "a non-empty string", String(o.rationale));
+    throw new DesInputError(
+      "/human_override_record/override_rationale",
+      "a non-empty string",
+      String(o.rationale),
+    );
   }
   return {
     ...extra,
     override_occurred: true,
     original_output: o.originalOutput,
     overridden_output: o.overriddenOutput ?? input.output,
-    override_timestamp: o.timestamp === undefined ? eventTimestamp : timestampOf(o.timestamp, "/human_override_record/override_timestamp"),
+    override_timestamp:
+      o.timestamp === undefined
+        ? eventTimestamp
+        : timestampOf(o.timestamp, "/human_override_record/override_timestamp"),
     override_actor: o.actor,
     override_rationale: o.rationale,
     ...defined({ override_type: o.overrideType }),
@@ -240,7 +286,9 @@ function timestampOf(value: Date | string, path: string): string {
 }
 
 function group(value: unknown): Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  return value !== null && typeof value === "object" && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : {};
 }
 
 function defined(fields: Record<string, unknown>): Record<string, unknown> {

@@ -107,11 +107,19 @@ export function createExperimentLogger(
 function checkInput(input: ExperimentInput): void {
   for (const field of ["experiment", "variant", "subject"] as const) {
     if (typeof input[field] !== "string" || input[field].length === 0) {
-      throw new DesInputError(`/decision_logic/parameters/${field}`, "a non-empty string", String(input[field]));
+      throw new DesInputError(
+        `/decision_logic/parameters/${field}`,
+        "a non-empty string",
+        String(input[field]),
+      );
     }
   }
   const p = input.probability;
   if (typeof p !== "number" || !(p > 0 && p <= 1)) {
-    throw new DesInputError("/decision_logic/parameters/assignment_probability", "a probability in (0, 1]", String(p));
+    throw new DesInputError(
+      "/decision_logic/parameters/assignment_probability",
+      "a probability in (0, 1]",
+      String(p),
+    );
   }
 }

@@ -15,7 +15,12 @@ import type { Context, MiddlewareHandler } from "hono";
 import { createClient, type EdgelogClient } from "./client";
 import type { ClientOptions } from "./client-options";
 import type { DecisionInput, DesExtra, Producer } from "./des-builder";
-import { createExperimentLogger, type ExperimentInput, type ExperimentLogger, type ExperimentLoggerOptions } from "./experiment";
+import {
+  createExperimentLogger,
+  type ExperimentInput,
+  type ExperimentLogger,
+  type ExperimentLoggerOptions,
+} from "./experiment";
 import { parseTraceparent } from "./traceparent";
 
 export interface DecisionLogOptions {
@@ -68,8 +73,13 @@ export function decisionLog(options: DecisionLogOptions): MiddlewareHandler<Deci
     if (!shared) {
       const client =
         options.client ??
-        createClient(typeof options.clientOptions === "function" ? options.clientOptions(c) : options.clientOptions!);
-      const experiments = createExperimentLogger(client, { ...options.experiments, producer: options.producer });
+        createClient(
+          typeof options.clientOptions === "function" ? options.clientOptions(c) : options.clientOptions!,
+        );
+      const experiments = createExperimentLogger(client, {
+        ...options.experiments,
+        producer: options.producer,
+      });
       shared = { client, experiments };
     }
     return shared;
@@ -93,7 +103,13 @@ export function decisionLog(options: DecisionLogOptions): MiddlewareHandler<Deci
     const track = <T>(p: Promise<T>): Promise<T> => {
       if (!ctx) return p;
       if (!handlerDone) pending.push(p);
-      else ctx.waitUntil(p.then(() => client.flush(), () => client.flush()));
+      else
+        ctx.waitUntil(
+          p.then(
+            () => client.flush(),
+            () => client.flush(),
+          ),
+        );
       return p;
     };
 

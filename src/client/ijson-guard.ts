@@ -22,7 +22,11 @@ export class UnsendableEventError extends EdgelogClientError {
   readonly path: string;
   constructor(problems: EventProblem[]) {
     const first = problems[0]!;
-    super(`event cannot be sent exactly as JSON: at '${first.path}': ${first.message}`, "an I-JSON value (RFC 7493)", `${problems.length} problem(s)`);
+    super(
+      `event cannot be sent exactly as JSON: at '${first.path}': ${first.message}`,
+      "an I-JSON value (RFC 7493)",
+      `${problems.length} problem(s)`,
+    );
     this.problems = problems;
     this.path = first.path;
   }
@@ -33,5 +37,6 @@ export class UnsendableEventError extends EdgelogClientError {
  */
 export function assertSendable(event: object): void {
   const found = findValueViolations(event);
-  if (found.length > 0) throw new UnsendableEventError(found.map((v) => ({ path: v.pointer, message: v.message })));
+  if (found.length > 0)
+    throw new UnsendableEventError(found.map((v) => ({ path: v.pointer, message: v.message })));
 }

@@ -18,7 +18,15 @@ export {
   type ProducerOptions,
 } from "./des-builder";
 export { desCurrentHash } from "../core/des-chain";
-export type { CoreLogicType, DesEvent, DesHashChain, EvidenceTier, LogicType, OverrideActor, RiskLevel } from "./des-types";
+export type {
+  CoreLogicType,
+  DesEvent,
+  DesHashChain,
+  EvidenceTier,
+  LogicType,
+  OverrideActor,
+  RiskLevel,
+} from "./des-types";
 export {
   ASSIGNMENT_LOGIC_TYPE,
   createExperimentLogger,
@@ -37,7 +45,14 @@ export {
   HttpStatusError,
 } from "./errors";
 export { UnsendableEventError, type EventProblem } from "./ijson-guard";
-export { EventOutcome, type ClientStats, type FailedEvent, type FlushReport, type LoggedEvent, type RejectedEvent } from "./report";
+export {
+  EventOutcome,
+  type ClientStats,
+  type FailedEvent,
+  type FlushReport,
+  type LoggedEvent,
+  type RejectedEvent,
+} from "./report";
 export { installShutdownFlush, type ProcessLike, type ShutdownFlushOptions } from "./node-shutdown";
 export { parseTraceparent, type TraceParent } from "./traceparent";
 export type { FetchLike } from "./transport";

@@ -70,7 +70,13 @@ async function closeWithin(client: Pick<EdgelogClient, "close">, timeoutMs: numb
     timer = setTimeout(resolve, timeoutMs);
   });
   try {
-    await Promise.race([client.close().then(() => undefined, () => undefined), timeout]);
+    await Promise.race([
+      client.close().then(
+        () => undefined,
+        () => undefined,
+      ),
+      timeout,
+    ]);
   } finally {
     if (timer !== undefined) clearTimeout(timer);
   }

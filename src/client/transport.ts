@@ -26,9 +26,16 @@ export interface PostTarget {
 }
 
 /** Sends `body` once. Never throws: every failure becomes an outcome. */
-export async function postOnce(target: PostTarget, body: EncodedBody, count: number): Promise<AttemptOutcome> {
+export async function postOnce(
+  target: PostTarget,
+  body: EncodedBody,
+  count: number,
+): Promise<AttemptOutcome> {
   const abort = new AbortController();
-  const timer = setTimeout(() => abort.abort(new Error(`no answer within ${target.timeoutMs} ms`)), target.timeoutMs);
+  const timer = setTimeout(
+    () => abort.abort(new Error(`no answer within ${target.timeoutMs} ms`)),
+    target.timeoutMs,
+  );
   let response: Response;
   let text: string;
   try {
@@ -48,7 +55,8 @@ export async function postOnce(target: PostTarget, body: EncodedBody, count: num
   const parsed = parseJson(text);
   if (status === 200 || status === 207 || status === 422) {
     const results = resultsOf(parsed, count);
-    if (typeof results === "string") return { kind: "retry", failure: `status ${status} but ${results}`, retryAfterMs: undefined };
+    if (typeof results === "string")
+      return { kind: "retry", failure: `status ${status} but ${results}`, retryAfterMs: undefined };
     return { kind: "answered", results };
   }
   const error = errorOf(parsed);

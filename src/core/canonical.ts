@@ -111,7 +111,10 @@ function write(value: unknown): string {
         return out + "]";
       }
       const proto = Object.getPrototypeOf(value) as unknown;
-      if ((proto !== Object.prototype && proto !== null) || typeof (value as { toJSON?: unknown }).toJSON === "function") {
+      if (
+        (proto !== Object.prototype && proto !== null) ||
+        typeof (value as { toJSON?: unknown }).toJSON === "function"
+      ) {
         throw NOT_PLAIN;
       }
       // Sorting the names explicitly (UTF-16 code units, §3.2.3) makes JavaScript's own property

@@ -51,7 +51,8 @@ export function lnGammaHalfInteger(a: number): number {
  * Preconditions: 2a is a positive whole number; x ≥ 0 (both checked).
  */
 export function regularizedGammaQ(a: number, x: number): number {
-  if (!(x >= 0) || !Number.isFinite(x)) throw new StatisticsInputError("regularizedGammaQ", "x ≥ 0 and finite", String(x));
+  if (!(x >= 0) || !Number.isFinite(x))
+    throw new StatisticsInputError("regularizedGammaQ", "x ≥ 0 and finite", String(x));
   const lnGammaA = lnGammaHalfInteger(a);
   if (x === 0) return 1;
   // ln of x^a e^(−x) / Γ(a), the factor both expansions share.
@@ -69,7 +70,11 @@ function lowerSeries(a: number, x: number): number {
     sum += term;
     if (Math.abs(term) < Math.abs(sum) * EPSILON) return sum;
   }
-  throw new StatisticsInputError("regularizedGammaQ series", `convergence within ${MAX_ITERATIONS} terms`, `a=${a}, x=${x}`);
+  throw new StatisticsInputError(
+    "regularizedGammaQ series",
+    `convergence within ${MAX_ITERATIONS} terms`,
+    `a=${a}, x=${x}`,
+  );
 }
 
 /**
@@ -93,7 +98,11 @@ function upperContinuedFraction(a: number, x: number): number {
     h *= step;
     if (Math.abs(step - 1) < EPSILON) return h;
   }
-  throw new StatisticsInputError("regularizedGammaQ continued fraction", `convergence within ${MAX_ITERATIONS} terms`, `a=${a}, x=${x}`);
+  throw new StatisticsInputError(
+    "regularizedGammaQ continued fraction",
+    `convergence within ${MAX_ITERATIONS} terms`,
+    `a=${a}, x=${x}`,
+  );
 }
 
 /**
@@ -101,7 +110,8 @@ function upperContinuedFraction(a: number, x: number): number {
  * Preconditions: df a whole number ≥ 1; statistic ≥ 0 (both checked).
  */
 export function chiSquareSurvival(statistic: number, df: number): number {
-  if (!Number.isInteger(df) || df < 1) throw new StatisticsInputError("chiSquareSurvival degrees of freedom", "a whole number ≥ 1", String(df));
+  if (!Number.isInteger(df) || df < 1)
+    throw new StatisticsInputError("chiSquareSurvival degrees of freedom", "a whole number ≥ 1", String(df));
   return regularizedGammaQ(df / 2, statistic / 2);
 }
 
@@ -123,16 +133,30 @@ export interface GoodnessOfFit {
  * Preconditions: at least two categories, same lengths, counts whole and ≥ 0 with a positive
  * total, shares > 0 (all checked).
  */
-export function chiSquareGoodnessOfFit(observed: readonly number[], shares: readonly number[]): GoodnessOfFit {
-  if (observed.length < 2) throw new StatisticsInputError("chiSquareGoodnessOfFit categories", "at least 2", String(observed.length));
+export function chiSquareGoodnessOfFit(
+  observed: readonly number[],
+  shares: readonly number[],
+): GoodnessOfFit {
+  if (observed.length < 2)
+    throw new StatisticsInputError(
+      "chiSquareGoodnessOfFit categories",
+      "at least 2",
+      String(observed.length),
+    );
   if (shares.length !== observed.length) {
-    throw new StatisticsInputError("chiSquareGoodnessOfFit shares", `${observed.length} (one per category)`, String(shares.length));
+    throw new StatisticsInputError(
+      "chiSquareGoodnessOfFit shares",
+      `${observed.length} (one per category)`,
+      String(shares.length),
+    );
   }
   for (const o of observed) {
-    if (!Number.isInteger(o) || o < 0) throw new StatisticsInputError("chiSquareGoodnessOfFit count", "a whole number ≥ 0", String(o));
+    if (!Number.isInteger(o) || o < 0)
+      throw new StatisticsInputError("chiSquareGoodnessOfFit count", "a whole number ≥ 0", String(o));
   }
   for (const s of shares) {
-    if (!(s > 0) || !Number.isFinite(s)) throw new StatisticsInputError("chiSquareGoodnessOfFit share", "a finite number > 0", String(s));
+    if (!(s > 0) || !Number.isFinite(s))
+      throw new StatisticsInputError("chiSquareGoodnessOfFit share", "a finite number > 0", String(s));
   }
   const total = observed.reduce((n, o) => n + o, 0);
   if (total === 0) throw new StatisticsInputError("chiSquareGoodnessOfFit total", "> 0", "0");
@@ -144,5 +168,11 @@ export function chiSquareGoodnessOfFit(observed: readonly number[], shares: read
     statistic += (diff * diff) / expected[i]!;
   }
   const df = observed.length - 1;
-  return { statistic, df, pValue: chiSquareSurvival(statistic, df), expected, minExpected: Math.min(...expected) };
+  return {
+    statistic,
+    df,
+    pValue: chiSquareSurvival(statistic, df),
+    expected,
+    minExpected: Math.min(...expected),
+  };
 }

@@ -71,9 +71,11 @@ export function estimateCounts(observations: readonly Observation[]): Estimates 
     count += w;
     variance += w * (w - 1);
   });
-  const values = [...sums].map(
-    ([value, s]): ValueEstimate => ({ value, ...s, standard_error: Math.sqrt(s.variance) }),
-  );
+  const values = [...sums].map(([value, s]): ValueEstimate => ({
+    value,
+    ...s,
+    standard_error: Math.sqrt(s.variance),
+  }));
   values.sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
   return {
     values,

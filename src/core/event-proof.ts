@@ -36,7 +36,10 @@ export class ProofMismatchError extends VerificationError {}
  * unless what is retained is not the event as received: a projection (`retained` is
  * "projection") or a body with masked members (`masked`), which the step list then says.
  */
-export async function verifyEventProof(doc: EventProofDocument, verifier: NoteVerifier): Promise<VerificationStep[]> {
+export async function verifyEventProof(
+  doc: EventProofDocument,
+  verifier: NoteVerifier,
+): Promise<VerificationStep[]> {
   const steps: VerificationStep[] = [];
   const { envelope, proof } = doc;
   if (!proof) throw new MalformedProofError("event has no proof yet", "a sealed event", "a pending event");
@@ -45,12 +48,17 @@ export async function verifyEventProof(doc: EventProofDocument, verifier: NoteVe
   steps.push({ step: "envelope leaf", detail: `SHA-256(0x00 || canonical envelope) = ${toHex(leaf)}` });
 
   if (envelope.digest !== `sha256:${envelope.id}`) {
-    throw new ProofMismatchError("envelope digest does not match its id", `sha256:${envelope.id}`, String(envelope.digest));
+    throw new ProofMismatchError(
+      "envelope digest does not match its id",
+      `sha256:${envelope.id}`,
+      String(envelope.digest),
+    );
   }
   const masked = Array.isArray(envelope.masked) && envelope.masked.length > 0;
   if (doc.event !== undefined && doc.event !== null && envelope.retained === "body" && !masked) {
     const digest = await sha256Hex(utf8(canonicalJson(doc.event)));
-    if (digest !== envelope.id) throw new ProofMismatchError("event body does not match the envelope digest", envelope.id, digest);
+    if (digest !== envelope.id)
+      throw new ProofMismatchError("event body does not match the envelope digest", envelope.id, digest);
     steps.push({ step: "event digest", detail: `SHA-256(canonical event) = ${digest} matches the envelope` });
   } else if (doc.event !== undefined && doc.event !== null) {
     steps.push({
@@ -62,30 +70,64 @@ export async function verifyEventProof(doc: EventProofDocument, verifier: NoteVe
   }
 
   const batch = proof.batch;
-  if (batch.log !== envelope.log) throw new ProofMismatchError("batch belongs to another log", envelope.log, batch.log);
+  if (batch.log !== envelope.log)
+    throw new ProofMismatchError("batch belongs to another log", envelope.log, batch.log);
   if (envelope.seq !== batch.first_seq + proof.leaf_index) {
-    throw new ProofMismatchError("leaf index does not match the envelope's seq", String(envelope.seq - batch.first_seq), String(proof.leaf_index));
+    throw new ProofMismatchError(
+      "leaf index does not match the envelope's seq",
+      String(envelope.seq - batch.first_seq),
+      String(proof.leaf_index),
+    );
   }
-  const batchRoot = rootFromInclusionProof(leaf, proof.leaf_index, batch.count, proof.batch_path.map(fromHex));
+  const batchRoot = rootFromInclusionProof(
+    leaf,
+    proof.leaf_index,
+    batch.count,
+    proof.batch_path.map(fromHex),
+  );
   if (!bytesEqual(batchRoot, fromHex(batch.root))) {
-    throw new ProofMismatchError("batch root recomputed from the inclusion path differs from the header", batch.root, toHex(batchRoot));
+    throw new ProofMismatchError(
+      "batch root recomputed from the inclusion path differs from the header",
+      batch.root,
+      toHex(batchRoot),
+    );
   }
-  steps.push({ step: "batch inclusion", detail: `leaf ${proof.leaf_index} of ${batch.count} → batch root ${batch.root}` });
+  steps.push({
+    step: "batch inclusion",
+    detail: `leaf ${proof.leaf_index} of ${batch.count} → batch root ${batch.root}`,
+  });
 
   if (batch.batch !== proof.batch_index) {
-    throw new ProofMismatchError("batch number differs from the proof's batch_index", String(proof.batch_index), String(batch.batch));
+    throw new ProofMismatchError(
+      "batch number differs from the proof's batch_index",
+      String(proof.batch_index),
+      String(batch.batch),
+    );
   }
   const opened = await openNote(proof.checkpoint, [verifier]);
   const checkpoint = parseCheckpoint(opened.text);
-  steps.push({ step: "checkpoint signature", detail: `signed by ${verifier.name} (key id ${toHex(verifier.keyId)})` });
+  steps.push({
+    step: "checkpoint signature",
+    detail: `signed by ${verifier.name} (key id ${toHex(verifier.keyId)})`,
+  });
   if (checkpoint.origin !== envelope.log) {
     throw new ProofMismatchError("checkpoint is for another log", envelope.log, checkpoint.origin);
   }
   if (checkpoint.size !== proof.tree_size) {
-    throw new ProofMismatchError("checkpoint size differs from the proof's tree_size", String(proof.tree_size), String(checkpoint.size));
+    throw new ProofMismatchError(
+      "checkpoint size differs from the proof's tree_size",
+      String(proof.tree_size),
+      String(checkpoint.size),
+    );
   }
   const headerLeaf = hashLeaf(utf8(canonicalJson(batch)));
-  verifyInclusion(headerLeaf, proof.batch_index, proof.tree_size, proof.log_path.map(fromHex), checkpoint.rootHash);
+  verifyInclusion(
+    headerLeaf,
+    proof.batch_index,
+    proof.tree_size,
+    proof.log_path.map(fromHex),
+    checkpoint.rootHash,
+  );
   steps.push({
     step: "log inclusion",
     detail: `batch ${proof.batch_index} of ${proof.tree_size} → checkpoint root ${toHex(checkpoint.rootHash)}`,

@@ -33,13 +33,20 @@ export function exposureFields(event: unknown): ExposureFields | null {
   const variant = member(params, "variant");
   const subject = member(params, "subject");
   const probability = member(params, "assignment_probability");
-  if (!isName(experiment, EXPERIMENT_NAME_MAX) || !isName(variant, EXPERIMENT_NAME_MAX) || !isName(subject, SUBJECT_MAX)) return null;
+  if (
+    !isName(experiment, EXPERIMENT_NAME_MAX) ||
+    !isName(variant, EXPERIMENT_NAME_MAX) ||
+    !isName(subject, SUBJECT_MAX)
+  )
+    return null;
   if (typeof probability !== "number" || !(probability > 0 && probability <= 1)) return null;
   return { experiment, variant, subject, probability };
 }
 
 function member(value: unknown, name: string): unknown {
-  return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>)[name] : undefined;
+  return typeof value === "object" && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)[name]
+    : undefined;
 }
 
 function isName(value: unknown, max: number): value is string {
@@ -64,5 +71,10 @@ export function countedExposure(event: unknown, salt: Uint8Array): CountedExposu
   const fields = exposureFields(event);
   if (!fields) return null;
   const digest = maskHash(fields.subject, salt).slice(MASK_HASH_PREFIX.length, MASK_HASH_PREFIX.length + 32);
-  return { experiment: fields.experiment, variant: fields.variant, subjectKey: digest, probability: fields.probability };
+  return {
+    experiment: fields.experiment,
+    variant: fields.variant,
+    subjectKey: digest,
+    probability: fields.probability,
+  };
 }

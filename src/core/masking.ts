@@ -40,9 +40,11 @@ export class MaskError extends Error {
  * @throws MaskError for the empty pointer or an unknown action.
  */
 export function compileMask(pointer: string, action: MaskAction): CompiledMask {
-  if (action !== "remove" && action !== "hash") throw new MaskError('"remove" or "hash"', JSON.stringify(action));
+  if (action !== "remove" && action !== "hash")
+    throw new MaskError('"remove" or "hash"', JSON.stringify(action));
   const parsed = parsePointer(pointer);
-  if (parsed.tokens.length === 0) throw new MaskError("a pointer to a member of the event", '"" (the whole event)');
+  if (parsed.tokens.length === 0)
+    throw new MaskError("a pointer to a member of the event", '"" (the whole event)');
   return { ...parsed, action };
 }
 

@@ -77,7 +77,10 @@ export function retryDelay(
  * §5.6.7) starts with the day name: requiring it keeps `Date.parse` from reading "-3" or "1.5"
  * as a year.
  */
-export function retryAfterMs(header: string | null | undefined, nowMs: number = Date.now()): number | undefined {
+export function retryAfterMs(
+  header: string | null | undefined,
+  nowMs: number = Date.now(),
+): number | undefined {
   if (header === null || header === undefined) return undefined;
   const value = header.trim();
   if (/^[0-9]+$/.test(value)) return Number(value) * 1000;

@@ -70,7 +70,9 @@ export function checkSampleRatio(variants: readonly VariantCounts[]): SampleRati
     verdict,
   });
   if (variants.length < 2) {
-    return untested("Not tested: exposures of only one variant were seen, and a sample-ratio check compares two or more.");
+    return untested(
+      "Not tested: exposures of only one variant were seen, and a sample-ratio check compares two or more.",
+    );
   }
   const smallest = Math.min(...checks.map((c) => c.expected));
   if (smallest < SRM_MIN_EXPECTED) {
@@ -97,11 +99,22 @@ export function checkSampleRatio(variants: readonly VariantCounts[]): SampleRati
   } else {
     verdict = `No sample-ratio mismatch: the split of subjects matches the assignment probabilities (p = ${formatP(fit.pValue)} ≥ ${SRM_P_THRESHOLD}).`;
   }
-  return { unit: "subjects", variants: checks, statistic: fit.statistic, df: fit.df, pValue: fit.pValue, srm, probabilitySum, verdict };
+  return {
+    unit: "subjects",
+    variants: checks,
+    statistic: fit.statistic,
+    df: fit.df,
+    pValue: fit.pValue,
+    srm,
+    probabilitySum,
+    verdict,
+  };
 }
 
 function formatNumber(n: number): string {
-  return Number.isInteger(n) ? n.toLocaleString("en-US") : n.toLocaleString("en-US", { maximumFractionDigits: 1 });
+  return Number.isInteger(n)
+    ? n.toLocaleString("en-US")
+    : n.toLocaleString("en-US", { maximumFractionDigits: 1 });
 }
 
 function formatP(p: number): string {

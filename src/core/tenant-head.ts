@@ -37,7 +37,12 @@ export function headLeaf(entry: Pick<ShardHeadEntry, "origin" | "size" | "root">
 /** The note text (unsigned) of a head over `shards` at time `at`. */
 export function formatTenantHead(origin: string, shards: readonly ShardHeadEntry[], at: Date): string {
   const root = merkleRoot(shards.map(headLeaf));
-  return formatCheckpoint({ origin, size: shards.length, rootHash: root, extensions: [`time ${at.toISOString()}`] });
+  return formatCheckpoint({
+    origin,
+    size: shards.length,
+    rootHash: root,
+    extensions: [`time ${at.toISOString()}`],
+  });
 }
 
 /**
@@ -53,16 +58,28 @@ export async function verifyTenantHead(
 ): Promise<{ size: number; time: string | null }> {
   const head = parseCheckpoint((await openNote(doc.note, [headVerifier])).text);
   if (head.size !== doc.shards.length) {
-    throw new TenantHeadError("head covers another number of shards", String(head.size), String(doc.shards.length));
+    throw new TenantHeadError(
+      "head covers another number of shards",
+      String(head.size),
+      String(doc.shards.length),
+    );
   }
   const root = merkleRoot(doc.shards.map(headLeaf));
   if (!bytesEqual(root, head.rootHash)) {
-    throw new TenantHeadError("head root differs from the tree over the listed shards", toHex(head.rootHash), toHex(root));
+    throw new TenantHeadError(
+      "head root differs from the tree over the listed shards",
+      toHex(head.rootHash),
+      toHex(root),
+    );
   }
   for (const [i, entry] of doc.shards.entries()) {
     if (entry.checkpoint === null) {
       if (entry.size !== 0 || entry.root !== EMPTY_ROOT_HEX) {
-        throw new TenantHeadError(`shard ${entry.log} lists a tree without a checkpoint`, "size 0, empty root", `size ${entry.size}`);
+        throw new TenantHeadError(
+          `shard ${entry.log} lists a tree without a checkpoint`,
+          "size 0, empty root",
+          `size ${entry.size}`,
+        );
       }
       continue;
     }
@@ -73,9 +90,17 @@ export async function verifyTenantHead(
       cp = parseCheckpoint((await openNote(entry.checkpoint, [verifier])).text);
     } catch (err) {
       if (!(err instanceof VerificationError)) throw err;
-      throw new TenantHeadError(`shard ${entry.log}'s checkpoint does not verify: ${err.message}`, err.expected, err.found);
+      throw new TenantHeadError(
+        `shard ${entry.log}'s checkpoint does not verify: ${err.message}`,
+        err.expected,
+        err.found,
+      );
     }
-    if (cp.origin !== entry.origin || cp.size !== entry.size || !bytesEqual(cp.rootHash, fromHex(entry.root))) {
+    if (
+      cp.origin !== entry.origin ||
+      cp.size !== entry.size ||
+      !bytesEqual(cp.rootHash, fromHex(entry.root))
+    ) {
       throw new TenantHeadError(
         `shard ${entry.log}'s checkpoint differs from the head's entry`,
         `${entry.origin} ${entry.size} ${entry.root}`,

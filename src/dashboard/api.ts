@@ -122,9 +122,10 @@ export function createApi(key: string, fetcher: Fetcher = (input, init) => fetch
         throw err;
       }
     },
-    experiments: () => json<ExperimentsAnswer>("/v1/experiments").catch((err: unknown) => {
-      if (err instanceof ApiFailure && err.status === 404) return null;
-      throw err;
-    }),
+    experiments: () =>
+      json<ExperimentsAnswer>("/v1/experiments").catch((err: unknown) => {
+        if (err instanceof ApiFailure && err.status === 404) return null;
+        throw err;
+      }),
   };
 }

@@ -26,7 +26,12 @@ export function ticks(max: number): number[] {
 }
 
 /** Maps `value` in [domainMin, domainMax] linearly onto [rangeMin, rangeMax]. */
-export function linear(domainMin: number, domainMax: number, rangeMin: number, rangeMax: number): (value: number) => number {
+export function linear(
+  domainMin: number,
+  domainMax: number,
+  rangeMin: number,
+  rangeMax: number,
+): (value: number) => number {
   const span = domainMax - domainMin;
   return (value) => (span === 0 ? rangeMin : rangeMin + ((value - domainMin) / span) * (rangeMax - rangeMin));
 }

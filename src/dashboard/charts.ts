@@ -10,7 +10,12 @@ import type { RatePoint } from "./ingest-rate";
 
 let chartIds = 0;
 
-function chartFrame(width: number, height: number, title: string, description: string): { svg: DomElement; body: (...n: DomElement[]) => void } {
+function chartFrame(
+  width: number,
+  height: number,
+  title: string,
+  description: string,
+): { svg: DomElement; body: (...n: DomElement[]) => void } {
   const id = `chart-${++chartIds}`;
   const svg = s("svg", {
     viewBox: `0 0 ${width} ${height}`,
@@ -34,7 +39,12 @@ export function drawingWidth(container: DomElement, fallback: number): number {
  * Area chart of events per second over the window ending at `now` (same clock as the points),
  * `width` user units wide. With fewer than two points it says that it is still measuring.
  */
-export function rateChart(points: readonly RatePoint[], now: number, windowMs: number, width: number): DomElement {
+export function rateChart(
+  points: readonly RatePoint[],
+  now: number,
+  windowMs: number,
+  width: number,
+): DomElement {
   const { height, left, right, top, bottom } = RATE;
   const peak = points.reduce((m, p) => Math.max(m, p.perSecond), 0);
   const max = niceCeiling(peak);
@@ -45,7 +55,12 @@ export function rateChart(points: readonly RatePoint[], now: number, windowMs: n
     latest === undefined
       ? "No rate measured yet."
       : `Latest ${formatCount(latest)} events per second; peak ${formatCount(peak)} events per second over the last ${windowMs / 60_000} minutes.`;
-  const { svg, body } = chartFrame(width, height, `Ingest rate, events per second, last ${windowMs / 60_000} minutes`, description);
+  const { svg, body } = chartFrame(
+    width,
+    height,
+    `Ingest rate, events per second, last ${windowMs / 60_000} minutes`,
+    description,
+  );
 
   for (const value of ticks(max)) {
     const ty = y(value);
@@ -59,15 +74,42 @@ export function rateChart(points: readonly RatePoint[], now: number, windowMs: n
   for (let i = 0; i <= windowMs / labelEvery; i++) {
     const at = now - windowMs + i * labelEvery;
     const secondsAgo = Math.round((now - at) / 1000);
-    body(s("text", { class: "tick", x: x(at), y: height - bottom + 18, "text-anchor": "middle" }, secondsAgo === 0 ? "now" : `−${secondsAgo} s`));
+    body(
+      s(
+        "text",
+        { class: "tick", x: x(at), y: height - bottom + 18, "text-anchor": "middle" },
+        secondsAgo === 0 ? "now" : `−${secondsAgo} s`,
+      ),
+    );
   }
   body(
-    s("text", { class: "axis-label", x: 12, y: (top + height - bottom) / 2, transform: `rotate(-90 12 ${(top + height - bottom) / 2})`, "text-anchor": "middle" }, "events/s"),
+    s(
+      "text",
+      {
+        class: "axis-label",
+        x: 12,
+        y: (top + height - bottom) / 2,
+        transform: `rotate(-90 12 ${(top + height - bottom) / 2})`,
+        "text-anchor": "middle",
+      },
+      "events/s",
+    ),
   );
 
   const visible = points.filter((p) => p.at >= now - windowMs);
   if (visible.length < 2) {
-    body(s("text", { class: "empty", x: (left + width - right) / 2, y: (top + height - bottom) / 2, "text-anchor": "middle" }, "measuring… (a point every 2 s)"));
+    body(
+      s(
+        "text",
+        {
+          class: "empty",
+          x: (left + width - right) / 2,
+          y: (top + height - bottom) / 2,
+          "text-anchor": "middle",
+        },
+        "measuring… (a point every 2 s)",
+      ),
+    );
     return svg;
   }
   const coords = visible.map((p) => `${x(p.at).toFixed(1)},${y(p.perSecond).toFixed(1)}`);
@@ -94,7 +136,9 @@ const BARS = { row: 30, label: 104, valueRoom: 112, top: 6 };
 
 /** The label written at the end of a bar: `12` or `≈12.5 ± 1.2`. */
 export function barValueLabel(bar: Bar): string {
-  return bar.standardError === undefined ? formatCount(bar.value) : `≈${formatCount(bar.value)} ± ${formatCount(bar.standardError)}`;
+  return bar.standardError === undefined
+    ? formatCount(bar.value)
+    : `≈${formatCount(bar.value)} ± ${formatCount(bar.standardError)}`;
 }
 
 /**
@@ -106,10 +150,19 @@ export function barChart(bars: readonly Bar[], title: string, unit: string, widt
   const height = top * 2 + Math.max(1, bars.length) * row;
   const max = niceCeiling(Math.max(...bars.map((b) => b.value + (b.standardError ?? 0)), 0));
   const x = linear(0, max, label, width - valueRoom);
-  const description = bars.length === 0 ? `No ${unit} yet.` : bars.map((b) => `${b.key}: ${barValueLabel(b)} ${unit}`).join("; ");
+  const description =
+    bars.length === 0
+      ? `No ${unit} yet.`
+      : bars.map((b) => `${b.key}: ${barValueLabel(b)} ${unit}`).join("; ");
   const { svg, body } = chartFrame(width, height, title, description);
   if (bars.length === 0) {
-    body(s("text", { class: "empty", x: width / 2, y: top + row / 2 + 4, "text-anchor": "middle" }, `no ${unit} yet`));
+    body(
+      s(
+        "text",
+        { class: "empty", x: width / 2, y: top + row / 2 + 4, "text-anchor": "middle" },
+        `no ${unit} yet`,
+      ),
+    );
     return svg;
   }
   bars.forEach((bar, i) => {
@@ -117,7 +170,15 @@ export function barChart(bars: readonly Bar[], title: string, unit: string, widt
     const barEnd = x(bar.value);
     body(
       s("text", { class: "bar-label", x: label - 8, y: cy + 4, "text-anchor": "end" }, bar.key),
-      s("rect", { class: "bar", "data-key": bar.key, x: label, y: cy - 9, width: Math.max(1, barEnd - label), height: 18, rx: 3 }),
+      s("rect", {
+        class: "bar",
+        "data-key": bar.key,
+        x: label,
+        y: cy - 9,
+        width: Math.max(1, barEnd - label),
+        height: 18,
+        rx: 3,
+      }),
     );
     let textX = barEnd;
     if (bar.standardError !== undefined && bar.standardError > 0) {

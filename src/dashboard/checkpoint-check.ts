@@ -21,7 +21,10 @@ export interface VerifiedCheckpoint {
  *
  * @throws a VerificationError subclass (bad signature, unknown key, malformed note or checkpoint).
  */
-export async function verifyCheckpointNote(note: string, verifier: NoteVerifier): Promise<VerifiedCheckpoint> {
+export async function verifyCheckpointNote(
+  note: string,
+  verifier: NoteVerifier,
+): Promise<VerifiedCheckpoint> {
   const opened = await openNote(note, [verifier]);
   const checkpoint = parseCheckpoint(opened.text);
   return {
@@ -59,8 +62,16 @@ export async function verifyHead(
   const { size, time } = await verifyTenantHead(doc, headVerifier, shardVerifiers);
   // verifyTenantHead returns only size and time; the origin and root are read from the note.
   const checkpoint = parseCheckpoint((await openNote(doc.note, [headVerifier])).text);
-  const checkpointsVerified = doc.shards.filter((entry, i) => entry.checkpoint !== null && shardVerifiers[i] !== undefined).length;
-  return { origin: checkpoint.origin, logs: size, time, root: toHex(checkpoint.rootHash), checkpointsVerified };
+  const checkpointsVerified = doc.shards.filter(
+    (entry, i) => entry.checkpoint !== null && shardVerifiers[i] !== undefined,
+  ).length;
+  return {
+    origin: checkpoint.origin,
+    logs: size,
+    time,
+    root: toHex(checkpoint.rootHash),
+    checkpointsVerified,
+  };
 }
 
 /** The origin a signed note's text names on its first line (unverified: only to choose a key). */

@@ -48,7 +48,9 @@ function setStatus(text: string): void {
 async function refreshStats(s: Session): Promise<void> {
   await Promise.all(
     (["tier", "chain"] as const).map(async (groupBy) => {
-      const answer = await s.api.stats(groupBy).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
+      const answer = await s.api
+        .stats(groupBy)
+        .catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
       if (!s.live) return;
       s.stats.set(groupBy, answer);
       renderStats(groupBy, answer);
@@ -99,7 +101,18 @@ function show(signedIn: boolean): void {
 
 function start(key: string): void {
   const api = createApi(key);
-  session = { api, keys: new KeyRing(api, pins), batches: new BatchChecks(api), rate: new RateWindow(), logs: [], live: true, timer: null, polls: 0, lastSizes: "", stats: new Map() };
+  session = {
+    api,
+    keys: new KeyRing(api, pins),
+    batches: new BatchChecks(api),
+    rate: new RateWindow(),
+    logs: [],
+    live: true,
+    timer: null,
+    polls: 0,
+    lastSizes: "",
+    stats: new Map(),
+  };
   show(true);
   void poll(session);
 }
@@ -113,7 +126,17 @@ function signOut(message = ""): void {
     session = null;
   }
   sessionStore().removeItem(KEY_ITEM);
-  for (const id of ["rate-figures", "rate-chart", "tier-stats", "chain-stats", "checkpoints", "head", "batches", "experiments"]) byId(id).replaceChildren();
+  for (const id of [
+    "rate-figures",
+    "rate-chart",
+    "tier-stats",
+    "chain-stats",
+    "checkpoints",
+    "head",
+    "batches",
+    "experiments",
+  ])
+    byId(id).replaceChildren();
   clearLookup();
   setStatus("");
   show(false);

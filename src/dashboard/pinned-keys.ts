@@ -45,9 +45,13 @@ export async function parsePins(text: string): Promise<PinnedKey[]> {
     try {
       verifier = await verifierFromVkey(vkey);
     } catch (err) {
-      throw new PinError(i + 1, `not a verifier key (name+keyid+key): ${err instanceof Error ? err.message : String(err)}`);
+      throw new PinError(
+        i + 1,
+        `not a verifier key (name+keyid+key): ${err instanceof Error ? err.message : String(err)}`,
+      );
     }
-    if (pins.some((p) => p.verifier.name === verifier.name)) throw new PinError(i + 1, `a second key for ${verifier.name}`);
+    if (pins.some((p) => p.verifier.name === verifier.name))
+      throw new PinError(i + 1, `a second key for ${verifier.name}`);
     pins.push({ vkey, label: `${verifier.name}+${toHex(verifier.keyId)}`, verifier });
   }
   return pins;

@@ -4,7 +4,13 @@
  */
 import { VerificationError } from "../core/errors";
 import { verifyEventProof, type EventProofDocument, type VerificationStep } from "../core/event-proof";
-import { MalformedCheckpointError, MalformedNoteError, SignatureMismatchError, UnknownKeyError, type NoteVerifier } from "../core/note";
+import {
+  MalformedCheckpointError,
+  MalformedNoteError,
+  SignatureMismatchError,
+  UnknownKeyError,
+  type NoteVerifier,
+} from "../core/note";
 
 /**
  * Where in the chain envelope → batch root → signed checkpoint → log root a check failed
@@ -46,7 +52,11 @@ export async function runEventProof(doc: EventProofDocument, verifier: NoteVerif
       err instanceof SignatureMismatchError ||
       err instanceof UnknownKeyError ||
       err instanceof MalformedCheckpointError;
-    const stage: ProofStage = noteLayer ? "checkpoint signature" : signatureAccepted ? "log inclusion" : "envelope and batch";
+    const stage: ProofStage = noteLayer
+      ? "checkpoint signature"
+      : signatureAccepted
+        ? "log inclusion"
+        : "envelope and batch";
     if (err instanceof VerificationError) {
       // The message ends with the same values; they are shown apart, so drop the copy.
       const suffix = ` (expected ${err.expected}, found ${err.found})`;

@@ -11,9 +11,13 @@ export function hashText(hex: string, label = "hash"): DomElement {
 }
 
 /** A `<dl>` of label → value pairs; every number on the page is shown through one of these. */
-export function figures(pairs: ReadonlyArray<readonly [string, DomElement | string]>, className = "figures"): DomElement {
+export function figures(
+  pairs: ReadonlyArray<readonly [string, DomElement | string]>,
+  className = "figures",
+): DomElement {
   const list = h("dl", { class: className });
-  for (const [label, value] of pairs) list.append(h("div", { class: "figure" }, h("dt", {}, label), h("dd", {}, value)));
+  for (const [label, value] of pairs)
+    list.append(h("div", { class: "figure" }, h("dt", {}, label), h("dd", {}, value)));
   return list;
 }
 
@@ -29,7 +33,12 @@ const VERDICT_SYMBOL: Record<Verdict, string> = {
 
 /** A verdict in words and symbol (never colour alone); `data-state` lets tests and CSS read it. */
 export function badge(verdict: Verdict, text: string): DomElement {
-  return h("span", { class: `badge badge-${verdict}`, "data-state": verdict }, h("span", { "aria-hidden": "true" }, VERDICT_SYMBOL[verdict]), ` ${text}`);
+  return h(
+    "span",
+    { class: `badge badge-${verdict}`, "data-state": verdict },
+    h("span", { "aria-hidden": "true" }, VERDICT_SYMBOL[verdict]),
+    ` ${text}`,
+  );
 }
 
 /** The message to show for a failed request or check: the server's own message when it sent one. */
@@ -42,7 +51,9 @@ export function errorMessage(err: unknown): string {
 /** RFC 3339 timestamps as the browser's local time, keeping the original on hover. */
 export function timeText(rfc3339: string): DomElement {
   const t = Date.parse(rfc3339);
-  const shown = Number.isNaN(t) ? rfc3339 : new Date(t).toLocaleString(undefined, { dateStyle: "short", timeStyle: "medium" });
+  const shown = Number.isNaN(t)
+    ? rfc3339
+    : new Date(t).toLocaleString(undefined, { dateStyle: "short", timeStyle: "medium" });
   return h("time", { datetime: rfc3339, title: rfc3339 }, shown);
 }
 
@@ -51,6 +62,8 @@ export function keySourceText(source: "pinned" | "server"): DomElement {
   return h(
     "span",
     { class: `key-source key-source-${source}`, "data-key-source": source },
-    source === "pinned" ? "pinned by you" : "served by this server (not pinned: a dishonest server could sign with a key of its own)",
+    source === "pinned"
+      ? "pinned by you"
+      : "served by this server (not pinned: a dishonest server could sign with a key of its own)",
   );
 }

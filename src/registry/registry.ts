@@ -1,6 +1,11 @@
 import { DurableObject } from "cloudflare:workers";
 import { generateKeyId } from "./credentials";
-import { OPEN_SETTINGS_SCHEMA, readOpenSettings, writeOpenSettings, type OpenSettings } from "./open-settings";
+import {
+  OPEN_SETTINGS_SCHEMA,
+  readOpenSettings,
+  writeOpenSettings,
+  type OpenSettings,
+} from "./open-settings";
 
 /**
  * One generation of a tenant's routing: from `since` on, events go to `shards` logs. Old
@@ -109,7 +114,10 @@ export class TenantRegistry extends DurableObject<Env> {
     if (!current) return null;
     const last = current.routing[current.routing.length - 1]!;
     if (last.shards === shards) return current.routing;
-    const routing = [...current.routing, { version: last.version + 1, shards, since: new Date().toISOString() }];
+    const routing = [
+      ...current.routing,
+      { version: last.version + 1, shards, since: new Date().toISOString() },
+    ];
     this.sql.exec("UPDATE tenants SET routing = ? WHERE id = ?", JSON.stringify(routing), tenant);
     return routing;
   }
@@ -131,30 +139,46 @@ export class TenantRegistry extends DurableObject<Env> {
 
   /** The tenant key id `id` was reserved for, or null. */
   tenantOfKey(id: string): string | null {
-    const row = this.sql.exec<{ tenant: string }>("SELECT tenant FROM key_tenants WHERE id = ?", id).toArray()[0];
+    const row = this.sql
+      .exec<{ tenant: string }>("SELECT tenant FROM key_tenants WHERE id = ?", id)
+      .toArray()[0];
     return row?.tenant ?? null;
   }
 
   /** The routing and policy requests of `tenant` run under, or null when it does not exist. */
   tenantContext(tenant: string): TenantContext | null {
     const row = this.sql
-      .exec<{ routing: string; policy: string | null }>("SELECT routing, policy FROM tenants WHERE id = ?", tenant)
+      .exec<{ routing: string; policy: string | null }>(
+        "SELECT routing, policy FROM tenants WHERE id = ?",
+        tenant,
+      )
       .toArray()[0];
     return row ? { routing: JSON.parse(row.routing) as RoutingVersion[], policy: row.policy } : null;
   }
 
   listTenantIds(): string[] {
-    return this.sql.exec<{ id: string }>("SELECT id FROM tenants ORDER BY id").toArray().map((r) => r.id);
+    return this.sql
+      .exec<{ id: string }>("SELECT id FROM tenants ORDER BY id")
+      .toArray()
+      .map((r) => r.id);
   }
 
   /** Keeps the latest signed head of `tenant` (a JSON document with the note and its leaves). */
   putHead(tenant: string, document: string, createdAt: number): void {
-    this.sql.exec("INSERT OR REPLACE INTO heads (tenant, created_at, document) VALUES (?, ?, ?)", tenant, createdAt, document);
+    this.sql.exec(
+      "INSERT OR REPLACE INTO heads (tenant, created_at, document) VALUES (?, ?, ?)",
+      tenant,
+      createdAt,
+      document,
+    );
   }
 
   getHead(tenant: string): { created_at: number; document: string } | null {
     const row = this.sql
-      .exec<{ created_at: number; document: string }>("SELECT created_at, document FROM heads WHERE tenant = ?", tenant)
+      .exec<{ created_at: number; document: string }>(
+        "SELECT created_at, document FROM heads WHERE tenant = ?",
+        tenant,
+      )
       .toArray()[0];
     return row ? { ...row } : null;
   }

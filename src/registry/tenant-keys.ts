@@ -58,7 +58,9 @@ export class TenantKeys extends DurableObject<Env> {
   /** Whether the table exists; reads on an empty instance must not create storage. */
   private hasTable(): boolean {
     if (!this.ready) {
-      this.ready = this.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'keys'").toArray().length > 0;
+      this.ready =
+        this.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'keys'").toArray().length >
+        0;
     }
     return this.ready;
   }
@@ -104,7 +106,13 @@ export class TenantKeys extends DurableObject<Env> {
       )
       .toArray()[0];
     if (!row) return null;
-    return { id: row.id, hash: row.hash, scopes: scopesOf(row.scopes), revoked: row.revoked_at !== null, last_used_at: row.last_used_at };
+    return {
+      id: row.id,
+      hash: row.hash,
+      scopes: scopesOf(row.scopes),
+      revoked: row.revoked_at !== null,
+      last_used_at: row.last_used_at,
+    };
   }
 
   /**
@@ -128,15 +136,27 @@ export class TenantKeys extends DurableObject<Env> {
   listKeys(): KeySummary[] {
     if (!this.hasTable()) return [];
     return this.sql
-      .exec<Omit<KeyRow, "hash">>("SELECT id, scopes, created_at, revoked_at, last_used_at FROM keys ORDER BY created_at, id")
+      .exec<Omit<KeyRow, "hash">>(
+        "SELECT id, scopes, created_at, revoked_at, last_used_at FROM keys ORDER BY created_at, id",
+      )
       .toArray()
-      .map((r) => ({ id: r.id, scopes: scopesOf(r.scopes), created_at: r.created_at, last_used_at: r.last_used_at, revoked_at: r.revoked_at }));
+      .map((r) => ({
+        id: r.id,
+        scopes: scopesOf(r.scopes),
+        created_at: r.created_at,
+        last_used_at: r.last_used_at,
+        revoked_at: r.revoked_at,
+      }));
   }
 
   /** Revokes key `id`; false when there is no such key or it was already revoked. */
   revokeKey(id: string): boolean {
     if (!this.hasTable()) return false;
-    const cursor = this.sql.exec("UPDATE keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", new Date().toISOString(), id);
+    const cursor = this.sql.exec(
+      "UPDATE keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
+      new Date().toISOString(),
+      id,
+    );
     return cursor.rowsWritten > 0;
   }
 }

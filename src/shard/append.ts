@@ -27,9 +27,15 @@ export function appendEvents(
   receivedAt: Date,
   nextSeq: number,
 ): { results: AppendResult[]; nextSeq: number } {
-  const existing = findExisting(sql, events.map((e) => e.id));
+  const existing = findExisting(
+    sql,
+    events.map((e) => e.id),
+  );
   const taken = findTakenPairs(sql, events);
-  const producers = loadProducers(sql, events.map((e) => e.producer));
+  const producers = loadProducers(
+    sql,
+    events.map((e) => e.producer),
+  );
   const receivedIso = receivedAt.toISOString();
   const results: AppendResult[] = [];
   const lines: string[] = [];
@@ -40,7 +46,14 @@ export function appendEvents(
   for (const e of events) {
     const prior = existing.get(e.id);
     if (prior) {
-      results.push({ index: e.index, status: "duplicate", id: e.id, log: log.origin, seq: prior.seq, tier: prior.tier });
+      results.push({
+        index: e.index,
+        status: "duplicate",
+        id: e.id,
+        log: log.origin,
+        seq: prior.seq,
+        tier: prior.tier,
+      });
       continue;
     }
     const pair = pairKey(e.decisionId, e.sequenceNumber);
@@ -63,12 +76,15 @@ export function appendEvents(
     if (e.rule !== null) envelope.rule = e.rule;
     if (e.sample) envelope.sample = e.sample;
     if (e.masked.length > 0) envelope.masked = e.masked;
-    if (sequence.kind === "gap" || sequence.kind === "repeat" || sequence.kind === "regress") envelope.sequence = sequence.kind;
+    if (sequence.kind === "gap" || sequence.kind === "repeat" || sequence.kind === "regress")
+      envelope.sequence = sequence.kind;
     if (sequence.missing !== undefined) envelope.missing = sequence.missing;
     if (e.futureTimestamp) envelope.future_timestamp = true;
     if (conflict) envelope.conflict = true;
     lines.push(eventLine(envelopeJson(envelope), e.body));
-    facts.push(factsOf(envelope, { decisionType: e.decisionType, logicType: e.logicType, output: e.outputKey }, true));
+    facts.push(
+      factsOf(envelope, { decisionType: e.decisionType, logicType: e.logicType, output: e.outputKey }, true),
+    );
     ids.push(fromHex(e.id), seq, TIERS.indexOf(e.tier));
     pairs.push(e.decisionId, e.sequenceNumber, seq);
     existing.set(e.id, { seq, tier: e.tier });
@@ -105,7 +121,10 @@ function insertRows(sql: SqlStorage, into: string, columns: number, flat: unknow
   const row = `(${new Array(columns).fill("?").join(",")})`;
   for (let start = 0; start < total; start += perInsert) {
     const n = Math.min(perInsert, total - start);
-    sql.exec(`INSERT INTO ${into} VALUES ${new Array(n).fill(row).join(",")}`, ...flat.slice(start * columns, (start + n) * columns));
+    sql.exec(
+      `INSERT INTO ${into} VALUES ${new Array(n).fill(row).join(",")}`,
+      ...flat.slice(start * columns, (start + n) * columns),
+    );
   }
 }
 
@@ -119,7 +138,8 @@ export function findExisting(sql: SqlStorage, ids: readonly string[]): Map<strin
       `SELECT seq, id, tier FROM event_ids WHERE id IN (${chunk.map(() => "?").join(",")})`,
       ...chunk.map(fromHex),
     );
-    for (const row of cursor) found.set(toHex(new Uint8Array(row.id)), { seq: row.seq, tier: TIERS[row.tier]! });
+    for (const row of cursor)
+      found.set(toHex(new Uint8Array(row.id)), { seq: row.seq, tier: TIERS[row.tier]! });
   }
   return found;
 }

@@ -21,5 +21,7 @@ export async function readArchived(bucket: R2Bucket, key: string): Promise<Uint8
 }
 
 export async function writeArchived(bucket: R2Bucket, key: string, bundle: Uint8Array): Promise<void> {
-  await bucket.put(key, bundle, { httpMetadata: { contentType: "application/x-ndjson", contentEncoding: "gzip" } });
+  await bucket.put(key, bundle, {
+    httpMetadata: { contentType: "application/x-ndjson", contentEncoding: "gzip" },
+  });
 }

@@ -14,7 +14,7 @@ const HASH = 32;
 /** The perfect nodes of `leaves`, level by level (level 0 = the leaves). */
 export function perfectLevels(leaves: readonly Uint8Array[]): Uint8Array[][] {
   const levels: Uint8Array[][] = [leaves.slice()];
-  for (let below = levels[0]!; below.length >= 2; ) {
+  for (let below = levels[0]!; below.length >= 2;) {
     const above: Uint8Array[] = [];
     for (let i = 0; i + 1 < below.length; i += 2) above.push(hashChildren(below[i]!, below[i + 1]!));
     levels.push(above);
@@ -46,7 +46,8 @@ export function batchNodes(leaves: readonly Uint8Array[], upper: Uint8Array, cou
   }
   const node: GetNode = (level, index) => {
     if (level === 0) return leaves[index]!;
-    if (level < STORED_FROM_LEVEL) return hashChildren(node(level - 1, 2 * index), node(level - 1, 2 * index + 1));
+    if (level < STORED_FROM_LEVEL)
+      return hashChildren(node(level - 1, 2 * index), node(level - 1, 2 * index + 1));
     const at = (offsets[level]! + index) * HASH;
     return upper.subarray(at, at + HASH);
   };

@@ -67,7 +67,15 @@ export function recordExposures(
     const key = groupKey(x.experiment, x.variant);
     let g = groups.get(key);
     if (!g) {
-      g = { experiment: x.experiment, variant: x.variant, exposures: 0, newSubjects: 0, probabilitySum: 0, probabilityMin: 1, probabilityMax: 0 };
+      g = {
+        experiment: x.experiment,
+        variant: x.variant,
+        exposures: 0,
+        newSubjects: 0,
+        probabilitySum: 0,
+        probabilityMin: 1,
+        probabilityMax: 0,
+      };
       groups.set(key, g);
       subjects.set(g, []);
     }

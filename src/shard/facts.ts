@@ -31,11 +31,17 @@ export const OUTPUT_KEY_MAX = 200;
 
 export function outputKey(output: unknown): string {
   const text = canonicalJson(output);
-  return text.length <= OUTPUT_KEY_MAX ? text : `${text.slice(0, OUTPUT_KEY_MAX - 12)}…[${text.length} chars]`;
+  return text.length <= OUTPUT_KEY_MAX
+    ? text
+    : `${text.slice(0, OUTPUT_KEY_MAX - 12)}…[${text.length} chars]`;
 }
 
 /** The stats keys of retained content (a masked body or projection), null when absent. */
-export function retainedKeys(retained: unknown): { decisionType: string | null; logicType: string | null; output: string | null } {
+export function retainedKeys(retained: unknown): {
+  decisionType: string | null;
+  logicType: string | null;
+  output: string | null;
+} {
   const r = (typeof retained === "object" && retained !== null ? retained : {}) as {
     decision_context?: Record<string, unknown>;
     decision_logic?: Record<string, unknown>;
@@ -45,7 +51,12 @@ export function retainedKeys(retained: unknown): { decisionType: string | null; 
   return {
     decisionType: text(r.decision_context?.["decision_type"]),
     logicType: text(logic?.["logic_type"]),
-    output: logic !== undefined && typeof logic === "object" && Object.prototype.hasOwnProperty.call(logic, "output") ? outputKey(logic["output"]) : null,
+    output:
+      logic !== undefined &&
+      typeof logic === "object" &&
+      Object.prototype.hasOwnProperty.call(logic, "output")
+        ? outputKey(logic["output"])
+        : null,
   };
 }
 
@@ -68,14 +79,32 @@ export function factsOf(envelope: Envelope, keys: Keys, hasBody: boolean): Event
 
 /** Facts of a stored line's parts (envelope text, retained content text or null). */
 export function factsOfLine(envelope: string, body: string | null): EventFacts {
-  const keys = body === null ? { decisionType: null, logicType: null, output: null } : retainedKeys(JSON.parse(body));
+  const keys =
+    body === null ? { decisionType: null, logicType: null, output: null } : retainedKeys(JSON.parse(body));
   return factsOf(JSON.parse(envelope) as Envelope, keys, body !== null);
 }
 
-export const EXACT_DIMENSIONS = ["tier", "decision_type", "logic_type", "output", "chain", "producer"] as const;
+export const EXACT_DIMENSIONS = [
+  "tier",
+  "decision_type",
+  "logic_type",
+  "output",
+  "chain",
+  "producer",
+] as const;
 export type ExactDimension = (typeof EXACT_DIMENSIONS)[number];
 
-export const PRODUCER_COUNTERS = ["events", "ok", "mismatch", "broken_link", "unverified", "gaps", "missing", "repeats", "regressions"] as const;
+export const PRODUCER_COUNTERS = [
+  "events",
+  "ok",
+  "mismatch",
+  "broken_link",
+  "unverified",
+  "gaps",
+  "missing",
+  "repeats",
+  "regressions",
+] as const;
 
 /**
  * Exact counts over a set of events, summable: per batch (stored with the batch) and in total.

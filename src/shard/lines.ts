@@ -21,7 +21,10 @@ const BATCH_COLUMNS = "n, first_seq, count, header, sealed_at, received_first, r
 export function batchOf(sql: SqlStorage, seq: number): BatchRow | null {
   return (
     sql
-      .exec<BatchRow>(`SELECT ${BATCH_COLUMNS} FROM batches WHERE first_seq <= ? ORDER BY first_seq DESC LIMIT 1`, seq)
+      .exec<BatchRow>(
+        `SELECT ${BATCH_COLUMNS} FROM batches WHERE first_seq <= ? ORDER BY first_seq DESC LIMIT 1`,
+        seq,
+      )
       .toArray()[0] ?? null
   );
 }
@@ -48,7 +51,10 @@ export type SliceRow = {
 /** The pending slice holding `seq`. */
 export function sliceOf(sql: SqlStorage, seq: number): SliceRow | null {
   const row = sql
-    .exec<SliceRow>("SELECT first_seq, count, received_at, lines, facts FROM slices WHERE first_seq <= ? ORDER BY first_seq DESC LIMIT 1", seq)
+    .exec<SliceRow>(
+      "SELECT first_seq, count, received_at, lines, facts FROM slices WHERE first_seq <= ? ORDER BY first_seq DESC LIMIT 1",
+      seq,
+    )
     .toArray()[0];
   return row && seq < row.first_seq + row.count ? row : null;
 }
@@ -118,7 +124,12 @@ export class EventLines {
    * Calls `visit` for each event in [from, to) in seq order, batch by batch and slice by slice,
    * until it returns false. Precondition: `to` is at most the shard's next seq.
    */
-  async forEach(from: number, to: number, sealedUpto: number, visit: (seq: number, line: string) => boolean | void): Promise<void> {
+  async forEach(
+    from: number,
+    to: number,
+    sealedUpto: number,
+    visit: (seq: number, line: string) => boolean | void,
+  ): Promise<void> {
     let seq = from;
     while (seq < Math.min(to, sealedUpto)) {
       const row = batchOf(this.sql, seq);

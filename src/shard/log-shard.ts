@@ -3,7 +3,13 @@ import { sealBatch, type SealedBatch } from "./seal";
 import { appendEvents, findExisting, seqOfId } from "./append";
 import { queryEvents, type EventFilter, type QueryPage, type ShardPosition } from "./query";
 import { shardStats, type ExactGroup, type ShardStats } from "./stats";
-import { EXPERIMENT_SCHEMA, experimentTotals, recordExposures, type ExperimentQuery, type VariantTotals } from "./experiments";
+import {
+  EXPERIMENT_SCHEMA,
+  experimentTotals,
+  recordExposures,
+  type ExperimentQuery,
+  type VariantTotals,
+} from "./experiments";
 import { PRODUCER_SCHEMA, SHARD_SCHEMA } from "./schema";
 import { TreeStore } from "./tree-store";
 import { buildEventProof, buildConsistency, type EventRecord, type ConsistencyResult } from "./read";
@@ -27,12 +33,26 @@ import type { EventFacts } from "./facts";
 import { envelopeBundleOf, readTile, TILES_SCHEMA, withCosignatures, type TileAnswer } from "./tiles";
 import { shardWitnessing, type Witnessing, type WitnessStatus } from "./witnessing";
 import type { TileRef } from "../core/tiles";
-import type { AppendOptions, AppendResult, LogRef, Overloaded, PreparedEvent, ShardSettings, Tier } from "./types";
+import type {
+  AppendOptions,
+  AppendResult,
+  LogRef,
+  Overloaded,
+  PreparedEvent,
+  ShardSettings,
+  Tier,
+} from "./types";
 
 /** Sequence numbers one query page may examine per shard (bounds the cost of a selective filter). */
 export const QUERY_SCAN_MAX = 10_000;
 
-const DEFAULT_SETTINGS: ShardSettings = { batchMax: 256, batchMs: 250, retentionDays: 0, maxPending: 50_000, archiveKeepBatches: 0 };
+const DEFAULT_SETTINGS: ShardSettings = {
+  batchMax: 256,
+  batchMs: 250,
+  retentionDays: 0,
+  maxPending: 50_000,
+  archiveKeepBatches: 0,
+};
 
 interface Waiter {
   upto: number;
@@ -86,7 +106,9 @@ export class LogShard extends DurableObject<Env> {
     this.sql.exec(PRODUCER_SCHEMA);
     this.sql.exec(TILES_SCHEMA);
     this.sql.exec(EXPERIMENT_SCHEMA);
-    const last = this.sql.exec<{ e: number }>("SELECT first_seq + count AS e FROM slices ORDER BY first_seq DESC LIMIT 1").toArray()[0];
+    const last = this.sql
+      .exec<{ e: number }>("SELECT first_seq + count AS e FROM slices ORDER BY first_seq DESC LIMIT 1")
+      .toArray()[0];
     this.nextSeq = last?.e ?? this.meta.sealedUpto;
     // Resume sealing (and archiving) after an eviction or crash: acknowledged events must not
     // stay pending.
@@ -139,7 +161,12 @@ export class LogShard extends DurableObject<Env> {
   }
 
   /** Sequences events durably as one slice; see appendEvents for duplicate and conflict rules. */
-  async append(log: LogRef, settings: ShardSettings, events: PreparedEvent[], options: AppendOptions): Promise<AppendResult[] | Overloaded> {
+  async append(
+    log: LogRef,
+    settings: ShardSettings,
+    events: PreparedEvent[],
+    options: AppendOptions,
+  ): Promise<AppendResult[] | Overloaded> {
     this.bind(log, settings);
     const backlog = this.nextSeq - this.m.sealedUpto;
     if (backlog >= this.settings.maxPending) {
@@ -178,7 +205,8 @@ export class LogShard extends DurableObject<Env> {
     if (this.settings.retentionDays > 0) {
       await this.sweepRetention(new Date());
       const next = await this.ctx.storage.getAlarm();
-      if (next === null || next > Date.now() + RETENTION_SWEEP_MS) await this.ctx.storage.setAlarm(Date.now() + RETENTION_SWEEP_MS);
+      if (next === null || next > Date.now() + RETENTION_SWEEP_MS)
+        await this.ctx.storage.setAlarm(Date.now() + RETENTION_SWEEP_MS);
     }
   }
 
@@ -200,7 +228,12 @@ export class LogShard extends DurableObject<Env> {
         this.ctx.storage.transactionSync(() => {
           this.sql.exec("UPDATE batches SET bundle = ? WHERE n = ?", bundle, n);
           adjustBatchStats(this.sql, n, delta);
-          this.sql.exec("INSERT OR REPLACE INTO retention_runs (upto_seq, at, days) VALUES (?, ?, ?)", upto, now.toISOString(), this.settings.retentionDays);
+          this.sql.exec(
+            "INSERT OR REPLACE INTO retention_runs (upto_seq, at, days) VALUES (?, ?, ?)",
+            upto,
+            now.toISOString(),
+            this.settings.retentionDays,
+          );
           saveMeta(this.sql, { retentionUpto: upto });
         });
         this.lines.forget(n);
@@ -227,7 +260,12 @@ export class LogShard extends DurableObject<Env> {
         const facts = JSON.parse(slice.facts) as EventFacts[];
         facts[i] = { ...facts[i]!, decisionType: null, logicType: null, output: null, hasBody: false };
         this.ctx.storage.transactionSync(() => {
-          this.sql.exec("UPDATE slices SET lines = ?, facts = ? WHERE first_seq = ?", joinLines(stripped), JSON.stringify(facts), slice.first_seq);
+          this.sql.exec(
+            "UPDATE slices SET lines = ?, facts = ? WHERE first_seq = ?",
+            joinLines(stripped),
+            JSON.stringify(facts),
+            slice.first_seq,
+          );
           recordErasure(this.sql, seq, erasure, body);
         });
         return { found: true, erased: erasure };
@@ -236,7 +274,8 @@ export class LogShard extends DurableObject<Env> {
       const i = seq - row.first_seq;
       const offloaded = row.bodies === "offloaded";
       const full = offloaded ? await this.archivedBundle(row.n) : await this.lines.batch(row.n);
-      if (!full) throw new Error(`the bodies of batch ${row.n} are in R2, which did not answer; retry the erasure`);
+      if (!full)
+        throw new Error(`the bodies of batch ${row.n} are in R2, which did not answer; retry the erasure`);
       const body = splitLine(full.lines[i]!).body;
       if (body === null) return { found: true, erased: null };
       const { lines, delta } = stripBodies(full.lines, [i]);
@@ -333,11 +372,15 @@ export class LogShard extends DurableObject<Env> {
       m.archivedUpto = n + 1;
       saveMeta(this.sql, { archivedUpto: m.archivedUpto });
     }
-    const offloadTo = this.settings.archiveKeepBatches > 0 ? m.archivedUpto - this.settings.archiveKeepBatches : 0;
+    const offloadTo =
+      this.settings.archiveKeepBatches > 0 ? m.archivedUpto - this.settings.archiveKeepBatches : 0;
     while (m.offloadedBatches < offloadTo) {
       const n = m.offloadedBatches;
       const full = (await this.lines.batch(n))!;
-      const bundle = await encodeBundle(full.header, full.lines.map((l) => stripBodies([l], [0]).lines[0]!));
+      const bundle = await encodeBundle(
+        full.header,
+        full.lines.map((l) => stripBodies([l], [0]).lines[0]!),
+      );
       this.ctx.storage.transactionSync(() => {
         this.sql.exec("UPDATE batches SET bundle = ?, bodies = 'offloaded' WHERE n = ?", bundle, n);
         saveMeta(this.sql, { offloadedBatches: n + 1 });
@@ -371,7 +414,10 @@ export class LogShard extends DurableObject<Env> {
   // ---- reads ----
 
   /** Stats over events received in a time range (see shardStats). */
-  async stats(range: { since?: number; until?: number }, group: { exact: ExactGroup } | { pointer: string } | null): Promise<ShardStats> {
+  async stats(
+    range: { since?: number; until?: number },
+    group: { exact: ExactGroup } | { pointer: string } | null,
+  ): Promise<ShardStats> {
     return shardStats(
       { sql: this.sql, lines: this.lines, at: this.position, offloaded: (n) => this.archivedBundle(n) },
       range,
@@ -398,7 +444,12 @@ export class LogShard extends DurableObject<Env> {
   info(): ShardProgress | null {
     const m = this.m;
     if (!m.log) return null;
-    return { origin: m.log.origin, size: m.treeSize, events: this.nextSeq, pending: this.nextSeq - m.sealedUpto };
+    return {
+      origin: m.log.origin,
+      size: m.treeSize,
+      events: this.nextSeq,
+      pending: this.nextSeq - m.sealedUpto,
+    };
   }
 
   /** An event with its envelope, retained body (from R2 once offloaded) and, once sealed, its proof. */
@@ -406,8 +457,10 @@ export class LogShard extends DurableObject<Env> {
     const m = this.m;
     if (!m.log) return null;
     const record = await buildEventProof(this.sql, this.tree, this.lines, id, m.sealedUpto, m.treeSize);
-    if (record?.proof) record.proof.checkpoint = withCosignatures(this.sql, record.proof.tree_size, record.proof.checkpoint);
-    if (!record || record.body !== null || record.erased || record.envelope.seq >= m.sealedUpto) return record;
+    if (record?.proof)
+      record.proof.checkpoint = withCosignatures(this.sql, record.proof.tree_size, record.proof.checkpoint);
+    if (!record || record.body !== null || record.erased || record.envelope.seq >= m.sealedUpto)
+      return record;
     const row = batchOf(this.sql, record.envelope.seq)!;
     if (row.bodies !== "offloaded") return record;
     const archived = await this.archivedBundle(row.n);

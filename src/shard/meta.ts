@@ -54,10 +54,17 @@ export class LayoutVersionError extends Error {
  * a log but no version is one of 0.1's, layout 1).
  */
 export function loadMeta(sql: SqlStorage): ShardMeta {
-  const raw = new Map(sql.exec<{ k: string; v: string | number }>("SELECT k, v FROM meta").toArray().map((r) => [r.k, r.v]));
+  const raw = new Map(
+    sql
+      .exec<{ k: string; v: string | number }>("SELECT k, v FROM meta")
+      .toArray()
+      .map((r) => [r.k, r.v]),
+  );
   const layout = raw.get(KEYS.layout);
   if (layout === undefined) {
-    const tables = sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'events'").one().n;
+    const tables = sql
+      .exec<{ n: number }>("SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'events'")
+      .one().n;
     if (raw.has(KEYS.log) || tables > 0) throw new LayoutVersionError(LAYOUT_VERSION, "1 (edgelog 0.1)");
     sql.exec("INSERT INTO meta (k, v) VALUES (?, ?)", KEYS.layout, LAYOUT_VERSION);
   } else if (Number(layout) !== LAYOUT_VERSION) {

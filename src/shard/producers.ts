@@ -62,7 +62,10 @@ export function loadProducers(sql: SqlStorage, producers: readonly string[]): Ma
   const unique = [...new Set(producers)];
   for (let i = 0; i < unique.length; i += MAX_BOUND_PARAMS) {
     const chunk = unique.slice(i, i + MAX_BOUND_PARAMS);
-    for (const row of sql.exec<ProducerState>(`SELECT * FROM producers WHERE producer IN (${chunk.map(() => "?").join(",")})`, ...chunk)) {
+    for (const row of sql.exec<ProducerState>(
+      `SELECT * FROM producers WHERE producer IN (${chunk.map(() => "?").join(",")})`,
+      ...chunk,
+    )) {
       out.set(row.producer, { ...row });
     }
   }
@@ -127,5 +130,8 @@ export function saveProducers(sql: SqlStorage, states: Iterable<ProducerState>):
 }
 
 export function allProducers(sql: SqlStorage): ProducerState[] {
-  return sql.exec<ProducerState>("SELECT * FROM producers ORDER BY producer").toArray().map((r) => ({ ...r }));
+  return sql
+    .exec<ProducerState>("SELECT * FROM producers ORDER BY producer")
+    .toArray()
+    .map((r) => ({ ...r }));
 }

@@ -47,24 +47,40 @@ export function receivedAtOf(envelope: string): number {
  * seq within a shard (one writer, one clock), so a binary search over batches (their first and
  * last received_at), then within one batch, finds it in O(log n) point reads and one decode.
  */
-export async function firstSeqAtOrAfter(sql: SqlStorage, lines: EventLines, time: number, at: ShardPosition): Promise<number> {
+export async function firstSeqAtOrAfter(
+  sql: SqlStorage,
+  lines: EventLines,
+  time: number,
+  at: ShardPosition,
+): Promise<number> {
   let lo = 0;
   let hi = at.treeSize;
   while (lo < hi) {
     const mid = Math.floor((lo + hi) / 2);
-    const row = sql.exec<{ received_last: number }>("SELECT received_last FROM batches WHERE n = ?", mid).one();
+    const row = sql
+      .exec<{ received_last: number }>("SELECT received_last FROM batches WHERE n = ?", mid)
+      .one();
     if (row.received_last < time) lo = mid + 1;
     else hi = mid;
   }
   if (lo < at.treeSize) {
-    const row = sql.exec<{ first_seq: number; received_first: number }>("SELECT first_seq, received_first FROM batches WHERE n = ?", lo).one();
+    const row = sql
+      .exec<{ first_seq: number; received_first: number }>(
+        "SELECT first_seq, received_first FROM batches WHERE n = ?",
+        lo,
+      )
+      .one();
     if (row.received_first >= time) return row.first_seq;
     const batch = (await lines.batch(lo))!;
     const i = batch.lines.findIndex((l) => receivedAtOf(splitLine(l).envelope) >= time);
     return row.first_seq + (i < 0 ? batch.lines.length : i);
   }
   const slice = sql
-    .exec<{ first_seq: number }>("SELECT first_seq FROM slices WHERE first_seq >= ? AND received_at >= ? ORDER BY first_seq LIMIT 1", at.sealedUpto, time)
+    .exec<{ first_seq: number }>(
+      "SELECT first_seq FROM slices WHERE first_seq >= ? AND received_at >= ? ORDER BY first_seq LIMIT 1",
+      at.sealedUpto,
+      time,
+    )
     .toArray()[0];
   return slice?.first_seq ?? at.size;
 }
@@ -86,14 +102,19 @@ export async function queryEvents(
 ): Promise<QueryPage> {
   let start = from;
   let end = at.size;
-  if (filter.since !== undefined) start = Math.max(start, await firstSeqAtOrAfter(sql, lines, filter.since, at));
+  if (filter.since !== undefined)
+    start = Math.max(start, await firstSeqAtOrAfter(sql, lines, filter.since, at));
   if (filter.until !== undefined) end = Math.min(end, await firstSeqAtOrAfter(sql, lines, filter.until, at));
   if (start >= end) return { items: [], next: null };
   const items: QueryPage["items"] = [];
   const consider = (seq: number, line: string): boolean => {
     const { envelope, body } = splitLine(line);
-    if (filter.tier !== undefined && (JSON.parse(envelope) as { tier: string }).tier !== filter.tier) return false;
-    if (filter.decisionType !== undefined && (body === null || retainedKeys(JSON.parse(body)).decisionType !== filter.decisionType)) {
+    if (filter.tier !== undefined && (JSON.parse(envelope) as { tier: string }).tier !== filter.tier)
+      return false;
+    if (
+      filter.decisionType !== undefined &&
+      (body === null || retainedKeys(JSON.parse(body)).decisionType !== filter.decisionType)
+    ) {
       return false;
     }
     items.push({ seq, received_at: receivedAtOf(envelope), envelope, ...(withBody ? { body } : {}) });

@@ -56,7 +56,9 @@ export async function buildEventProof(
   };
   if (seq >= sealedUpto) return record;
   const batch = batchOf(sql, seq)!;
-  const upper = sql.exec<{ upper_nodes: ArrayBuffer }>("SELECT upper_nodes FROM batches WHERE n = ?", batch.n).one().upper_nodes;
+  const upper = sql
+    .exec<{ upper_nodes: ArrayBuffer }>("SELECT upper_nodes FROM batches WHERE n = ?", batch.n)
+    .one().upper_nodes;
   const leafIndex = seq - batch.first_seq;
   const nodes = batchNodes((await lines.leafHashes(batch.n))!, new Uint8Array(upper), batch.count);
   const batchPath = inclusionProof(leafIndex, batch.count, (s, e) => subtreeHashFromNodes(s, e, nodes));
@@ -76,11 +78,15 @@ export async function buildEventProof(
 }
 
 export type ConsistencyResult =
-  | { ok: true; from: number; to: number; path: string[] }
-  | { ok: false; message: string };
+  { ok: true; from: number; to: number; path: string[] } | { ok: false; message: string };
 
 /** RFC 9162 §2.1.4 consistency proof between two tree sizes of this log. */
-export function buildConsistency(tree: TreeStore, from: number, to: number, treeSize: number): ConsistencyResult {
+export function buildConsistency(
+  tree: TreeStore,
+  from: number,
+  to: number,
+  treeSize: number,
+): ConsistencyResult {
   if (!Number.isSafeInteger(from) || !Number.isSafeInteger(to) || from < 1 || from > to) {
     return { ok: false, message: `need 1 <= from <= to, found from=${from}, to=${to}` };
   }

@@ -17,10 +17,15 @@ import type { Erasure } from "../core/protocol";
 
 /** Why the body of `seq` is gone, if it is: an erasure request or a retention sweep. */
 export function erasureOf(sql: SqlStorage, seq: number): Erasure | null {
-  const erased = sql.exec<{ at: string; reason: string }>("SELECT at, reason FROM erasures WHERE seq = ?", seq).toArray()[0];
+  const erased = sql
+    .exec<{ at: string; reason: string }>("SELECT at, reason FROM erasures WHERE seq = ?", seq)
+    .toArray()[0];
   if (erased) return { at: erased.at, reason: erased.reason };
   const run = sql
-    .exec<{ at: string; days: number }>("SELECT at, days FROM retention_runs WHERE upto_seq > ? ORDER BY upto_seq LIMIT 1", seq)
+    .exec<{ at: string; days: number }>(
+      "SELECT at, days FROM retention_runs WHERE upto_seq > ? ORDER BY upto_seq LIMIT 1",
+      seq,
+    )
     .toArray()[0];
   return run ? { at: run.at, reason: `retention: bodies are kept ${run.days} days` } : null;
 }
@@ -33,7 +38,10 @@ export function isErased(sql: SqlStorage, seq: number): boolean {
  * The lines with the bodies at `indexes` removed (all when `indexes` is null), and the change
  * this makes to their exact stats (to add to the batch's and the totals).
  */
-export function stripBodies(lines: readonly string[], indexes: readonly number[] | null): { lines: string[]; delta: Aggregate; removed: number } {
+export function stripBodies(
+  lines: readonly string[],
+  indexes: readonly number[] | null,
+): { lines: string[]; delta: Aggregate; removed: number } {
   const out = lines.slice();
   const delta = emptyAggregate();
   let removed = 0;
@@ -53,7 +61,9 @@ export function stripBodies(lines: readonly string[], indexes: readonly number[]
 
 /** Adds `delta` to batch `n`'s stored stats and to the totals. Precondition: inside the caller's transaction. */
 export function adjustBatchStats(sql: SqlStorage, n: number, delta: Aggregate): void {
-  const stored = JSON.parse(sql.exec<{ stats: string }>("SELECT stats FROM batches WHERE n = ?", n).one().stats) as Aggregate;
+  const stored = JSON.parse(
+    sql.exec<{ stats: string }>("SELECT stats FROM batches WHERE n = ?", n).one().stats,
+  ) as Aggregate;
   mergeAggregate(stored, delta);
   sql.exec("UPDATE batches SET stats = ? WHERE n = ?", JSON.stringify(stored), n);
   addToTotals(sql, delta);
@@ -66,12 +76,20 @@ export function adjustBatchStats(sql: SqlStorage, n: number, delta: Aggregate): 
  */
 export function recordErasure(sql: SqlStorage, seq: number, erasure: Erasure, body: string): void {
   sql.exec("INSERT INTO erasures (seq, at, reason) VALUES (?, ?, ?)", seq, erasure.at, erasure.reason);
-  const event = JSON.parse(body) as { decision_context?: { decision_id?: unknown }; temporal_metadata?: { sequence_number?: unknown } };
+  const event = JSON.parse(body) as {
+    decision_context?: { decision_id?: unknown };
+    temporal_metadata?: { sequence_number?: unknown };
+  };
   const id = event.decision_context?.decision_id;
   const n = event.temporal_metadata?.sequence_number;
   let deleted = 0;
   if (typeof id === "string" && typeof n === "number") {
-    const cursor = sql.exec("DELETE FROM event_pairs WHERE decision_id = ? AND sequence_number = ? AND seq = ?", id, n, seq);
+    const cursor = sql.exec(
+      "DELETE FROM event_pairs WHERE decision_id = ? AND sequence_number = ? AND seq = ?",
+      id,
+      n,
+      seq,
+    );
     cursor.toArray();
     deleted = cursor.rowsWritten;
   }
@@ -83,7 +101,11 @@ export function expiredBatches(sql: SqlStorage, days: number, now: Date, boundar
   if (days <= 0) return [];
   const cutoff = now.getTime() - days * DAY_MS;
   return sql
-    .exec<{ n: number }>("SELECT n FROM batches WHERE first_seq >= ? AND sealed_at < ? ORDER BY n", boundary, cutoff)
+    .exec<{ n: number }>(
+      "SELECT n FROM batches WHERE first_seq >= ? AND sealed_at < ? ORDER BY n",
+      boundary,
+      cutoff,
+    )
     .toArray()
     .map((r) => r.n);
 }

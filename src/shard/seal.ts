@@ -52,7 +52,8 @@ function takePending(sql: SqlStorage, firstSeq: number, max: number): Taken {
     firstSeq,
   );
   for (const s of cursor) {
-    if (s.first_seq !== firstSeq + taken.lines.length) throw new Error(`pending slices are not contiguous at seq ${s.first_seq}`);
+    if (s.first_seq !== firstSeq + taken.lines.length)
+      throw new Error(`pending slices are not contiguous at seq ${s.first_seq}`);
     if (taken.lines.length === 0) taken.receivedFirst = s.received_at;
     taken.receivedLast = s.received_at;
     const lines = splitLines(s.lines);
@@ -87,7 +88,11 @@ function takePending(sql: SqlStorage, firstSeq: number, max: number): Taken {
  * sealing position.
  * Precondition: no other seal, erasure or retention sweep runs concurrently on this shard.
  */
-export async function sealBatch(sql: SqlStorage, tree: TreeStore, req: SealRequest): Promise<SealedBatch | null> {
+export async function sealBatch(
+  sql: SqlStorage,
+  tree: TreeStore,
+  req: SealRequest,
+): Promise<SealedBatch | null> {
   const taken = takePending(sql, req.firstSeq, req.max);
   const count = taken.lines.length;
   if (count === 0) return null;
@@ -108,7 +113,10 @@ export async function sealBatch(sql: SqlStorage, tree: TreeStore, req: SealReque
   const newNodes = nodesToStoreOnAppend(req.batch, headerLeaf, tree.getNode);
   const overlay = new Map(newNodes.map((n) => [`${n.level}/${n.index}`, n.hash]));
   const size = req.batch + 1;
-  const logRoot = rootFromNodes(size, (level, index) => overlay.get(`${level}/${index}`) ?? tree.getNode(level, index));
+  const logRoot = rootFromNodes(
+    size,
+    (level, index) => overlay.get(`${level}/${index}`) ?? tree.getNode(level, index),
+  );
   const [note, bundle] = await Promise.all([
     signNote(formatCheckpoint({ origin: req.origin, size, rootHash: logRoot }), [req.signer]),
     encodeBundle(headerText, taken.lines),
@@ -119,7 +127,14 @@ export async function sealBatch(sql: SqlStorage, tree: TreeStore, req: SealReque
     for (const first of taken.consumed) sql.exec("DELETE FROM slices WHERE first_seq = ?", first);
     if (taken.rest) {
       const r = taken.rest;
-      sql.exec("INSERT INTO slices (first_seq, count, received_at, lines, facts) VALUES (?, ?, ?, ?, ?)", r.first_seq, r.count, r.received_at, r.lines, r.facts);
+      sql.exec(
+        "INSERT INTO slices (first_seq, count, received_at, lines, facts) VALUES (?, ?, ?, ?, ?)",
+        r.first_seq,
+        r.count,
+        r.received_at,
+        r.lines,
+        r.facts,
+      );
     }
     sql.exec(
       `INSERT INTO batches (n, first_seq, count, root, header, sealed_at, received_first, received_last, upper_nodes, bundle, bodies, stats)

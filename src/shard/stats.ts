@@ -17,7 +17,9 @@ import { readTotals } from "./stats-totals";
 import type { Envelope } from "../core/protocol";
 
 /** Dimensions known for every event (envelope, or keys read from the retained content): counted exactly. */
-export const EXACT_GROUPS = Object.fromEntries(EXACT_DIMENSIONS.map((d) => [d, d])) as { [K in (typeof EXACT_DIMENSIONS)[number]]: K };
+export const EXACT_GROUPS = Object.fromEntries(EXACT_DIMENSIONS.map((d) => [d, d])) as {
+  [K in (typeof EXACT_DIMENSIONS)[number]]: K;
+};
 export type ExactGroup = keyof typeof EXACT_GROUPS;
 
 export interface ShardStats {
@@ -96,7 +98,14 @@ async function aggregateOf(src: StatsSource, lo: number, hi: number): Promise<Ag
   return agg;
 }
 
-async function addLines(agg: Aggregate, lines: EventLines, n: number, firstSeq: number, from: number, to: number): Promise<void> {
+async function addLines(
+  agg: Aggregate,
+  lines: EventLines,
+  n: number,
+  firstSeq: number,
+  from: number,
+  to: number,
+): Promise<void> {
   const batch = (await lines.batch(n))!;
   for (let seq = from; seq < to; seq++) {
     const { envelope, body } = splitLine(batch.lines[seq - firstSeq]!);
@@ -177,9 +186,18 @@ export async function shardStats(
  * (from R2 for offloaded batches). Each batch decode is an await, so appends and seals run
  * between batches instead of waiting for the whole scan.
  */
-async function addEstimates(src: StatsSource, stats: ShardStats, pointer: string, lo: number, hi: number): Promise<void> {
+async function addEstimates(
+  src: StatsSource,
+  stats: ShardStats,
+  pointer: string,
+  lo: number,
+  hi: number,
+): Promise<void> {
   const parsed = parsePointer(pointer);
-  const groups = new Map<string, { key: string | number | null; weight: number; variance: number; observed: number }>();
+  const groups = new Map<
+    string,
+    { key: string | number | null; weight: number; variance: number; observed: number }
+  >();
   const visit = (line: string) => {
     const { envelope, body } = splitLine(line);
     if (body === null) return;

@@ -24,9 +24,7 @@ CREATE TABLE IF NOT EXISTS witness_progress (
 ) WITHOUT ROWID;
 `;
 
-export type TileAnswer =
-  | { ok: true; bytes: Uint8Array }
-  | { ok: false; status: 404; message: string };
+export type TileAnswer = { ok: true; bytes: Uint8Array } | { ok: false; status: 404; message: string };
 
 /**
  * A hash tile or an entry bundle of the tree of `treeSize` leaves. A partial tile of width W
@@ -38,12 +36,20 @@ export function readTile(sql: SqlStorage, tile: TileRef, treeSize: number): Tile
   const available = levelWidth(treeSize, level) - tile.index * TILE_WIDTH;
   if (available < tile.width) {
     const what = tile.level === "entries" ? "entry bundle" : `level ${tile.level} tile`;
-    return { ok: false, status: 404, message: `${what} ${tile.index} of width ${tile.width} is beyond the tree of size ${treeSize}` };
+    return {
+      ok: false,
+      status: 404,
+      message: `${what} ${tile.index} of width ${tile.width} is beyond the tree of size ${treeSize}`,
+    };
   }
   const first = tile.index * TILE_WIDTH;
   if (tile.level === "entries") {
     const rows = sql
-      .exec<{ header: string }>("SELECT header FROM batches WHERE n >= ? AND n < ? ORDER BY n", first, first + tile.width)
+      .exec<{ header: string }>(
+        "SELECT header FROM batches WHERE n >= ? AND n < ? ORDER BY n",
+        first,
+        first + tile.width,
+      )
       .toArray();
     return { ok: true, bytes: encodeBundle(rows.map((r) => utf8(r.header))) };
   }
@@ -55,7 +61,8 @@ export function readTile(sql: SqlStorage, tile: TileRef, treeSize: number): Tile
       first + tile.width,
     )
     .toArray();
-  if (rows.length !== tile.width) throw new Error(`tree_nodes lacks nodes of tile ${level}/${tile.index}: ${rows.length} of ${tile.width}`);
+  if (rows.length !== tile.width)
+    throw new Error(`tree_nodes lacks nodes of tile ${level}/${tile.index}: ${rows.length} of ${tile.width}`);
   return { ok: true, bytes: concatBytes(...rows.map((r) => new Uint8Array(r.hash))) };
 }
 
@@ -66,6 +73,8 @@ export function envelopeBundleOf(lines: readonly string[]): Uint8Array {
 
 /** The checkpoint of `size` with the stored cosignature lines appended (signed-note lines). */
 export function withCosignatures(sql: SqlStorage, size: number, note: string): string {
-  const lines = sql.exec<{ line: string }>("SELECT line FROM cosignatures WHERE size = ? ORDER BY witness", size).toArray();
+  const lines = sql
+    .exec<{ line: string }>("SELECT line FROM cosignatures WHERE size = ? ORDER BY witness", size)
+    .toArray();
   return note + lines.map((r) => `${r.line}\n`).join("");
 }

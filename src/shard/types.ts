@@ -57,18 +57,17 @@ export interface AppendOptions {
   waitSealed: boolean;
 }
 
-export type AppendResult =
-  | {
-      index: number;
-      status: "accepted" | "duplicate";
-      id: string;
-      log: string;
-      seq: number;
-      tier: Tier;
-      conflict?: true;
-      batch?: number;
-      leaf_index?: number;
-    };
+export type AppendResult = {
+  index: number;
+  status: "accepted" | "duplicate";
+  id: string;
+  log: string;
+  seq: number;
+  tier: Tier;
+  conflict?: true;
+  batch?: number;
+  leaf_index?: number;
+};
 
 /** The settings a shard needs, passed with each call so a deploy's new values apply at once. */
 export interface ShardSettings {

@@ -89,7 +89,9 @@ export class Witnessing {
 
   status(): WitnessStatus[] {
     return this.deps.sql
-      .exec<{ witness: string; size: number; status: string; at: number }>("SELECT witness, size, status, at FROM witness_progress ORDER BY witness")
+      .exec<{ witness: string; size: number; status: string; at: number }>(
+        "SELECT witness, size, status, at FROM witness_progress ORDER BY witness",
+      )
       .toArray()
       .map((r) => ({ witness: r.witness, size: r.size, status: r.status, at: new Date(r.at).toISOString() }));
   }
@@ -105,7 +107,8 @@ export class Witnessing {
         .toArray().length;
       if (have > 0) return;
       const old = this.known(w.name);
-      if (old > cp.size) throw new Error(`the witness has cosigned size ${old}, beyond this log's size ${cp.size}`);
+      if (old > cp.size)
+        throw new Error(`the witness has cosigned size ${old}, beyond this log's size ${cp.size}`);
       const proof = old === 0 || old === cp.size ? [] : this.deps.consistency(old, cp.size);
       const res = await this.deps.fetch(`${w.url}/add-checkpoint`, {
         method: "POST",
@@ -134,7 +137,9 @@ export class Witnessing {
   }
 
   private known(witness: string): number {
-    const row = this.deps.sql.exec<{ size: number }>("SELECT size FROM witness_progress WHERE witness = ?", witness).toArray()[0];
+    const row = this.deps.sql
+      .exec<{ size: number }>("SELECT size FROM witness_progress WHERE witness = ?", witness)
+      .toArray()[0];
     return row?.size ?? 0;
   }
 
@@ -176,7 +181,13 @@ export function shardWitnessing(
       return cache.list;
     },
     latest() {
-      return sql.exec<{ size: number; note: string }>("SELECT size, note FROM checkpoints ORDER BY size DESC LIMIT 1").toArray()[0] ?? null;
+      return (
+        sql
+          .exec<{ size: number; note: string }>(
+            "SELECT size, note FROM checkpoints ORDER BY size DESC LIMIT 1",
+          )
+          .toArray()[0] ?? null
+      );
     },
     consistency: (from, to) => consistencyProof(from, to, subtreeHashesFromNodes(getNode)),
     async wakeAt(at) {

@@ -101,7 +101,10 @@ export function describeError(error: ValidatorError): DescribedError {
         message: `property "${text(params, "unevaluatedProperty")}" is not allowed`,
       };
     case "propertyNames":
-      return { path: appendPointer(path, text(params, "propertyName")), message: "property name is not allowed" };
+      return {
+        path: appendPointer(path, text(params, "propertyName")),
+        message: "property name is not allowed",
+      };
     case "type":
       return { path, message: describeType(params) };
     case "enum":
@@ -134,7 +137,10 @@ export function describeError(error: ValidatorError): DescribedError {
     case "maxProperties":
       return { path, message: `must have at most ${plural(params["limit"], "property", "properties")}` };
     case "uniqueItems":
-      return { path, message: `must not repeat items (items ${text(params, "j")} and ${text(params, "i")} are equal)` };
+      return {
+        path,
+        message: `must not repeat items (items ${text(params, "j")} and ${text(params, "i")} are equal)`,
+      };
     case "false schema":
       return { path, message: "is not allowed here" };
     case "not":

@@ -52,11 +52,16 @@ function combinedMessage(error: ValidatorError, branches: readonly Issue[]): str
 
 function isBranchOf(issue: Issue, combinator: ValidatorError): boolean {
   const at = combinator.instancePath;
-  return issue.schemaPath.startsWith(`${combinator.schemaPath}/`) && (issue.path === at || issue.path.startsWith(`${at}/`));
+  return (
+    issue.schemaPath.startsWith(`${combinator.schemaPath}/`) &&
+    (issue.path === at || issue.path.startsWith(`${at}/`))
+  );
 }
 
 function withConditions(issue: Issue): string {
-  return issue.conditions === undefined ? issue.message : `${issue.message} (required when ${issue.conditions.join(" and when ")})`;
+  return issue.conditions === undefined
+    ? issue.message
+    : `${issue.message} (required when ${issue.conditions.join(" and when ")})`;
 }
 
 /**
@@ -97,7 +102,11 @@ export function summarizeErrors(errors: readonly ValidatorError[], notes: Condit
   }
 
   // "must be one of: a, b" already says which type is wanted; "must be a string" beside it is noise.
-  const listedValues = new Set(issues.filter((issue) => issue.keyword === "enum" || issue.keyword === "const").map((issue) => issue.path));
+  const listedValues = new Set(
+    issues
+      .filter((issue) => issue.keyword === "enum" || issue.keyword === "const")
+      .map((issue) => issue.path),
+  );
   const unique = new Map<string, Issue>();
   for (const issue of issues) {
     if (issue.keyword === "type" && listedValues.has(issue.path)) continue;
@@ -117,6 +126,9 @@ export function summarizeErrors(errors: readonly ValidatorError[], notes: Condit
   if (result.length <= MAX_ISSUES_PER_EVENT) return result;
   const shown = result.slice(0, MAX_ISSUES_PER_EVENT - 1);
   const hidden = result.length - shown.length;
-  shown.push({ path: "", message: `${hidden} more issues not shown (at most ${MAX_ISSUES_PER_EVENT} are reported per event)` });
+  shown.push({
+    path: "",
+    message: `${hidden} more issues not shown (at most ${MAX_ISSUES_PER_EVENT} are reported per event)`,
+  });
   return shown;
 }

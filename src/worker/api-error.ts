@@ -29,7 +29,9 @@ export class ApiError extends Error {
 
   toResponse(): Response {
     return new Response(
-      JSON.stringify({ error: { code: this.code, message: this.message, details: this.details } } satisfies ErrorBody),
+      JSON.stringify({
+        error: { code: this.code, message: this.message, details: this.details },
+      } satisfies ErrorBody),
       { status: this.status, headers: { "content-type": "application/json", ...this.headers } },
     );
   }

@@ -43,13 +43,20 @@ app.get("/v1/stats", stats);
 app.get("/v1/experiments", experiments);
 app.post(OTLP_LOGS_PATH, otlpLogs);
 
-app.notFound((c) => new ApiError(404, "not_found", `no route for ${c.req.method} ${new URL(c.req.url).pathname}`).toResponse());
+app.notFound((c) =>
+  new ApiError(404, "not_found", `no route for ${c.req.method} ${new URL(c.req.url).pathname}`).toResponse(),
+);
 
 app.onError((err, c) => {
-  if (err instanceof ApiError && new URL(c.req.url).pathname === OTLP_LOGS_PATH) return otlpErrorResponse(c.req.raw, err);
+  if (err instanceof ApiError && new URL(c.req.url).pathname === OTLP_LOGS_PATH)
+    return otlpErrorResponse(c.req.raw, err);
   if (err instanceof ApiError) return err.toResponse();
   console.error("unhandled error", err);
-  return new ApiError(500, "internal", "internal error; the request may be retried safely (ingest is idempotent)").toResponse();
+  return new ApiError(
+    500,
+    "internal",
+    "internal error; the request may be retried safely (ingest is idempotent)",
+  ).toResponse();
 });
 
 export default {

@@ -40,7 +40,11 @@ export const SCHEMAS = {
       witnesses: {
         type: "array",
         maxItems: 16,
-        items: { type: "object", required: ["vkey", "url"], properties: { name: { type: "string" }, vkey: { type: "string" }, url: { type: "string" } } },
+        items: {
+          type: "object",
+          required: ["vkey", "url"],
+          properties: { name: { type: "string" }, vkey: { type: "string" }, url: { type: "string" } },
+        },
       },
     },
   },
@@ -118,7 +122,14 @@ export const SCHEMAS = {
   BatchHeader: {
     type: "object",
     required: ["log", "batch", "first_seq", "count", "root", "sealed_at"],
-    properties: { log: str, batch: int, first_seq: int, count: { type: "integer", minimum: 1 }, root: ref("Hash"), sealed_at: dateTime },
+    properties: {
+      log: str,
+      batch: int,
+      first_seq: int,
+      count: { type: "integer", minimum: 1 },
+      root: ref("Hash"),
+      sealed_at: dateTime,
+    },
   },
 
   // EventProof, Erasure, EventDocument (src/core/protocol/event-proof.ts)
@@ -156,7 +167,13 @@ export const SCHEMAS = {
     note: str,
     shards: {
       type: "array",
-      items: closed({ log: str, origin: str, size: int, root: ref("Hash"), checkpoint: { type: ["string", "null"] } }),
+      items: closed({
+        log: str,
+        origin: str,
+        size: int,
+        root: ref("Hash"),
+        checkpoint: { type: ["string", "null"] },
+      }),
     },
   }),
 
@@ -183,7 +200,12 @@ export const SCHEMAS = {
     coverage: closed({ estimable: int, lightweight: int, bodies_not_in_sqlite: int }),
     sampling: {
       type: "array",
-      items: closed({ rate: { type: "number" }, events: int, in_sample: int, observed_rate: { type: ["number", "null"] } }),
+      items: closed({
+        rate: { type: "number" },
+        events: int,
+        in_sample: int,
+        observed_rate: { type: ["number", "null"] },
+      }),
     },
     producers: {
       type: "array",
@@ -196,7 +218,11 @@ export const SCHEMAS = {
     },
   }),
 
-  RoutingVersion: closed({ version: { type: "integer", minimum: 1 }, shards: { type: "integer", minimum: 1, maximum: MAX_SHARDS }, since: dateTime }),
+  RoutingVersion: closed({
+    version: { type: "integer", minimum: 1 },
+    shards: { type: "integer", minimum: 1, maximum: MAX_SHARDS },
+    since: dateTime,
+  }),
   TenantCreated: closed({
     id: { type: "string", pattern: TENANT_ID_PATTERN.source },
     name: str,
@@ -238,7 +264,11 @@ export const SCHEMAS = {
   }),
   // GET /v1/experiments (src/worker/routes/experiments.ts); per experiment and variant, further members may appear.
   Experiments: closed({
-    window: closed({ since: { oneOf: [dateTime, { type: "null" }] }, until: { oneOf: [dateTime, { type: "null" }] }, granularity: { const: "hour" } }),
+    window: closed({
+      since: { oneOf: [dateTime, { type: "null" }] },
+      until: { oneOf: [dateTime, { type: "null" }] },
+      granularity: { const: "hour" },
+    }),
     threshold: { type: "number" },
     truncated: { type: "boolean" },
     experiments: {
@@ -254,7 +284,11 @@ export const SCHEMAS = {
           verdict: str,
           variants: {
             type: "array",
-            items: { type: "object", required: ["variant", "exposures", "subjects"], properties: { variant: str, exposures: int, subjects: int } },
+            items: {
+              type: "object",
+              required: ["variant", "exposures", "subjects"],
+              properties: { variant: str, exposures: int, subjects: int },
+            },
           },
           test: { type: "object" },
         },

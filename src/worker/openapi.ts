@@ -37,7 +37,12 @@ const otlpStatus = (description: string) => ({
       schema: {
         type: "object",
         required: ["code", "message"],
-        properties: { code: { type: "integer" }, message: { type: "string" }, details: { type: "array" }, error: { type: "object" } },
+        properties: {
+          code: { type: "integer" },
+          message: { type: "string" },
+          details: { type: "array" },
+          error: { type: "object" },
+        },
       },
     },
   },
@@ -65,8 +70,14 @@ const queryParam = (name: string, description: string, schema: object = { type: 
   description,
   schema,
 });
-const logParam = pathParam("log", "the log (shard number within the tenant)", { type: "string", pattern: LOG_NUMBER_PATTERN.source });
-const idParam = pathParam("id", "event id: SHA-256 of the RFC 8785 canonical event, hex", { type: "string", pattern: EVENT_ID_PATTERN.source });
+const logParam = pathParam("log", "the log (shard number within the tenant)", {
+  type: "string",
+  pattern: LOG_NUMBER_PATTERN.source,
+});
+const idParam = pathParam("id", "event id: SHA-256 of the RFC 8785 canonical event, hex", {
+  type: "string",
+  pattern: EVENT_ID_PATTERN.source,
+});
 const tenantParam = pathParam("tenant", "tenant id");
 const filterParams = [
   queryParam("decision_id", "only events of this decision"),
@@ -91,20 +102,41 @@ export const OPENAPI = {
       get: { summary: "liveness", security: [], responses: { "200": ok("alive", json(ref("Health"))) } },
     },
     "/openapi.json": {
-      get: { summary: "this document", security: [], responses: { "200": ok("OpenAPI 3.1", json({ type: "object" })) } },
+      get: {
+        summary: "this document",
+        security: [],
+        responses: { "200": ok("OpenAPI 3.1", json({ type: "object" })) },
+      },
     },
     "/v1/events": {
       post: {
         summary: "ingest one event, a JSON array, or NDJSON (scope: ingest)",
         parameters: [
           queryParam("wait", "answer once the events' batch is sealed", { enum: ["sealed"] }),
-          { name: "X-Edgelog-Producer", in: "header", required: false, description: "producer of the events' hash chain (default: the key)", schema: { type: "string", minLength: 1, maxLength: MAX_PRODUCER_CHARS } },
+          {
+            name: "X-Edgelog-Producer",
+            in: "header",
+            required: false,
+            description: "producer of the events' hash chain (default: the key)",
+            schema: { type: "string", minLength: 1, maxLength: MAX_PRODUCER_CHARS },
+          },
           { name: "Content-Encoding", in: "header", required: false, schema: { enum: ["gzip", "identity"] } },
         ],
         requestBody: {
           required: true,
           content: {
-            "application/json": { schema: { oneOf: [{ type: "object" }, { type: "array", items: { type: "object" }, maxItems: DEFAULT_INGEST_LIMITS.maxEventsPerRequest }] } },
+            "application/json": {
+              schema: {
+                oneOf: [
+                  { type: "object" },
+                  {
+                    type: "array",
+                    items: { type: "object" },
+                    maxItems: DEFAULT_INGEST_LIMITS.maxEventsPerRequest,
+                  },
+                ],
+              },
+            },
             "application/x-ndjson": { schema: { type: "string" } },
           },
         },
@@ -121,10 +153,16 @@ export const OPENAPI = {
         },
       },
       get: {
-        summary: "query events, cursor-paginated; Accept: application/x-ndjson streams an export with bodies (scope: read)",
+        summary:
+          "query events, cursor-paginated; Accept: application/x-ndjson streams an export with bodies (scope: read)",
         parameters: [
           ...filterParams,
-          queryParam("limit", "page size", { type: "integer", minimum: 1, maximum: QUERY_MAX_LIMIT, default: QUERY_DEFAULT_LIMIT }),
+          queryParam("limit", "page size", {
+            type: "integer",
+            minimum: 1,
+            maximum: QUERY_MAX_LIMIT,
+            default: QUERY_DEFAULT_LIMIT,
+          }),
           queryParam("cursor", "next_cursor of the previous page"),
         ],
         responses: {
@@ -138,14 +176,25 @@ export const OPENAPI = {
       get: {
         summary: "an event with its envelope, retained content and proof (scope: read)",
         parameters: [idParam],
-        responses: { "200": ok("the event", json(ref("EventDocument"))), ...badRequest, ...authErrors, ...notFound },
+        responses: {
+          "200": ok("the event", json(ref("EventDocument"))),
+          ...badRequest,
+          ...authErrors,
+          ...notFound,
+        },
       },
     },
     "/v1/events/{id}/body": {
       delete: {
         summary: "erase the retained body; the envelope and proof stay valid (scope: admin)",
         parameters: [idParam],
-        requestBody: { required: false, content: json({ type: "object", properties: { reason: { type: "string", minLength: 1, maxLength: MAX_ERASURE_REASON_CHARS } } }) },
+        requestBody: {
+          required: false,
+          content: json({
+            type: "object",
+            properties: { reason: { type: "string", minLength: 1, maxLength: MAX_ERASURE_REASON_CHARS } },
+          }),
+        },
         responses: {
           "200": ok("erased", json(ref("ErasureAnswer"))),
           "409": error("no retained body left"),
@@ -164,9 +213,14 @@ export const OPENAPI = {
     },
     "/v1/logs/{log}/witnesses": {
       get: {
-        summary: "each witness's progress on this log: the size it last cosigned and its last answer (scope: read)",
+        summary:
+          "each witness's progress on this log: the size it last cosigned and its last answer (scope: read)",
         parameters: [logParam],
-        responses: { "200": ok("witness progress", json({ type: "array", items: { type: "object" } })), ...authErrors, ...notFound },
+        responses: {
+          "200": ok("witness progress", json({ type: "array", items: { type: "object" } })),
+          ...authErrors,
+          ...notFound,
+        },
       },
     },
     "/v1/admin/tenants/{tenant}/open": {
@@ -179,7 +233,12 @@ export const OPENAPI = {
         summary: "sets tiles access (public | key) and the witnesses [{name, vkey, url}] (admin)",
         parameters: [tenantParam],
         requestBody: { required: true, content: json(ref("OpenSettings")) },
-        responses: { "200": ok("settings", json(ref("OpenSettings"))), "422": error("invalid settings"), ...authErrors, ...notFound },
+        responses: {
+          "200": ok("settings", json(ref("OpenSettings"))),
+          "422": error("invalid settings"),
+          ...authErrors,
+          ...notFound,
+        },
       },
     },
     "/v1/tiles/{tenant}/{log}/checkpoint": {
@@ -191,16 +250,28 @@ export const OPENAPI = {
     },
     "/v1/tiles/{tenant}/{log}/tile/*": {
       get: {
-        summary: "C2SP tlog-tiles: tile/<L>/<N>[.p/<W>] hash tiles and tile/entries/<N>[.p/<W>] bundles of batch headers (public, or scope read)",
+        summary:
+          "C2SP tlog-tiles: tile/<L>/<N>[.p/<W>] hash tiles and tile/entries/<N>[.p/<W>] bundles of batch headers (public, or scope read)",
         parameters: [tenantParam, logParam],
-        responses: { "200": ok("tile bytes", { "application/octet-stream": { schema: { type: "string" } } }), ...badRequest, ...authErrors, ...notFound },
+        responses: {
+          "200": ok("tile bytes", { "application/octet-stream": { schema: { type: "string" } } }),
+          ...badRequest,
+          ...authErrors,
+          ...notFound,
+        },
       },
     },
     "/v1/tiles/{tenant}/{log}/envelopes/*": {
       get: {
-        summary: "envelopes/<N>: batch N's canonical envelopes, uint16-length-prefixed like an entry bundle (public, or scope read)",
+        summary:
+          "envelopes/<N>: batch N's canonical envelopes, uint16-length-prefixed like an entry bundle (public, or scope read)",
         parameters: [tenantParam, logParam],
-        responses: { "200": ok("bundle bytes", { "application/octet-stream": { schema: { type: "string" } } }), ...badRequest, ...authErrors, ...notFound },
+        responses: {
+          "200": ok("bundle bytes", { "application/octet-stream": { schema: { type: "string" } } }),
+          ...badRequest,
+          ...authErrors,
+          ...notFound,
+        },
       },
     },
     "/v1/logs/{log}/checkpoint": {
@@ -247,34 +318,74 @@ export const OPENAPI = {
       },
     },
     "/v1/head/key": {
-      get: { summary: "verifier key of the tenant head (scope: read)", responses: { "200": ok("vkey", text), ...authErrors } },
+      get: {
+        summary: "verifier key of the tenant head (scope: read)",
+        responses: { "200": ok("vkey", text), ...authErrors },
+      },
     },
     "/v1/stats": {
       get: {
-        summary: "exact counts, Horvitz–Thompson estimates, sampling rates and producer chain checks (scope: read)",
+        summary:
+          "exact counts, Horvitz–Thompson estimates, sampling rates and producer chain checks (scope: read)",
         parameters: [
           queryParam("since", "received at or after (RFC 3339)", { type: "string", format: "date-time" }),
           queryParam("until", "received before (RFC 3339)", { type: "string", format: "date-time" }),
-          queryParam("group_by", "tier, decision_type, logic_type, output, chain, producer (exact); risk_level or pointer:<JSON pointer> (estimated)"),
+          queryParam(
+            "group_by",
+            "tier, decision_type, logic_type, output, chain, producer (exact); risk_level or pointer:<JSON pointer> (estimated)",
+          ),
         ],
         responses: { "200": ok("stats", json(ref("Stats"))), ...badRequest, ...authErrors },
       },
     },
     "/v1/otlp/v1/logs": {
       post: {
-        summary: "OpenTelemetry OTLP/HTTP logs: each LogRecord whose body is a DES event (JSON text or kvlist) is ingested (scope: ingest)",
-        parameters: [{ name: "x-edgelog-producer", in: "header", required: false, description: "producer for the whole request (default: the resource's service.name[/service.instance.id])", schema: { type: "string", maxLength: 128 } }],
+        summary:
+          "OpenTelemetry OTLP/HTTP logs: each LogRecord whose body is a DES event (JSON text or kvlist) is ingested (scope: ingest)",
+        parameters: [
+          {
+            name: "x-edgelog-producer",
+            in: "header",
+            required: false,
+            description:
+              "producer for the whole request (default: the resource's service.name[/service.instance.id])",
+            schema: { type: "string", maxLength: 128 },
+          },
+        ],
         requestBody: {
           required: true,
-          description: "an ExportLogsServiceRequest (opentelemetry-proto collector/logs/v1); Content-Encoding gzip allowed",
-          content: { "application/x-protobuf": { schema: { type: "string", format: "binary" } }, "application/json": { schema: { type: "object", properties: { resourceLogs: { type: "array", items: { type: "object" } } } } } },
+          description:
+            "an ExportLogsServiceRequest (opentelemetry-proto collector/logs/v1); Content-Encoding gzip allowed",
+          content: {
+            "application/x-protobuf": { schema: { type: "string", format: "binary" } },
+            "application/json": {
+              schema: {
+                type: "object",
+                properties: { resourceLogs: { type: "array", items: { type: "object" } } },
+              },
+            },
+          },
         },
         responses: {
           "200": {
-            description: "ExportLogsServiceResponse: empty when every record was accepted, else partialSuccess {rejectedLogRecords, errorMessage}",
+            description:
+              "ExportLogsServiceResponse: empty when every record was accepted, else partialSuccess {rejectedLogRecords, errorMessage}",
             content: {
               "application/x-protobuf": { schema: { type: "string", format: "binary" } },
-              "application/json": { schema: { type: "object", properties: { partialSuccess: { type: "object", properties: { rejectedLogRecords: { type: "integer" }, errorMessage: { type: "string" } } } } } },
+              "application/json": {
+                schema: {
+                  type: "object",
+                  properties: {
+                    partialSuccess: {
+                      type: "object",
+                      properties: {
+                        rejectedLogRecords: { type: "integer" },
+                        errorMessage: { type: "string" },
+                      },
+                    },
+                  },
+                },
+              },
             },
           },
           "400": otlpStatus("undecodable body"),
@@ -289,11 +400,18 @@ export const OPENAPI = {
     },
     "/v1/experiments": {
       get: {
-        summary: "A/B exposures per experiment and variant with a chi-square sample-ratio mismatch check, srm at p < 0.001 (scope: read)",
+        summary:
+          "A/B exposures per experiment and variant with a chi-square sample-ratio mismatch check, srm at p < 0.001 (scope: read)",
         parameters: [
           queryParam("experiment", "only this experiment (1–200 characters)"),
-          queryParam("since", "exposures received at or after (RFC 3339; widened to the whole UTC hour)", { type: "string", format: "date-time" }),
-          queryParam("until", "exposures received before (RFC 3339; widened to the whole UTC hour)", { type: "string", format: "date-time" }),
+          queryParam("since", "exposures received at or after (RFC 3339; widened to the whole UTC hour)", {
+            type: "string",
+            format: "date-time",
+          }),
+          queryParam("until", "exposures received before (RFC 3339; widened to the whole UTC hour)", {
+            type: "string",
+            format: "date-time",
+          }),
         ],
         responses: {
           "200": ok(
@@ -308,7 +426,18 @@ export const OPENAPI = {
     "/v1/admin/tenants": {
       post: {
         summary: "create a tenant (deployment admin token)",
-        requestBody: { required: true, content: json({ type: "object", required: ["name"], properties: { name: { type: "string" }, id: { type: "string", pattern: TENANT_ID_PATTERN.source }, shards: { type: "integer", minimum: 1, maximum: MAX_SHARDS, default: 1 } } }) },
+        requestBody: {
+          required: true,
+          content: json({
+            type: "object",
+            required: ["name"],
+            properties: {
+              name: { type: "string" },
+              id: { type: "string", pattern: TENANT_ID_PATTERN.source },
+              shards: { type: "integer", minimum: 1, maximum: MAX_SHARDS, default: 1 },
+            },
+          }),
+        },
         responses: {
           "201": ok("created", json(ref("TenantCreated"))),
           "409": error("exists"),
@@ -328,7 +457,8 @@ export const OPENAPI = {
     },
     "/v1/admin/tenants/{tenant}/keys": {
       get: {
-        summary: "list the tenant's keys, revoked ones too: id, scopes, created, last used (to within a minute); never a key or its hash (admin)",
+        summary:
+          "list the tenant's keys, revoked ones too: id, scopes, created, last used (to within a minute); never a key or its hash (admin)",
         parameters: [tenantParam],
         responses: {
           "200": ok("keys", json(ref("KeyList"))),
@@ -339,7 +469,14 @@ export const OPENAPI = {
       post: {
         summary: "create a key; shown only in this answer, stored hashed (admin)",
         parameters: [tenantParam],
-        requestBody: { required: true, content: json({ type: "object", required: ["scopes"], properties: { scopes: { type: "array", items: { enum: [...SCOPES] }, minItems: 1 } } }) },
+        requestBody: {
+          required: true,
+          content: json({
+            type: "object",
+            required: ["scopes"],
+            properties: { scopes: { type: "array", items: { enum: [...SCOPES] }, minItems: 1 } },
+          }),
+        },
         responses: {
           "201": ok("created", json(ref("KeyCreated"))),
           "422": error("invalid scopes"),
@@ -354,19 +491,48 @@ export const OPENAPI = {
       put: {
         summary: "spread new events over N logs; earlier generations stay searchable (admin)",
         parameters: [tenantParam],
-        requestBody: { required: true, content: json({ type: "object", required: ["shards"], properties: { shards: { type: "integer", minimum: 1, maximum: MAX_SHARDS } } }) },
-        responses: { "200": ok("routing", json(ref("Routing"))), "422": error("invalid count"), ...badRequest, ...tooLarge, ...authErrors, ...notFound },
+        requestBody: {
+          required: true,
+          content: json({
+            type: "object",
+            required: ["shards"],
+            properties: { shards: { type: "integer", minimum: 1, maximum: MAX_SHARDS } },
+          }),
+        },
+        responses: {
+          "200": ok("routing", json(ref("Routing"))),
+          "422": error("invalid count"),
+          ...badRequest,
+          ...tooLarge,
+          ...authErrors,
+          ...notFound,
+        },
       },
     },
     "/v1/admin/tenants/{tenant}/policy": {
-      get: { summary: "the policy in force (admin)", parameters: [tenantParam], responses: { "200": ok("policy", json(ref("PolicyAnswer"))), ...authErrors, ...notFound } },
+      get: {
+        summary: "the policy in force (admin)",
+        parameters: [tenantParam],
+        responses: { "200": ok("policy", json(ref("PolicyAnswer"))), ...authErrors, ...notFound },
+      },
       put: {
         summary: "set the sampling policy (schema/policy.schema.json); refused whole when invalid (admin)",
         parameters: [tenantParam],
         requestBody: { required: true, content: json({ type: "object" }) },
-        responses: { "200": ok("set", json(ref("PolicyAnswer"))), "422": error("invalid policy: the first 50 problems listed, the message giving the total"), ...badRequest, ...tooLarge, ...authErrors, ...notFound },
+        responses: {
+          "200": ok("set", json(ref("PolicyAnswer"))),
+          "422": error("invalid policy: the first 50 problems listed, the message giving the total"),
+          ...badRequest,
+          ...tooLarge,
+          ...authErrors,
+          ...notFound,
+        },
       },
-      delete: { summary: "back to the default policy (admin)", parameters: [tenantParam], responses: { "200": ok("reset", json(ref("PolicyAnswer"))), ...authErrors, ...notFound } },
+      delete: {
+        summary: "back to the default policy (admin)",
+        parameters: [tenantParam],
+        responses: { "200": ok("reset", json(ref("PolicyAnswer"))), ...authErrors, ...notFound },
+      },
     },
     "/v1/admin/keys/{id}": {
       delete: {
@@ -377,7 +543,13 @@ export const OPENAPI = {
     },
   },
   components: {
-    securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "a tenant key (elk_<tenant>_<key id>_<secret>) or the deployment's admin token" } },
+    securitySchemes: {
+      bearer: {
+        type: "http",
+        scheme: "bearer",
+        description: "a tenant key (elk_<tenant>_<key id>_<secret>) or the deployment's admin token",
+      },
+    },
     schemas: SCHEMAS,
   },
 } as const;

@@ -28,7 +28,11 @@ export function decodeCursor(text: string, filterKey: string): Cursor {
     throw new ApiError(400, "invalid_cursor", "cursor is not one this server issued");
   }
   if (c.f !== filterKey) {
-    throw new ApiError(400, "invalid_cursor", "cursor belongs to a query with other filters; repeat the original filters");
+    throw new ApiError(
+      400,
+      "invalid_cursor",
+      "cursor belongs to a query with other filters; repeat the original filters",
+    );
   }
   for (const v of Object.values(c.s)) {
     if (v !== null && (typeof v !== "number" || !Number.isSafeInteger(v) || v < 0)) {

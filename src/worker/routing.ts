@@ -36,7 +36,11 @@ export function shardsOf(routing: readonly RoutingVersion[]): number[] {
 }
 
 /** Shards that earlier generations routed `decisionId` to, other than today's `current`. */
-export function earlierShardsOf(decisionId: string, routing: readonly RoutingVersion[], current: number): number[] {
+export function earlierShardsOf(
+  decisionId: string,
+  routing: readonly RoutingVersion[],
+  current: number,
+): number[] {
   const out = new Set<number>();
   for (const r of routing.slice(0, -1)) {
     const s = shardOf(decisionId, r.shards);

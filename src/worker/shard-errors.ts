@@ -9,9 +9,15 @@ import { ApiError } from "./api-error";
 export function shardFailure(err: unknown, origin: string): ApiError {
   const e = err as { overloaded?: unknown; retryable?: unknown; message?: unknown } | null;
   if (e && e.overloaded === true) {
-    return new ApiError(503, "shard_overloaded", `log ${origin} is overloaded; retry after the Retry-After delay`, [], {
-      "retry-after": "1",
-    });
+    return new ApiError(
+      503,
+      "shard_overloaded",
+      `log ${origin} is overloaded; retry after the Retry-After delay`,
+      [],
+      {
+        "retry-after": "1",
+      },
+    );
   }
   return new ApiError(
     503,

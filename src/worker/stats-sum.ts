@@ -35,7 +35,10 @@ export interface StatsSum {
  * Sums `parts` (one per shard). `group` is what every shard was asked to group by: groups
  * are the exact counts or the estimates accordingly, largest first; none when null.
  */
-export function sumShardStats(parts: readonly ShardStats[], group: { exact: ExactGroup } | { pointer: string } | null): StatsSum {
+export function sumShardStats(
+  parts: readonly ShardStats[],
+  group: { exact: ExactGroup } | { pointer: string } | null,
+): StatsSum {
   let events = 0;
   let covered = 0;
   let uncovered = 0;
@@ -50,7 +53,8 @@ export function sumShardStats(parts: readonly ShardStats[], group: { exact: Exac
     uncovered += p.uncovered;
     unavailable += p.unavailable;
     for (const g of p.exact ?? []) add(exact, String(g.key), { count: g.count });
-    for (const g of p.estimated ?? []) add(estimated, String(g.key), { weight: g.weight, variance: g.variance, observed: g.observed });
+    for (const g of p.estimated ?? [])
+      add(estimated, String(g.key), { weight: g.weight, variance: g.variance, observed: g.observed });
     for (const s of p.sampling) add(sampling, String(s.rate), { events: s.events, in_sample: s.in_sample });
     for (const { producer, ...counts } of p.producers) add(producers, producer, counts);
   }
@@ -58,7 +62,9 @@ export function sumShardStats(parts: readonly ShardStats[], group: { exact: Exac
     group === null
       ? []
       : "exact" in group
-        ? [...exact].map(([key, v]) => ({ key, count: v.count, exact: true as const })).sort((a, b) => b.count - a.count)
+        ? [...exact]
+            .map(([key, v]) => ({ key, count: v.count, exact: true as const }))
+            .sort((a, b) => b.count - a.count)
         : [...estimated]
             .map(([key, v]) => ({
               key,

@@ -1,5 +1,10 @@
 import { formatVerifierKey, parseSigningKey, signerFromSeed, signNote, type NoteSigner } from "../core/note";
-import { EMPTY_ROOT_HEX, formatTenantHead, type ShardHeadEntry, type TenantHeadDocument } from "../core/tenant-head";
+import {
+  EMPTY_ROOT_HEX,
+  formatTenantHead,
+  type ShardHeadEntry,
+  type TenantHeadDocument,
+} from "../core/tenant-head";
 import type { RoutingVersion } from "../registry/registry";
 import type { Config } from "./config";
 import { fanOut } from "./fan-out";
@@ -17,7 +22,8 @@ async function headSigner(env: Env, origin: string): Promise<NoteSigner> {
   const cached = signers.get(origin);
   if (cached) return cached;
   const secret = env.EDGELOG_SIGNING_KEY;
-  if (typeof secret !== "string" || secret.length === 0) throw new Error("EDGELOG_SIGNING_KEY is not set: cannot sign tenant heads");
+  if (typeof secret !== "string" || secret.length === 0)
+    throw new Error("EDGELOG_SIGNING_KEY is not set: cannot sign tenant heads");
   const signer = await signerFromSeed(origin, parseSigningKey(secret));
   signers.set(origin, signer);
   return signer;
@@ -39,7 +45,13 @@ export async function refreshHead(
   const shards: ShardHeadEntry[] = await fanOut(env, config, { id: tenant, routing }, async (stub, log) => {
     const summary = await stub.checkpointSummary();
     return summary
-      ? { log: String(log.shard), origin: log.origin, size: summary.size, root: summary.root, checkpoint: summary.checkpoint }
+      ? {
+          log: String(log.shard),
+          origin: log.origin,
+          size: summary.size,
+          root: summary.root,
+          checkpoint: summary.checkpoint,
+        }
       : { log: String(log.shard), origin: log.origin, size: 0, root: EMPTY_ROOT_HEX, checkpoint: null };
   });
   const origin = headOrigin(config, tenant);
@@ -57,7 +69,8 @@ export async function currentHead(
   routing: readonly RoutingVersion[],
 ): Promise<TenantHeadDocument> {
   const stored = await env.REGISTRY.getByName("registry").getHead(tenant);
-  if (stored && Date.now() - stored.created_at < HEAD_MAX_AGE_MS) return JSON.parse(stored.document) as TenantHeadDocument;
+  if (stored && Date.now() - stored.created_at < HEAD_MAX_AGE_MS)
+    return JSON.parse(stored.document) as TenantHeadDocument;
   return refreshHead(env, config, tenant, routing);
 }
 

@@ -18,10 +18,16 @@ const FIXED = new Date("2026-11-28T12:00:00.000Z");
 describe("createProducer", () => {
   it("fills DES 0.3.0's required fields, and the event passes edgelog's validator", async () => {
     const producer = createProducer({ producerId: "pricing-eu", now: () => FIXED });
-    const event = await producer.event({ decisionType: "price_quote", logicType: "rule_based", output: { price: 12.5 } });
+    const event = await producer.event({
+      decisionType: "price_quote",
+      logicType: "rule_based",
+      output: { price: 12.5 },
+    });
     expect(validateEvent(event)).toMatchObject({ ok: true });
     expect(event.schema_version).toBe("0.3.0");
-    expect(event.decision_context.decision_id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(event.decision_context.decision_id).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    );
     expect(event.decision_context.decision_type).toBe("price_quote");
     expect(event.decision_logic).toEqual({ logic_type: "rule_based", output: { price: 12.5 } });
     expect(event.human_override_record).toEqual({ override_occurred: false });
@@ -40,7 +46,9 @@ describe("createProducer", () => {
     const first = await producer.event({ output: "allow" });
     const second = await producer.event({ output: "block" });
     expect(first.temporal_metadata.hash_chain.current_hash).toMatch(/^[0-9a-f]{64}$/);
-    expect(second.temporal_metadata.hash_chain.previous_hash).toBe(first.temporal_metadata.hash_chain.current_hash);
+    expect(second.temporal_metadata.hash_chain.previous_hash).toBe(
+      first.temporal_metadata.hash_chain.current_hash,
+    );
     expect(second.temporal_metadata.sequence_number).toBe(1);
     for (const e of [first, second]) {
       expect(e.temporal_metadata.hash_chain.current_hash).toBe(await recomputed(e));
@@ -48,11 +56,18 @@ describe("createProducer", () => {
     }
     expect(checkChain(first, null)).toBe("ok");
     expect(checkChain(second, first.temporal_metadata.hash_chain.current_hash)).toBe("ok");
-    expect(producer.position()).toEqual({ nextSequence: 2, previousHash: second.temporal_metadata.hash_chain.current_hash });
+    expect(producer.position()).toEqual({
+      nextSequence: 2,
+      previousHash: second.temporal_metadata.hash_chain.current_hash,
+    });
   });
 
   it("detects a change: the recomputed hash of an edited event no longer matches", async () => {
-    const event = await createProducer().event({ decisionType: "t", logicType: "rule_based", output: "approve" });
+    const event = await createProducer().event({
+      decisionType: "t",
+      logicType: "rule_based",
+      output: "approve",
+    });
     event.decision_logic.output = "decline";
     expect(await recomputed(event)).not.toBe(event.temporal_metadata.hash_chain.current_hash);
   });
@@ -63,7 +78,9 @@ describe("createProducer", () => {
     expect(events.map((e) => e.temporal_metadata.sequence_number)).toEqual(events.map((_, i) => i));
     expect(events.map((e) => e.decision_logic.output)).toEqual(events.map((_, i) => i));
     for (let i = 1; i < events.length; i++) {
-      expect(events[i]!.temporal_metadata.hash_chain.previous_hash).toBe(events[i - 1]!.temporal_metadata.hash_chain.current_hash);
+      expect(events[i]!.temporal_metadata.hash_chain.previous_hash).toBe(
+        events[i - 1]!.temporal_metadata.hash_chain.current_hash,
+      );
     }
   });
 
@@ -71,10 +88,17 @@ describe("createProducer", () => {
     const first = createProducer({ producerId: "p", decisionType: "t", logicType: "rule_based" });
     await first.event({ output: 1 });
     const last = await first.event({ output: 2 });
-    const resumed = createProducer({ producerId: "p", decisionType: "t", logicType: "rule_based", resume: first.position() });
+    const resumed = createProducer({
+      producerId: "p",
+      decisionType: "t",
+      logicType: "rule_based",
+      resume: first.position(),
+    });
     const next = await resumed.event({ output: 3 });
     expect(next.temporal_metadata.sequence_number).toBe(2);
-    expect(next.temporal_metadata.hash_chain.previous_hash).toBe(last.temporal_metadata.hash_chain.current_hash);
+    expect(next.temporal_metadata.hash_chain.previous_hash).toBe(
+      last.temporal_metadata.hash_chain.current_hash,
+    );
   });
 
   it("records an override with DES's five override fields", async () => {
@@ -83,7 +107,11 @@ describe("createProducer", () => {
       decisionType: "credit_limit",
       logicType: "hybrid",
       output: "approve",
-      overridden: { originalOutput: "decline", actor: { actor_id: "u-17", actor_role: "underwriter" }, rationale: "verified income" },
+      overridden: {
+        originalOutput: "decline",
+        actor: { actor_id: "u-17", actor_role: "underwriter" },
+        rationale: "verified income",
+      },
       tier: "full",
       riskLevel: "high",
     });
@@ -128,7 +156,10 @@ describe("createProducer", () => {
       [{ output: undefined }, "/decision_logic/output"],
       [{ output: "x", logicType: "human_decision" }, "/human_override_record/override_actor"],
       [{ output: "x", timestamp: "yesterday" }, "/temporal_metadata/event_timestamp"],
-      [{ output: "x", overridden: { originalOutput: "y", actor: { actor_id: "u" }, rationale: "" } }, "/human_override_record/override_rationale"],
+      [
+        { output: "x", overridden: { originalOutput: "y", actor: { actor_id: "u" }, rationale: "" } },
+        "/human_override_record/override_rationale",
+      ],
     ];
     for (const [input, path] of cases) {
       const err = await producer.event(input).catch((e: unknown) => e);
@@ -147,7 +178,9 @@ describe("createProducer", () => {
       decisionType: "appeal",
       logicType: "human_decision",
       output: "uphold",
-      extra: { human_override_record: { override_actor: { actor_id: "judge-3" }, override_rationale: "policy 4.2" } },
+      extra: {
+        human_override_record: { override_actor: { actor_id: "judge-3" }, override_rationale: "policy 4.2" },
+      },
     });
     expect(validateEvent(event)).toMatchObject({ ok: true });
     expect(event.human_override_record.override_occurred).toBe(false);

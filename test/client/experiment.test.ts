@@ -23,19 +23,33 @@ function fakeClient(failFirst = 0) {
   };
 }
 
-const exposure: ExperimentInput = { experiment: "checkout-button", variant: "green", subject: "user-1", probability: 0.5 };
+const exposure: ExperimentInput = {
+  experiment: "checkout-button",
+  variant: "green",
+  subject: "user-1",
+  probability: 0.5,
+};
 
 describe("createExperimentLogger", () => {
   it("records an assignment with the variant as output and the weighting parameters", async () => {
     const client = fakeClient();
-    const id = await createExperimentLogger(client).assignment({ ...exposure, parameters: { salt: "s1", experiment: "overridden?" } });
+    const id = await createExperimentLogger(client).assignment({
+      ...exposure,
+      parameters: { salt: "s1", experiment: "overridden?" },
+    });
     const [event] = client.logged;
     expect(validateEvent(event)).toMatchObject({ ok: true });
     expect(event!.decision_context).toMatchObject({ decision_id: id, decision_type: "experiment" });
     expect(event!.decision_logic).toEqual({
       logic_type: "ab:assignment",
       output: "green",
-      parameters: { salt: "s1", experiment: "checkout-button", variant: "green", subject: "user-1", assignment_probability: 0.5 },
+      parameters: {
+        salt: "s1",
+        experiment: "checkout-button",
+        variant: "green",
+        subject: "user-1",
+        assignment_probability: 0.5,
+      },
     });
   });
 
@@ -52,12 +66,9 @@ describe("createExperimentLogger", () => {
     now += 1;
     expect(await ab.exposure(exposure)).toEqual(expect.any(String));
     expect(client.logged.map((e) => e.decision_logic.logic_type)).toEqual(Array(4).fill("ab:exposure"));
-    expect(client.logged.map((e) => (e.decision_logic.parameters as { subject: string; variant: string }).variant)).toEqual([
-      "green",
-      "blue",
-      "green",
-      "green",
-    ]);
+    expect(
+      client.logged.map((e) => (e.decision_logic.parameters as { subject: string; variant: string }).variant),
+    ).toEqual(["green", "blue", "green", "green"]);
   });
 
   it("records concurrent duplicate exposures once", async () => {
@@ -110,8 +121,14 @@ describe("RecentKeys", () => {
 describe("parseTraceparent", () => {
   const valid = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
   it("reads the trace id of a valid header", () => {
-    expect(parseTraceparent(valid)).toEqual({ traceId: "4bf92f3577b34da6a3ce929d0e0e4736", parentId: "00f067aa0ba902b7", flags: "01" });
-    expect(parseTraceparent(`01${valid.slice(2)}-later-field`)?.traceId).toBe("4bf92f3577b34da6a3ce929d0e0e4736");
+    expect(parseTraceparent(valid)).toEqual({
+      traceId: "4bf92f3577b34da6a3ce929d0e0e4736",
+      parentId: "00f067aa0ba902b7",
+      flags: "01",
+    });
+    expect(parseTraceparent(`01${valid.slice(2)}-later-field`)?.traceId).toBe(
+      "4bf92f3577b34da6a3ce929d0e0e4736",
+    );
   });
   it("refuses invalid headers (version ff, zero ids, upper case, extra fields in version 00)", () => {
     for (const header of [

@@ -38,7 +38,14 @@ function appWith(client: EdgelogClient) {
   });
   app.get("/checkout", async (c) => {
     const subject = c.req.query("user")!;
-    const shown = await c.var.decision.exposure({ experiment: "checkout", variant: "green", subject, probability: 0.5, tier: "full", riskLevel: "low" });
+    const shown = await c.var.decision.exposure({
+      experiment: "checkout",
+      variant: "green",
+      subject,
+      probability: 0.5,
+      tier: "full",
+      riskLevel: "low",
+    });
     return c.json({ shown });
   });
   return app;
@@ -130,7 +137,9 @@ describe("decisionLog (Hono) against the edgelog worker", () => {
         }),
       }),
     );
-    app.get("/", async (c) => c.text(await c.var.decision.log({ decisionType: "t", logicType: "rule_based", output: true })));
+    app.get("/", async (c) =>
+      c.text(await c.var.decision.log({ decisionType: "t", logicType: "rule_based", output: true })),
+    );
     const ctx = createExecutionContext();
     await app.request("/", {}, { ...env, EDGELOG_KEY: t.key }, ctx);
     await waitOnExecutionContext(ctx);

@@ -54,7 +54,9 @@ describe("RFC 8785 Appendix B: number serialization", () => {
   });
 
   it("parsed literals from the text are normalized: 1E30, 4.50, 2e-3, 1e-27, 1e21, 1e-7", () => {
-    const parsed = JSON.parse("[1E30, 4.50, 2e-3, 0.000000000000000000000000001, 1e21, 1e-7, -0, 100, 1e+30]");
+    const parsed = JSON.parse(
+      "[1E30, 4.50, 2e-3, 0.000000000000000000000000001, 1e21, 1e-7, -0, 100, 1e+30]",
+    );
     expect(canonicalJson(parsed)).toBe("[1e+30,4.5,0.002,1e-27,1e+21,1e-7,0,100,1e+30]");
   });
 });
@@ -75,7 +77,9 @@ describe("RFC 8785 §3.2.2: serialization of primitive data types", () => {
   it("§3.2.2.2: escapes only the mandatory characters, in lowercase hex or the short forms", () => {
     const input = JSON.parse(String.raw`"\u20ac$\u000F\u000aA'\u0042\u0022\u005c\\\"\/"`);
     expect(canonicalJson(input)).toBe(String.raw`"€$\u000f\nA'B\"\\\\\"/"`);
-    expect(canonicalJson("\b\t\n\f\r\u0000\u001f\u007f")).toBe(String.raw`"\b\t\n\f\r\u0000\u001f` + "\u007f\"");
+    expect(canonicalJson("\b\t\n\f\r\u0000\u001f\u007f")).toBe(
+      String.raw`"\b\t\n\f\r\u0000\u001f` + '\u007f"',
+    );
   });
 
   it("§3.2.2.1: literals serialize as null, true, false", () => {

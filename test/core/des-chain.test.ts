@@ -2,7 +2,13 @@ import { describe, expect, it } from "vitest";
 import { canonicalJson } from "../../src/core/canonical";
 import { sha256Hex } from "../../src/core/digest";
 import { utf8 } from "../../src/core/bytes";
-import { checkChain, desCurrentHash, isSha256Algorithm, normalizeHashText, sequenceGap } from "../../src/core/des-chain";
+import {
+  checkChain,
+  desCurrentHash,
+  isSha256Algorithm,
+  normalizeHashText,
+  sequenceGap,
+} from "../../src/core/des-chain";
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Event = { [key: string]: Json } & {
@@ -28,7 +34,11 @@ function unsealed(seq: number, previous: string | null, output: Json = "approve"
 function reverseMembers(value: Json): Json {
   if (Array.isArray(value)) return value.map(reverseMembers);
   if (value === null || typeof value !== "object") return value;
-  return Object.fromEntries(Object.entries(value).reverse().map(([k, v]) => [k, reverseMembers(v)]));
+  return Object.fromEntries(
+    Object.entries(value)
+      .reverse()
+      .map(([k, v]) => [k, reverseMembers(v)]),
+  );
 }
 
 /** What a producer does: hash the event without current_hash, then fill it in. */
@@ -111,12 +121,15 @@ describe("checkChain", () => {
     expect(checkChain(event, null)).toBe("mismatch");
   });
 
-  it.each(["none", "SHA-512", "SHA3-256", "sha_256", "sha-256 ", "blake3"])("leaves algorithm %j unverified", (algorithm) => {
-    const event = unsealed(0, null);
-    event.temporal_metadata.hash_chain["algorithm"] = algorithm;
-    event.temporal_metadata.hash_chain["current_hash"] = "post-hoc-reconstruction";
-    expect(checkChain(event, "anything")).toBe("unverified");
-  });
+  it.each(["none", "SHA-512", "SHA3-256", "sha_256", "sha-256 ", "blake3"])(
+    "leaves algorithm %j unverified",
+    (algorithm) => {
+      const event = unsealed(0, null);
+      event.temporal_metadata.hash_chain["algorithm"] = algorithm;
+      event.temporal_metadata.hash_chain["current_hash"] = "post-hoc-reconstruction";
+      expect(checkChain(event, "anything")).toBe("unverified");
+    },
+  );
 
   it("reports a changed event as a mismatch", () => {
     const event = seal(unsealed(0, null));

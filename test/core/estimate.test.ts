@@ -65,9 +65,12 @@ describe("estimateCounts", () => {
   });
 
   it.each([0, 0.5, -1, Number.NaN, Number.POSITIVE_INFINITY])("refuses adjusted_count %s", (w) => {
-    expect(() => estimateCounts([{ value: "a", adjusted_count: 2 }, { value: "a", adjusted_count: w }])).toThrow(
-      AdjustedCountError,
-    );
+    expect(() =>
+      estimateCounts([
+        { value: "a", adjusted_count: 2 },
+        { value: "a", adjusted_count: w },
+      ]),
+    ).toThrow(AdjustedCountError);
   });
 
   // 100,000 decisions with outputs drawn 70/25/5% from a seeded PRNG, sampled with inSample at
@@ -92,7 +95,9 @@ describe("estimateCounts", () => {
     for (const estimate of values) {
       const actual = truth.get(estimate.value)!;
       expect(estimate.standard_error).toBeGreaterThan(0);
-      expect(Math.abs(estimate.count - actual), estimate.value).toBeLessThanOrEqual(3 * estimate.standard_error);
+      expect(Math.abs(estimate.count - actual), estimate.value).toBeLessThanOrEqual(
+        3 * estimate.standard_error,
+      );
     }
     expect(Math.abs(total.count - n)).toBeLessThanOrEqual(3 * total.standard_error);
     // The sample really is a sample: about a tenth of the events, not all of them.

@@ -1,7 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { toHex, utf8 } from "../../src/core/bytes";
 import { canonicalJson } from "../../src/core/canonical";
-import { applyMasks, compileMask, MASK_HASH_PREFIX, maskHash, MaskError, type CompiledMask } from "../../src/core/masking";
+import {
+  applyMasks,
+  compileMask,
+  MASK_HASH_PREFIX,
+  maskHash,
+  MaskError,
+  type CompiledMask,
+} from "../../src/core/masking";
 import { JsonPointerError } from "../../src/core/policy/json-pointer";
 
 const SALT = utf8("tenant-salt-0123456789abcdef");
@@ -24,11 +31,15 @@ function event() {
       "a/b": "slash",
       "m~n": "tilde",
     },
-    decision_logic: { logic_type: "rule_based", output: { action: "approve", customer_email: "ada@example.org" } },
+    decision_logic: {
+      logic_type: "rule_based",
+      output: { action: "approve", customer_email: "ada@example.org" },
+    },
   };
 }
 
-const masks = (...specs: Array<[string, "remove" | "hash"]>): CompiledMask[] => specs.map(([p, a]) => compileMask(p, a));
+const masks = (...specs: Array<[string, "remove" | "hash"]>): CompiledMask[] =>
+  specs.map(([p, a]) => compileMask(p, a));
 
 describe("maskHash", () => {
   it("is the HMAC-SHA256 of the canonical JSON, keyed with the salt", async () => {
@@ -40,7 +51,9 @@ describe("maskHash", () => {
   });
 
   it("depends on the JSON data, not its spelling, and on the salt", () => {
-    expect(maskHash({ a: 1, b: [2.0, "é"] }, SALT)).toBe(maskHash(JSON.parse('{"b":[2,"\\u00e9"],"a":1.0}'), SALT));
+    expect(maskHash({ a: 1, b: [2.0, "é"] }, SALT)).toBe(
+      maskHash(JSON.parse('{"b":[2,"\\u00e9"],"a":1.0}'), SALT),
+    );
     expect(maskHash("x", SALT)).not.toBe(maskHash("x", utf8("another salt")));
     // A string and the number it spells are different values.
     expect(maskHash("712", SALT)).not.toBe(maskHash(712, SALT));
@@ -52,7 +65,10 @@ describe("applyMasks", () => {
     const input = event();
     const { body, masked } = applyMasks(
       input,
-      masks(["/decision_context/applicant/national_id", "remove"], ["/decision_context/applicant/name", "hash"]),
+      masks(
+        ["/decision_context/applicant/national_id", "remove"],
+        ["/decision_context/applicant/name", "hash"],
+      ),
       SALT,
     );
     const applicant = (body as ReturnType<typeof event>).decision_context.applicant;
@@ -63,7 +79,10 @@ describe("applyMasks", () => {
 
   it("writes null for a removed array element, so later indexes stay put", () => {
     const { body, masked } = applyMasks(event(), masks(["/decision_context/inputs/0", "remove"]), SALT);
-    expect((body as ReturnType<typeof event>).decision_context.inputs).toEqual([null, { input_id: "income", value: 54000 }]);
+    expect((body as ReturnType<typeof event>).decision_context.inputs).toEqual([
+      null,
+      { input_id: "income", value: 54000 },
+    ]);
     expect(masked).toEqual(["/decision_context/inputs/0"]);
   });
 
@@ -83,7 +102,11 @@ describe("applyMasks", () => {
   });
 
   it("unescapes ~1 and ~0 in pointers (RFC 6901 §4)", () => {
-    const { body, masked } = applyMasks(event(), masks(["/decision_context/a~1b", "remove"], ["/decision_context/m~0n", "hash"]), SALT);
+    const { body, masked } = applyMasks(
+      event(),
+      masks(["/decision_context/a~1b", "remove"], ["/decision_context/m~0n", "hash"]),
+      SALT,
+    );
     const context = (body as Record<string, Record<string, unknown>>)["decision_context"]!;
     expect("a/b" in context).toBe(false);
     expect(context["m~n"]).toBe(maskHash("tilde", SALT));
@@ -142,7 +165,10 @@ describe("applyMasks", () => {
   it("masks several members under one parent, copying the parent once", () => {
     const { body } = applyMasks(
       event(),
-      masks(["/decision_context/applicant/name", "hash"], ["/decision_context/applicant/national_id", "hash"]),
+      masks(
+        ["/decision_context/applicant/name", "hash"],
+        ["/decision_context/applicant/national_id", "hash"],
+      ),
       SALT,
     );
     expect((body as ReturnType<typeof event>).decision_context.applicant).toEqual({
@@ -153,12 +179,20 @@ describe("applyMasks", () => {
   });
 
   it("treats __proto__ as an ordinary member and never touches Object.prototype", () => {
-    const input: unknown = JSON.parse('{"__proto__": {"polluted": "yes"}, "keep": 1, "inner": {"__proto__": 5}}');
-    const { body, masked } = applyMasks(input, masks(["/__proto__/polluted", "hash"], ["/inner/__proto__", "remove"]), SALT);
+    const input: unknown = JSON.parse(
+      '{"__proto__": {"polluted": "yes"}, "keep": 1, "inner": {"__proto__": 5}}',
+    );
+    const { body, masked } = applyMasks(
+      input,
+      masks(["/__proto__/polluted", "hash"], ["/inner/__proto__", "remove"]),
+      SALT,
+    );
     expect(masked).toEqual(["/__proto__/polluted", "/inner/__proto__"]);
     const out = body as Record<string, unknown>;
     expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
-    expect(Object.getOwnPropertyDescriptor(out, "__proto__")?.value).toEqual({ polluted: maskHash("yes", SALT) });
+    expect(Object.getOwnPropertyDescriptor(out, "__proto__")?.value).toEqual({
+      polluted: maskHash("yes", SALT),
+    });
     expect(Object.prototype.hasOwnProperty.call(out["inner"], "__proto__")).toBe(false);
     expect(({} as Record<string, unknown>)["polluted"]).toBeUndefined();
     expect(JSON.stringify(input)).toBe('{"__proto__":{"polluted":"yes"},"keep":1,"inner":{"__proto__":5}}');

@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_COMPILED_POLICY, DEFAULT_POLICY, evaluatePolicy, validatePolicy } from "../../src/core/policy";
+import {
+  DEFAULT_COMPILED_POLICY,
+  DEFAULT_POLICY,
+  evaluatePolicy,
+  validatePolicy,
+} from "../../src/core/policy";
 
 function event(overrides: { override?: unknown; risk?: string } = {}) {
   const e: Record<string, unknown> = {
@@ -14,7 +19,8 @@ function event(overrides: { override?: unknown; risk?: string } = {}) {
       evidence_tier: "lightweight",
     },
   };
-  if (overrides.risk !== undefined) e["decision_quality_indicators"] = { decision_risk_level: overrides.risk };
+  if (overrides.risk !== undefined)
+    e["decision_quality_indicators"] = { decision_risk_level: overrides.risk };
   return e;
 }
 
@@ -22,7 +28,10 @@ describe("DEFAULT_POLICY", () => {
   it("passes the policy schema and compiles", () => {
     const result = validatePolicy(DEFAULT_POLICY);
     expect(result.ok).toBe(true);
-    if (result.ok) expect(result.policy.rules.map((r) => r.name)).toEqual(DEFAULT_COMPILED_POLICY.rules.map((r) => r.name));
+    if (result.ok)
+      expect(result.policy.rules.map((r) => r.name)).toEqual(
+        DEFAULT_COMPILED_POLICY.rules.map((r) => r.name),
+      );
   });
 
   it("keeps overridden decisions in full", () => {
@@ -31,11 +40,17 @@ describe("DEFAULT_POLICY", () => {
       rate: 1,
       rule: "human-override",
     });
-    expect(evaluatePolicy(DEFAULT_COMPILED_POLICY, event({ override: true, risk: "low" })).rule).toBe("human-override");
+    expect(evaluatePolicy(DEFAULT_COMPILED_POLICY, event({ override: true, risk: "low" })).rule).toBe(
+      "human-override",
+    );
   });
 
   it.each(["high", "critical"])("keeps %s-risk decisions in full", (risk) => {
-    expect(evaluatePolicy(DEFAULT_COMPILED_POLICY, event({ risk }))).toEqual({ tier: "full", rate: 1, rule: "high-risk" });
+    expect(evaluatePolicy(DEFAULT_COMPILED_POLICY, event({ risk }))).toEqual({
+      tier: "full",
+      rate: 1,
+      rule: "high-risk",
+    });
   });
 
   it.each([
@@ -45,7 +60,11 @@ describe("DEFAULT_POLICY", () => {
     ["an override flag that is not the boolean true", { override: "true" }],
     ["a risk level in other case", { risk: "HIGH" }],
   ])("samples 10%% of plain decisions: %s", (_label, overrides) => {
-    expect(evaluatePolicy(DEFAULT_COMPILED_POLICY, event(overrides))).toEqual({ tier: "sampled", rate: 0.1, rule: null });
+    expect(evaluatePolicy(DEFAULT_COMPILED_POLICY, event(overrides))).toEqual({
+      tier: "sampled",
+      rate: 0.1,
+      rule: null,
+    });
   });
 
   it("is frozen", () => {

@@ -13,9 +13,16 @@ function event() {
       ],
       "a/b": { "m~n": "escaped" },
     },
-    decision_logic: { logic_type: "ml_inference", output: { action: "decline", reasons: ["dti", "history"] } },
+    decision_logic: {
+      logic_type: "ml_inference",
+      output: { action: "decline", reasons: ["dti", "history"] },
+    },
     human_override_record: { override_occurred: false },
-    decision_quality_indicators: { decision_risk_level: "medium", confidence_score: 0.62, uncertainty_flags: [] },
+    decision_quality_indicators: {
+      decision_risk_level: "medium",
+      confidence_score: 0.62,
+      uncertainty_flags: [],
+    },
     temporal_metadata: {
       event_timestamp: "2026-03-01T09:30:00Z",
       sequence_number: 12,
@@ -56,15 +63,21 @@ describe("eq", () => {
 
 describe("in", () => {
   it("matches scalars of the same type", () => {
-    expect(matches({ pointer: "/decision_quality_indicators/decision_risk_level", in: ["high", "medium"] })).toBe(true);
-    expect(matches({ pointer: "/decision_quality_indicators/decision_risk_level", in: ["high", "critical"] })).toBe(false);
+    expect(
+      matches({ pointer: "/decision_quality_indicators/decision_risk_level", in: ["high", "medium"] }),
+    ).toBe(true);
+    expect(
+      matches({ pointer: "/decision_quality_indicators/decision_risk_level", in: ["high", "critical"] }),
+    ).toBe(false);
     expect(matches({ pointer: "/temporal_metadata/sequence_number", in: ["12", 13] })).toBe(false);
     expect(matches({ pointer: "/temporal_metadata/sequence_number", in: [11, 12] })).toBe(true);
     expect(matches({ pointer: "/temporal_metadata/evidence_availability_timestamp", in: [null] })).toBe(true);
   });
 
   it("matches composite values deeply", () => {
-    expect(matches({ pointer: "/decision_logic/output/reasons", in: ["dti", ["dti", "history"]] })).toBe(true);
+    expect(matches({ pointer: "/decision_logic/output/reasons", in: ["dti", ["dti", "history"]] })).toBe(
+      true,
+    );
     expect(matches({ pointer: "/decision_logic/output/reasons", in: [["history", "dti"]] })).toBe(false);
     expect(matches({ pointer: "/decision_logic/output/reasons/0", in: [["dti"]] })).toBe(false);
   });
@@ -76,7 +89,9 @@ describe("in", () => {
 
 describe("gte / lte", () => {
   it("refuses bounds JSON cannot carry", () => {
-    expect(() => matches({ pointer: "/a", gte: -Infinity })).toThrow(/"gte" needs a finite number or a string; found -Infinity/);
+    expect(() => matches({ pointer: "/a", gte: -Infinity })).toThrow(
+      /"gte" needs a finite number or a string; found -Infinity/,
+    );
     expect(() => matches({ pointer: "/a", lte: Number.NaN })).toThrow(/found NaN/);
   });
 
@@ -149,9 +164,21 @@ describe("all / any", () => {
 describe("evaluatePolicy", () => {
   const doc: PolicyDocument = {
     rules: [
-      { name: "overrides", when: { pointer: "/human_override_record/override_occurred", eq: true }, tier: "full" },
-      { when: { pointer: "/decision_quality_indicators/decision_risk_level", eq: "medium" }, tier: "sampled", rate: 0.25 },
-      { name: "credit", when: { pointer: "/decision_context/decision_type", eq: "credit_approval" }, tier: "full" },
+      {
+        name: "overrides",
+        when: { pointer: "/human_override_record/override_occurred", eq: true },
+        tier: "full",
+      },
+      {
+        when: { pointer: "/decision_quality_indicators/decision_risk_level", eq: "medium" },
+        tier: "sampled",
+        rate: 0.25,
+      },
+      {
+        name: "credit",
+        when: { pointer: "/decision_context/decision_type", eq: "credit_approval" },
+        tier: "full",
+      },
     ],
     default: { tier: "sampled", rate: 0.05 },
   };
@@ -197,7 +224,12 @@ describe("evaluatePolicy", () => {
   it("evaluates 100 rules over an event quickly", () => {
     const many = compilePolicy({
       rules: Array.from({ length: 100 }, (_, i) => ({
-        when: { all: [{ pointer: "/decision_context/decision_type", eq: `type-${i}` }, { pointer: "/x", exists: true }] },
+        when: {
+          all: [
+            { pointer: "/decision_context/decision_type", eq: `type-${i}` },
+            { pointer: "/x", exists: true },
+          ],
+        },
         tier: "full" as const,
       })),
     });

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { compilePolicy, MAX_POLICY_DEPTH, MAX_REPORTED_ISSUES, PolicyError, validatePolicy, type PolicyDocument } from "../../src/core/policy";
+import {
+  compilePolicy,
+  MAX_POLICY_DEPTH,
+  MAX_REPORTED_ISSUES,
+  PolicyError,
+  validatePolicy,
+  type PolicyDocument,
+} from "../../src/core/policy";
 import { findTooDeep } from "../../src/core/policy/depth";
 
 /** A rule whose `eq` value is `levels` arrays deep. */
@@ -56,7 +63,10 @@ describe("problems reported for a refused policy", () => {
     if (result.ok) return;
     expect(result.total).toBe(6000);
     expect(result.errors).toHaveLength(MAX_REPORTED_ISSUES);
-    expect(result.errors[0]).toEqual({ path: "/x0", message: 'unknown member "x0"; allowed: rules, mask, default' });
+    expect(result.errors[0]).toEqual({
+      path: "/x0",
+      message: 'unknown member "x0"; allowed: rules, mask, default',
+    });
   });
 
   it("reports every problem when there are few", () => {

@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { jsonEqual } from "../../src/core/policy/json-equal";
-import { appendToken, escapeToken, JsonPointerError, parsePointer, resolvePointer } from "../../src/core/policy/json-pointer";
+import {
+  appendToken,
+  escapeToken,
+  JsonPointerError,
+  parsePointer,
+  resolvePointer,
+} from "../../src/core/policy/json-pointer";
 
 // RFC 6901 §5: the example document and what each pointer designates.
 const RFC6901_DOCUMENT: unknown = JSON.parse(
@@ -40,7 +46,15 @@ describe("parsePointer / resolvePointer", () => {
 
   it("does not resolve past the end, into scalars, or into inherited members", () => {
     const doc = { list: [1, 2], text: "abc", obj: {} };
-    for (const p of ["/list/2", "/list/-", "/list/01", "/text/0", "/obj/constructor", "/toString", "/missing/x"]) {
+    for (const p of [
+      "/list/2",
+      "/list/-",
+      "/list/01",
+      "/text/0",
+      "/obj/constructor",
+      "/toString",
+      "/missing/x",
+    ]) {
       expect(resolvePointer(doc, parsePointer(p)), p).toBeUndefined();
     }
     expect(resolvePointer(null, parsePointer("/a"))).toBeUndefined();

@@ -1,7 +1,13 @@
 import { describe, expect, it } from "vitest";
 import schema from "../../schema/policy.schema.json";
 import validatePolicySchema from "../../src/generated/validators/policy";
-import { MAX_CONDITION_DEPTH, MAX_GROUP_SIZE, MAX_IN_VALUES, MAX_MASKS, MAX_RULES } from "../../src/core/policy";
+import {
+  MAX_CONDITION_DEPTH,
+  MAX_GROUP_SIZE,
+  MAX_IN_VALUES,
+  MAX_MASKS,
+  MAX_RULES,
+} from "../../src/core/policy";
 
 type Defs = Record<string, { maxItems?: number }>;
 

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { compilePolicy, PolicyError, validatePolicy, type PolicyDocument, type PolicyIssue } from "../../src/core/policy";
+import {
+  compilePolicy,
+  PolicyError,
+  validatePolicy,
+  type PolicyDocument,
+  type PolicyIssue,
+} from "../../src/core/policy";
 
 const leaf = { pointer: "/decision_context/decision_type", eq: "credit_approval" };
 const rule = (extra: Record<string, unknown> = {}) => ({ when: leaf, tier: "full", ...extra });
@@ -29,13 +35,22 @@ describe("validatePolicy accepts", () => {
   it("a policy using every feature", () => {
     const doc = {
       rules: [
-        { name: "override", when: { pointer: "/human_override_record/override_occurred", eq: true }, tier: "full" },
+        {
+          name: "override",
+          when: { pointer: "/human_override_record/override_occurred", eq: true },
+          tier: "full",
+        },
         {
           name: "risky credit",
           when: {
             all: [
               { pointer: "/decision_context/decision_type", in: ["credit_approval", "credit_limit"] },
-              { any: [{ pointer: "/decision_quality_indicators/confidence_score", lte: 0.6 }, { pointer: "/x", exists: true }] },
+              {
+                any: [
+                  { pointer: "/decision_quality_indicators/confidence_score", lte: 0.6 },
+                  { pointer: "/x", exists: true },
+                ],
+              },
               { pointer: "/temporal_metadata/event_timestamp", gte: "2026-01-01T00:00:00Z" },
             ],
           },
@@ -76,7 +91,9 @@ describe("validatePolicy accepts", () => {
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     doc.rules[0]!.when.eq.deep = 2;
-    expect(result.policy.document).toEqual({ rules: [{ when: { pointer: "/a", eq: { deep: 1 } }, tier: "full" }] });
+    expect(result.policy.document).toEqual({
+      rules: [{ when: { pointer: "/a", eq: { deep: 1 } }, tier: "full" }],
+    });
     expect(Object.isFrozen(result.policy.document.rules[0]!.when)).toBe(true);
     expect(result.policy.rules[0]!.test({ a: { deep: 1 } })).toBe(true);
     expect(result.policy.rules[0]!.test({ a: { deep: 2 } })).toBe(false);
@@ -85,31 +102,56 @@ describe("validatePolicy accepts", () => {
 
 describe("validatePolicy refuses, with a pointer into the policy", () => {
   it("a pointer without the leading slash", () => {
-    expectOneIssue({ rules: [{ when: { pointer: "decision_context/decision_id", exists: true }, tier: "full" }] },
-      "/rules/0/when/pointer", /JSON Pointer \(RFC 6901\).*must be empty or start with "\/"/);
+    expectOneIssue(
+      { rules: [{ when: { pointer: "decision_context/decision_id", exists: true }, tier: "full" }] },
+      "/rules/0/when/pointer",
+      /JSON Pointer \(RFC 6901\).*must be empty or start with "\/"/,
+    );
   });
 
   it("a pointer with a bad escape", () => {
-    expectOneIssue({ rules: [rule({ when: { all: [leaf, { pointer: "/a~2b", exists: true }] } })] },
-      "/rules/0/when/all/1/pointer", /"~" must be followed by 0 or 1/);
+    expectOneIssue(
+      { rules: [rule({ when: { all: [leaf, { pointer: "/a~2b", exists: true }] } })] },
+      "/rules/0/when/all/1/pointer",
+      /"~" must be followed by 0 or 1/,
+    );
   });
 
   it("a mask on the whole event", () => {
-    expectOneIssue({ rules: [], mask: [{ pointer: "", action: "remove" }] }, "/mask/0/pointer", /whole event/);
+    expectOneIssue(
+      { rules: [], mask: [{ pointer: "", action: "remove" }] },
+      "/mask/0/pointer",
+      /whole event/,
+    );
   });
 
   it("tier sampled without a rate, in a rule and in the default", () => {
-    expectOneIssue({ rules: [{ when: leaf, tier: "sampled" }] }, "/rules/0/rate", /tier "sampled" needs a "rate"/);
-    expectOneIssue({ rules: [], default: { tier: "sampled" } }, "/default/rate", /tier "sampled" needs a "rate"/);
+    expectOneIssue(
+      { rules: [{ when: leaf, tier: "sampled" }] },
+      "/rules/0/rate",
+      /tier "sampled" needs a "rate"/,
+    );
+    expectOneIssue(
+      { rules: [], default: { tier: "sampled" } },
+      "/default/rate",
+      /tier "sampled" needs a "rate"/,
+    );
   });
 
   it.each([0, 2, -0.1, 1.5])("rate %s", (rate) => {
-    expectOneIssue({ rules: [{ when: leaf, tier: "sampled", rate }] }, "/rules/0/rate",
-      new RegExp(`greater than 0 and at most 1; found ${rate}$`));
+    expectOneIssue(
+      { rules: [{ when: leaf, tier: "sampled", rate }] },
+      "/rules/0/rate",
+      new RegExp(`greater than 0 and at most 1; found ${rate}$`),
+    );
   });
 
   it("a rate that is not a number", () => {
-    expectOneIssue({ rules: [{ when: leaf, tier: "sampled", rate: "0.5" }] }, "/rules/0/rate", /must be a number; found the string "0.5"/);
+    expectOneIssue(
+      { rules: [{ when: leaf, tier: "sampled", rate: "0.5" }] },
+      "/rules/0/rate",
+      /must be a number; found the string "0.5"/,
+    );
   });
 
   it("a rate below 2^-56", () => {
@@ -117,36 +159,81 @@ describe("validatePolicy refuses, with a pointer into the policy", () => {
   });
 
   it("a rate with a tier other than sampled", () => {
-    expectOneIssue({ rules: [rule({ rate: 0.5 })] }, "/rules/0/rate", /"rate" applies only to tier "sampled"; found tier "full"/);
-    expectOneIssue({ rules: [], default: { tier: "lightweight", rate: 1 } }, "/default/rate", /found tier "lightweight"/);
+    expectOneIssue(
+      { rules: [rule({ rate: 0.5 })] },
+      "/rules/0/rate",
+      /"rate" applies only to tier "sampled"; found tier "full"/,
+    );
+    expectOneIssue(
+      { rules: [], default: { tier: "lightweight", rate: 1 } },
+      "/default/rate",
+      /found tier "lightweight"/,
+    );
   });
 
   it("an unknown operator", () => {
-    expectOneIssue({ rules: [rule({ when: { pointer: "/a", regex: "^x" } })] }, "/rules/0/when/regex",
-      /unknown operator "regex"; a condition is "pointer" with one of eq, in, gte, lte, exists, or "all", or "any"/);
+    expectOneIssue(
+      { rules: [rule({ when: { pointer: "/a", regex: "^x" } })] },
+      "/rules/0/when/regex",
+      /unknown operator "regex"; a condition is "pointer" with one of eq, in, gte, lte, exists, or "all", or "any"/,
+    );
   });
 
   it("two operators in one leaf", () => {
-    expectOneIssue({ rules: [rule({ when: { pointer: "/a", gte: 1, lte: 5 } })] }, "/rules/0/when",
-      /exactly one operator; found gte, lte/);
+    expectOneIssue(
+      { rules: [rule({ when: { pointer: "/a", gte: 1, lte: 5 } })] },
+      "/rules/0/when",
+      /exactly one operator; found gte, lte/,
+    );
   });
 
   it("a leaf without an operator, an operator without a pointer, an empty condition", () => {
-    expectOneIssue({ rules: [rule({ when: { pointer: "/a" } })] }, "/rules/0/when", /needs one operator: eq, in, gte, lte, exists/);
-    expectOneIssue({ rules: [rule({ when: { eq: 1 } })] }, "/rules/0/when", /operator "eq" needs a "pointer"/);
-    expectOneIssue({ rules: [rule({ when: {} })] }, "/rules/0/when", /needs "pointer" with one operator .* or "all", or "any"/);
+    expectOneIssue(
+      { rules: [rule({ when: { pointer: "/a" } })] },
+      "/rules/0/when",
+      /needs one operator: eq, in, gte, lte, exists/,
+    );
+    expectOneIssue(
+      { rules: [rule({ when: { eq: 1 } })] },
+      "/rules/0/when",
+      /operator "eq" needs a "pointer"/,
+    );
+    expectOneIssue(
+      { rules: [rule({ when: {} })] },
+      "/rules/0/when",
+      /needs "pointer" with one operator .* or "all", or "any"/,
+    );
   });
 
   it("groups mixed with each other or with a leaf, or empty", () => {
-    expectOneIssue({ rules: [rule({ when: { all: [leaf], any: [leaf] } })] }, "/rules/0/when", /"all" or "any", not both/);
-    expectOneIssue({ rules: [rule({ when: { pointer: "/a", any: [leaf] } })] }, "/rules/0/when", /"any" must be the only member/);
-    expectOneIssue({ rules: [rule({ when: { all: [] } })] }, "/rules/0/when/all", /at least 1 condition; found 0/);
+    expectOneIssue(
+      { rules: [rule({ when: { all: [leaf], any: [leaf] } })] },
+      "/rules/0/when",
+      /"all" or "any", not both/,
+    );
+    expectOneIssue(
+      { rules: [rule({ when: { pointer: "/a", any: [leaf] } })] },
+      "/rules/0/when",
+      /"any" must be the only member/,
+    );
+    expectOneIssue(
+      { rules: [rule({ when: { all: [] } })] },
+      "/rules/0/when/all",
+      /at least 1 condition; found 0/,
+    );
   });
 
   it("nesting deeper than 8", () => {
-    expectOneIssue({ rules: [rule({ when: nested(8) })] }, `/rules/0/when${"/all/0".repeat(7)}/all`,
-      /conditions nest at most 8 deep; this "all" would add depth 9/);
-    expectOneIssue({ rules: [rule({ when: nested(8, "any") })] }, `/rules/0/when${"/any/0".repeat(7)}/any`, /at most 8 deep/);
+    expectOneIssue(
+      { rules: [rule({ when: nested(8) })] },
+      `/rules/0/when${"/all/0".repeat(7)}/all`,
+      /conditions nest at most 8 deep; this "all" would add depth 9/,
+    );
+    expectOneIssue(
+      { rules: [rule({ when: nested(8, "any") })] },
+      `/rules/0/when${"/any/0".repeat(7)}/any`,
+      /at most 8 deep/,
+    );
   });
 
   it("very deep nesting, without recursing through all of it", () => {
@@ -155,33 +242,68 @@ describe("validatePolicy refuses, with a pointer into the policy", () => {
   });
 
   it("more than 100 rules, or masks", () => {
-    expectOneIssue({ rules: Array.from({ length: 101 }, () => rule()) }, "/rules", /at most 100 rules; found 101/);
+    expectOneIssue(
+      { rules: Array.from({ length: 101 }, () => rule()) },
+      "/rules",
+      /at most 100 rules; found 101/,
+    );
     const masks = Array.from({ length: 101 }, (_, i) => ({ pointer: `/m${i}`, action: "hash" }));
     expectOneIssue({ rules: [], mask: masks }, "/mask", /at most 100 masks; found 101/);
   });
 
   it("unknown members, a missing rules list, wrong types", () => {
-    expectOneIssue({ rules: [], masks: [] }, "/masks", /unknown member "masks"; allowed: rules, mask, default/);
-    expectOneIssue({ rules: [rule({ priority: 1 })] }, "/rules/0/priority", /unknown member "priority"; allowed: name, when, tier, rate/);
+    expectOneIssue(
+      { rules: [], masks: [] },
+      "/masks",
+      /unknown member "masks"; allowed: rules, mask, default/,
+    );
+    expectOneIssue(
+      { rules: [rule({ priority: 1 })] },
+      "/rules/0/priority",
+      /unknown member "priority"; allowed: name, when, tier, rate/,
+    );
     expectOneIssue({}, "/rules", /"rules" is required/);
     expectOneIssue([], "", /must be an object; found an array/);
     expectOneIssue({ rules: [{ tier: "full" }] }, "/rules/0/when", /"when" is required/);
   });
 
   it("an unknown tier or mask action", () => {
-    expectOneIssue({ rules: [rule({ tier: "everything" })] }, "/rules/0/tier", /one of "lightweight", "sampled", "full"; found "everything"/);
-    expectOneIssue({ rules: [], mask: [{ pointer: "/a", action: "redact" }] }, "/mask/0/action", /one of "remove", "hash"; found "redact"/);
+    expectOneIssue(
+      { rules: [rule({ tier: "everything" })] },
+      "/rules/0/tier",
+      /one of "lightweight", "sampled", "full"; found "everything"/,
+    );
+    expectOneIssue(
+      { rules: [], mask: [{ pointer: "/a", action: "redact" }] },
+      "/mask/0/action",
+      /one of "remove", "hash"; found "redact"/,
+    );
   });
 
   it("operands of the wrong type", () => {
-    expectOneIssue({ rules: [rule({ when: { pointer: "/a", gte: true } })] }, "/rules/0/when/gte", /a number or a string; found true/);
-    expectOneIssue({ rules: [rule({ when: { pointer: "/a", exists: "yes" } })] }, "/rules/0/when/exists", /must be true or false/);
-    expectOneIssue({ rules: [rule({ when: { pointer: "/a", in: [] } })] }, "/rules/0/when/in", /at least 1 value; found 0/);
+    expectOneIssue(
+      { rules: [rule({ when: { pointer: "/a", gte: true } })] },
+      "/rules/0/when/gte",
+      /a number or a string; found true/,
+    );
+    expectOneIssue(
+      { rules: [rule({ when: { pointer: "/a", exists: "yes" } })] },
+      "/rules/0/when/exists",
+      /must be true or false/,
+    );
+    expectOneIssue(
+      { rules: [rule({ when: { pointer: "/a", in: [] } })] },
+      "/rules/0/when/in",
+      /at least 1 value; found 0/,
+    );
   });
 
   it("duplicate rule names", () => {
-    expectOneIssue({ rules: [rule({ name: "x" }), rule({ name: "y" }), rule({ name: "x" })] }, "/rules/2/name",
-      /duplicate rule name "x", first used by \/rules\/0/);
+    expectOneIssue(
+      { rules: [rule({ name: "x" }), rule({ name: "y" }), rule({ name: "x" })] },
+      "/rules/2/name",
+      /duplicate rule name "x", first used by \/rules\/0/,
+    );
   });
 
   it("masks that overlap each other", () => {
@@ -207,10 +329,18 @@ describe("validatePolicy refuses, with a pointer into the policy", () => {
       "/decision_logic/output",
       "/schema_version",
     ]) {
-      expectOneIssue({ rules: [], mask: [{ pointer, action: "hash" }] }, "/mask/0/pointer", /overlaps the DES required field/);
+      expectOneIssue(
+        { rules: [], mask: [{ pointer, action: "hash" }] },
+        "/mask/0/pointer",
+        /overlaps the DES required field/,
+      );
     }
-    expect(validatePolicy({ rules: [], mask: [{ pointer: "/decision_logic/output/email", action: "hash" }] }).ok).toBe(true);
-    expect(validatePolicy({ rules: [], mask: [{ pointer: "/decision_context/trigger", action: "remove" }] }).ok).toBe(true);
+    expect(
+      validatePolicy({ rules: [], mask: [{ pointer: "/decision_logic/output/email", action: "hash" }] }).ok,
+    ).toBe(true);
+    expect(
+      validatePolicy({ rules: [], mask: [{ pointer: "/decision_context/trigger", action: "remove" }] }).ok,
+    ).toBe(true);
   });
 
   it("as a whole: every problem is reported and nothing is compiled", () => {
@@ -221,7 +351,11 @@ describe("validatePolicy refuses, with a pointer into the policy", () => {
     expect(result.ok).toBe(false);
     expect("policy" in result).toBe(false);
     if (result.ok) return;
-    expect(result.errors.map((e) => e.path).sort()).toEqual(["/default/rate", "/rules/1/rate", "/rules/2/when/pointer"]);
+    expect(result.errors.map((e) => e.path).sort()).toEqual([
+      "/default/rate",
+      "/rules/1/rate",
+      "/rules/2/when/pointer",
+    ]);
   });
 });
 
@@ -240,7 +374,9 @@ describe("compilePolicy", () => {
     expect(caught).toBeInstanceOf(PolicyError);
     const error = caught as PolicyError;
     expect(error.errors.map((e) => e.path)).toEqual(["/rules/1/name", "/mask/0/pointer"]);
-    expect(error.message).toMatch(/^invalid policy: \/rules\/1\/name: duplicate rule name "a".*\(and 1 more\)$/);
+    expect(error.message).toMatch(
+      /^invalid policy: \/rules\/1\/name: duplicate rule name "a".*\(and 1 more\)$/,
+    );
     expect(error.found).toMatch(/duplicate rule name/);
   });
 

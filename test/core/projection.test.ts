@@ -37,7 +37,10 @@ describe("projectRequired", () => {
     expect(projectRequired(fullEvent())).toEqual({
       schema_version: "0.3.0",
       decision_context: { decision_id: "fraud-2026-77", decision_type: "fraud_detection" },
-      decision_logic: { logic_type: "ml_inference", output: { action: "decline", score: 0.93, reasons: ["velocity", "geo"] } },
+      decision_logic: {
+        logic_type: "ml_inference",
+        output: { action: "decline", score: 0.93, reasons: ["velocity", "geo"] },
+      },
       human_override_record: { override_occurred: false },
       temporal_metadata: {
         event_timestamp: "2026-03-01T09:30:00Z",

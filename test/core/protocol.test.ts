@@ -57,8 +57,14 @@ describe("id and name patterns", () => {
     expect(["0", "7", "63", "999999"].every((n) => LOG_NUMBER_PATTERN.test(n))).toBe(true);
     expect(["", "01", "-1", "1000000", "1.0"].some((n) => LOG_NUMBER_PATTERN.test(n))).toBe(false);
     // Keys name their tenant: elk_<tenant>_<key id>_<secret>, parsed from the end.
-    expect(API_KEY_PATTERN.exec(`elk_acme_0123456789ab_${"x".repeat(43)}`)?.slice(1, 3)).toEqual(["acme", "0123456789ab"]);
-    expect(API_KEY_PATTERN.exec(`elk_a_b_0123456789ab_${"x".repeat(43)}`)?.slice(1, 3)).toEqual(["a_b", "0123456789ab"]);
+    expect(API_KEY_PATTERN.exec(`elk_acme_0123456789ab_${"x".repeat(43)}`)?.slice(1, 3)).toEqual([
+      "acme",
+      "0123456789ab",
+    ]);
+    expect(API_KEY_PATTERN.exec(`elk_a_b_0123456789ab_${"x".repeat(43)}`)?.slice(1, 3)).toEqual([
+      "a_b",
+      "0123456789ab",
+    ]);
     expect(API_KEY_PATTERN.test(`elk_acme_0123456789ab_${"x".repeat(42)}`)).toBe(false);
     expect(API_KEY_PATTERN.test(`elk_0123456789ab_${"x".repeat(43)}`)).toBe(false);
     expect(["ingest", "read", "admin"].every(isScope)).toBe(true);

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { backoffDelay, DEFAULT_RETRY, isRetryableStatus, retryAfterMs, retryDelay, type RetryPolicy } from "../../src/core/retry";
+import {
+  backoffDelay,
+  DEFAULT_RETRY,
+  isRetryableStatus,
+  retryAfterMs,
+  retryDelay,
+  type RetryPolicy,
+} from "../../src/core/retry";
 
 const policy: RetryPolicy = { maxAttempts: 8, baseDelayMs: 100, maxDelayMs: 1_000, maxRetryAfterMs: 5_000 };
 
@@ -20,7 +27,9 @@ describe("Retry-After (RFC 9110 §10.2.3)", () => {
 
 describe("the retry rule shared by the SDK and the CLI", () => {
   it("backs off exponentially with full jitter, capped at maxDelayMs", () => {
-    expect([1, 2, 3, 4, 5].map((n) => backoffDelay(n, policy, () => 0.999999))).toEqual([99, 199, 399, 799, 999]);
+    expect([1, 2, 3, 4, 5].map((n) => backoffDelay(n, policy, () => 0.999999))).toEqual([
+      99, 199, 399, 799, 999,
+    ]);
     expect(backoffDelay(3, policy, () => 0)).toBe(0);
     expect(backoffDelay(80, policy, () => 0.5)).toBe(500);
   });
@@ -33,8 +42,12 @@ describe("the retry rule shared by the SDK and the CLI", () => {
   });
 
   it("retries timeouts, overload and transient server failures, not requests that can never succeed", () => {
-    expect([408, 429, 500, 502, 503, 504, 520, 599].filter(isRetryableStatus)).toEqual([408, 429, 500, 502, 503, 504, 520, 599]);
-    expect([200, 207, 400, 401, 403, 404, 413, 415, 422, 501, 505, 600].filter(isRetryableStatus)).toEqual([]);
+    expect([408, 429, 500, 502, 503, 504, 520, 599].filter(isRetryableStatus)).toEqual([
+      408, 429, 500, 502, 503, 504, 520, 599,
+    ]);
+    expect([200, 207, 400, 401, 403, 404, 413, 415, 422, 501, 505, 600].filter(isRetryableStatus)).toEqual(
+      [],
+    );
   });
 
   it("has one default policy whose fields are all positive", () => {

@@ -2,14 +2,21 @@ import { describe, expect, it } from "vitest";
 import { checkSampleRatio } from "../../src/core/sample-ratio";
 import { countedExposure, exposureFields } from "../../src/core/experiment-exposure";
 
-const v = (variant: string, subjects: number, meanProbability: number) => ({ variant, exposures: subjects, subjects, meanProbability });
+const v = (variant: string, subjects: number, meanProbability: number) => ({
+  variant,
+  exposures: subjects,
+  subjects,
+  meanProbability,
+});
 
 describe("sample-ratio check", () => {
   it("5,000 vs 5,200 at 50/50 is not a mismatch (p = 0.0477, by hand in chi-square.test.ts)", () => {
     const check = checkSampleRatio([v("a", 5000, 0.5), v("b", 5200, 0.5)]);
     expect(check.pValue).toBeCloseTo(0.0476704, 6);
     expect(check.srm).toBe(false);
-    expect(check.verdict).toBe("No sample-ratio mismatch: the split of subjects matches the assignment probabilities (p = 0.048 ≥ 0.001).");
+    expect(check.verdict).toBe(
+      "No sample-ratio mismatch: the split of subjects matches the assignment probabilities (p = 0.048 ≥ 0.001).",
+    );
   });
 
   it("5,000 vs 5,400 at 50/50 is one (p = 8.77e-5), and the verdict names both variants", () => {
@@ -33,16 +40,25 @@ describe("sample-ratio check", () => {
     const small = checkSampleRatio([v("a", 8, 0.9), v("b", 1, 0.1)]);
     expect(small.srm).toBeNull();
     expect(small.pValue).toBeNull();
-    expect(small.verdict).toBe("Not tested yet: too few subjects (the smallest expected count is 0.9, the test needs at least 5 per variant).");
+    expect(small.verdict).toBe(
+      "Not tested yet: too few subjects (the smallest expected count is 0.9, the test needs at least 5 per variant).",
+    );
   });
 });
 
 describe("exposure fields", () => {
-  const event = (parameters: Record<string, unknown>, logicType = "ab:exposure") => ({ decision_logic: { logic_type: logicType, output: "a", parameters } });
+  const event = (parameters: Record<string, unknown>, logicType = "ab:exposure") => ({
+    decision_logic: { logic_type: logicType, output: "a", parameters },
+  });
   const good = { experiment: "e", variant: "a", subject: "u1", assignment_probability: 0.5 };
 
   it("reads the four parameters of an ab:exposure record", () => {
-    expect(exposureFields(event(good))).toEqual({ experiment: "e", variant: "a", subject: "u1", probability: 0.5 });
+    expect(exposureFields(event(good))).toEqual({
+      experiment: "e",
+      variant: "a",
+      subject: "u1",
+      probability: 0.5,
+    });
   });
 
   it("ignores other logic types and unusable parameters", () => {

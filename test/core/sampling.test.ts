@@ -10,7 +10,8 @@ import {
   SamplingRateError,
 } from "../../src/core/sampling";
 
-const ids = (n: number, prefix = "decision-"): string[] => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
+const ids = (n: number, prefix = "decision-"): string[] =>
+  Array.from({ length: n }, (_, i) => `${prefix}${i}`);
 
 describe("randomness56", () => {
   // SHA-256("abc") = ba7816bf8f01cfea... (FIPS 180-2 B.1); R is its first 7 bytes.

@@ -3,7 +3,16 @@
 // the core's RFC 9162 hashing, and bytes that are not the canonical text fail, naming the line.
 import { describe, expect, it } from "vitest";
 import { createHash } from "node:crypto";
-import { AuditFailure, checkBatch, CompactRange, LogTreeAudit, sliceEventLine, subtleHasher, type AuditHasher, type CheckedBatch } from "../../src/core/audit";
+import {
+  AuditFailure,
+  checkBatch,
+  CompactRange,
+  LogTreeAudit,
+  sliceEventLine,
+  subtleHasher,
+  type AuditHasher,
+  type CheckedBatch,
+} from "../../src/core/audit";
 import { nodeHasher } from "../../src/cli/audit/node-hasher";
 import { toHex, utf8 } from "../../src/core/bytes";
 import { canonicalJson } from "../../src/core/canonical";
@@ -33,15 +42,35 @@ function buildBatch(n: number, firstSeq: number, count: number): Built {
   const leaves: Uint8Array[] = [];
   for (let i = 0; i < count; i++) {
     const seq = firstSeq + i;
-    const body = canonicalJson({ decision_context: { decision_id: `d-${seq}`, note: "é ✓ \u2028" }, seq, pad: "x".repeat(seq % 50) });
+    const body = canonicalJson({
+      decision_context: { decision_id: `d-${seq}`, note: "é ✓ \u2028" },
+      seq,
+      pad: "x".repeat(seq % 50),
+    });
     const id = sha256Hex(body);
     const retained = i % 3 === 0 ? "body" : "projection";
-    const envelope = canonicalJson({ log: ORIGIN, seq, id, digest: `sha256:${id}`, retained, tier: "full", producer: 'p,"event":x', received_at: "2026-11-30T00:00:00Z" });
+    const envelope = canonicalJson({
+      log: ORIGIN,
+      seq,
+      id,
+      digest: `sha256:${id}`,
+      retained,
+      tier: "full",
+      producer: 'p,"event":x',
+      received_at: "2026-11-30T00:00:00Z",
+    });
     leaves.push(hashLeaf(utf8(envelope)));
     lines.push(`{"envelope":${envelope},"event":${retained === "body" ? body : '{"projection":true}'}}`);
     ids.push(id);
   }
-  const header = canonicalJson({ log: ORIGIN, batch: n, first_seq: firstSeq, count, root: toHex(merkleRoot(leaves)), sealed_at: "2026-11-30T00:00:01Z" });
+  const header = canonicalJson({
+    log: ORIGIN,
+    batch: n,
+    first_seq: firstSeq,
+    count,
+    root: toHex(merkleRoot(leaves)),
+    sealed_at: "2026-11-30T00:00:01Z",
+  });
   lines.unshift(header);
   return { text: lines.join("\n") + "\n", lines, ids };
 }
@@ -60,7 +89,9 @@ describe("audit hashers", () => {
   for (const [name, hasher] of HASHERS) {
     it(`${name}: leaves, digests and nodes are the core's RFC 9162 / FIPS 180-4 hashes`, async () => {
       expect((await hasher.hashLeaves(inputs)).map(toHex)).toEqual(inputs.map((d) => toHex(hashLeaf(d))));
-      expect((await hasher.digests(inputs)).map(toHex)).toEqual(inputs.map((d) => createHash("sha256").update(d).digest("hex")));
+      expect((await hasher.digests(inputs)).map(toHex)).toEqual(
+        inputs.map((d) => createHash("sha256").update(d).digest("hex")),
+      );
       const [a, b] = [hashLeaf(utf8("a")), hashLeaf(utf8("b"))];
       expect(toHex(hasher.hashChildren(a, b))).toBe(toHex(hashChildren(a, b)));
     });
@@ -84,10 +115,13 @@ describe("export line slices", () => {
     const s = sliceEventLine(bytes, 0, bytes.length);
     if (typeof s === "string") return s;
     const dec = new TextDecoder();
-    return [dec.decode(bytes.subarray(s.envelopeStart, s.envelopeEnd)), dec.decode(bytes.subarray(s.eventStart, s.eventEnd))];
+    return [
+      dec.decode(bytes.subarray(s.envelopeStart, s.envelopeEnd)),
+      dec.decode(bytes.subarray(s.eventStart, s.eventEnd)),
+    ];
   };
 
-  it("finds E and B, also when a string of E holds an escaped ,\\\"event\\\":", () => {
+  it('finds E and B, also when a string of E holds an escaped ,\\"event\\":', () => {
     expect(slice('{"envelope":{"a":1},"event":null}')).toEqual(['{"a":1}', "null"]);
     expect(slice(String.raw`{"envelope":{"p":"x\",\"event\":1"},"event":{"b":[1,{"event":2}]}}`)).toEqual([
       String.raw`{"p":"x\",\"event\":1"}`,
@@ -114,7 +148,9 @@ describe.each(HASHERS)("checkBatch with %s", (_name, hasher) => {
   it("passes a batch as exported, counting what it could check", async () => {
     const built = buildBatch(0, 0, 10);
     const seen: Array<[number, string]> = [];
-    const checked = await checkBatch(utf8(built.text), { origin: ORIGIN, batch: 0 }, hasher, (env, seq) => seen.push([seq, env.id]));
+    const checked = await checkBatch(utf8(built.text), { origin: ORIGIN, batch: 0 }, hasher, (env, seq) =>
+      seen.push([seq, env.id]),
+    );
     expect([checked.events, checked.bodiesChecked, checked.projections]).toEqual([10, 4, 6]);
     expect(toHex(checked.headerLeaf)).toBe(toHex(hashLeaf(utf8(built.lines[0]!))));
     expect(seen).toEqual(built.ids.map((id, seq) => [seq, id]));
@@ -133,7 +169,10 @@ describe.each(HASHERS)("checkBatch with %s", (_name, hasher) => {
   it("an envelope that is not its canonical text fails the root, naming batch, line, seq and id", async () => {
     const built = buildBatch(0, 0, 10);
     const line = built.lines[7]!; // seq 6
-    const reordered = line.replace(/^\{"envelope":\{"digest":("[^"]*"),"id":("[^"]*"),/, '{"envelope":{"id":$2,"digest":$1,');
+    const reordered = line.replace(
+      /^\{"envelope":\{"digest":("[^"]*"),"id":("[^"]*"),/,
+      '{"envelope":{"id":$2,"digest":$1,',
+    );
     expect(reordered).not.toBe(line);
     const e = await failureOf(check(edit(built, 7, reordered)));
     expect([e.step, e.where]).toEqual(["batch root", { batch: 0, line: 8, seq: 6, id: built.ids[6] }]);
@@ -143,13 +182,20 @@ describe.each(HASHERS)("checkBatch with %s", (_name, hasher) => {
   it("a line not in the export form, a wrong header and a short batch", async () => {
     const built = buildBatch(0, 0, 10);
     const swapped = JSON.parse(built.lines[3]!) as { envelope: unknown; event: unknown };
-    const e = await failureOf(check(edit(built, 3, JSON.stringify({ event: swapped.event, envelope: swapped.envelope }))));
+    const e = await failureOf(
+      check(edit(built, 3, JSON.stringify({ event: swapped.event, envelope: swapped.envelope }))),
+    );
     expect([e.step, e.where]).toEqual(["event line", { batch: 0, line: 4 }]);
     expect((await failureOf(check(built.text, 1))).step).toBe("batch header");
-    const gap = await failureOf(checkBatch(utf8(built.text), { origin: ORIGIN, batch: 0, firstSeq: 1 }, hasher));
+    const gap = await failureOf(
+      checkBatch(utf8(built.text), { origin: ORIGIN, batch: 0, firstSeq: 1 }, hasher),
+    );
     expect([gap.step, gap.expected, gap.found]).toEqual(["batch continuity", "first_seq 1", "first_seq 0"]);
     const short = await failureOf(check(built.lines.slice(0, -1).join("\n")));
-    expect([short.step, short.summary]).toEqual(["batch count", "batch 0 holds 9 event lines but its header counts 10 (missing: seq 9..9)"]);
+    expect([short.step, short.summary]).toEqual([
+      "batch count",
+      "batch 0 holds 9 event lines but its header counts 10 (missing: seq 9..9)",
+    ]);
   });
 
   it("the earliest disagreement wins: a bad body before a reordered line", async () => {
@@ -184,9 +230,13 @@ describe("LogTreeAudit", () => {
     expect([e.step, e.where, e.expected]).toEqual(["batch continuity", { batch: 1 }, "first_seq 3"]);
     const extra = new LogTreeAudit(hasher, 1);
     extra.add(await checked(0, 0, 3));
-    expect((await failureOf(Promise.resolve().then(async () => extra.add(await checked(1, 3, 2))))).step).toBe("batch count");
+    expect(
+      (await failureOf(Promise.resolve().then(async () => extra.add(await checked(1, 3, 2))))).step,
+    ).toBe("batch count");
     const missing = new LogTreeAudit(hasher, 2);
     missing.add(await checked(0, 0, 3));
-    expect((await failureOf(Promise.resolve().then(() => missing.finish()))).summary).toBe("the log served 1 batches, its checkpoint commits to 2");
+    expect((await failureOf(Promise.resolve().then(() => missing.finish()))).summary).toBe(
+      "the log served 1 batches, its checkpoint commits to 2",
+    );
   });
 });

@@ -7,7 +7,13 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { BREAKAGES, createEventGenerator, invalidEvents, meanSizeByTier } from "../../bench/src/events";
 import { hotFunctions } from "../../bench/src/cpu-profile";
-import { cpuBetween, parseMachineLine, parseStatLine, roleOf, type CpuSample } from "../../bench/src/proc-cpu";
+import {
+  cpuBetween,
+  parseMachineLine,
+  parseStatLine,
+  roleOf,
+  type CpuSample,
+} from "../../bench/src/proc-cpu";
 import { roundOrder } from "../../bench/src/figures/shards";
 import { quantile, median } from "../../bench/src/stats";
 import { validateEvent } from "../../src/validate/index";
@@ -99,19 +105,33 @@ describe("shards figure helpers", () => {
   });
 
   it("roleOf tells the entry proxy (public port) from the runtime workerd", () => {
-    expect(roleOf("workerd", ["serve", "--socket-addr=entry=127.0.0.1:8787"], 8787)).toBe("workerd entry proxy");
+    expect(roleOf("workerd", ["serve", "--socket-addr=entry=127.0.0.1:8787"], 8787)).toBe(
+      "workerd entry proxy",
+    );
     expect(roleOf("workerd", ["serve", "--socket-addr=entry=127.0.0.1:0"], 8787)).toBe("workerd runtime");
     expect(roleOf("node", [], 8787)).toBe("wrangler (Node)");
     expect(roleOf("esbuild", [], 8787)).toBe("esbuild");
   });
 
   it("cpuBetween attributes CPU by role, finds the busiest runtime thread and the machine's share", () => {
-    const proc = (pid: number, role: string, cpuSeconds: number, threads: Array<[number, number]> = []) => ({ pid, comm: "x", role, cpuSeconds, threads: new Map(threads) });
+    const proc = (pid: number, role: string, cpuSeconds: number, threads: Array<[number, number]> = []) => ({
+      pid,
+      comm: "x",
+      role,
+      cpuSeconds,
+      threads: new Map(threads),
+    });
     const a: CpuSample = {
       atMs: 0,
       machine: { busy: 10, total: 100 },
       processes: new Map([
-        [1, proc(1, "workerd runtime", 5, [[1, 4], [2, 1]])],
+        [
+          1,
+          proc(1, "workerd runtime", 5, [
+            [1, 4],
+            [2, 1],
+          ]),
+        ],
         [2, proc(2, "workerd entry proxy", 1)],
         [3, proc(3, "gone", 1)],
       ]),
@@ -121,7 +141,13 @@ describe("shards figure helpers", () => {
       atMs: 2_000,
       machine: { busy: 13.5, total: 104 },
       processes: new Map([
-        [1, proc(1, "workerd runtime", 7, [[1, 5.9], [2, 1.05]])],
+        [
+          1,
+          proc(1, "workerd runtime", 7, [
+            [1, 5.9],
+            [2, 1.05],
+          ]),
+        ],
         [2, proc(2, "workerd entry proxy", 1.4)],
         [4, proc(4, "new", 0)],
       ]),
@@ -148,11 +174,15 @@ describe("bench/run.mjs --quick", () => {
 
   it("runs the Node-only figures and renders their tables", () => {
     const out = join(buildDir, "quick.md");
-    const run = spawnSync(process.execPath, ["bench/run.mjs", "--quick", "merkle", "proofs", "--build-dir", buildDir, "--out", out], {
-      cwd: REPO_ROOT,
-      encoding: "utf8",
-      timeout: 60_000,
-    });
+    const run = spawnSync(
+      process.execPath,
+      ["bench/run.mjs", "--quick", "merkle", "proofs", "--build-dir", buildDir, "--out", out],
+      {
+        cwd: REPO_ROOT,
+        encoding: "utf8",
+        timeout: 60_000,
+      },
+    );
     expect(run.status, run.stderr).toBe(0);
     expect(existsSync(out)).toBe(true);
     const markdown = readFileSync(out, "utf8");
@@ -180,17 +210,30 @@ describe("bench/run.mjs --quick", () => {
 
   it("runs the shards figure against wrangler dev and explains it with measured CPU", () => {
     const out = join(buildDir, "shards.md");
-    const run = spawnSync(process.execPath, ["bench/run.mjs", "--quick", "shards", "--build-dir", buildDir, "--out", out], {
-      cwd: REPO_ROOT,
-      encoding: "utf8",
-      timeout: 110_000,
-    });
+    const run = spawnSync(
+      process.execPath,
+      ["bench/run.mjs", "--quick", "shards", "--build-dir", buildDir, "--out", out],
+      {
+        cwd: REPO_ROOT,
+        encoding: "utf8",
+        timeout: 110_000,
+      },
+    );
     expect(run.status, run.stderr).toBe(0);
     const markdown = readFileSync(out, "utf8");
     expect(markdown).toContain("## 7. Scale-out: ingest with 1, 2 and 4 shards");
-    expect(markdown).toMatch(/\*\*Result\.\*\* On this machine, throughput (rose|fell|did not rise) with shards/);
+    expect(markdown).toMatch(
+      /\*\*Result\.\*\* On this machine, throughput (rose|fell|did not rise) with shards/,
+    );
     const results = JSON.parse(readFileSync(join(buildDir, "results.json"), "utf8")) as {
-      figures: Array<{ id: string; rows: Array<{ value: string; ratio: string; verdict: string }>; raw: { tenants: Array<{ shards: number; generations: number }>; shardSizes: Record<string, Array<{ events: number }> | string> } }>;
+      figures: Array<{
+        id: string;
+        rows: Array<{ value: string; ratio: string; verdict: string }>;
+        raw: {
+          tenants: Array<{ shards: number; generations: number }>;
+          shardSizes: Record<string, Array<{ events: number }> | string>;
+        };
+      }>;
     };
     const figure = results.figures.find((f) => f.id === "shards")!;
     expect(figure.rows.length).toBeGreaterThan(0);

@@ -9,7 +9,14 @@ import { gzipSync } from "node:zlib";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fromHex, toHex } from "../../src/core/bytes";
-import { formatCheckpoint, parseSigningKey, signNote, signerFromSeed, verifierFromVkey, type NoteVerifier } from "../../src/core/note";
+import {
+  formatCheckpoint,
+  parseSigningKey,
+  signNote,
+  signerFromSeed,
+  verifierFromVkey,
+  type NoteVerifier,
+} from "../../src/core/note";
 import { auditLog, type LogAuditInput } from "../../src/cli/audit/log-audit";
 import type { AuditState } from "../../src/cli/audit/state";
 import { CheckFailedError } from "../../src/cli/errors";
@@ -23,7 +30,15 @@ interface AuditJson {
   bodies_checked: number;
   events_per_second: number;
   steps: Array<{ step: string; detail: string }>;
-  error?: { step: string; message: string; expected: string; found: string; batch?: number; seq?: number; id?: string };
+  error?: {
+    step: string;
+    message: string;
+    expected: string;
+    found: string;
+    batch?: number;
+    seq?: number;
+    id?: string;
+  };
 }
 
 describe("edgelog audit", () => {
@@ -36,7 +51,10 @@ describe("edgelog audit", () => {
   const vkeyFile = join(dir, "log.vkey");
   const stateFile = join(dir, "state.json");
   const api = async (path: string, init: RequestInit = {}) => {
-    const res = await fetch(`${dev.url}${path}`, { ...init, headers: { authorization: `Bearer ${key}`, ...init.headers } });
+    const res = await fetch(`${dev.url}${path}`, {
+      ...init,
+      headers: { authorization: `Bearer ${key}`, ...init.headers },
+    });
     if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
     return res;
   };
@@ -45,7 +63,11 @@ describe("edgelog audit", () => {
     for (let i = 0; i < count; i += 1000) {
       const n = Math.min(1000, count - i);
       const body = toNdjson(desEvents(n, { prefix: "audit", pad: 200 }, start + i));
-      const res = await api("/v1/events?wait=sealed", { method: "POST", headers: { "content-type": "application/x-ndjson" }, body });
+      const res = await api("/v1/events?wait=sealed", {
+        method: "POST",
+        headers: { "content-type": "application/x-ndjson" },
+        body,
+      });
       expect(((await res.json()) as { accepted: number }).accepted).toBe(n);
     }
   };
@@ -54,11 +76,31 @@ describe("edgelog audit", () => {
     text
       .trimEnd()
       .split("\n")
-      .map((l, i) => [i, JSON.parse(l) as { envelope?: { retained?: string; masked?: unknown[] }; event?: unknown }] as const)
-      .filter(([i, v]) => i > 0 && v.envelope?.retained === "body" && !v.envelope.masked?.length && v.event !== null)
+      .map(
+        (l, i) =>
+          [
+            i,
+            JSON.parse(l) as { envelope?: { retained?: string; masked?: unknown[] }; event?: unknown },
+          ] as const,
+      )
+      .filter(
+        ([i, v]) =>
+          i > 0 && v.envelope?.retained === "body" && !v.envelope.masked?.length && v.event !== null,
+      )
       .map(([i]) => i);
   const audit = (extra: string[] = []) =>
-    runCli(["audit", dev.url, "--vkey", vkeyFile, "--state", stateFile, "--key", key, "--json", ...extra]).then((r) => ({
+    runCli([
+      "audit",
+      dev.url,
+      "--vkey",
+      vkeyFile,
+      "--state",
+      stateFile,
+      "--key",
+      key,
+      "--json",
+      ...extra,
+    ]).then((r) => ({
       ...r,
       json: JSON.parse(r.stdout || "null") as AuditJson,
     }));
@@ -80,16 +122,35 @@ describe("edgelog audit", () => {
     const first = await audit();
     expect(first.code, first.stdout + first.stderr).toBe(0);
     expect(first.json.events).toBe(3000);
-    const texts = await Promise.all(Array.from({ length: first.json.size }, async (_, n) => (await api(`/v1/logs/0/batches/${n}`)).text()));
+    const texts = await Promise.all(
+      Array.from({ length: first.json.size }, async (_, n) => (await api(`/v1/logs/0/batches/${n}`)).text()),
+    );
     const bodies = texts.reduce((sum, t) => sum + bodyLines(t).length, 0);
     // Full-tier events (every third) keep their body; the rest may keep only a projection.
     expect(bodies).toBeGreaterThanOrEqual(1000);
     expect(first.json.bodies_checked).toBe(bodies);
     expect(first.json.steps.map((s) => s.step)).toEqual(["checkpoint signature", "batches", "log root"]);
     // The same audit with the batches checked in worker threads finds the same.
-    const threaded = await runCli(["audit", dev.url, "--vkey", vkeyFile, "--state", join(dir, "threaded.json"), "--key", key, "--json", "--workers", "2"]);
+    const threaded = await runCli([
+      "audit",
+      dev.url,
+      "--vkey",
+      vkeyFile,
+      "--state",
+      join(dir, "threaded.json"),
+      "--key",
+      key,
+      "--json",
+      "--workers",
+      "2",
+    ]);
     expect(threaded.code, threaded.stdout + threaded.stderr).toBe(0);
-    expect(JSON.parse(threaded.stdout)).toMatchObject({ events: 3000, size: first.json.size, bodies_checked: bodies, root: (first.json as unknown as { root: string }).root });
+    expect(JSON.parse(threaded.stdout)).toMatchObject({
+      events: 3000,
+      size: first.json.size,
+      bodies_checked: bodies,
+      root: (first.json as unknown as { root: string }).root,
+    });
     const saved = JSON.parse(readFileSync(stateFile, "utf8")) as AuditState;
     expect(saved).toMatchObject({ version: 1, origin, size: first.json.size, events: 3000 });
     expect(saved.checkpoint).toMatch(new RegExp(`^${origin}\\n${saved.size}\\n`));
@@ -98,8 +159,12 @@ describe("edgelog audit", () => {
     const second = await runCli(["audit", dev.url, "--vkey", vkeyFile, "--state", stateFile, "--key", key]);
     expect(second.code, second.stdout + second.stderr).toBe(0);
     expect(second.stdout).toMatch(new RegExp(`✓ consistency +tree ${saved.size} → \\d+ proven append-only`));
-    expect(second.stdout).toMatch(new RegExp(`✓ previous root +recomputed from the first ${saved.size} batch headers`));
-    expect(second.stdout).toMatch(/audit passed: \d+ batches, 4000 events in .* events\/s\); state saved to /);
+    expect(second.stdout).toMatch(
+      new RegExp(`✓ previous root +recomputed from the first ${saved.size} batch headers`),
+    );
+    expect(second.stdout).toMatch(
+      /audit passed: \d+ batches, 4000 events in .* events\/s\); state saved to /,
+    );
     const resaved = JSON.parse(readFileSync(stateFile, "utf8")) as AuditState;
     expect(resaved.size).toBeGreaterThan(saved.size);
     expect(resaved.events).toBe(4000);
@@ -117,9 +182,21 @@ describe("edgelog audit", () => {
     const cases: Array<[string, AuditState, string]> = [
       // Validly signed by the log's own key, but another history: a fork shown to this auditor.
       ["a signed checkpoint of another history", await forge(state.size - 2, otherRoot), "consistency"],
-      ["a checkpoint whose signature does not verify", { ...state, checkpoint: state.checkpoint.replace(`\n${state.size}\n`, `\n${state.size - 1}\n`), size: state.size - 1 }, "previous checkpoint"],
+      [
+        "a checkpoint whose signature does not verify",
+        {
+          ...state,
+          checkpoint: state.checkpoint.replace(`\n${state.size}\n`, `\n${state.size - 1}\n`),
+          size: state.size - 1,
+        },
+        "previous checkpoint",
+      ],
       ["a checkpoint larger than the log (rollback)", await forge(state.size + 5, otherRoot), "consistency"],
-      ["a state whose root is not its checkpoint's", { ...state, root: toHex(otherRoot) }, "previous checkpoint"],
+      [
+        "a state whose root is not its checkpoint's",
+        { ...state, root: toHex(otherRoot) },
+        "previous checkpoint",
+      ],
     ];
     for (const [name, forged, step] of cases) {
       const text = JSON.stringify(forged);
@@ -132,31 +209,45 @@ describe("edgelog audit", () => {
     writeFileSync(stateFile, good);
   });
 
-  it.each([["on the main thread", "0"], ["in worker threads", "2"]])("reports the batch and event of tampered data served to the CLI (exit 1), checking %s", async (_how, workers) => {
-    const mem = memoryIo({ env: { EDGELOG_KEY: key } });
-    const realFetch = mem.io.fetch;
-    const io = {
-      ...mem.io,
-      fetch: (async (url: string | URL | Request, init?: RequestInit) => {
-        const res = await realFetch(url, init);
-        if (!String(url).endsWith("/batches/3")) return res;
-        const text = await res.text();
-        const lines = text.split("\n");
-        const at = bodyLines(text)[3]!;
-        const changed = lines[at]!.replace('"decision_type":"credit_approval"', '"decision_type":"fraud_detection"');
-        expect(changed).not.toBe(lines[at]);
-        lines[at] = changed;
-        tamperedLine = at + 1;
-        return new Response(lines.join("\n"), { status: 200 });
-      }) as typeof fetch,
-    };
-    let tamperedLine = 0;
-    const code = await main(["audit", dev.url, "--vkey", vkeyFile, "--state", join(dir, "fresh.json"), "--workers", workers], io);
-    expect(code, mem.stdout() + mem.stderr()).toBe(1);
-    expect(mem.stdout()).toMatch(
-      new RegExp(`✗ event body +event seq (\\d+): retained body does not hash to the envelope's id\\n {4}at +batch 3, line ${tamperedLine}, seq \\1, id [0-9a-f]{64}\\n`),
-    );
-  });
+  it.each([
+    ["on the main thread", "0"],
+    ["in worker threads", "2"],
+  ])(
+    "reports the batch and event of tampered data served to the CLI (exit 1), checking %s",
+    async (_how, workers) => {
+      const mem = memoryIo({ env: { EDGELOG_KEY: key } });
+      const realFetch = mem.io.fetch;
+      const io = {
+        ...mem.io,
+        fetch: (async (url: string | URL | Request, init?: RequestInit) => {
+          const res = await realFetch(url, init);
+          if (!String(url).endsWith("/batches/3")) return res;
+          const text = await res.text();
+          const lines = text.split("\n");
+          const at = bodyLines(text)[3]!;
+          const changed = lines[at]!.replace(
+            '"decision_type":"credit_approval"',
+            '"decision_type":"fraud_detection"',
+          );
+          expect(changed).not.toBe(lines[at]);
+          lines[at] = changed;
+          tamperedLine = at + 1;
+          return new Response(lines.join("\n"), { status: 200 });
+        }) as typeof fetch,
+      };
+      let tamperedLine = 0;
+      const code = await main(
+        ["audit", dev.url, "--vkey", vkeyFile, "--state", join(dir, "fresh.json"), "--workers", workers],
+        io,
+      );
+      expect(code, mem.stdout() + mem.stderr()).toBe(1);
+      expect(mem.stdout()).toMatch(
+        new RegExp(
+          `✗ event body +event seq (\\d+): retained body does not hash to the envelope's id\\n {4}at +batch 3, line ${tamperedLine}, seq \\1, id [0-9a-f]{64}\\n`,
+        ),
+      );
+    },
+  );
 
   describe("engine on tampered batch texts", () => {
     let batches: string[] = [];
@@ -166,7 +257,9 @@ describe("edgelog audit", () => {
     beforeAll(async () => {
       checkpoint = await (await api("/v1/logs/0/checkpoint")).text();
       const size = Number(checkpoint.split("\n")[1]);
-      batches = await Promise.all(Array.from({ length: size }, async (_, n) => (await api(`/v1/logs/0/batches/${n}`)).text()));
+      batches = await Promise.all(
+        Array.from({ length: size }, async (_, n) => (await api(`/v1/logs/0/batches/${n}`)).text()),
+      );
       verifier = await verifierFromVkey(vkey);
     });
 
@@ -197,7 +290,10 @@ describe("edgelog audit", () => {
       expect(err).toBeInstanceOf(CheckFailedError);
       return err as CheckFailedError;
     };
-    const edit = (line: string, f: (v: { envelope: Record<string, unknown>; event: Record<string, unknown> }) => void) => {
+    const edit = (
+      line: string,
+      f: (v: { envelope: Record<string, unknown>; event: Record<string, unknown> }) => void,
+    ) => {
       const v = JSON.parse(line) as { envelope: Record<string, unknown>; event: Record<string, unknown> };
       f(v);
       return JSON.stringify(v);
@@ -212,7 +308,10 @@ describe("edgelog audit", () => {
         } else if (batch && Number(batch[1]) < batches.length) {
           const asked = String(req.headers["accept-encoding"] ?? "").includes("gzip");
           if (asked) gzipped++;
-          res.writeHead(200, { "content-type": "application/x-ndjson", ...(asked ? { "content-encoding": "gzip" } : {}) });
+          res.writeHead(200, {
+            "content-type": "application/x-ndjson",
+            ...(asked ? { "content-encoding": "gzip" } : {}),
+          });
           res.end(asked ? gzipSync(batches[Number(batch[1])]!) : batches[Number(batch[1])]);
         } else res.writeHead(404).end();
       });
@@ -220,7 +319,10 @@ describe("edgelog audit", () => {
       try {
         const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
         const mem = memoryIo();
-        const code = await main(["audit", url, "--vkey", vkeyFile, "--state", join(dir, "gzip.json"), "--key", key, "--json"], mem.io);
+        const code = await main(
+          ["audit", url, "--vkey", vkeyFile, "--state", join(dir, "gzip.json"), "--key", key, "--json"],
+          mem.io,
+        );
         expect(code, mem.stdout() + mem.stderr()).toBe(0);
         expect(JSON.parse(mem.stdout())).toMatchObject({ ok: true, events: 4000, size: batches.length });
         expect(gzipped).toBe(batches.length);
@@ -238,29 +340,50 @@ describe("edgelog audit", () => {
 
     it("a changed body: names batch, seq and id", async () => {
       const at = bodyLines(batches[2]!)[1]!;
-      const e = await failure(tamper((l) => (l[at] = edit(l[at]!, (v) => ((v.event.decision_context as Record<string, unknown>).decision_type = "fraud")))));
-      const env = (JSON.parse(batches[2]!.split("\n")[at]!) as { envelope: { seq: number; id: string } }).envelope;
+      const e = await failure(
+        tamper(
+          (l) =>
+            (l[at] = edit(
+              l[at]!,
+              (v) => ((v.event.decision_context as Record<string, unknown>).decision_type = "fraud"),
+            )),
+        ),
+      );
+      const env = (JSON.parse(batches[2]!.split("\n")[at]!) as { envelope: { seq: number; id: string } })
+        .envelope;
       expect([e.step, e.where]).toEqual(["event body", { batch: 2, line: at + 1, seq: env.seq, id: env.id }]);
       expect(e.expected).toBe(env.id);
     });
 
     it("a changed envelope: the batch root no longer matches the header", async () => {
-      const e = await failure(tamper((l) => (l[7] = edit(l[7]!, (v) => (v.envelope.received_at = "2020-01-01T00:00:00.000Z")))));
+      const e = await failure(
+        tamper((l) => (l[7] = edit(l[7]!, (v) => (v.envelope.received_at = "2020-01-01T00:00:00.000Z")))),
+      );
       expect([e.step, e.where.batch]).toEqual(["batch root", 2]);
       expect(e.expected).toBe((JSON.parse(batches[2]!.split("\n")[0]!) as { root: string }).root);
     });
 
     it("a changed header root, or any other header field: batch root, then log root", async () => {
-      const rootChanged = await failure(tamper((l) => (l[0] = l[0]!.replace(/"root":"(.)/, (_, c: string) => `"root":"${c === "a" ? "b" : "a"}`))));
+      const rootChanged = await failure(
+        tamper(
+          (l) => (l[0] = l[0]!.replace(/"root":"(.)/, (_, c: string) => `"root":"${c === "a" ? "b" : "a"}`)),
+        ),
+      );
       expect([rootChanged.step, rootChanged.where.batch]).toEqual(["batch root", 2]);
-      const sealedAt = await failure(tamper((l) => (l[0] = l[0]!.replace(/"sealed_at":"\d{4}/, '"sealed_at":"1999'))));
+      const sealedAt = await failure(
+        tamper((l) => (l[0] = l[0]!.replace(/"sealed_at":"\d{4}/, '"sealed_at":"1999'))),
+      );
       expect(sealedAt.step).toBe("log root");
     });
 
     it("a deleted line: a missing seq, or a short count when it was the last", async () => {
       const first = (JSON.parse(batches[2]!.split("\n")[0]!) as { first_seq: number }).first_seq;
       const middle = await failure(tamper((l) => l.splice(10, 1)));
-      expect([middle.step, middle.where.batch, middle.message]).toEqual(["event order", 2, `event seq ${first + 9} is missing: line 11 holds seq ${first + 10}`]);
+      expect([middle.step, middle.where.batch, middle.message]).toEqual([
+        "event order",
+        2,
+        `event seq ${first + 9} is missing: line 11 holds seq ${first + 10}`,
+      ]);
       const last = await failure(tamper((l) => l.pop()));
       expect([last.step, last.where.batch]).toEqual(["batch count", 2]);
     });
@@ -274,7 +397,12 @@ describe("edgelog audit", () => {
     });
 
     it("a batch that does not continue the previous one, and a missing batch", async () => {
-      const gap = await failure(tamper((l) => (l[0] = l[0]!.replace(/"first_seq":(\d+)/, (_, s: string) => `"first_seq":${Number(s) + 1}`))));
+      const gap = await failure(
+        tamper(
+          (l) =>
+            (l[0] = l[0]!.replace(/"first_seq":(\d+)/, (_, s: string) => `"first_seq":${Number(s) + 1}`)),
+        ),
+      );
       expect([gap.step, gap.where.batch]).toEqual(["batch continuity", 2]);
       const short = await failure(batches.slice(0, -1));
       expect(short.step).toBe("batch count");

@@ -10,8 +10,10 @@ import { parseItems } from "../../src/cli/send/items";
 import { findIJsonViolations } from "../../src/core/ijson";
 import { runCli } from "./support/cli";
 
-const BIG = 'number 9007199254740993 has more precision than an IEEE 754 double holds and would be stored as 9007199254740992 (I-JSON, RFC 7493 §2.2); send it as a string ("9007199254740993") to keep every digit';
-const DUP = 'member name "x" occurs more than once in this object (I-JSON, RFC 7493 §2.3); send each name once';
+const BIG =
+  'number 9007199254740993 has more precision than an IEEE 754 double holds and would be stored as 9007199254740992 (I-JSON, RFC 7493 §2.2); send it as a string ("9007199254740993") to keep every digit';
+const DUP =
+  'member name "x" occurs more than once in this object (I-JSON, RFC 7493 §2.3); send each name once';
 
 describe("send input: I-JSON before sending", () => {
   it("flags NDJSON lines (CRLF, no final newline, BOM) and leaves non-JSON lines to the server", () => {
@@ -27,7 +29,11 @@ describe("send input: I-JSON before sending", () => {
 
   it("flags elements of a JSON document before re-serializing them (which would change them)", () => {
     const items = parseItems('\ufeff[{"a":1},{"p":{"big":9007199254740993}},{"x":1,"x":2}]', "json", "x");
-    expect(items.map((i) => i.errors ?? null)).toEqual([null, [{ path: "/p/big", message: BIG }], [{ path: "/x", message: DUP }]]);
+    expect(items.map((i) => i.errors ?? null)).toEqual([
+      null,
+      [{ path: "/p/big", message: BIG }],
+      [{ path: "/x", message: DUP }],
+    ]);
     expect(parseItems('{"n":1e400}', "json", "x")[0]!.errors![0]!.path).toBe("/n");
   });
 
@@ -50,8 +56,18 @@ describe("edgelog send against a recording server", () => {
       req.on("end", () => {
         const lines = Buffer.concat(chunks).toString("utf8").trim().split("\n");
         received.push(...lines);
-        const results = lines.map((_, index) => ({ index, status: "accepted", id: index.toString(16).padStart(64, "0"), log: "l", seq: index, tier: "full", errors: [] }));
-        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ accepted: lines.length, duplicates: 0, rejected: 0, results }));
+        const results = lines.map((_, index) => ({
+          index,
+          status: "accepted",
+          id: index.toString(16).padStart(64, "0"),
+          log: "l",
+          seq: index,
+          tier: "full",
+          errors: [],
+        }));
+        res
+          .writeHead(200, { "content-type": "application/json" })
+          .end(JSON.stringify({ accepted: lines.length, duplicates: 0, rejected: 0, results }));
       });
     });
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
@@ -68,7 +84,11 @@ describe("edgelog send against a recording server", () => {
     const r = await runCli(["send", path, "--url", url, "--key", "k", "--json"]);
     expect(r.code, r.stderr).toBe(1);
     expect(received).toEqual(['{"a":1}', '{"b":2}']);
-    const out = JSON.parse(r.stdout) as { accepted: number; rejected: number; results: Array<{ index: number; line?: number; status: string; errors?: unknown }> };
+    const out = JSON.parse(r.stdout) as {
+      accepted: number;
+      rejected: number;
+      results: Array<{ index: number; line?: number; status: string; errors?: unknown }>;
+    };
     expect(out.accepted).toBe(2);
     expect(out.rejected).toBe(2);
     expect(out.results.map((x) => [x.index, x.line, x.status])).toEqual([

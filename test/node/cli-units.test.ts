@@ -3,7 +3,15 @@
 import { describe, expect, it } from "vitest";
 import { toHex } from "../../src/core/bytes";
 import { hashLeaf, inclusionProof, merkleRoot, subtreeHashesFromLeaves } from "../../src/core/merkle";
-import { formatCheckpoint, formatVerifierKey, parseSigningKey, parseVerifierKey, signNote, signerFromSeed, verifierFromPublicKey } from "../../src/core/note";
+import {
+  formatCheckpoint,
+  formatVerifierKey,
+  parseSigningKey,
+  parseVerifierKey,
+  signNote,
+  signerFromSeed,
+  verifierFromPublicKey,
+} from "../../src/core/note";
 import { sha256Hex } from "../../src/core/digest";
 import { checkEventProof } from "../../src/cli/proof-check";
 import { CheckFailedError } from "../../src/cli/errors";
@@ -25,13 +33,18 @@ describe("parseArgs", () => {
   } as const;
 
   it("reads --name value, --name=value, booleans, aliases, '-' and '--'", () => {
-    const p = parseArgs(["a", "--url", "http://x", "--batch=20", "-", "--json", "-h", "--verifier", "k", "--", "--not-a-flag"], specs);
+    const p = parseArgs(
+      ["a", "--url", "http://x", "--batch=20", "-", "--json", "-h", "--verifier", "k", "--", "--not-a-flag"],
+      specs,
+    );
     expect(p.flags).toEqual({ url: "http://x", batch: 20, json: true, help: true, vkey: "k" });
     expect(p.positionals).toEqual(["a", "-", "--not-a-flag"]);
   });
 
   it("refuses unknown flags, suggesting the near miss", () => {
-    expect(() => parseArgs(["--bach", "3"], specs)).toThrow(/unknown option '--bach' \(did you mean --batch\?\)/);
+    expect(() => parseArgs(["--bach", "3"], specs)).toThrow(
+      /unknown option '--bach' \(did you mean --batch\?\)/,
+    );
     expect(() => parseArgs(["--zzz"], specs)).toThrow(UsageError);
   });
 
@@ -53,10 +66,18 @@ describe("ProgressBar", () => {
   it("draws in place on a TTY with count, percentage and rate, and clears on finish", () => {
     const s = sink(true);
     let now = 0;
-    const bar = new ProgressBar({ stream: s.stream, label: "audit", unit: "batches", total: 10, now: () => now });
+    const bar = new ProgressBar({
+      stream: s.stream,
+      label: "audit",
+      unit: "batches",
+      total: 10,
+      now: () => now,
+    });
     now = 2000;
     bar.update(5, { count: 1000, unit: "events" });
-    expect(s.text()).toMatch(/^\raudit  \[#{12}\.{12}\]  5\/10 batches  50%  500 events\/s  eta 2\.0 s\x1b\[K$/);
+    expect(s.text()).toMatch(
+      /^\raudit  \[#{12}\.{12}\]  5\/10 batches  50%  500 events\/s  eta 2\.0 s\x1b\[K$/,
+    );
     bar.finish();
     expect(s.text().endsWith("\r\x1b[K")).toBe(true);
   });
@@ -103,12 +124,16 @@ describe("Retry-After and the retrying client", () => {
   });
 
   it("retries network errors with exponential backoff, then names the server and the cause", async () => {
-    const refused = Object.assign(new TypeError("fetch failed"), { cause: Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }) });
+    const refused = Object.assign(new TypeError("fetch failed"), {
+      cause: Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }),
+    });
     const f = fakeClient([refused], 3);
     const err = await f.client.getText("/v1/logs").catch((e: unknown) => e);
     expect(err).toBeInstanceOf(NetworkError);
     expect((err as NetworkError).exitCode).toBe(2);
-    expect((err as Error).message).toMatch(/cannot reach http:\/\/edgelog\.test \(GET \/v1\/logs\): ECONNREFUSED after 4 attempts; is the server running/);
+    expect((err as Error).message).toMatch(
+      /cannot reach http:\/\/edgelog\.test \(GET \/v1\/logs\): ECONNREFUSED after 4 attempts; is the server running/,
+    );
     expect(f.sleeps).toEqual([100, 200, 400]);
   });
 
@@ -130,7 +155,9 @@ describe("Retry-After and the retrying client", () => {
   });
 
   it("does not retry a client error and reports the API's error code and message", async () => {
-    const body = JSON.stringify({ error: { code: "not_found", message: "event abc not found", details: [] } });
+    const body = JSON.stringify({
+      error: { code: "not_found", message: "event abc not found", details: [] },
+    });
     const f = fakeClient([new Response(body, { status: 404 })]);
     const err = await f.client.getText("/v1/events/abc").catch((e: unknown) => e);
     expect(err).toBeInstanceOf(HttpError);
@@ -209,7 +236,17 @@ describe("edgelog offline commands (bundled main)", () => {
     expect(await main(["verify", "-", "--vkey", "name+00000000+AQ=="], b.io)).toBe(2);
     expect(b.stderr()).toMatch(/not a valid verifier key/);
     const c = memoryIo();
-    expect(await main(["verify", "no-such-file.json", "--key", "name+deadbeef+AXm1Vi6P5lT5QHixEuipi6eQH4U65pW+1+DjkQutBJZk"], c.io)).toBe(2);
+    expect(
+      await main(
+        [
+          "verify",
+          "no-such-file.json",
+          "--key",
+          "name+deadbeef+AXm1Vi6P5lT5QHixEuipi6eQH4U65pW+1+DjkQutBJZk",
+        ],
+        c.io,
+      ),
+    ).toBe(2);
   });
 });
 
@@ -219,13 +256,32 @@ describe("proof check (synthetic log: one batch of 4 events, log of 3 batches)",
   async function build(envelopeExtra: Record<string, unknown>, event: unknown) {
     const body = { decision: "approve", n: 1 };
     const id = await sha256Hex(enc(canonicalJson(body)));
-    const envelopes = [0, 1, 2, 3].map((seq) => ({ log: origin, seq: 8 + seq, id: seq === 1 ? id : "ab".repeat(32), digest: `sha256:${seq === 1 ? id : "ab".repeat(32)}`, retained: "body", ...(seq === 1 ? envelopeExtra : {}) }));
+    const envelopes = [0, 1, 2, 3].map((seq) => ({
+      log: origin,
+      seq: 8 + seq,
+      id: seq === 1 ? id : "ab".repeat(32),
+      digest: `sha256:${seq === 1 ? id : "ab".repeat(32)}`,
+      retained: "body",
+      ...(seq === 1 ? envelopeExtra : {}),
+    }));
     const leaves = envelopes.map((e) => hashLeaf(enc(canonicalJson(e))));
-    const header = { log: origin, batch: 1, first_seq: 8, count: 4, root: toHex(merkleRoot(leaves)), sealed_at: "2026-01-01T00:00:00.000Z" };
-    const headers = [0, 1, 2].map((n) => (n === 1 ? header : { ...header, batch: n, first_seq: n * 4, root: "cd".repeat(32) }));
+    const header = {
+      log: origin,
+      batch: 1,
+      first_seq: 8,
+      count: 4,
+      root: toHex(merkleRoot(leaves)),
+      sealed_at: "2026-01-01T00:00:00.000Z",
+    };
+    const headers = [0, 1, 2].map((n) =>
+      n === 1 ? header : { ...header, batch: n, first_seq: n * 4, root: "cd".repeat(32) },
+    );
     const headerLeaves = headers.map((h) => hashLeaf(enc(canonicalJson(h))));
     const signer = await signerFromSeed(origin, new Uint8Array(32).fill(3));
-    const checkpoint = await signNote(formatCheckpoint({ origin, size: 3, rootHash: merkleRoot(headerLeaves) }), [signer]);
+    const checkpoint = await signNote(
+      formatCheckpoint({ origin, size: 3, rootHash: merkleRoot(headerLeaves) }),
+      [signer],
+    );
     const doc = {
       envelope: envelopes[1],
       event: event === "original" ? body : event,
@@ -245,7 +301,13 @@ describe("proof check (synthetic log: one batch of 4 events, log of 3 batches)",
 
   it("verifies the original body, and fails on a changed one", async () => {
     const ok = await build({}, "original");
-    expect((await checkEventProof(ok.doc, ok.verifier)).map((s) => s.step)).toEqual(["envelope leaf", "event digest", "batch inclusion", "checkpoint signature", "log inclusion"]);
+    expect((await checkEventProof(ok.doc, ok.verifier)).map((s) => s.step)).toEqual([
+      "envelope leaf",
+      "event digest",
+      "batch inclusion",
+      "checkpoint signature",
+      "log inclusion",
+    ]);
     const changed = await build({}, { decision: "decline", n: 1 });
     const err = await checkEventProof(changed.doc, changed.verifier).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CheckFailedError);
@@ -255,7 +317,10 @@ describe("proof check (synthetic log: one batch of 4 events, log of 3 batches)",
   it("says a masked body or a projection cannot be checked against the digest, and checks the rest", async () => {
     const masked = await build({ masked: ["/decision"] }, { decision: "hmac:0f0f", n: 1 });
     const steps = await checkEventProof(masked.doc, masked.verifier);
-    expect(steps[1]).toEqual({ step: "event digest", detail: "not checked: the retained body has masked members (/decision)" });
+    expect(steps[1]).toEqual({
+      step: "event digest",
+      detail: "not checked: the retained body has masked members (/decision)",
+    });
     expect(steps.at(-1)!.step).toBe("log inclusion");
     const projection = await build({ retained: "projection" }, { decision: "approve" });
     expect((await checkEventProof(projection.doc, projection.verifier))[1]!.detail).toMatch(/projection/);

@@ -14,7 +14,13 @@ interface SendJson {
   accepted: number;
   duplicates: number;
   rejected: number;
-  results: Array<{ index: number; line?: number; status: string; id: string | null; errors?: Array<{ path: string; message: string }> }>;
+  results: Array<{
+    index: number;
+    line?: number;
+    status: string;
+    id: string | null;
+    errors?: Array<{ path: string; message: string }>;
+  }>;
 }
 
 describe("edgelog CLI against wrangler dev", () => {
@@ -32,7 +38,10 @@ describe("edgelog CLI against wrangler dev", () => {
   };
   /** Runs main() in this process against the dev server with the tenant's key. */
   const run = async (args: string[], options: { stdin?: string; env?: Record<string, string> } = {}) => {
-    const mem = memoryIo({ env: { EDGELOG_URL: dev.url, EDGELOG_KEY: key, ...options.env }, stdin: options.stdin });
+    const mem = memoryIo({
+      env: { EDGELOG_URL: dev.url, EDGELOG_KEY: key, ...options.env },
+      stdin: options.stdin,
+    });
     const code = await main(args, mem.io);
     return { code, stdout: mem.stdout(), stderr: mem.stderr() };
   };
@@ -46,7 +55,16 @@ describe("edgelog CLI against wrangler dev", () => {
   });
 
   it("creates a tenant and a key (admin token from flag or environment)", async () => {
-    const t = await runCli(["tenant", "create", "CLI Tenant", "--admin-token", DEV_ADMIN_TOKEN, "--url", dev.url, "--json"]);
+    const t = await runCli([
+      "tenant",
+      "create",
+      "CLI Tenant",
+      "--admin-token",
+      DEV_ADMIN_TOKEN,
+      "--url",
+      dev.url,
+      "--json",
+    ]);
     expect(t.code, t.stderr).toBe(0);
     tenant = (JSON.parse(t.stdout) as { id: string }).id;
     expect(tenant).toBe("cli-tenant");
@@ -69,7 +87,11 @@ describe("edgelog CLI against wrangler dev", () => {
   it("sends NDJSON in batches with gzip, reports rejected items by index, line and JSON pointer, exits 1", async () => {
     const events = desEvents(1200, { prefix: "send" });
     const lines = events.map((e) => JSON.stringify(e));
-    lines.splice(600, 0, JSON.stringify({ schema_version: "0.3.0", decision_context: { decision_type: "x" } }));
+    lines.splice(
+      600,
+      0,
+      JSON.stringify({ schema_version: "0.3.0", decision_context: { decision_type: "x" } }),
+    );
     lines.splice(900, 0, "{not json");
     const path = file("events.ndjson", lines.join("\n") + "\n");
     const r = await run(["send", path, "--batch", "500", "--gzip", "--wait-sealed", "--json"]);
@@ -91,7 +113,9 @@ describe("edgelog CLI against wrangler dev", () => {
     expect(human.stdout).toMatch(/#900 \(line 901\) \(event\): .*not valid JSON/);
 
     // A JSON array on stdin: all duplicates now, so nothing is rejected and the exit code is 0.
-    const again = await runCli(["send", "-", "--url", dev.url, "--key", key], { input: JSON.stringify(events.slice(0, 50)) });
+    const again = await runCli(["send", "-", "--url", dev.url, "--key", key], {
+      input: JSON.stringify(events.slice(0, 50)),
+    });
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toMatch(/accepted 0, duplicates 50, rejected 0/);
   });
@@ -107,11 +131,20 @@ describe("edgelog CLI against wrangler dev", () => {
         if (n === 2) return req.socket.destroy();
         if (n === 3) return res.writeHead(429).end();
         const headers: Record<string, string> = {};
-        for (const h of ["authorization", "content-type", "content-encoding"]) if (req.headers[h]) headers[h] = String(req.headers[h]);
-        const answer = await fetch(`${dev.url}${req.url}`, { method: req.method, headers, body: req.method === "POST" ? Buffer.concat(chunks) : undefined });
+        for (const h of ["authorization", "content-type", "content-encoding"])
+          if (req.headers[h]) headers[h] = String(req.headers[h]);
+        const answer = await fetch(`${dev.url}${req.url}`, {
+          method: req.method,
+          headers,
+          body: req.method === "POST" ? Buffer.concat(chunks) : undefined,
+        });
         // The server took this request, but its answer is lost: the resend meets duplicates.
         if (n === 4) return req.socket.destroy();
-        res.writeHead(answer.status, { "content-type": answer.headers.get("content-type") ?? "application/json" }).end(Buffer.from(await answer.arrayBuffer()));
+        res
+          .writeHead(answer.status, {
+            "content-type": answer.headers.get("content-type") ?? "application/json",
+          })
+          .end(Buffer.from(await answer.arrayBuffer()));
       });
     });
     const port = await freePort();
@@ -119,7 +152,18 @@ describe("edgelog CLI against wrangler dev", () => {
     try {
       const path = file("retry.ndjson", toNdjson(desEvents(300, { prefix: "retry" })));
       const started = Date.now();
-      const r = await runCli(["send", path, "--batch", "100", "--concurrency", "1", "--url", `http://127.0.0.1:${port}`, "--key", key]);
+      const r = await runCli([
+        "send",
+        path,
+        "--batch",
+        "100",
+        "--concurrency",
+        "1",
+        "--url",
+        `http://127.0.0.1:${port}`,
+        "--key",
+        key,
+      ]);
       expect(r.code, r.stderr).toBe(0);
       expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
       expect(r.stdout).toMatch(/accepted 200, duplicates 100, rejected 0/);
@@ -144,12 +188,16 @@ describe("edgelog CLI against wrangler dev", () => {
     expect(checked.stderr).toMatch(/key the server publishes .* not that the log is honest/);
     expect(checked.stdout).toMatch(/✓ log inclusion/);
 
-    const vkey = await (await fetch(`${dev.url}/v1/logs/0/key`, { headers: { authorization: `Bearer ${key}` } })).text();
+    const vkey = await (
+      await fetch(`${dev.url}/v1/logs/0/key`, { headers: { authorization: `Bearer ${key}` } })
+    ).text();
     vkeyFile = file("log.vkey", vkey);
     const independent = await run(["get", eventId, "--vkey", vkeyFile]);
     expect(independent.code).toBe(0);
     expect(independent.stderr).toBe("");
-    expect(independent.stdout).toMatch(/verified: event [0-9a-f]{64} is seq \d+ of edgelog\.localhost\/cli-tenant\/0/);
+    expect(independent.stdout).toMatch(
+      /verified: event [0-9a-f]{64} is seq \d+ of edgelog\.localhost\/cli-tenant\/0/,
+    );
   });
 
   it("verifies a real proof offline and names the failing step for tampered proofs and a wrong key", async () => {
@@ -178,9 +226,21 @@ describe("edgelog CLI against wrangler dev", () => {
       return JSON.stringify(copy);
     };
     const failures: Array<[string, string, string[]]> = [
-      ["flipped bit in batch_path", tampered((d) => (d.proof.batch_path[0] = flip(d.proof.batch_path[0]!))), ["--vkey", vkeyFile]],
-      ["changed event body", tampered((d) => (d.event.decision_logic.output = "decline")), ["--vkey", vkeyFile]],
-      ["flipped bit in log_path", tampered((d) => (d.proof.log_path[0] = flip(d.proof.log_path[0]!))), ["--vkey", vkeyFile]],
+      [
+        "flipped bit in batch_path",
+        tampered((d) => (d.proof.batch_path[0] = flip(d.proof.batch_path[0]!))),
+        ["--vkey", vkeyFile],
+      ],
+      [
+        "changed event body",
+        tampered((d) => (d.event.decision_logic.output = "decline")),
+        ["--vkey", vkeyFile],
+      ],
+      [
+        "flipped bit in log_path",
+        tampered((d) => (d.proof.log_path[0] = flip(d.proof.log_path[0]!))),
+        ["--vkey", vkeyFile],
+      ],
     ];
     const other = await runCli(["keygen", "--name", "edgelog.localhost/cli-tenant/0", "--json"]);
     const otherVkey = (JSON.parse(other.stdout) as { vkey: string }).vkey;
@@ -190,7 +250,9 @@ describe("edgelog CLI against wrangler dev", () => {
     for (const [name, text, keyArgs] of failures) {
       const r = await runCli(["verify", "-", ...keyArgs, "--json"], { input: text });
       expect(r.code, `${name}: ${r.stdout}${r.stderr}`).toBe(1);
-      const err = (JSON.parse(r.stdout) as { ok: boolean; error: { step: string; expected: string; found: string } }).error;
+      const err = (
+        JSON.parse(r.stdout) as { ok: boolean; error: { step: string; expected: string; found: string } }
+      ).error;
       expect(err.expected).not.toBe(err.found);
       steps[name] = err.step;
       if (name === "flipped bit in batch_path") expect(err.expected).toBe(doc.proof.batch.root);
@@ -204,43 +266,69 @@ describe("edgelog CLI against wrangler dev", () => {
 
     const human = await runCli(["verify", "-", "--vkey", vkeyFile], { input: failures[0]![1] });
     expect(human.code).toBe(1);
-    expect(human.stdout).toMatch(/^✗ batch inclusion +batch root recomputed from the inclusion path differs from the header\n {4}at +seq \d+, id [0-9a-f]{64}\n {4}expected [0-9a-f]{64}\n {4}found +[0-9a-f]{64}\n$/);
+    expect(human.stdout).toMatch(
+      /^✗ batch inclusion +batch root recomputed from the inclusion path differs from the header\n {4}at +seq \d+, id [0-9a-f]{64}\n {4}expected [0-9a-f]{64}\n {4}found +[0-9a-f]{64}\n$/,
+    );
     expect(readFileSync(proofFile, "utf8")).toBe(fetched.stdout);
   });
 
   it("tails new batches with their envelopes, proving each checkpoint consistent, and stops after --max-batches", async () => {
     const tailing = runCli(
-      ["tail", "--url", dev.url, "--key", key, "--vkey", vkeyFile, "--interval", "100", "--events", "--max-batches", "2", "--json"],
+      [
+        "tail",
+        "--url",
+        dev.url,
+        "--key",
+        key,
+        "--vkey",
+        vkeyFile,
+        "--interval",
+        "100",
+        "--events",
+        "--max-batches",
+        "2",
+        "--json",
+      ],
       { timeoutMs: 30_000 },
     );
     await new Promise((r) => setTimeout(r, 1000));
-    const sent = await run(["send", "-", "--wait-sealed"], { stdin: toNdjson(desEvents(300, { prefix: "tail" })) });
+    const sent = await run(["send", "-", "--wait-sealed"], {
+      stdin: toNdjson(desEvents(300, { prefix: "tail" })),
+    });
     expect(sent.code, sent.stderr).toBe(0);
     const r = await tailing;
     expect(r.code, r.stderr).toBe(0);
-    const records = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as { batch?: number; count?: number; envelope?: { seq: number } });
+    const records = r.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { batch?: number; count?: number; envelope?: { seq: number } });
     const headers = records.filter((x) => x.envelope === undefined);
     expect(headers).toHaveLength(2);
     expect(headers[1]!.batch).toBe(headers[0]!.batch! + 1);
     const envelopes = records.filter((x) => x.envelope !== undefined);
     expect(envelopes).toHaveLength(headers[0]!.count! + headers[1]!.count!);
-    expect(envelopes.map((x) => x.envelope!.seq)).toEqual(envelopes.map((_, i) => envelopes[0]!.envelope!.seq + i));
+    expect(envelopes.map((x) => x.envelope!.seq)).toEqual(
+      envelopes.map((_, i) => envelopes[0]!.envelope!.seq + i),
+    );
   });
 
   it("tail stops cleanly on SIGINT (exit 0)", async () => {
     let sent = false;
-    const r = await runCli(["tail", "--url", dev.url, "--key", key, "--vkey", vkeyFile, "--interval", "100"], {
-      timeoutMs: 30_000,
-      onStart: (child, output) => {
-        const poll = setInterval(() => {
-          if (!sent && output().includes("# checkpoint")) {
-            sent = true;
-            clearInterval(poll);
-            child.kill("SIGINT");
-          }
-        }, 50);
+    const r = await runCli(
+      ["tail", "--url", dev.url, "--key", key, "--vkey", vkeyFile, "--interval", "100"],
+      {
+        timeoutMs: 30_000,
+        onStart: (child, output) => {
+          const poll = setInterval(() => {
+            if (!sent && output().includes("# checkpoint")) {
+              sent = true;
+              clearInterval(poll);
+              child.kill("SIGINT");
+            }
+          }, 50);
+        },
       },
-    });
+    );
     expect(sent).toBe(true);
     expect(r.signal).toBeNull();
     expect(r.code, r.stderr).toBe(0);
@@ -249,9 +337,20 @@ describe("edgelog CLI against wrangler dev", () => {
 
   it("maps network, HTTP and usage errors to exit 2 with a clear message", async () => {
     const port = await freePort();
-    const down = await runCli(["get", eventId, "--url", `http://127.0.0.1:${port}`, "--key", key, "--retries", "0"]);
+    const down = await runCli([
+      "get",
+      eventId,
+      "--url",
+      `http://127.0.0.1:${port}`,
+      "--key",
+      key,
+      "--retries",
+      "0",
+    ]);
     expect(down.code).toBe(2);
-    expect(down.stderr).toMatch(/cannot reach http:\/\/127\.0\.0\.1:\d+ .*ECONNREFUSED.*set --url or EDGELOG_URL/i);
+    expect(down.stderr).toMatch(
+      /cannot reach http:\/\/127\.0\.0\.1:\d+ .*ECONNREFUSED.*set --url or EDGELOG_URL/i,
+    );
     const missing = await run(["get", "0".repeat(64)]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/HTTP 404 not_found/);

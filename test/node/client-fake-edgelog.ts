@@ -71,7 +71,15 @@ export async function startFakeEdgelog(options: FakeOptions = {}): Promise<FakeE
     for (const [index, event] of events.entries()) {
       const verdict = validateEvent(event);
       if (!verdict.ok) {
-        results.push({ index, status: "rejected", id: null, log: null, seq: null, tier: null, errors: verdict.errors });
+        results.push({
+          index,
+          status: "rejected",
+          id: null,
+          log: null,
+          seq: null,
+          tier: null,
+          errors: verdict.errors,
+        });
         continue;
       }
       const id = await eventId(event);
@@ -82,7 +90,15 @@ export async function startFakeEdgelog(options: FakeOptions = {}): Promise<FakeE
         firstStored.push(event);
       }
       const seq = [...stored.keys()].indexOf(id);
-      results.push({ index, status: duplicate ? "duplicate" : "accepted", id, log: "fake/t/0", seq, tier, errors: [] });
+      results.push({
+        index,
+        status: duplicate ? "duplicate" : "accepted",
+        id,
+        log: "fake/t/0",
+        seq,
+        tier,
+        errors: [],
+      });
     }
     const accepted = results.filter((r) => r.status === "accepted").length;
     const duplicates = results.filter((r) => r.status === "duplicate").length;
@@ -138,7 +154,12 @@ export async function startFakeEdgelog(options: FakeOptions = {}): Promise<FakeE
             break;
         }
         if (body.length > maxBodyBytes) {
-          return send(413, { error: { code: "payload_too_large", message: `body is ${body.length} bytes; the limit is ${maxBodyBytes}` } });
+          return send(413, {
+            error: {
+              code: "payload_too_large",
+              message: `body is ${body.length} bytes; the limit is ${maxBodyBytes}`,
+            },
+          });
         }
         const answer = await store(events);
         send(answer.status, answer.body);

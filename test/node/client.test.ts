@@ -114,7 +114,9 @@ describe("edgelog client: delivery", () => {
   });
 
   it("gives up after maxAttempts with a DeliveryError, reported as failed and to onError", async () => {
-    server.script(...Array.from({ length: 3 }, () => ({ kind: "status" as const, status: 503, retryAfter: "0" })));
+    server.script(
+      ...Array.from({ length: 3 }, () => ({ kind: "status" as const, status: 503, retryAfter: "0" })),
+    );
     const onError = vi.fn();
     const c = client({ retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 2 }, onError });
     const [event] = await decisions(createProducer(), 1);
@@ -276,14 +278,23 @@ describe("edgelog client: concurrent flushes", () => {
     expect([r1.accepted, r2.accepted, r3.accepted]).toEqual([2, 3, 5]);
     expect(server.requests.map((r) => r.events.length)).toEqual([2, 3]);
     expect(server.firstStored.map(seqOf)).toEqual([0, 1, 2, 3, 4]);
-    expect(await c.flush()).toEqual({ sent: 0, accepted: 0, duplicates: 0, rejected: [], failed: [], dropped: 0 });
+    expect(await c.flush()).toEqual({
+      sent: 0,
+      accepted: 0,
+      duplicates: 0,
+      rejected: [],
+      failed: [],
+      dropped: 0,
+    });
   });
 });
 
 describe("retry timing", () => {
   const policy = { maxAttempts: 8, baseDelayMs: 100, maxDelayMs: 1_000 };
   it("backs off exponentially with full jitter, capped at maxDelayMs", () => {
-    expect([1, 2, 3, 4, 5].map((n) => backoffDelay(n, policy, () => 0.999999))).toEqual([99, 199, 399, 799, 999]);
+    expect([1, 2, 3, 4, 5].map((n) => backoffDelay(n, policy, () => 0.999999))).toEqual([
+      99, 199, 399, 799, 999,
+    ]);
     expect(backoffDelay(3, policy, () => 0)).toBe(0);
     expect(backoffDelay(80, policy, () => 0.5)).toBe(500);
   });
@@ -394,6 +405,8 @@ describe("installShutdownFlush", () => {
     proc.emit("beforeExit");
     await vi.waitFor(() => expect(server.stored.size).toBe(1));
     uninstall();
-    expect(proc.listenerCount("beforeExit") + proc.listenerCount("SIGTERM") + proc.listenerCount("SIGINT")).toBe(0);
+    expect(
+      proc.listenerCount("beforeExit") + proc.listenerCount("SIGTERM") + proc.listenerCount("SIGINT"),
+    ).toBe(0);
   });
 });

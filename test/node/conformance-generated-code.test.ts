@@ -39,7 +39,10 @@ describe("generated validators", () => {
   });
 
   it("are up to date with schema/ (the build script's --check finds nothing to rewrite)", () => {
-    const run = spawnSync(process.execPath, ["scripts/build-validators.mjs", "--check"], { cwd: repoRoot, encoding: "utf8" });
+    const run = spawnSync(process.execPath, ["scripts/build-validators.mjs", "--check"], {
+      cwd: repoRoot,
+      encoding: "utf8",
+    });
     expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: "" });
   });
 });

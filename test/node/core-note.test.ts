@@ -27,5 +27,7 @@ it("reproduces and verifies the signed-note vector in Node", async () => {
   const verifier = await verifierFromVkey(vector.vkey);
   const opened = await openNote(vector.note, [verifier]);
   expect(toHex(parseCheckpoint(opened.text).rootHash)).toBe(ROOT_8);
-  await expect(openNote(vector.note.replace("\n8\n", "\n9\n"), [verifier])).rejects.toThrow(SignatureMismatchError);
+  await expect(openNote(vector.note.replace("\n8\n", "\n9\n"), [verifier])).rejects.toThrow(
+    SignatureMismatchError,
+  );
 });

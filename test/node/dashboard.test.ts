@@ -45,7 +45,11 @@ async function ingest(url: string, key: string, events: DesEvent[]): Promise<Ing
   return body;
 }
 
-const producer = createProducer({ producerId: "dashboard-test", decisionType: "credit_approval", logicType: "rule_based" });
+const producer = createProducer({
+  producerId: "dashboard-test",
+  decisionType: "credit_approval",
+  logicType: "rule_based",
+});
 const TIER_PLAN: ReadonlyArray<[EvidenceTier, RiskLevel | undefined]> = [
   ["lightweight", undefined],
   ["lightweight", undefined],
@@ -58,7 +62,12 @@ const TIER_PLAN: ReadonlyArray<[EvidenceTier, RiskLevel | undefined]> = [
 function events(round: number): Promise<DesEvent[]> {
   return Promise.all(
     TIER_PLAN.map(([tier, riskLevel], i) =>
-      producer.event({ decisionId: `dash-${round}-${i}`, output: i % 2 === 0 ? "approve" : "refer", tier, ...(riskLevel ? { riskLevel } : {}) }),
+      producer.event({
+        decisionId: `dash-${round}-${i}`,
+        output: i % 2 === 0 ? "approve" : "refer",
+        tier,
+        ...(riskLevel ? { riskLevel } : {}),
+      }),
     ),
   );
 }
@@ -148,13 +157,17 @@ describe("dashboard in headless Chromium against wrangler dev", () => {
     expect(await page.locator('#batches tr[data-state="failed"]').count()).toBe(0);
     for (const groupBy of ["tier", "chain"]) {
       await page.locator(`#${groupBy}-stats[data-state]`).waitFor({ timeout: UI_TIMEOUT });
-      expect(await page.locator(`#${groupBy}-stats`).getAttribute("data-state")).toMatch(/^(loaded|unavailable)$/);
+      expect(await page.locator(`#${groupBy}-stats`).getAttribute("data-state")).toMatch(
+        /^(loaded|unavailable)$/,
+      );
     }
 
     // More events while the page watches, so the rate chart has something to draw.
     await ingest(dev.url, key, await events(2));
     await page.locator("#rate-chart path.line").waitFor({ timeout: UI_TIMEOUT });
-    await expect.poll(() => page.locator("#checkpoints").textContent(), { timeout: UI_TIMEOUT }).toMatch(/3 batches/);
+    await expect
+      .poll(() => page.locator("#checkpoints").textContent(), { timeout: UI_TIMEOUT })
+      .toMatch(/3 batches/);
 
     await page.getByLabel("Event id").fill("not-an-id");
     await page.getByRole("button", { name: "Look up and verify" }).click();
@@ -164,7 +177,13 @@ describe("dashboard in headless Chromium against wrangler dev", () => {
     const steps = page.locator("#proof-steps");
     await page.locator('#proof-steps[data-state="verified"]').waitFor({ timeout: UI_TIMEOUT });
     const names = await steps.locator(".step-name").allTextContents();
-    expect(names).toEqual(["envelope leaf", "event digest", "batch inclusion", "checkpoint signature", "log inclusion"]);
+    expect(names).toEqual([
+      "envelope leaf",
+      "event digest",
+      "batch inclusion",
+      "checkpoint signature",
+      "log inclusion",
+    ]);
     expect(await steps.locator('.step[data-state="verified"]').count()).toBe(names.length);
     expect(await page.locator("#lookup-result").textContent()).toContain(`"${fullEventId}"`);
 
@@ -190,7 +209,10 @@ describe("dashboard in headless Chromium against wrangler dev", () => {
     const page = await openPage();
     // A deployment without the stats endpoint: the stats cards say so instead of failing.
     await page.route("**/v1/stats?*", (route) =>
-      route.fulfill({ status: 404, json: { error: { code: "not_found", message: "no route for GET /v1/stats" } } }),
+      route.fulfill({
+        status: 404,
+        json: { error: { code: "not_found", message: "no route for GET /v1/stats" } },
+      }),
     );
     let headerRoot = "";
     await page.route(`**/v1/events/${fullEventId}`, async (route) => {
@@ -213,17 +235,27 @@ describe("dashboard in headless Chromium against wrangler dev", () => {
       await page.locator(`#${groupBy}-stats[data-state="unavailable"]`).waitFor({ timeout: UI_TIMEOUT });
       expect(await page.locator(`#${groupBy}-stats`).textContent()).toContain("stats unavailable");
     }
-    const [r, g, b] = (await failed.evaluate(
-      // Runs in the page; this file is typed without the DOM library.
-      (el) => (globalThis as unknown as { getComputedStyle(e: unknown): { borderLeftColor: string } }).getComputedStyle(el).borderLeftColor,
-    )).match(/\d+/g)!.map(Number);
+    const [r, g, b] = (
+      await failed.evaluate(
+        // Runs in the page; this file is typed without the DOM library.
+        (el) =>
+          (
+            globalThis as unknown as { getComputedStyle(e: unknown): { borderLeftColor: string } }
+          ).getComputedStyle(el).borderLeftColor,
+      )
+    )
+      .match(/\d+/g)!
+      .map(Number);
     expect(r! > 2 * g! && r! > 2 * b!, "the failing step is marked red").toBe(true);
     expect(pageErrors).toEqual([]);
     await page.close();
   });
 
   it("checks against pinned verifier keys, remembers them for the tab, and fails visibly when the server's signature does not match", async () => {
-    const read = async (path: string) => (await (await fetch(`${dev.url}${path}`, { headers: { authorization: `Bearer ${key}` } })).text()).trim();
+    const read = async (path: string) =>
+      (
+        await (await fetch(`${dev.url}${path}`, { headers: { authorization: `Bearer ${key}` } })).text()
+      ).trim();
     const logVkey = await read("/v1/logs/0/key");
     const headVkey = await read("/v1/head/key");
     const logOrigin = (await verifierFromVkey(logVkey)).name;
@@ -249,36 +281,62 @@ describe("dashboard in headless Chromium against wrangler dev", () => {
     await page.getByRole("button", { name: "Pin keys" }).click();
     await page.locator('#pins[data-count="2"]').waitFor({ timeout: UI_TIMEOUT });
     expect(await page.locator("#pin-error").textContent()).toBe("");
-    await page.locator('#checkpoints .checkpoint[data-log="0"][data-key-source="pinned"] .badge[data-state="verified"]').waitFor({ timeout: UI_TIMEOUT });
-    await page.locator('#head[data-key-source="pinned"] .badge[data-state="verified"]').waitFor({ timeout: UI_TIMEOUT });
+    await page
+      .locator(
+        '#checkpoints .checkpoint[data-log="0"][data-key-source="pinned"] .badge[data-state="verified"]',
+      )
+      .waitFor({ timeout: UI_TIMEOUT });
+    await page
+      .locator('#head[data-key-source="pinned"] .badge[data-state="verified"]')
+      .waitFor({ timeout: UI_TIMEOUT });
     expect(await page.locator("#head").textContent()).toContain("pinned by you");
-    expect(await page.evaluate<string | null>(`sessionStorage.getItem(${JSON.stringify(PINNED_ITEM)})`)).toBe(`${logVkey}\n${headVkey}`);
+    expect(await page.evaluate<string | null>(`sessionStorage.getItem(${JSON.stringify(PINNED_ITEM)})`)).toBe(
+      `${logVkey}\n${headVkey}`,
+    );
 
     // Remembered for the tab: a reload checks against the same pins.
     await page.reload();
-    await page.locator('#checkpoints .checkpoint[data-log="0"][data-key-source="pinned"] .badge[data-state="verified"]').waitFor({ timeout: UI_TIMEOUT });
+    await page
+      .locator(
+        '#checkpoints .checkpoint[data-log="0"][data-key-source="pinned"] .badge[data-state="verified"]',
+      )
+      .waitFor({ timeout: UI_TIMEOUT });
     expect(await page.getByLabel("Pinned verifier keys").inputValue()).toBe(`${logVkey}\n${headVkey}`);
 
     // A pinned key the server does not sign with: the checkpoint, the head's check of it and
     // an event proof all fail, saying it was the pinned key they were checked against.
     await page.getByLabel("Pinned verifier keys").fill(strangerVkey);
     await page.getByRole("button", { name: "Pin keys" }).click();
-    const failed = page.locator('#checkpoints .checkpoint[data-log="0"][data-key-source="pinned"] .badge[data-state="failed"]');
+    const failed = page.locator(
+      '#checkpoints .checkpoint[data-log="0"][data-key-source="pinned"] .badge[data-state="failed"]',
+    );
     await failed.waitFor({ timeout: UI_TIMEOUT });
     expect(await failed.textContent()).toContain("does not verify against the pinned key");
-    expect(await page.locator('#checkpoints .checkpoint[data-log="0"]').textContent()).toContain(`Pinned key ${logOrigin}+`);
-    expect(await page.locator('#checkpoints .checkpoint[data-log="0"] .badge[data-state="verified"]').count()).toBe(0);
+    expect(await page.locator('#checkpoints .checkpoint[data-log="0"]').textContent()).toContain(
+      `Pinned key ${logOrigin}+`,
+    );
+    expect(
+      await page.locator('#checkpoints .checkpoint[data-log="0"] .badge[data-state="verified"]').count(),
+    ).toBe(0);
     await page.locator('#head .badge[data-state="failed"]').waitFor({ timeout: UI_TIMEOUT });
     expect(await page.locator("#head").getAttribute("data-key-source")).toBe("server");
     await page.getByLabel("Event id").fill(fullEventId);
     await page.getByRole("button", { name: "Look up and verify" }).click();
     await page.locator('#proof-steps[data-state="failed"]').waitFor({ timeout: UI_TIMEOUT });
-    expect(await page.locator("#lookup-result").textContent()).toContain("event proof does not verify against the pinned key");
+    expect(await page.locator("#lookup-result").textContent()).toContain(
+      "event proof does not verify against the pinned key",
+    );
 
     // Forgetting the pins goes back to the server's keys, and says so.
     await page.getByRole("button", { name: "Forget pinned keys" }).click();
-    await page.locator('#checkpoints .checkpoint[data-log="0"][data-key-source="server"] .badge[data-state="verified"]').waitFor({ timeout: UI_TIMEOUT });
-    expect(await page.evaluate<string | null>(`sessionStorage.getItem(${JSON.stringify(PINNED_ITEM)})`)).toBeNull();
+    await page
+      .locator(
+        '#checkpoints .checkpoint[data-log="0"][data-key-source="server"] .badge[data-state="verified"]',
+      )
+      .waitFor({ timeout: UI_TIMEOUT });
+    expect(
+      await page.evaluate<string | null>(`sessionStorage.getItem(${JSON.stringify(PINNED_ITEM)})`),
+    ).toBeNull();
     expect(pageErrors).toEqual([]);
     await page.close();
   });
@@ -290,7 +348,9 @@ describe("dashboard in headless Chromium against wrangler dev", () => {
     const { error } = (await server.json()) as { error: { message: string } };
     const page = await openPage();
     await signIn(page, wrong);
-    await expect.poll(() => page.locator("#sign-in-error").textContent(), { timeout: UI_TIMEOUT }).toContain(error.message);
+    await expect
+      .poll(() => page.locator("#sign-in-error").textContent(), { timeout: UI_TIMEOUT })
+      .toContain(error.message);
     expect(await page.locator("#dashboard-view").isHidden()).toBe(true);
     expect(await storedKey(page)).toBeNull();
     await page.close();
@@ -301,13 +361,25 @@ describe("dashboard in headless Chromium against wrangler dev", () => {
     const { key: abKey } = await devTenant(dev.url, "dashboard-ab");
     const logged: DesEvent[] = [];
     const ab = createExperimentLogger({
-      producer: createProducer({ producerId: "dashboard-ab", decisionType: "experiment", logicType: "ab:exposure" }),
+      producer: createProducer({
+        producerId: "dashboard-ab",
+        decisionType: "experiment",
+        logicType: "ab:exposure",
+      }),
       log: async (event: DesEvent) => void logged.push(event),
     });
     // "hero": 40 vs 60 at 50/50, X² = 4, p = 0.046: fine. "pricing": 30 vs 120 at 50/50, X² = 54: a mismatch.
-    for (const [experiment, a, b] of [["hero", 40, 60], ["pricing", 30, 120]] as const) {
+    for (const [experiment, a, b] of [
+      ["hero", 40, 60],
+      ["pricing", 30, 120],
+    ] as const) {
       for (let i = 0; i < a + b; i++) {
-        await ab.exposure({ experiment, variant: i < a ? "a" : "b", subject: `${experiment}-${i}`, probability: 0.5 });
+        await ab.exposure({
+          experiment,
+          variant: i < a ? "a" : "b",
+          subject: `${experiment}-${i}`,
+          probability: 0.5,
+        });
       }
     }
     await ingest(dev.url, abKey, logged);
@@ -318,7 +390,9 @@ describe("dashboard in headless Chromium against wrangler dev", () => {
     expect(await pricing.getAttribute("data-srm")).toBe("true");
     expect(await pricing.locator(".badge").textContent()).toContain("sample-ratio mismatch");
     expect(await pricing.textContent()).toContain('"a" 30 (expected 75), "b" 120 (expected 75)');
-    expect(await pricing.locator("svg").getAttribute("aria-label")).toContain("a: 30 subjects observed (20.0%), 75 expected (50.0%)");
+    expect(await pricing.locator("svg").getAttribute("aria-label")).toContain(
+      "a: 30 subjects observed (20.0%), 75 expected (50.0%)",
+    );
     const hero = page.locator('#experiments [data-experiment="hero"]');
     expect(await hero.getAttribute("data-srm")).toBe("false");
     expect(await hero.textContent()).toContain("No sample-ratio mismatch");
@@ -328,8 +402,12 @@ describe("dashboard in headless Chromium against wrangler dev", () => {
   });
 
   it("attributes proof failures to the stage that failed (core verifier, run in Node)", async () => {
-    const doc = (await (await fetch(`${dev.url}/v1/events/${fullEventId}`, { headers: { authorization: `Bearer ${key}` } })).json()) as EventProofDocument;
-    const vkey = (await (await fetch(`${dev.url}/v1/logs/0/key`, { headers: { authorization: `Bearer ${key}` } })).text()).trim();
+    const doc = (await (
+      await fetch(`${dev.url}/v1/events/${fullEventId}`, { headers: { authorization: `Bearer ${key}` } })
+    ).json()) as EventProofDocument;
+    const vkey = (
+      await (await fetch(`${dev.url}/v1/logs/0/key`, { headers: { authorization: `Bearer ${key}` } })).text()
+    ).trim();
     const verifier = await verifierFromVkey(vkey);
     const good = await runEventProof(doc, verifier);
     expect(good.ok).toBe(true);
@@ -342,19 +420,27 @@ describe("dashboard in headless Chromium against wrangler dev", () => {
     expect(sig.ok ? null : sig.failure.stage).toBe("checkpoint signature");
 
     const badLogPath = structuredClone(doc);
-    badLogPath.proof!.log_path = badLogPath.proof!.log_path.map((h) => h.replace(/^./, (c) => (c === "0" ? "1" : "0")));
+    badLogPath.proof!.log_path = badLogPath.proof!.log_path.map((h) =>
+      h.replace(/^./, (c) => (c === "0" ? "1" : "0")),
+    );
     const log = await runEventProof(badLogPath, verifier);
     expect(log.ok ? null : log.failure.stage).toBe("log inclusion");
   });
 
   it("checks a batch with the core auditor over WebCrypto, as the page does, and notices a changed envelope", async () => {
-    const text = await (await fetch(`${dev.url}/v1/logs/0/batches/0`, { headers: { authorization: `Bearer ${key}` } })).text();
+    const text = await (
+      await fetch(`${dev.url}/v1/logs/0/batches/0`, { headers: { authorization: `Bearer ${key}` } })
+    ).text();
     const [header, firstEntry, ...rest] = text.trim().split("\n");
     const origin = (JSON.parse(header!) as { log: string }).log;
     const check = (t: string) => checkBatch(utf8(t), { origin, batch: 0 }, subtleHasher());
     const good = await check(text);
     expect(good.events).toBe(TIER_PLAN.length);
-    const failure = (t: string) => check(t).then(() => null, (e: unknown) => e as AuditFailure);
+    const failure = (t: string) =>
+      check(t).then(
+        () => null,
+        (e: unknown) => e as AuditFailure,
+      );
 
     const entry = JSON.parse(firstEntry!) as { envelope: Record<string, unknown> };
     entry.envelope["tier"] = entry.envelope["tier"] === "full" ? "lightweight" : "full";
@@ -379,10 +465,16 @@ describe("pinned verifier keys", () => {
     expect(pins[0]!.label).toMatch(/^log\.example\/a\/0\+[0-9a-f]{8}$/);
     await expect(parsePins(`${va}\nnope`)).rejects.toThrow(/^line 2: not a verifier key/);
     const other = await signerFromSeed(a.name, generateSeed());
-    await expect(parsePins(`${va}\n${formatVerifierKey(a.name, other.publicKey)}`)).rejects.toThrow(/^line 2: a second key for log\.example\/a\/0/);
+    await expect(parsePins(`${va}\n${formatVerifierKey(a.name, other.publicKey)}`)).rejects.toThrow(
+      /^line 2: a second key for log\.example\/a\/0/,
+    );
 
     const memory = new Map<string, string>();
-    const store = { getItem: (k: string) => memory.get(k) ?? null, setItem: (k: string, v: string) => void memory.set(k, v), removeItem: (k: string) => void memory.delete(k) };
+    const store = {
+      getItem: (k: string) => memory.get(k) ?? null,
+      setItem: (k: string, v: string) => void memory.set(k, v),
+      removeItem: (k: string) => void memory.delete(k),
+    };
     const kept = new PinnedKeys(store);
     await kept.set(`${va}\n${vb}`);
     expect(memory.get(PINNED_ITEM)).toBe(`${va}\n${vb}`);
@@ -416,7 +508,16 @@ describe("dashboard arithmetic", () => {
   });
 
   it("rounds axis maxima up to 1, 2 or 5 times a power of ten and labels counts compactly", () => {
-    expect([0, -3, 0.3, 1, 1.01, 3, 7, 12.5, 2000, 2001].map(niceCeiling)).toEqual([1, 1, 0.5, 1, 2, 5, 10, 20, 2000, 5000]);
-    expect([0, 12, 12.5, 1234, 12_345, 3_400_000].map(formatCount)).toEqual(["0", "12", "12.5", "1234", "12.3k", "3.4M"]);
+    expect([0, -3, 0.3, 1, 1.01, 3, 7, 12.5, 2000, 2001].map(niceCeiling)).toEqual([
+      1, 1, 0.5, 1, 2, 5, 10, 20, 2000, 5000,
+    ]);
+    expect([0, 12, 12.5, 1234, 12_345, 3_400_000].map(formatCount)).toEqual([
+      "0",
+      "12",
+      "12.5",
+      "1234",
+      "12.3k",
+      "3.4M",
+    ]);
   });
 });

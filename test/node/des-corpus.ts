@@ -122,7 +122,18 @@ const LOGIC_TYPES = [
   "",
 ];
 
-const SCHEMA_VERSIONS = ["0.3.0", "1.20.300", "00.3.0", "0.3", "v0.3.0", "0.3.0-rc.1", "0.3.0 ", "0.3.0\n", "a.b.c", ""];
+const SCHEMA_VERSIONS = [
+  "0.3.0",
+  "1.20.300",
+  "00.3.0",
+  "0.3",
+  "v0.3.0",
+  "0.3.0-rc.1",
+  "0.3.0 ",
+  "0.3.0\n",
+  "a.b.c",
+  "",
+];
 
 const TIERS = ["lightweight", "sampled", "full"] as const;
 const BAD_ENUM_VALUES = ["Full", "FULL", "gold", "", "sampled "];
@@ -185,21 +196,32 @@ function casesFor(label: string, base: JsonObject): CorpusCase[] {
     for (const [type, value] of ONE_OF_EACH_TYPE) add(`${pointer} as ${type}`, [pointer, value]);
   }
 
-  for (const tier of BAD_ENUM_VALUES) add(`evidence_tier ${JSON.stringify(tier)}`, ["/temporal_metadata/evidence_tier", tier]);
+  for (const tier of BAD_ENUM_VALUES)
+    add(`evidence_tier ${JSON.stringify(tier)}`, ["/temporal_metadata/evidence_tier", tier]);
   for (const logicType of LOGIC_TYPES) {
     add(`logic_type ${JSON.stringify(logicType)}`, ["/decision_logic/logic_type", logicType]);
   }
-  for (const version of SCHEMA_VERSIONS) add(`schema_version ${JSON.stringify(version)}`, ["/schema_version", version]);
+  for (const version of SCHEMA_VERSIONS)
+    add(`schema_version ${JSON.stringify(version)}`, ["/schema_version", version]);
 
   const overridden: Change = ["/human_override_record", OVERRIDE_RECORD];
   add("override with all five fields", overridden);
   for (const field of OVERRIDE_FIELDS) {
     add(`override without ${field}`, overridden, [`/human_override_record/${field}`, DELETE]);
   }
-  add("override_occurred false without override fields", ["/human_override_record", { override_occurred: false }]);
-  add("override with a bad override_timestamp", overridden, ["/human_override_record/override_timestamp", "2026-03-01T10:00"]);
+  add("override_occurred false without override fields", [
+    "/human_override_record",
+    { override_occurred: false },
+  ]);
+  add("override with a bad override_timestamp", overridden, [
+    "/human_override_record/override_timestamp",
+    "2026-03-01T10:00",
+  ]);
   for (const [type, value] of ONE_OF_EACH_TYPE) {
-    add(`override with override_actor as ${type}`, overridden, ["/human_override_record/override_actor", value]);
+    add(`override with override_actor as ${type}`, overridden, [
+      "/human_override_record/override_actor",
+      value,
+    ]);
   }
 
   const human: Change = ["/decision_logic/logic_type", "human_decision"];
@@ -207,7 +229,10 @@ function casesFor(label: string, base: JsonObject): CorpusCase[] {
   const rationale: Change = ["/human_override_record/override_rationale", "manual review"];
   add("human_decision with actor and rationale", human, actor, rationale);
   add("human_decision with actor only", human, actor, ["/human_override_record/override_rationale", DELETE]);
-  add("human_decision with rationale only", human, rationale, ["/human_override_record/override_actor", DELETE]);
+  add("human_decision with rationale only", human, rationale, [
+    "/human_override_record/override_actor",
+    DELETE,
+  ]);
   add(
     "human_decision with neither",
     human,
@@ -215,26 +240,41 @@ function casesFor(label: string, base: JsonObject): CorpusCase[] {
     ["/human_override_record/override_rationale", DELETE],
   );
   add("human_decision with a complete override", human, overridden);
-  add("rule_based with neither actor nor rationale", ["/decision_logic/logic_type", "rule_based"], ["/human_override_record", { override_occurred: false }]);
+  add(
+    "rule_based with neither actor nor rationale",
+    ["/decision_logic/logic_type", "rule_based"],
+    ["/human_override_record", { override_occurred: false }],
+  );
 
   for (const tier of TIERS) {
     const atTier: Change = ["/temporal_metadata/evidence_tier", tier];
     for (const risk of RISK_LEVELS) {
-      add(`${tier} with risk ${JSON.stringify(risk)}`, atTier, ["/decision_quality_indicators", { decision_risk_level: risk }]);
+      add(`${tier} with risk ${JSON.stringify(risk)}`, atTier, [
+        "/decision_quality_indicators",
+        { decision_risk_level: risk },
+      ]);
     }
     add(`${tier} without risk level`, atTier, ["/decision_quality_indicators", { confidence_score: 0.5 }]);
     add(`${tier} without decision_quality_indicators`, atTier, ["/decision_quality_indicators", DELETE]);
-    add(`${tier} with decision_quality_indicators as a string`, atTier, ["/decision_quality_indicators", "high"]);
+    add(`${tier} with decision_quality_indicators as a string`, atTier, [
+      "/decision_quality_indicators",
+      "high",
+    ]);
   }
 
   for (const pointer of DATE_TIME_FIELDS) {
-    for (const value of [...BAD_DATE_TIMES, ...EDGE_DATE_TIMES]) add(`${pointer} ${JSON.stringify(value)}`, [pointer, value]);
+    for (const value of [...BAD_DATE_TIMES, ...EDGE_DATE_TIMES])
+      add(`${pointer} ${JSON.stringify(value)}`, [pointer, value]);
   }
   for (const value of BAD_DATE_TIMES.slice(0, 5)) {
-    add(`override_timestamp ${JSON.stringify(value)}`, overridden, ["/human_override_record/override_timestamp", value]);
+    add(`override_timestamp ${JSON.stringify(value)}`, overridden, [
+      "/human_override_record/override_timestamp",
+      value,
+    ]);
   }
 
-  for (const value of SEQUENCE_NUMBERS) add(`sequence_number ${JSON.stringify(value)}`, ["/temporal_metadata/sequence_number", value]);
+  for (const value of SEQUENCE_NUMBERS)
+    add(`sequence_number ${JSON.stringify(value)}`, ["/temporal_metadata/sequence_number", value]);
   for (const value of PREVIOUS_HASHES) {
     add(`previous_hash ${JSON.stringify(value)}`, ["/temporal_metadata/hash_chain/previous_hash", value]);
   }
@@ -243,7 +283,8 @@ function casesFor(label: string, base: JsonObject): CorpusCase[] {
   for (const parent of EXTRA_PROPERTY_PARENTS) {
     add(`extra property at ${parent || "the root"}`, [`${parent}/x_extension`, { any: ["shape", 1, null] }]);
   }
-  for (const [pointer, value] of OPTIONAL_FIELD_VIOLATIONS) add(`${pointer} ${JSON.stringify(value)}`, [pointer, value]);
+  for (const [pointer, value] of OPTIONAL_FIELD_VIOLATIONS)
+    add(`${pointer} ${JSON.stringify(value)}`, [pointer, value]);
   return cases;
 }
 
@@ -260,6 +301,8 @@ const NOT_OBJECTS: readonly CorpusCase[] = [
  * Precondition: each base is a valid DES 0.3.0 event that has every required field and a
  * `decision_quality_indicators` object (true of the five published examples).
  */
-export function buildDesCorpus(bases: ReadonlyArray<readonly [label: string, event: JsonObject]>): CorpusCase[] {
+export function buildDesCorpus(
+  bases: ReadonlyArray<readonly [label: string, event: JsonObject]>,
+): CorpusCase[] {
   return [...NOT_OBJECTS, ...bases.flatMap(([label, event]) => casesFor(label, event))];
 }

@@ -39,7 +39,10 @@ describe("limits are documented with the values the code enforces", () => {
       expect(vars.get(name), `wrangler.toml ${name}`).toBe(String(DEFAULTS[key]));
       expect(documented.get(name), `README "Limits" row ${name}`).toBe(String(DEFAULTS[key]));
     }
-    expect([...vars.keys()].filter((n) => !Object.values(CONFIG_VARS).includes(n as never)), "vars the code never reads").toEqual([]);
+    expect(
+      [...vars.keys()].filter((n) => !Object.values(CONFIG_VARS).includes(n as never)),
+      "vars the code never reads",
+    ).toEqual([]);
   });
 
   it("the README states the fixed limits of the protocol", () => {
@@ -52,6 +55,8 @@ describe("limits are documented with the values the code enforces", () => {
     expect(text).toContain(`filter values ≤ ${MAX_FILTER_CHARS} characters`);
     expect(text).toContain(`(1–${MAX_SHARDS})`);
     // Tiered evidence, policy limits: "Limits: 100 rules, …, 64 KiB."
-    expect(/Limits: \d+ rules[^.]*, (\d+) KiB\./.exec(text)?.[1], "the policy size in README").toBe(String(MAX_POLICY_BYTES / 1024));
+    expect(/Limits: \d+ rules[^.]*, (\d+) KiB\./.exec(text)?.[1], "the policy size in README").toBe(
+      String(MAX_POLICY_BYTES / 1024),
+    );
   });
 });

@@ -17,13 +17,21 @@ import { verifierFromVkey } from "../../src/core/note";
 
 type Exporter = ProtoExporter | JsonExporter;
 
-async function sendWithSdk(exporter: Exporter, service: { name: string; instance?: string }, bodies: Array<string | Record<string, unknown>>): Promise<void> {
+async function sendWithSdk(
+  exporter: Exporter,
+  service: { name: string; instance?: string },
+  bodies: Array<string | Record<string, unknown>>,
+): Promise<void> {
   const provider = new LoggerProvider({
-    resource: resourceFromAttributes({ "service.name": service.name, ...(service.instance ? { "service.instance.id": service.instance } : {}) }),
+    resource: resourceFromAttributes({
+      "service.name": service.name,
+      ...(service.instance ? { "service.instance.id": service.instance } : {}),
+    }),
     processors: [new SimpleLogRecordProcessor({ exporter })],
   });
   const logger = provider.getLogger("edgelog-otlp-test");
-  for (const body of bodies) logger.emit({ severityText: "INFO", body: body as never, attributes: { "decision.kind": "test" } });
+  for (const body of bodies)
+    logger.emit({ severityText: "INFO", body: body as never, attributes: { "decision.kind": "test" } });
   await provider.forceFlush();
   await provider.shutdown();
 }
@@ -66,40 +74,71 @@ describe("OTLP/HTTP logs from the OpenTelemetry JS SDK into wrangler dev", () =>
     expect(doc!.event).toEqual(event);
     expect(doc!.envelope.producer).toBe(producer);
     const shard = String(doc!.envelope.log).split("/").at(-1)!;
-    const vkey = (await (await fetch(`${dev.url}/v1/logs/${shard}/key`, { headers: headers() })).text()).trim();
+    const vkey = (
+      await (await fetch(`${dev.url}/v1/logs/${shard}/key`, { headers: headers() })).text()
+    ).trim();
     // Throws naming the first failing step; the steps run through the batch and log inclusion.
     const steps = await verifyEventProof(doc!, await verifierFromVkey(vkey));
     expect(steps.map((s) => s.step)).toContain("log inclusion");
   }
 
   it("@opentelemetry/exporter-logs-otlp-proto: JSON-text and structured bodies are logged and proven", async () => {
-    const producer = createProducer({ producerId: "otel-proto", decisionType: "credit_limit", logicType: "rule_based" });
+    const producer = createProducer({
+      producerId: "otel-proto",
+      decisionType: "credit_limit",
+      logicType: "rule_based",
+    });
     const text = await producer.event({ output: "approve" });
-    const structured = await producer.event({ output: { limit: 2500, currency: "EUR" }, tier: "full", riskLevel: "high" });
+    const structured = await producer.event({
+      output: { limit: 2500, currency: "EUR" },
+      tier: "full",
+      riskLevel: "high",
+    });
     const exporter = new ProtoExporter({ url: `${dev.url}/v1/otlp/v1/logs`, headers: headers() });
-    await sendWithSdk(exporter, { name: "checkout", instance: "pod-1" }, [JSON.stringify(text), structured as unknown as Record<string, unknown>]);
+    await sendWithSdk(exporter, { name: "checkout", instance: "pod-1" }, [
+      JSON.stringify(text),
+      structured as unknown as Record<string, unknown>,
+    ]);
     await readBack(text, "checkout/pod-1");
     await readBack(structured, "checkout/pod-1");
     expect(dev.output()).not.toMatch(/EvalError|Code generation from strings disallowed/);
   });
 
   it("@opentelemetry/exporter-logs-otlp-http (JSON): logged and proven; a plain log line is rejected per record", async () => {
-    const producer = createProducer({ producerId: "otel-json", decisionType: "fraud_check", logicType: "rule_based" });
+    const producer = createProducer({
+      producerId: "otel-json",
+      decisionType: "fraud_check",
+      logicType: "rule_based",
+    });
     const event = await producer.event({ output: "review", tier: "full", riskLevel: "medium" });
     const exporter = new JsonExporter({ url: `${dev.url}/v1/otlp/v1/logs`, headers: headers() });
-    await sendWithSdk(exporter, { name: "fraud" }, [event as unknown as Record<string, unknown>, "user 42 logged in"]);
+    await sendWithSdk(exporter, { name: "fraud" }, [
+      event as unknown as Record<string, unknown>,
+      "user 42 logged in",
+    ]);
     await readBack(event, "fraud");
 
     // What the exporter got back (it only logs partial success): the same request by hand.
     const res = await fetch(`${dev.url}/v1/otlp/v1/logs`, {
       method: "POST",
       headers: { ...headers(), "content-type": "application/json" },
-      body: JSON.stringify({ resourceLogs: [{ resource: { attributes: [{ key: "service.name", value: { stringValue: "fraud" } }] }, scopeLogs: [{ logRecords: [{ body: { stringValue: "user 42 logged in" } }] }] }] }),
+      body: JSON.stringify({
+        resourceLogs: [
+          {
+            resource: { attributes: [{ key: "service.name", value: { stringValue: "fraud" } }] },
+            scopeLogs: [{ logRecords: [{ body: { stringValue: "user 42 logged in" } }] }],
+          },
+        ],
+      }),
     });
     expect(res.status).toBe(200);
-    const body = (await res.json()) as { partialSuccess: { rejectedLogRecords: number; errorMessage: string } };
+    const body = (await res.json()) as {
+      partialSuccess: { rejectedLogRecords: number; errorMessage: string };
+    };
     expect(body.partialSuccess.rejectedLogRecords).toBe(1);
-    expect(body.partialSuccess.errorMessage).toContain("resourceLogs[0].scopeLogs[0].logRecords[0]: body is a string but not a DES event's JSON text");
+    expect(body.partialSuccess.errorMessage).toContain(
+      "resourceLogs[0].scopeLogs[0].logRecords[0]: body is a string but not a DES event's JSON text",
+    );
     expect(dev.output()).not.toMatch(/EvalError|Code generation from strings disallowed/);
   });
 });

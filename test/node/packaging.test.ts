@@ -18,7 +18,11 @@ interface Run {
 }
 
 /** Runs a command; never throws on a non-zero exit (the tests look at the code). */
-async function run(file: string, args: readonly string[], options: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<Run> {
+async function run(
+  file: string,
+  args: readonly string[],
+  options: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number },
+): Promise<Run> {
   try {
     const { stdout, stderr } = await promisify(execFile)(file, args, {
       cwd: options.cwd,
@@ -29,19 +33,31 @@ async function run(file: string, args: readonly string[], options: { cwd: string
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code?: number | string; stdout?: string; stderr?: string; message: string };
-    return { code: typeof e.code === "number" ? e.code : -1, stdout: e.stdout ?? "", stderr: e.stderr ?? e.message };
+    return {
+      code: typeof e.code === "number" ? e.code : -1,
+      stdout: e.stdout ?? "",
+      stderr: e.stderr ?? e.message,
+    };
   }
 }
 
 /** PATH without the entries npm puts first (node_modules/.bin, the pinned node@22). */
-const SYSTEM_PATH = (process.env["PATH"] ?? "").split(delimiter).filter((dir) => dir && !dir.includes("node_modules"));
+const SYSTEM_PATH = (process.env["PATH"] ?? "")
+  .split(delimiter)
+  .filter((dir) => dir && !dir.includes("node_modules"));
 const SYSTEM_NODE = SYSTEM_PATH.map((dir) => join(dir, "node")).find((file) => existsSync(file));
 const SYSTEM_ENV: NodeJS.ProcessEnv = {
-  ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("npm_") && !k.startsWith("EDGELOG_") && k !== "NODE_OPTIONS")),
+  ...Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([k]) => !k.startsWith("npm_") && !k.startsWith("EDGELOG_") && k !== "NODE_OPTIONS",
+    ),
+  ),
   PATH: SYSTEM_PATH.join(delimiter),
 };
 /** npm's own scripts, from the npm running this suite (or the one next to the system node). */
-const NPM_BIN = process.env["npm_execpath"] ? dirname(process.env["npm_execpath"]) : join(dirname(SYSTEM_NODE ?? "/usr/bin/node"), "..", "lib", "node_modules", "npm", "bin");
+const NPM_BIN = process.env["npm_execpath"]
+  ? dirname(process.env["npm_execpath"])
+  : join(dirname(SYSTEM_NODE ?? "/usr/bin/node"), "..", "lib", "node_modules", "npm", "bin");
 
 interface PackEntry {
   filename: string;
@@ -64,29 +80,59 @@ describe("the edgelog package installed from its tarball", () => {
   let key = "";
   let nodeVersion = "";
 
-  const node = (args: readonly string[], timeoutMs?: number) => run(SYSTEM_NODE!, args, { cwd: project, env: SYSTEM_ENV, timeoutMs });
+  const node = (args: readonly string[], timeoutMs?: number) =>
+    run(SYSTEM_NODE!, args, { cwd: project, env: SYSTEM_ENV, timeoutMs });
   const npx = (args: readonly string[]) => node([join(NPM_BIN, "npx-cli.js"), "--offline", ...args]);
 
   beforeAll(async () => {
-    if (!SYSTEM_NODE) throw new Error(`no \`node\` on PATH outside node_modules (PATH: ${process.env["PATH"]})`);
+    if (!SYSTEM_NODE)
+      throw new Error(`no \`node\` on PATH outside node_modules (PATH: ${process.env["PATH"]})`);
     const serverReady = startDev().then(async (server) => {
       dev = server;
       ({ key } = await devTenant(server.url, "packaging"));
     });
     // pretest built dist/; --ignore-scripts so packing does not rebuild files other tests read.
-    const pack = await run(process.execPath, [join(NPM_BIN, "npm-cli.js"), "pack", "--ignore-scripts", "--json", "--pack-destination", scratch], { cwd: REPO_ROOT });
+    const pack = await run(
+      process.execPath,
+      [join(NPM_BIN, "npm-cli.js"), "pack", "--ignore-scripts", "--json", "--pack-destination", scratch],
+      { cwd: REPO_ROOT },
+    );
     if (pack.code !== 0) throw new Error(`npm pack failed: ${pack.stderr}`);
     packed = (JSON.parse(pack.stdout) as PackEntry[])[0]!;
     // The peer dependency, packed from the repository's own install: no registry needed.
-    const honoPack = await run(process.execPath, [join(NPM_BIN, "npm-cli.js"), "pack", join(REPO_ROOT, "node_modules", "hono"), "--ignore-scripts", "--json", "--pack-destination", scratch], { cwd: REPO_ROOT });
+    const honoPack = await run(
+      process.execPath,
+      [
+        join(NPM_BIN, "npm-cli.js"),
+        "pack",
+        join(REPO_ROOT, "node_modules", "hono"),
+        "--ignore-scripts",
+        "--json",
+        "--pack-destination",
+        scratch,
+      ],
+      { cwd: REPO_ROOT },
+    );
     if (honoPack.code !== 0) throw new Error(`npm pack hono failed: ${honoPack.stderr}`);
     const honoTarball = (JSON.parse(honoPack.stdout) as PackEntry[])[0]!.filename;
 
     rmSync(project, { recursive: true, force: true });
     mkdirSync(project);
-    writeFileSync(join(project, "package.json"), JSON.stringify({ name: "edgelog-packaging-scratch", private: true, type: "module" }));
+    writeFileSync(
+      join(project, "package.json"),
+      JSON.stringify({ name: "edgelog-packaging-scratch", private: true, type: "module" }),
+    );
     const install = await node(
-      [join(NPM_BIN, "npm-cli.js"), "install", "--offline", "--no-audit", "--no-fund", "--no-package-lock", join(scratch, packed.filename), join(scratch, honoTarball)],
+      [
+        join(NPM_BIN, "npm-cli.js"),
+        "install",
+        "--offline",
+        "--no-audit",
+        "--no-fund",
+        "--no-package-lock",
+        join(scratch, packed.filename),
+        join(scratch, honoTarball),
+      ],
       90_000,
     );
     if (install.code !== 0) throw new Error(`npm install --offline failed:\n${install.stderr}`);
@@ -101,19 +147,39 @@ describe("the edgelog package installed from its tarball", () => {
 
   it("ships only the entries, their types, the CLI and the docs, and depends on nothing at run time", () => {
     const paths = packed.files.map((f) => f.path).sort();
-    for (const required of ["package.json", "README.md", "CHANGELOG.md", "bin/edgelog.mjs", "dist/cli.mjs", "dist/audit-worker.mjs", "dist/client.js", "dist/hono.js", "dist/types/client/index.d.ts", "dist/types/client/hono.d.ts"]) {
+    for (const required of [
+      "package.json",
+      "README.md",
+      "CHANGELOG.md",
+      "bin/edgelog.mjs",
+      "dist/cli.mjs",
+      "dist/audit-worker.mjs",
+      "dist/client.js",
+      "dist/hono.js",
+      "dist/types/client/index.d.ts",
+      "dist/types/client/hono.d.ts",
+    ]) {
       expect(paths).toContain(required);
     }
-    const outside = paths.filter((p) => !/^(package\.json|README\.md|CHANGELOG\.md|bin\/edgelog\.mjs|dist\/(cli\.mjs|audit-worker\.mjs|client\.js|hono\.js|chunks\/[\w-]+\.js|types\/[\w/-]+\.d\.ts))$/.test(p));
+    const outside = paths.filter(
+      (p) =>
+        !/^(package\.json|README\.md|CHANGELOG\.md|bin\/edgelog\.mjs|dist\/(cli\.mjs|audit-worker\.mjs|client\.js|hono\.js|chunks\/[\w-]+\.js|types\/[\w/-]+\.d\.ts))$/.test(
+          p,
+        ),
+    );
     expect(outside, "files outside what users need").toEqual([]);
     expect(manifest.dependencies ?? {}).toEqual({});
     expect(Object.keys(manifest.peerDependencies ?? {})).toEqual(["hono"]);
     // Optional: installing the SDK or the verifier must not pull in Hono.
     expect(manifest.peerDependenciesMeta?.["hono"]?.optional).toBe(true);
-    const installed = JSON.parse(readFileSync(join(project, "node_modules", manifest.name, "package.json"), "utf8")) as { version: string };
+    const installed = JSON.parse(
+      readFileSync(join(project, "node_modules", manifest.name, "package.json"), "utf8"),
+    ) as { version: string };
     expect(installed.version).toBe(manifest.version);
     const changelog = readFileSync(join(REPO_ROOT, "CHANGELOG.md"), "utf8");
-    expect(changelog, "CHANGELOG.md has a section for the version in package.json").toMatch(new RegExp(`^## ${manifest.version.replace(/\./g, "\\.")}\\b`, "m"));
+    expect(changelog, "CHANGELOG.md has a section for the version in package.json").toMatch(
+      new RegExp(`^## ${manifest.version.replace(/\./g, "\\.")}\\b`, "m"),
+    );
   });
 
   it("imports both entries in plain Node without a TypeScript loader", async () => {
@@ -130,8 +196,22 @@ describe("the edgelog package installed from its tarball", () => {
     ].join("\n");
     const r = await node(["--input-type=module", "-e", script]);
     expect(r.code, r.stderr).toBe(0);
-    const out = JSON.parse(r.stdout) as { client: string[]; hono: string[]; hash: string; wrongOptions: [string, boolean] | null };
-    expect(out.client).toEqual(expect.arrayContaining(["createClient", "createProducer", "createExperimentLogger", "desCurrentHash", "installShutdownFlush", "DeliveryError"]));
+    const out = JSON.parse(r.stdout) as {
+      client: string[];
+      hono: string[];
+      hash: string;
+      wrongOptions: [string, boolean] | null;
+    };
+    expect(out.client).toEqual(
+      expect.arrayContaining([
+        "createClient",
+        "createProducer",
+        "createExperimentLogger",
+        "desCurrentHash",
+        "installShutdownFlush",
+        "DeliveryError",
+      ]),
+    );
     expect(out.hono).toEqual(["decisionLog"]);
     expect(out.hash).toMatch(/^[0-9a-f]{64}$/);
     expect(out.wrongOptions).toEqual(["InvalidOptionError", true]);
@@ -145,7 +225,9 @@ describe("the edgelog package installed from its tarball", () => {
     const unresolved: string[] = [];
     for (const file of declarations) {
       const path = join(project, "node_modules", manifest.name, file);
-      for (const [, spec] of readFileSync(path, "utf8").matchAll(/(?:from\s+|import\()["'](\.{1,2}\/[^"']*)["']/g)) {
+      for (const [, spec] of readFileSync(path, "utf8").matchAll(
+        /(?:from\s+|import\()["'](\.{1,2}\/[^"']*)["']/g,
+      )) {
         const target = join(dirname(path), spec!.replace(/\.js$/, ".d.ts"));
         if (!spec!.endsWith(".js") || !existsSync(target)) unresolved.push(`${file}: ${spec}`);
       }
@@ -175,11 +257,24 @@ describe("the edgelog package installed from its tarball", () => {
     writeFileSync(
       join(project, "tsconfig.json"),
       JSON.stringify({
-        compilerOptions: { module: "nodenext", moduleResolution: "nodenext", target: "es2022", lib: ["es2022", "dom"], strict: true, noEmit: true, skipLibCheck: true, types: [] },
+        compilerOptions: {
+          module: "nodenext",
+          moduleResolution: "nodenext",
+          target: "es2022",
+          lib: ["es2022", "dom"],
+          strict: true,
+          noEmit: true,
+          skipLibCheck: true,
+          types: [],
+        },
         files: ["use.ts"],
       }),
     );
-    const tsc = await run(process.execPath, [join(REPO_ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "."], { cwd: project, timeoutMs: 90_000 });
+    const tsc = await run(
+      process.execPath,
+      [join(REPO_ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "."],
+      { cwd: project, timeoutMs: 90_000 },
+    );
     expect(tsc.code, tsc.stdout + tsc.stderr).toBe(0);
   });
 
@@ -197,12 +292,25 @@ describe("the edgelog package installed from its tarball", () => {
         "export default app;",
       ].join("\n"),
     );
-    writeFileSync(join(project, "wrangler.toml"), 'name = "packaging-scratch"\nmain = "worker.js"\ncompatibility_date = "2026-11-01"\n');
-    const r = await run(process.execPath, [join(REPO_ROOT, "node_modules", "wrangler", "bin", "wrangler.js"), "deploy", "--dry-run", "--outdir", "out"], {
-      cwd: project,
-      env: { ...process.env, CI: "1", WRANGLER_SEND_METRICS: "false", NO_COLOR: "1", TMPDIR: scratch },
-      timeoutMs: 90_000,
-    });
+    writeFileSync(
+      join(project, "wrangler.toml"),
+      'name = "packaging-scratch"\nmain = "worker.js"\ncompatibility_date = "2026-11-01"\n',
+    );
+    const r = await run(
+      process.execPath,
+      [
+        join(REPO_ROOT, "node_modules", "wrangler", "bin", "wrangler.js"),
+        "deploy",
+        "--dry-run",
+        "--outdir",
+        "out",
+      ],
+      {
+        cwd: project,
+        env: { ...process.env, CI: "1", WRANGLER_SEND_METRICS: "false", NO_COLOR: "1", TMPDIR: scratch },
+        timeoutMs: 90_000,
+      },
+    );
     expect(r.code, r.stdout + r.stderr).toBe(0);
     const bundle = readFileSync(join(project, "out", "worker.js"), "utf8");
     expect(bundle).toContain("function decisionLog(");
@@ -236,7 +344,13 @@ describe("the edgelog package installed from its tarball", () => {
     writeFileSync(join(project, "app.mjs"), app);
     const logged = await node(["app.mjs", dev.url, key]);
     expect(logged.code, logged.stderr).toBe(0);
-    const out = JSON.parse(logged.stdout) as { status: number; decision: string; ids: string[]; accepted: number; failed: string[] };
+    const out = JSON.parse(logged.stdout) as {
+      status: number;
+      decision: string;
+      ids: string[];
+      accepted: number;
+      failed: string[];
+    };
     expect(out).toMatchObject({ status: 200, accepted: 1, failed: [] });
     expect(out.ids).toHaveLength(1);
     const id = out.ids[0]!;
@@ -245,7 +359,11 @@ describe("the edgelog package installed from its tarball", () => {
     // The event is acknowledged at once and sealed into a batch shortly after: wait for its proof.
     const auth = { authorization: `Bearer ${key}` };
     let proofText = "";
-    for (const deadline = Date.now() + 60_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 250))) {
+    for (
+      const deadline = Date.now() + 60_000;
+      Date.now() < deadline;
+      await new Promise((r) => setTimeout(r, 250))
+    ) {
       const res = await fetch(`${dev.url}/v1/events/${id}`, { headers: auth });
       const text = await res.text();
       if (res.status === 200 && (JSON.parse(text) as { proof?: unknown }).proof) {
@@ -254,10 +372,19 @@ describe("the edgelog package installed from its tarball", () => {
       }
     }
     expect(proofText, "the event was sealed within a minute").not.toBe("");
-    const doc = JSON.parse(proofText) as { event: { decision_context: { decision_id: string; trace_id?: string; request?: unknown } } };
-    expect(doc.event.decision_context).toMatchObject({ decision_id: out.decision, trace_id: "4bf92f3577b34da6a3ce929d0e0e4736", request: { method: "POST", path: "/loan" } });
+    const doc = JSON.parse(proofText) as {
+      event: { decision_context: { decision_id: string; trace_id?: string; request?: unknown } };
+    };
+    expect(doc.event.decision_context).toMatchObject({
+      decision_id: out.decision,
+      trace_id: "4bf92f3577b34da6a3ce929d0e0e4736",
+      request: { method: "POST", path: "/loan" },
+    });
     writeFileSync(join(project, "proof.json"), proofText);
-    writeFileSync(join(project, "log.vkey"), await (await fetch(`${dev.url}/v1/logs/0/key`, { headers: auth })).text());
+    writeFileSync(
+      join(project, "log.vkey"),
+      await (await fetch(`${dev.url}/v1/logs/0/key`, { headers: auth })).text(),
+    );
 
     const verified = await npx(["edgelog", "verify", "proof.json", "--vkey", "log.vkey"]);
     expect(verified.code, verified.stderr).toBe(0);

@@ -27,13 +27,19 @@ describe("wrangler dev (real workerd, production rules)", () => {
       headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
       body: JSON.stringify([...examples, bad]),
     });
-    const body = (await res.json()) as { accepted: number; rejected: number; results: Array<{ id: string; status: string; errors: Array<{ path: string }> }> };
+    const body = (await res.json()) as {
+      accepted: number;
+      rejected: number;
+      results: Array<{ id: string; status: string; errors: Array<{ path: string }> }>;
+    };
     expect(res.status, JSON.stringify(body)).toBe(examples.length > 0 ? 207 : 422);
     expect(body.accepted).toBe(examples.length);
     expect(body.rejected).toBe(1);
     expect(body.results.at(-1)!.errors.map((e) => e.path)).toContain("/decision_context/decision_id");
     for (const [i, r] of body.results.slice(0, examples.length).entries()) {
-      const got = await fetch(`${dev.url}/v1/events/${r.id}`, { headers: { authorization: `Bearer ${key}` } });
+      const got = await fetch(`${dev.url}/v1/events/${r.id}`, {
+        headers: { authorization: `Bearer ${key}` },
+      });
       expect(got.status).toBe(200);
       const doc = (await got.json()) as { event: unknown; proof: unknown };
       expect(doc.event).toEqual(examples[i]);

@@ -25,14 +25,21 @@ describe("edgelog audit --tiles", () => {
   const dir = mkdtempSync(join(tmpdir(), "edgelog-tiles-"));
   const vkeyFile = join(dir, "log.vkey");
   const api = async (path: string, init: RequestInit = {}) => {
-    const res = await fetch(`${dev.url}${path}`, { ...init, headers: { authorization: `Bearer ${key}`, ...init.headers } });
+    const res = await fetch(`${dev.url}${path}`, {
+      ...init,
+      headers: { authorization: `Bearer ${key}`, ...init.headers },
+    });
     if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
     return res;
   };
   const ingest = async (requests: number, per: number, start: number) => {
     for (let r = 0; r < requests; r++) {
       const body = toNdjson(desEvents(per, { prefix: "tiles" }, start + r * per));
-      await api("/v1/events?wait=sealed", { method: "POST", headers: { "content-type": "application/x-ndjson" }, body });
+      await api("/v1/events?wait=sealed", {
+        method: "POST",
+        headers: { "content-type": "application/x-ndjson" },
+        body,
+      });
     }
   };
   const run = async (args: string[]) => {
@@ -55,10 +62,29 @@ describe("edgelog audit --tiles", () => {
 
   it("reaches the same tree as the API audit, then continues incrementally", async () => {
     const prefix = `${dev.url}/v1/tiles/${tenant}/0`;
-    const viaApi = await run(["audit", dev.url, "--vkey", vkeyFile, "--state", join(dir, "api.json"), "--key", key]);
+    const viaApi = await run([
+      "audit",
+      dev.url,
+      "--vkey",
+      vkeyFile,
+      "--state",
+      join(dir, "api.json"),
+      "--key",
+      key,
+    ]);
     expect(viaApi.code, viaApi.stdout + viaApi.stderr).toBe(0);
     const state = join(dir, "tiles.json");
-    const viaTiles = await run(["audit", "--tiles", prefix, "--vkey", vkeyFile, "--state", state, "--key", key]);
+    const viaTiles = await run([
+      "audit",
+      "--tiles",
+      prefix,
+      "--vkey",
+      vkeyFile,
+      "--state",
+      state,
+      "--key",
+      key,
+    ]);
     expect(viaTiles.code, viaTiles.stdout + viaTiles.stderr).toBe(0);
     expect({ size: viaTiles.json.size, root: viaTiles.json.root, events: viaTiles.json.events }).toEqual({
       size: viaApi.json.size,
@@ -74,7 +100,15 @@ describe("edgelog audit --tiles", () => {
     expect(again.json.new_batches).toBe(again.json.size - viaTiles.json.size);
     expect(again.json.new_batches).toBeGreaterThanOrEqual(2);
 
-    const noKey = await run(["audit", "--tiles", prefix, "--vkey", vkeyFile, "--state", join(dir, "nokey.json")]);
+    const noKey = await run([
+      "audit",
+      "--tiles",
+      prefix,
+      "--vkey",
+      vkeyFile,
+      "--state",
+      join(dir, "nokey.json"),
+    ]);
     expect(noKey.code).toBe(2);
     expect(noKey.stderr + noKey.stdout).toContain("401");
   });
@@ -86,13 +120,23 @@ describe("edgelog audit --tiles", () => {
         const upstream = await fetch(`${dev.url}${req.url}`, { headers: { authorization: `Bearer ${key}` } });
         const body = new Uint8Array(await upstream.arrayBuffer());
         if (match.test(req.url ?? "") && body.length > 40) body[40] = body[40]! ^ 1;
-        res.writeHead(upstream.status, { "content-type": upstream.headers.get("content-type") ?? "application/octet-stream" });
+        res.writeHead(upstream.status, {
+          "content-type": upstream.headers.get("content-type") ?? "application/octet-stream",
+        });
         res.end(body);
       });
       await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
       const port = (server.address() as { port: number }).port;
       try {
-        return await run(["audit", "--tiles", `http://127.0.0.1:${port}/v1/tiles/${tenant}/0`, "--vkey", vkeyFile, "--state", join(dir, `t-${port}.json`)]);
+        return await run([
+          "audit",
+          "--tiles",
+          `http://127.0.0.1:${port}/v1/tiles/${tenant}/0`,
+          "--vkey",
+          vkeyFile,
+          "--state",
+          join(dir, `t-${port}.json`),
+        ]);
       } finally {
         server.close();
       }

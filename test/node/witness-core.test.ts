@@ -13,8 +13,19 @@ import {
   verifyCosignatures,
   SignatureMismatchError,
 } from "../../src/core/note";
-import { consistencyProof, hashLeaf, merkleRoot, subtreeHashesFromLeaves, EMPTY_ROOT } from "../../src/core/merkle";
-import { decideAddCheckpoint, formatAddCheckpoint, parseAddCheckpoint, type WitnessedCheckpoint } from "../../src/core/witness/add-checkpoint";
+import {
+  consistencyProof,
+  hashLeaf,
+  merkleRoot,
+  subtreeHashesFromLeaves,
+  EMPTY_ROOT,
+} from "../../src/core/merkle";
+import {
+  decideAddCheckpoint,
+  formatAddCheckpoint,
+  parseAddCheckpoint,
+  type WitnessedCheckpoint,
+} from "../../src/core/witness/add-checkpoint";
 import { quorumPolicy, checkQuorum } from "../../src/cli/witness-quorum";
 import { CheckFailedError, UsageError } from "../../src/cli/errors";
 
@@ -29,7 +40,10 @@ function specCosignature(): { line: string; vkey: string } {
   const der = Buffer.concat([Buffer.from("302e020100300506032b657004220420", "hex"), Buffer.from(SEED)]);
   const priv = createPrivateKey({ key: der, format: "der", type: "pkcs8" });
   const pub = Buffer.from(createPublicKey(priv).export({ format: "jwk" }).x as string, "base64url");
-  const keyId = createHash("sha256").update(Buffer.concat([Buffer.from(`${NAME}\n`), Buffer.from([0x04]), pub])).digest().subarray(0, 4);
+  const keyId = createHash("sha256")
+    .update(Buffer.concat([Buffer.from(`${NAME}\n`), Buffer.from([0x04]), pub]))
+    .digest()
+    .subarray(0, 4);
   const message = Buffer.from(`cosignature/v1\ntime ${TIME}\n${TEXT}`);
   const timestamp = Buffer.alloc(8);
   timestamp.writeBigUInt64BE(BigInt(TIME));
@@ -51,7 +65,9 @@ describe("tlog-cosignature/v1 (Ed25519)", () => {
       "\u2014 witness.example/w1 IDJKvgAAAABkGFDL6ade/xdmW0GepsICyPher/bBsso0aCocxkD4MgnQ2J3N/61CxrucC0uO4wzUWe3K7XvjkEYtewKXIfP/U7l4Cw==\n",
     );
     expect(parseCosignerVkey(expected.vkey).name).toBe(NAME);
-    expect(new TextDecoder().decode(cosignedMessage(TEXT, TIME))).toBe(`cosignature/v1\ntime 1679315147\n${TEXT}`);
+    expect(new TextDecoder().decode(cosignedMessage(TEXT, TIME))).toBe(
+      `cosignature/v1\ntime 1679315147\n${TEXT}`,
+    );
   });
 
   it("verifies cosignatures on a note, ignores unknown keys, and refuses an altered one", async () => {
@@ -63,18 +79,27 @@ describe("tlog-cosignature/v1 (Ed25519)", () => {
     expect(await verifyCosignatures(note, [cosigner, other])).toHaveLength(2);
     const altered = note.replace("20852163", "20852164");
     await expect(verifyCosignatures(altered, [cosigner])).rejects.toThrow(SignatureMismatchError);
-    expect(() => parseCosignerVkey(`${NAME}+00000000+${Buffer.concat([Buffer.from([4]), Buffer.from(cosigner.publicKey)]).toString("base64")}`)).toThrow(/does not match/);
+    expect(() =>
+      parseCosignerVkey(
+        `${NAME}+00000000+${Buffer.concat([Buffer.from([4]), Buffer.from(cosigner.publicKey)]).toString("base64")}`,
+      ),
+    ).toThrow(/does not match/);
   });
 
   it("a verifier demanding a quorum the checkpoint lacks fails with a clear message", async () => {
     const cosigner = await cosignerFromSeed(NAME, SEED);
     const other = await cosignerFromSeed("witness.example/w2", new Uint8Array(32).fill(9));
     const note = `${TEXT}\n${await cosigner.cosign(TEXT, TIME)}`;
-    const vkeys = [specCosignature().vkey, `witness.example/w2+${Buffer.from(other.keyId).toString("hex")}+${Buffer.concat([Buffer.from([4]), Buffer.from(other.publicKey)]).toString("base64")}`];
+    const vkeys = [
+      specCosignature().vkey,
+      `witness.example/w2+${Buffer.from(other.keyId).toString("hex")}+${Buffer.concat([Buffer.from([4]), Buffer.from(other.publicKey)]).toString("base64")}`,
+    ];
     expect((await checkQuorum(note, quorumPolicy(vkeys, 1)!)).detail).toContain("1 of 2 witnesses");
     const short = await checkQuorum(note, quorumPolicy(vkeys, 2)!).catch((e: unknown) => e);
     expect(short).toBeInstanceOf(CheckFailedError);
-    expect((short as CheckFailedError).message).toBe("the checkpoint carries 1 valid cosignature from the given witnesses, short of the quorum of 2 of 2");
+    expect((short as CheckFailedError).message).toBe(
+      "the checkpoint carries 1 valid cosignature from the given witnesses, short of the quorum of 2 of 2",
+    );
     expect(() => quorumPolicy(vkeys, 3)).toThrow(UsageError);
     expect(() => quorumPolicy(undefined, 1)).toThrow(UsageError);
   });
@@ -86,12 +111,14 @@ describe("add-checkpoint decisions", async () => {
   const stranger = await signerFromSeed(ORIGIN, new Uint8Array(32).fill(2));
   const logs = new Map([[ORIGIN, [await verifierFromPublicKey(ORIGIN, logSigner.publicKey)]]]);
   const cosigner = await cosignerFromSeed(NAME, SEED);
-  const leaves = (tag: string, n: number) => Array.from({ length: n }, (_, i) => hashLeaf(new TextEncoder().encode(`${tag} ${i}`)));
+  const leaves = (tag: string, n: number) =>
+    Array.from({ length: n }, (_, i) => hashLeaf(new TextEncoder().encode(`${tag} ${i}`)));
   const main = leaves("main", 20);
   const fork = [...main.slice(0, 5), ...leaves("fork", 15)];
   const checkpoint = (tree: Uint8Array[], size: number, signer = logSigner) =>
     signNote(formatCheckpoint({ origin: ORIGIN, size, rootHash: merkleRoot(tree.slice(0, size)) }), [signer]);
-  const proof = (tree: Uint8Array[], from: number, to: number) => consistencyProof(from, to, subtreeHashesFromLeaves(tree.slice(0, to)));
+  const proof = (tree: Uint8Array[], from: number, to: number) =>
+    consistencyProof(from, to, subtreeHashesFromLeaves(tree.slice(0, to)));
   const decide = async (oldSize: number, p: Uint8Array[], note: string, last: WitnessedCheckpoint | null) => {
     const parsed = parseAddCheckpoint(formatAddCheckpoint(oldSize, p, note));
     if ("error" in parsed) throw new Error(parsed.error);
@@ -118,9 +145,15 @@ describe("add-checkpoint decisions", async () => {
     expect((await decide(0, [EMPTY_ROOT], await checkpoint(main, 20), null)).status).toBe(422);
     expect((await decide(21, [], await checkpoint(main, 20), at8.record)).status).toBe(400);
     expect((await decide(0, [], await checkpoint(main, 20, stranger), null)).status).toBe(403);
-    const forged = (await checkpoint(main, 20)).replace(/ (\S+)\n$/, (_, b64: string) => ` ${b64.slice(0, 8)}${b64[8] === "A" ? "B" : "A"}${b64.slice(9)}\n`);
+    const forged = (await checkpoint(main, 20)).replace(
+      / (\S+)\n$/,
+      (_, b64: string) => ` ${b64.slice(0, 8)}${b64[8] === "A" ? "B" : "A"}${b64.slice(9)}\n`,
+    );
     expect((await decide(0, [], forged, null)).status).toBe(403);
-    const unknown = await signNote(formatCheckpoint({ origin: "other.example/log", size: 1, rootHash: main[0]! }), [await signerFromSeed("other.example/log", SEED)]);
+    const unknown = await signNote(
+      formatCheckpoint({ origin: "other.example/log", size: 1, rootHash: main[0]! }),
+      [await signerFromSeed("other.example/log", SEED)],
+    );
     expect((await decide(0, [], unknown, null)).status).toBe(404);
     expect(parseAddCheckpoint("old 01\n\nx")).toHaveProperty("error");
     expect(parseAddCheckpoint(`old 1\n${"AAAA\n"}\nx`)).toHaveProperty("error");

@@ -8,8 +8,23 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { formatVerifierKey, parseSigningKey, signerFromSeed, verifyCosignatures, parseCosignerVkey, cosignerFromSeed, formatCosignerVkey } from "../../src/core/note";
-import { DEV_ADMIN_TOKEN, DEV_SIGNING_KEY, devTenant, freePort, startDev, type DevServer } from "./support/wrangler-dev";
+import {
+  formatVerifierKey,
+  parseSigningKey,
+  signerFromSeed,
+  verifyCosignatures,
+  parseCosignerVkey,
+  cosignerFromSeed,
+  formatCosignerVkey,
+} from "../../src/core/note";
+import {
+  DEV_ADMIN_TOKEN,
+  DEV_SIGNING_KEY,
+  devTenant,
+  freePort,
+  startDev,
+  type DevServer,
+} from "./support/wrangler-dev";
 import { CLI, desEvents, runCli, toNdjson } from "./support/cli";
 
 interface Witness {
@@ -22,7 +37,20 @@ interface Witness {
 async function startWitness(dir: string, logVkey: string): Promise<Witness> {
   const child = spawn(
     process.execPath,
-    [CLI, "witness", "--name", "witness.test/w1", "--signing-key", join(dir, "witness.key"), "--state", join(dir, "witness.json"), "--log", logVkey, "--port", "0"],
+    [
+      CLI,
+      "witness",
+      "--name",
+      "witness.test/w1",
+      "--signing-key",
+      join(dir, "witness.key"),
+      "--state",
+      join(dir, "witness.json"),
+      "--log",
+      logVkey,
+      "--port",
+      "0",
+    ],
     { stdio: ["ignore", "pipe", "pipe"] },
   );
   let out = "";
@@ -69,7 +97,10 @@ describe("witness cosigning with a real log and a real witness", () => {
   const origin = `edgelog.localhost/${TENANT}/0`;
 
   const api = async (dev: DevServer, key: string, path: string, init: RequestInit = {}) => {
-    const res = await fetch(`${dev.url}${path}`, { ...init, headers: { authorization: `Bearer ${key}`, ...init.headers } });
+    const res = await fetch(`${dev.url}${path}`, {
+      ...init,
+      headers: { authorization: `Bearer ${key}`, ...init.headers },
+    });
     if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
     return res;
   };
@@ -77,7 +108,11 @@ describe("witness cosigning with a real log and a real witness", () => {
     const ids: string[] = [];
     for (let r = 0; r < requests; r++) {
       const body = toNdjson(desEvents(5, { prefix }, r * 5));
-      const res = await api(dev, key, "/v1/events?wait=sealed", { method: "POST", headers: { "content-type": "application/x-ndjson" }, body });
+      const res = await api(dev, key, "/v1/events?wait=sealed", {
+        method: "POST",
+        headers: { "content-type": "application/x-ndjson" },
+        body,
+      });
       ids.push(...((await res.json()) as { results: Array<{ id: string }> }).results.map((x) => x.id));
     }
     return ids;
@@ -98,7 +133,10 @@ describe("witness cosigning with a real log and a real witness", () => {
     });
 
   beforeAll(async () => {
-    logVkey = formatVerifierKey(origin, (await signerFromSeed(origin, parseSigningKey(DEV_SIGNING_KEY))).publicKey);
+    logVkey = formatVerifierKey(
+      origin,
+      (await signerFromSeed(origin, parseSigningKey(DEV_SIGNING_KEY))).publicKey,
+    );
     writeFileSync(join(dir, "log.vkey"), `${logVkey}\n`);
     witness = await startWitness(dir, logVkey);
     const down = await cosignerFromSeed("witness.test/down", new Uint8Array(32).fill(7));
@@ -126,27 +164,64 @@ describe("witness cosigning with a real log and a real witness", () => {
     expect(Date.now() - started).toBeLessThan(15_000);
     const note = await cosignedCheckpoint(a);
     expect(note.split("\n")[1]).toBe("3");
-    expect((await (await api(a, keyA, "/v1/logs/0/checkpoint")).text())).toBe(note);
+    expect(await (await api(a, keyA, "/v1/logs/0/checkpoint")).text()).toBe(note);
 
-    const status = (await (await api(a, keyA, "/v1/logs/0/witnesses")).json()) as Array<{ witness: string; size: number; status: string }>;
+    const status = (await (await api(a, keyA, "/v1/logs/0/witnesses")).json()) as Array<{
+      witness: string;
+      size: number;
+      status: string;
+    }>;
     expect(status.find((s) => s.witness === "witness.test/w1")).toMatchObject({ size: 3, status: "ok" });
     expect(status.find((s) => s.witness === "witness.test/down")?.status).toMatch(/^error: /);
 
     const proofFile = join(dir, "proof.json");
     writeFileSync(proofFile, await (await api(a, keyA, `/v1/events/${ids[ids.length - 1]}`)).text());
-    const ok = await runCli(["verify", proofFile, "--vkey", logVkey, "--witness", witness.vkey, "--quorum", "1"]);
+    const ok = await runCli([
+      "verify",
+      proofFile,
+      "--vkey",
+      logVkey,
+      "--witness",
+      witness.vkey,
+      "--quorum",
+      "1",
+    ]);
     expect(ok.code, ok.stdout + ok.stderr).toBe(0);
     expect(ok.stdout).toContain("cosignatures");
-    const short = await runCli(["verify", proofFile, "--vkey", logVkey, "--witness", witness.vkey, "--witness", downVkey, "--quorum", "2"]);
+    const short = await runCli([
+      "verify",
+      proofFile,
+      "--vkey",
+      logVkey,
+      "--witness",
+      witness.vkey,
+      "--witness",
+      downVkey,
+      "--quorum",
+      "2",
+    ]);
     expect(short.code).toBe(1);
-    expect(short.stdout).toContain("the checkpoint carries 1 valid cosignature from the given witnesses, short of the quorum of 2 of 2");
+    expect(short.stdout).toContain(
+      "the checkpoint carries 1 valid cosignature from the given witnesses, short of the quorum of 2 of 2",
+    );
 
     // The witness's monitoring view holds the same checkpoint.
     const { createHash } = await import("node:crypto");
-    const monitored = await (await fetch(`${witness.url}/${createHash("sha256").update(origin).digest("hex")}/checkpoint`)).text();
+    const monitored = await (
+      await fetch(`${witness.url}/${createHash("sha256").update(origin).digest("hex")}/checkpoint`)
+    ).text();
     expect(monitored.split("\n").slice(0, 3)).toEqual(note.split("\n").slice(0, 3));
 
-    const audit = await runCli(["audit", "--tiles", `${a.url}/v1/tiles/${TENANT}/0`, "--vkey", join(dir, "log.vkey"), "--state", join(dir, "audit-a.json"), "--json"]);
+    const audit = await runCli([
+      "audit",
+      "--tiles",
+      `${a.url}/v1/tiles/${TENANT}/0`,
+      "--vkey",
+      join(dir, "log.vkey"),
+      "--state",
+      join(dir, "audit-a.json"),
+      "--json",
+    ]);
     expect(audit.code, audit.stdout + audit.stderr).toBe(0);
   });
 
@@ -156,7 +231,10 @@ describe("witness cosigning with a real log and a real witness", () => {
     await configure(b, [{ vkey: witness.vkey, url: witness.url }]);
     await ingest(b, keyB, "b2", 1);
     const status = await until("the witness to refuse log B", async () => {
-      const s = (await (await api(b, keyB, "/v1/logs/0/witnesses")).json()) as Array<{ status: string; size: number }>;
+      const s = (await (await api(b, keyB, "/v1/logs/0/witnesses")).json()) as Array<{
+        status: string;
+        size: number;
+      }>;
       return s[0]?.status.startsWith("error: 422") ? s[0] : null;
     });
     // B learned the witness's size (A's 3) from the 409, then its proof from 3 failed.
@@ -165,14 +243,28 @@ describe("witness cosigning with a real log and a real witness", () => {
     expect(witness.stderr()).toMatch(/422: consistency proof from 3 to [56] does not verify/);
     const noteB = await (await fetch(`${b.url}/v1/tiles/${TENANT}/0/checkpoint`)).text();
     expect(await verifyCosignatures(noteB, [parseCosignerVkey(witness.vkey)])).toEqual([]);
-    const witnessState = JSON.parse(readFileSync(join(dir, "witness.json"), "utf8")) as { logs: Record<string, { size: number }> };
+    const witnessState = JSON.parse(readFileSync(join(dir, "witness.json"), "utf8")) as {
+      logs: Record<string, { size: number }>;
+    };
     expect(witnessState.logs[origin]!.size).toBe(3);
 
     // An auditor that audited A, shown B: the consistency check fails.
     copyFileSync(join(dir, "audit-a.json"), join(dir, "audit-split.json"));
-    const audit = await runCli(["audit", "--tiles", `${b.url}/v1/tiles/${TENANT}/0`, "--vkey", join(dir, "log.vkey"), "--state", join(dir, "audit-split.json"), "--json"]);
+    const audit = await runCli([
+      "audit",
+      "--tiles",
+      `${b.url}/v1/tiles/${TENANT}/0`,
+      "--vkey",
+      join(dir, "log.vkey"),
+      "--state",
+      join(dir, "audit-split.json"),
+      "--json",
+    ]);
     expect(audit.code, audit.stdout + audit.stderr).toBe(1);
-    const json = JSON.parse(audit.stdout) as { ok: boolean; error: { step: string; from: number; to: number } };
+    const json = JSON.parse(audit.stdout) as {
+      ok: boolean;
+      error: { step: string; from: number; to: number };
+    };
     expect(json.error).toMatchObject({ step: "consistency", from: 3, to: 6 });
   });
 });

@@ -1,6 +1,18 @@
 import { describe, expect, it } from "vitest";
-import { hashLeaf, inclusionProof, merkleRoot, subtreeHashFromNodes, subtreeHashesFromLeaves } from "../../src/core/merkle";
-import { batchNodes, packUpperLevels, perfectLevels, rootOfLevels, STORED_FROM_LEVEL } from "../../src/shard/batch-tree";
+import {
+  hashLeaf,
+  inclusionProof,
+  merkleRoot,
+  subtreeHashFromNodes,
+  subtreeHashesFromLeaves,
+} from "../../src/core/merkle";
+import {
+  batchNodes,
+  packUpperLevels,
+  perfectLevels,
+  rootOfLevels,
+  STORED_FROM_LEVEL,
+} from "../../src/shard/batch-tree";
 import { packHashes, unpackHashes } from "../../src/shard/tree-store";
 
 describe("stored batch trees", () => {

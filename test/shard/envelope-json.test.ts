@@ -19,19 +19,36 @@ const base: Envelope = {
 describe("envelopeJson", () => {
   const variants: Array<[string, Envelope]> = [
     ["minimal", base],
-    ["every optional member", {
-      ...base,
-      declared_tier: "lightweight",
-      rule: "high-risk",
-      sample: { rate: 0.1, threshold: "e6666666666666", adjusted_count: 10, in_sample: false },
-      masked: ["/decision_context/email", "/a~1b"],
-      sequence: "gap",
-      missing: 3,
-      future_timestamp: true,
-      conflict: true,
-    }],
-    ["odd rates", { ...base, sample: { rate: 1 / 3, threshold: "aaaaaaaaaaaaab", adjusted_count: 3.0000000000000004, in_sample: true } }],
-    ["tiny rate", { ...base, sample: { rate: 2 ** -40, threshold: "ffffff", adjusted_count: 2 ** 40, in_sample: true } }],
+    [
+      "every optional member",
+      {
+        ...base,
+        declared_tier: "lightweight",
+        rule: "high-risk",
+        sample: { rate: 0.1, threshold: "e6666666666666", adjusted_count: 10, in_sample: false },
+        masked: ["/decision_context/email", "/a~1b"],
+        sequence: "gap",
+        missing: 3,
+        future_timestamp: true,
+        conflict: true,
+      },
+    ],
+    [
+      "odd rates",
+      {
+        ...base,
+        sample: {
+          rate: 1 / 3,
+          threshold: "aaaaaaaaaaaaab",
+          adjusted_count: 3.0000000000000004,
+          in_sample: true,
+        },
+      },
+    ],
+    [
+      "tiny rate",
+      { ...base, sample: { rate: 2 ** -40, threshold: "ffffff", adjusted_count: 2 ** 40, in_sample: true } },
+    ],
     ["large seq", { ...base, seq: 2 ** 40 + 7 }],
   ];
   for (const [name, e] of variants) {

@@ -48,7 +48,10 @@ export async function newTenant(
   const tenant = (await created.json()) as { id: string };
   const policy = options.policy ?? KEEP_ALL_POLICY;
   if (policy !== "default") {
-    const set = await call("PUT", `/v1/admin/tenants/${tenant.id}/policy`, { token: ADMIN_TOKEN, json: policy });
+    const set = await call("PUT", `/v1/admin/tenants/${tenant.id}/policy`, {
+      token: ADMIN_TOKEN,
+      json: policy,
+    });
     expect(set.status).toBe(200);
   }
   const key = await newKey(tenant.id, scopes);
@@ -56,14 +59,21 @@ export async function newTenant(
 }
 
 export async function newKey(tenant: string, scopes: string[]): Promise<{ id: string; key: string }> {
-  const res = await call("POST", `/v1/admin/tenants/${tenant}/keys`, { token: ADMIN_TOKEN, json: { scopes } });
+  const res = await call("POST", `/v1/admin/tenants/${tenant}/keys`, {
+    token: ADMIN_TOKEN,
+    json: { scopes },
+  });
   expect(res.status).toBe(201);
   return (await res.json()) as { id: string; key: string };
 }
 
 export type { IngestResponse } from "../../src/core/protocol";
 
-export async function ingest(token: string, events: unknown, query = ""): Promise<{ status: number; body: IngestResponse }> {
+export async function ingest(
+  token: string,
+  events: unknown,
+  query = "",
+): Promise<{ status: number; body: IngestResponse }> {
   const res = await call("POST", `/v1/events${query}`, { token, json: events });
   return { status: res.status, body: (await res.json()) as IngestResponse };
 }

@@ -17,7 +17,10 @@ export function makeEvent(opts: EventOptions = {}): Record<string, unknown> {
   const tier = opts.tier ?? "lightweight";
   const event: Record<string, unknown> = {
     schema_version: "0.3.0",
-    decision_context: { decision_id: opts.decisionId ?? `dec-${counter}-${Math.random().toString(36).slice(2, 10)}`, decision_type: "credit_limit" },
+    decision_context: {
+      decision_id: opts.decisionId ?? `dec-${counter}-${Math.random().toString(36).slice(2, 10)}`,
+      decision_type: "credit_limit",
+    },
     decision_logic: { logic_type: "rule_based", output: opts.output ?? "approve" },
     human_override_record: { override_occurred: false },
     temporal_metadata: {

@@ -29,7 +29,9 @@ export function anyValueJson(v: AnyValue): unknown {
     case "array":
       return { arrayValue: { values: v.values.map(anyValueJson) } };
     case "kvlist":
-      return { kvlistValue: { values: v.values.map((kv) => ({ key: kv.key, value: anyValueJson(kv.value) })) } };
+      return {
+        kvlistValue: { values: v.values.map((kv) => ({ key: kv.key, value: anyValueJson(kv.value) })) },
+      };
     case "bytes":
       return { bytesValue: btoa(String.fromCharCode(...v.value)) };
     case "empty":
@@ -40,7 +42,12 @@ export function anyValueJson(v: AnyValue): unknown {
 export function logsJson(resources: TestResource[]): unknown {
   return {
     resourceLogs: resources.map((r) => ({
-      resource: { attributes: Object.entries(r.attributes).map(([key, value]) => ({ key, value: { stringValue: value } })) },
+      resource: {
+        attributes: Object.entries(r.attributes).map(([key, value]) => ({
+          key,
+          value: { stringValue: value },
+        })),
+      },
       scopeLogs: [
         {
           scope: { name: "test" },

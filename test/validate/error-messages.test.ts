@@ -44,7 +44,11 @@ describe("missing required fields point at the missing property", () => {
   });
 
   it("reports every missing field at once", () => {
-    const event = changeAt(changeAt(lightweightEvent(), "/decision_context/decision_id", DELETE), "/decision_logic/output", DELETE);
+    const event = changeAt(
+      changeAt(lightweightEvent(), "/decision_context/decision_id", DELETE),
+      "/decision_logic/output",
+      DELETE,
+    );
     expect(issuesOf(event)).toEqual([
       { path: "/decision_context/decision_id", message: 'required property "decision_id" is missing' },
       { path: "/decision_logic/output", message: 'required property "output" is missing' },
@@ -95,26 +99,37 @@ describe("wrong values name what is expected", () => {
     changeAt(event, "/temporal_metadata/ground_truth_arrival_timestamp", "2026-04-01");
     expect(issuesOf(event)).toEqual([
       { path: "/decision_quality_indicators/confidence_score", message: "must be <= 1" },
-      { path: "/decision_quality_indicators/decision_risk_level", message: "must be one of: low, medium, high, critical" },
+      {
+        path: "/decision_quality_indicators/decision_risk_level",
+        message: "must be one of: low, medium, high, critical",
+      },
       { path: "/temporal_metadata/ground_truth_arrival_timestamp", message: DATE_TIME },
     ]);
   });
 });
 
 describe("conditional requirements say what made them required", () => {
-  it.each(["original_output", "overridden_output", "override_timestamp", "override_actor", "override_rationale"])(
-    "an override without %s",
-    (field) => {
-      const pointer = `/human_override_record/${field}`;
-      expect(issuesOf(changeAt(overriddenEvent(), pointer, DELETE))).toEqual([
-        { path: pointer, message: `required property "${field}" is missing (required when override_occurred is true)` },
-      ]);
-    },
-  );
+  it.each([
+    "original_output",
+    "overridden_output",
+    "override_timestamp",
+    "override_actor",
+    "override_rationale",
+  ])("an override without %s", (field) => {
+    const pointer = `/human_override_record/${field}`;
+    expect(issuesOf(changeAt(overriddenEvent(), pointer, DELETE))).toEqual([
+      {
+        path: pointer,
+        message: `required property "${field}" is missing (required when override_occurred is true)`,
+      },
+    ]);
+  });
 
   it("checks override_timestamp's format", () => {
     const pointer = "/human_override_record/override_timestamp";
-    expect(issuesOf(changeAt(overriddenEvent(), pointer, "2026-03-01 09:41"))).toEqual([{ path: pointer, message: DATE_TIME }]);
+    expect(issuesOf(changeAt(overriddenEvent(), pointer, "2026-03-01 09:41"))).toEqual([
+      { path: pointer, message: DATE_TIME },
+    ]);
   });
 
   it("a human decision without actor and rationale", () => {
@@ -128,7 +143,8 @@ describe("conditional requirements say what made them required", () => {
       },
       {
         path: "/human_override_record/override_rationale",
-        message: 'required property "override_rationale" is missing (required when logic_type is human_decision)',
+        message:
+          'required property "override_rationale" is missing (required when logic_type is human_decision)',
       },
     ]);
   });
@@ -150,7 +166,8 @@ describe("conditional requirements say what made them required", () => {
     expect(issuesOf(event)).toEqual([
       {
         path: "/decision_quality_indicators",
-        message: 'required property "decision_quality_indicators" is missing (required when evidence_tier is sampled or full)',
+        message:
+          'required property "decision_quality_indicators" is missing (required when evidence_tier is sampled or full)',
       },
     ]);
   });
@@ -160,13 +177,16 @@ describe("conditional requirements say what made them required", () => {
     expect(issuesOf(event)).toEqual([
       {
         path: "/decision_quality_indicators/decision_risk_level",
-        message: 'required property "decision_risk_level" is missing (required when evidence_tier is sampled or full)',
+        message:
+          'required property "decision_risk_level" is missing (required when evidence_tier is sampled or full)',
       },
     ]);
   });
 
   it("lightweight needs no risk level and no override details", () => {
-    expect(validateEvent(changeAt(fullEvent(), "/temporal_metadata/evidence_tier", "lightweight")).ok).toBe(true);
+    expect(validateEvent(changeAt(fullEvent(), "/temporal_metadata/evidence_tier", "lightweight")).ok).toBe(
+      true,
+    );
     const lightweight = changeAt(lightweightEvent(), "/decision_quality_indicators", {});
     expect(validateEvent(lightweight).ok).toBe(true);
   });
@@ -196,6 +216,8 @@ describe("error list size", () => {
   it(`returns all ${MAX_ISSUES_PER_EVENT} when there are exactly that many`, () => {
     const values = Array.from({ length: MAX_ISSUES_PER_EVENT }, (_, i) => i);
     const issues = issuesOf(changeAt(lightweightEvent(), "/decision_context/available_inputs", values));
-    expect(issues.map((issue) => issue.path)).toEqual(values.map((i) => `/decision_context/available_inputs/${i}`));
+    expect(issues.map((issue) => issue.path)).toEqual(
+      values.map((i) => `/decision_context/available_inputs/${i}`),
+    );
   });
 });

@@ -24,13 +24,20 @@ describe("generated DES 0.3.0 validator in workerd", () => {
         message: 'must match format "date-time"',
       },
     ]);
-    const leapDay = changeAt(lightweightEvent(), "/temporal_metadata/event_timestamp", "2028-02-29T00:00:00Z");
+    const leapDay = changeAt(
+      lightweightEvent(),
+      "/temporal_metadata/event_timestamp",
+      "2028-02-29T00:00:00Z",
+    );
     expect(validate(leapDay)).toBe(true);
   });
 
   it("collects every error (allErrors)", () => {
     const event = changeAt(lightweightEvent(), "/decision_context", {});
     expect(validate(event)).toBe(false);
-    expect(validate.errors?.map((e) => e.params["missingProperty"])).toEqual(["decision_id", "decision_type"]);
+    expect(validate.errors?.map((e) => e.params["missingProperty"])).toEqual([
+      "decision_id",
+      "decision_type",
+    ]);
   });
 });

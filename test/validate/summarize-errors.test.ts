@@ -1,10 +1,19 @@
 import { describe, expect, it } from "vitest";
 import type { ValidatorError } from "../../src/generated/validators/index";
-import { MAX_ISSUES_PER_EVENT, summarizeErrors, type ConditionNotes } from "../../src/validate/summarize-errors";
+import {
+  MAX_ISSUES_PER_EVENT,
+  summarizeErrors,
+  type ConditionNotes,
+} from "../../src/validate/summarize-errors";
 
 const NO_NOTES: ConditionNotes = new Map();
 
-function error(keyword: string, instancePath: string, schemaPath: string, params: Record<string, unknown> = {}): ValidatorError {
+function error(
+  keyword: string,
+  instancePath: string,
+  schemaPath: string,
+  params: Record<string, unknown> = {},
+): ValidatorError {
   return { keyword, instancePath, schemaPath, params, message: `ajv says ${keyword}` };
 }
 
@@ -14,7 +23,9 @@ describe("summarizeErrors", () => {
       error("required", "/a", "#/then/required", { missingProperty: "b" }),
       error("if", "", "#/if", { failingKeyword: "then" }),
     ];
-    expect(summarizeErrors(errors, NO_NOTES)).toEqual([{ path: "/a/b", message: 'required property "b" is missing' }]);
+    expect(summarizeErrors(errors, NO_NOTES)).toEqual([
+      { path: "/a/b", message: 'required property "b" is missing' },
+    ]);
   });
 
   it("folds an anyOf's branches into one message at the value", () => {
@@ -23,7 +34,9 @@ describe("summarizeErrors", () => {
       error("type", "/t", "#/properties/t/anyOf/1/type", { type: "integer" }),
       error("anyOf", "/t", "#/properties/t/anyOf"),
     ];
-    expect(summarizeErrors(errors, NO_NOTES)).toEqual([{ path: "/t", message: "must be one of: x, y, or an integer" }]);
+    expect(summarizeErrors(errors, NO_NOTES)).toEqual([
+      { path: "/t", message: "must be one of: x, y, or an integer" },
+    ]);
   });
 
   it("folds nested combinators into the outer one", () => {
@@ -34,7 +47,9 @@ describe("summarizeErrors", () => {
       error("minimum", "/v", "#/anyOf/1/minimum", { comparison: ">=", limit: 5 }),
       error("anyOf", "/v", "#/anyOf"),
     ];
-    expect(summarizeErrors(errors, NO_NOTES)).toEqual([{ path: "/v", message: "must be a string, or null, or >= 5" }]);
+    expect(summarizeErrors(errors, NO_NOTES)).toEqual([
+      { path: "/v", message: "must be a string, or null, or >= 5" },
+    ]);
   });
 
   it("joins branch messages that are not 'must be …' with '; or'", () => {
@@ -61,7 +76,9 @@ describe("summarizeErrors", () => {
       error("required", "/o", "#/anyOf/1/required", { missingProperty: "b" }),
       error("anyOf", "/o", "#/anyOf"),
     ];
-    expect(summarizeErrors(errors, NO_NOTES)).toEqual([{ path: "/o", message: "must match one of the allowed forms" }]);
+    expect(summarizeErrors(errors, NO_NOTES)).toEqual([
+      { path: "/o", message: "must match one of the allowed forms" },
+    ]);
   });
 
   it("folds each array item's anyOf separately", () => {
@@ -95,7 +112,9 @@ describe("summarizeErrors", () => {
     expect(summarizeErrors([conditional], notes)).toEqual([
       { path: "/x", message: 'required property "x" is missing (required when kind is special)' },
     ]);
-    expect(summarizeErrors([conditional, outright], notes)).toEqual([{ path: "/x", message: 'required property "x" is missing' }]);
+    expect(summarizeErrors([conditional, outright], notes)).toEqual([
+      { path: "/x", message: 'required property "x" is missing' },
+    ]);
   });
 
   it("escapes property names in paths (RFC 6901)", () => {
@@ -121,6 +140,9 @@ describe("summarizeErrors", () => {
     );
     const issues = summarizeErrors(errors, NO_NOTES);
     expect(issues).toHaveLength(MAX_ISSUES_PER_EVENT);
-    expect(issues.at(-1)).toEqual({ path: "", message: `2 more issues not shown (at most ${MAX_ISSUES_PER_EVENT} are reported per event)` });
+    expect(issues.at(-1)).toEqual({
+      path: "",
+      message: `2 more issues not shown (at most ${MAX_ISSUES_PER_EVENT} are reported per event)`,
+    });
   });
 });

@@ -16,7 +16,14 @@ describe("validateEvent: valid events", () => {
 
   it("accepts unknown properties at every level", () => {
     const event = lightweightEvent();
-    for (const pointer of ["/x_root", "/decision_context/x", "/decision_logic/x", "/human_override_record/x", "/temporal_metadata/x", "/temporal_metadata/hash_chain/x"]) {
+    for (const pointer of [
+      "/x_root",
+      "/decision_context/x",
+      "/decision_logic/x",
+      "/human_override_record/x",
+      "/temporal_metadata/x",
+      "/temporal_metadata/hash_chain/x",
+    ]) {
       changeAt(event, pointer, { nested: [1, "two"] });
     }
     expect(validateEvent(event).ok).toBe(true);
@@ -47,7 +54,10 @@ describe("validateEvent: what it validates against", () => {
 
   it.each([[3], [null], [["0.3.0"]]])("rejects a non-string schema_version %j", (version) => {
     const event = changeAt(lightweightEvent(), "/schema_version", version);
-    expect(validateEvent(event)).toEqual({ ok: false, errors: [{ path: "/schema_version", message: "must be a string" }] });
+    expect(validateEvent(event)).toEqual({
+      ok: false,
+      errors: [{ path: "/schema_version", message: "must be a string" }],
+    });
   });
 
   it.each(["0.4.0", "0.3", "", "__proto__", "constructor", "toString"])(
@@ -57,7 +67,10 @@ describe("validateEvent: what it validates against", () => {
       expect(result.ok).toBe(false);
       if (result.ok) return;
       expect(result.errors).toEqual([
-        { path: "/schema_version", message: `unsupported schema version ${JSON.stringify(version)}; supported: 0.3.0` },
+        {
+          path: "/schema_version",
+          message: `unsupported schema version ${JSON.stringify(version)}; supported: 0.3.0`,
+        },
       ]);
     },
   );

@@ -19,14 +19,17 @@ const settings = { batchMax: 8, batchMs: 50, retentionDays: 0, maxPending: 10_00
 async function prepare(events: unknown[]): Promise<PreparedEvent[]> {
   const out: PreparedEvent[] = [];
   for (const [index, value] of events.entries()) {
-    const p = await prepareItem({ index, value }, {
-      maxEventBytes: 65536,
-      policy: compilePolicy({ rules: [], default: { tier: "full" } }),
-      maskSalt: new Uint8Array(32),
-      producer: "archive-test",
-      maxFutureSkewMs: 300_000,
-      now: Date.now(),
-    });
+    const p = await prepareItem(
+      { index, value },
+      {
+        maxEventBytes: 65536,
+        policy: compilePolicy({ rules: [], default: { tier: "full" } }),
+        maskSalt: new Uint8Array(32),
+        producer: "archive-test",
+        maxFutureSkewMs: 300_000,
+        now: Date.now(),
+      },
+    );
     if (!p.ok) throw new Error(JSON.stringify(p.errors));
     out.push(p.event);
   }
@@ -47,8 +50,10 @@ describe("R2 archive of sealed batches", () => {
     let bodiesLeft = -1;
     for (let i = 0; i < 100 && bodiesLeft !== 4; i++) {
       if (i > 0) await new Promise((r) => setTimeout(r, 20));
-      bodiesLeft = await runInDurableObject(stub, async (_i, state) =>
-        (await storedLines(state.storage.sql)).filter((l) => !l.endsWith(',"event":null}')).length,
+      bodiesLeft = await runInDurableObject(
+        stub,
+        async (_i, state) =>
+          (await storedLines(state.storage.sql)).filter((l) => !l.endsWith(',"event":null}')).length,
       );
     }
     expect(bodiesLeft).toBe(4);
@@ -57,7 +62,9 @@ describe("R2 archive of sealed batches", () => {
     const vkey = (await (await call("GET", "/v1/logs/0/key", { token: t.key })).text()).trim();
     const verifier = await verifierFromVkey(vkey);
     for (const [i, r] of results.entries()) {
-      const doc = (await (await call("GET", `/v1/events/${r.id}`, { token: t.key })).json()) as EventProofDocument;
+      const doc = (await (
+        await call("GET", `/v1/events/${r.id}`, { token: t.key })
+      ).json()) as EventProofDocument;
       expect(doc.event).toEqual(sent[i]);
       await verifyEventProof(doc, verifier);
     }
@@ -66,10 +73,15 @@ describe("R2 archive of sealed batches", () => {
     const headers: Uint8Array[] = [];
     for (let n = 0; n < 3; n++) {
       const text = await (await call("GET", `/v1/logs/0/batches/${n}`, { token: t.key })).text();
-      const lines = text.trim().split("\n").map((l) => JSON.parse(l) as { envelope: unknown; event: unknown; root?: string });
+      const lines = text
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l) as { envelope: unknown; event: unknown; root?: string });
       const header = lines[0] as unknown as { root: string; count: number };
       expect(lines.slice(1).every((l) => l.event !== null)).toBe(true);
-      expect(toHex(merkleRoot(lines.slice(1).map((l) => hashLeaf(utf8(canonicalJson(l.envelope))))))).toBe(header.root);
+      expect(toHex(merkleRoot(lines.slice(1).map((l) => hashLeaf(utf8(canonicalJson(l.envelope))))))).toBe(
+        header.root,
+      );
       headers.push(hashLeaf(utf8(canonicalJson(header))));
     }
     const note = await (await call("GET", "/v1/logs/0/checkpoint", { token: t.key })).text();
@@ -85,15 +97,24 @@ describe("R2 archive of sealed batches", () => {
     const results = await stub.append(log, settings, await prepare(makeEvents(8)), { waitSealed: true });
     if (!Array.isArray(results)) throw new Error("refused");
     const id = results[2]!.id;
-    const res = await call("DELETE", `/v1/events/${id}/body`, { token: t.key, json: { reason: "subject request" } });
+    const res = await call("DELETE", `/v1/events/${id}/body`, {
+      token: t.key,
+      json: { reason: "subject request" },
+    });
     expect(res.status).toBe(200);
     const stored = await env.ARCHIVE.get(batchKey(t.id, 0, 0));
     expect(stored!.httpMetadata?.contentEncoding).toBe("gzip");
     const object = await gunzip(new Uint8Array(await stored!.arrayBuffer()));
-    const lines = object.trim().split("\n").map((l) => JSON.parse(l) as { event: unknown });
+    const lines = object
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { event: unknown });
     expect(lines[3]!.event).toBeNull();
     expect(lines[2]!.event).not.toBeNull();
-    const doc = (await (await call("GET", `/v1/events/${id}`, { token: t.key })).json()) as { event: unknown; erased: { reason: string } };
+    const doc = (await (await call("GET", `/v1/events/${id}`, { token: t.key })).json()) as {
+      event: unknown;
+      erased: { reason: string };
+    };
     expect(doc.event).toBeNull();
     expect(doc.erased.reason).toBe("subject request");
   });

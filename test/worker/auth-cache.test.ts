@@ -13,7 +13,9 @@ function countingSources(policy: string | null, known: (tenant: string, id: stri
   const sources: AuthSources = {
     key: async (_tenant, id): Promise<StoredKey | null> => {
       calls.key++;
-      return known(_tenant, id) ? { id, scopes: ["read"], hash: "00".repeat(32), revoked: false, last_used_at: null } : null;
+      return known(_tenant, id)
+        ? { id, scopes: ["read"], hash: "00".repeat(32), revoked: false, last_used_at: null }
+        : null;
     },
     tenant: async (): Promise<TenantContext | null> => {
       calls.tenant++;
@@ -56,7 +58,8 @@ describe("AuthCache", () => {
     const cache = new AuthCache();
     expect(await cache.key(sources, "acme", "aaaaaaaaaaaa", TTL, 0)).not.toBeNull();
     const flood = AUTH_CACHE_LIMITS.unknownKeys + 500;
-    for (let i = 0; i < flood; i++) expect(await cache.key(sources, "acme", `f${i.toString(16).padStart(11, "0")}`, TTL, 0)).toBeNull();
+    for (let i = 0; i < flood; i++)
+      expect(await cache.key(sources, "acme", `f${i.toString(16).padStart(11, "0")}`, TTL, 0)).toBeNull();
     expect(calls.tenant).toBe(0);
     expect(calls.key).toBe(flood + 1);
     const usage = cache.usage();

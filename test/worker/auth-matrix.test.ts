@@ -62,34 +62,199 @@ async function freshEvent(t: TestTenant): Promise<string> {
 const tenantOf = (f: Fixture, whose: Whose) => (whose === "own" ? f.own : f.foreign);
 
 const ROUTES: Route[] = [
-  { route: "POST /v1/events", access: { kind: "scope", scope: "ingest" }, ok: 200, foreign: false, build: async () => ({ path: "/v1/events", json: makeEvent({ decisionId: fresh() }) }) },
-  { route: "GET /v1/events/{id}", access: { kind: "scope", scope: "read" }, ok: 200, foreign: true, build: async (f, w) => ({ path: `/v1/events/${f.event[w]}` }) },
-  { route: "DELETE /v1/events/{id}/body", access: { kind: "scope", scope: "admin" }, ok: 200, foreign: true, build: async (f, w) => ({ path: `/v1/events/${await freshEvent(tenantOf(f, w))}/body`, json: { reason: "matrix" } }) },
-  { route: "GET /v1/logs", access: { kind: "scope", scope: "read" }, ok: 200, foreign: false, build: async () => ({ path: "/v1/logs" }) },
-  { route: "GET /v1/logs/{log}/checkpoint", access: { kind: "scope", scope: "read" }, ok: 200, foreign: false, build: async () => ({ path: "/v1/logs/0/checkpoint" }) },
-  { route: "GET /v1/logs/{log}/key", access: { kind: "scope", scope: "read" }, ok: 200, foreign: false, build: async () => ({ path: "/v1/logs/0/key" }) },
-  { route: "GET /v1/logs/{log}/consistency?from=M&to=N", access: { kind: "scope", scope: "read" }, ok: 200, foreign: false, build: async () => ({ path: "/v1/logs/0/consistency?from=1&to=1" }) },
-  { route: "GET /v1/logs/{log}/batches/{n}", access: { kind: "scope", scope: "read" }, ok: 200, foreign: false, build: async () => ({ path: "/v1/logs/0/batches/0" }) },
-  { route: "GET /v1/events?decision_id=&decision_type=&tier=&since=&until=&cursor=&limit=", access: { kind: "scope", scope: "read" }, ok: 200, foreign: false, build: async () => ({ path: "/v1/events?limit=5" }) },
-  { route: "GET /v1/head", access: { kind: "scope", scope: "read" }, ok: 200, foreign: false, build: async () => ({ path: "/v1/head" }) },
-  { route: "GET /v1/head/key", access: { kind: "scope", scope: "read" }, ok: 200, foreign: false, build: async () => ({ path: "/v1/head/key" }) },
-  { route: "GET /v1/experiments?experiment=&since=&until=", access: { kind: "scope", scope: "read" }, ok: 200, foreign: false, build: async () => ({ path: "/v1/experiments" }) },
-  { route: "GET /v1/stats?since=&until=&group_by=", access: { kind: "scope", scope: "read" }, ok: 200, foreign: false, build: async () => ({ path: "/v1/stats" }) },
-  { route: "POST /v1/otlp/v1/logs", access: { kind: "scope", scope: "ingest" }, ok: 200, foreign: false, build: async () => ({ path: "/v1/otlp/v1/logs", json: {} }) },
-  { route: "POST /v1/admin/tenants", access: { kind: "operator" }, ok: 201, foreign: false, build: async () => ({ path: "/v1/admin/tenants", json: { name: fresh() } }) },
-  { route: "GET /v1/admin/tenants/{t}", access: { kind: "tenant-admin" }, ok: 200, foreign: true, build: async (f, w) => ({ path: `/v1/admin/tenants/${tenantOf(f, w).id}` }) },
-  { route: "GET /v1/admin/tenants/{t}/keys", access: { kind: "tenant-admin" }, ok: 200, foreign: true, build: async (f, w) => ({ path: `/v1/admin/tenants/${tenantOf(f, w).id}/keys` }) },
-  { route: "POST /v1/admin/tenants/{t}/keys", access: { kind: "tenant-admin" }, ok: 201, foreign: true, build: async (f, w) => ({ path: `/v1/admin/tenants/${tenantOf(f, w).id}/keys`, json: { scopes: ["read"] } }) },
+  {
+    route: "POST /v1/events",
+    access: { kind: "scope", scope: "ingest" },
+    ok: 200,
+    foreign: false,
+    build: async () => ({ path: "/v1/events", json: makeEvent({ decisionId: fresh() }) }),
+  },
+  {
+    route: "GET /v1/events/{id}",
+    access: { kind: "scope", scope: "read" },
+    ok: 200,
+    foreign: true,
+    build: async (f, w) => ({ path: `/v1/events/${f.event[w]}` }),
+  },
+  {
+    route: "DELETE /v1/events/{id}/body",
+    access: { kind: "scope", scope: "admin" },
+    ok: 200,
+    foreign: true,
+    build: async (f, w) => ({
+      path: `/v1/events/${await freshEvent(tenantOf(f, w))}/body`,
+      json: { reason: "matrix" },
+    }),
+  },
+  {
+    route: "GET /v1/logs",
+    access: { kind: "scope", scope: "read" },
+    ok: 200,
+    foreign: false,
+    build: async () => ({ path: "/v1/logs" }),
+  },
+  {
+    route: "GET /v1/logs/{log}/checkpoint",
+    access: { kind: "scope", scope: "read" },
+    ok: 200,
+    foreign: false,
+    build: async () => ({ path: "/v1/logs/0/checkpoint" }),
+  },
+  {
+    route: "GET /v1/logs/{log}/key",
+    access: { kind: "scope", scope: "read" },
+    ok: 200,
+    foreign: false,
+    build: async () => ({ path: "/v1/logs/0/key" }),
+  },
+  {
+    route: "GET /v1/logs/{log}/consistency?from=M&to=N",
+    access: { kind: "scope", scope: "read" },
+    ok: 200,
+    foreign: false,
+    build: async () => ({ path: "/v1/logs/0/consistency?from=1&to=1" }),
+  },
+  {
+    route: "GET /v1/logs/{log}/batches/{n}",
+    access: { kind: "scope", scope: "read" },
+    ok: 200,
+    foreign: false,
+    build: async () => ({ path: "/v1/logs/0/batches/0" }),
+  },
+  {
+    route: "GET /v1/events?decision_id=&decision_type=&tier=&since=&until=&cursor=&limit=",
+    access: { kind: "scope", scope: "read" },
+    ok: 200,
+    foreign: false,
+    build: async () => ({ path: "/v1/events?limit=5" }),
+  },
+  {
+    route: "GET /v1/head",
+    access: { kind: "scope", scope: "read" },
+    ok: 200,
+    foreign: false,
+    build: async () => ({ path: "/v1/head" }),
+  },
+  {
+    route: "GET /v1/head/key",
+    access: { kind: "scope", scope: "read" },
+    ok: 200,
+    foreign: false,
+    build: async () => ({ path: "/v1/head/key" }),
+  },
+  {
+    route: "GET /v1/experiments?experiment=&since=&until=",
+    access: { kind: "scope", scope: "read" },
+    ok: 200,
+    foreign: false,
+    build: async () => ({ path: "/v1/experiments" }),
+  },
+  {
+    route: "GET /v1/stats?since=&until=&group_by=",
+    access: { kind: "scope", scope: "read" },
+    ok: 200,
+    foreign: false,
+    build: async () => ({ path: "/v1/stats" }),
+  },
+  {
+    route: "POST /v1/otlp/v1/logs",
+    access: { kind: "scope", scope: "ingest" },
+    ok: 200,
+    foreign: false,
+    build: async () => ({ path: "/v1/otlp/v1/logs", json: {} }),
+  },
+  {
+    route: "POST /v1/admin/tenants",
+    access: { kind: "operator" },
+    ok: 201,
+    foreign: false,
+    build: async () => ({ path: "/v1/admin/tenants", json: { name: fresh() } }),
+  },
+  {
+    route: "GET /v1/admin/tenants/{t}",
+    access: { kind: "tenant-admin" },
+    ok: 200,
+    foreign: true,
+    build: async (f, w) => ({ path: `/v1/admin/tenants/${tenantOf(f, w).id}` }),
+  },
+  {
+    route: "GET /v1/admin/tenants/{t}/keys",
+    access: { kind: "tenant-admin" },
+    ok: 200,
+    foreign: true,
+    build: async (f, w) => ({ path: `/v1/admin/tenants/${tenantOf(f, w).id}/keys` }),
+  },
+  {
+    route: "POST /v1/admin/tenants/{t}/keys",
+    access: { kind: "tenant-admin" },
+    ok: 201,
+    foreign: true,
+    build: async (f, w) => ({
+      path: `/v1/admin/tenants/${tenantOf(f, w).id}/keys`,
+      json: { scopes: ["read"] },
+    }),
+  },
   // One shard, as the tenants already have: the call succeeds without changing their routing.
-  { route: "PUT /v1/admin/tenants/{t}/shards", access: { kind: "tenant-admin" }, ok: 200, foreign: true, build: async (f, w) => ({ path: `/v1/admin/tenants/${tenantOf(f, w).id}/shards`, json: { shards: 1 } }) },
-  { route: "PUT /v1/admin/tenants/{t}/policy", access: { kind: "tenant-admin" }, ok: 200, foreign: true, build: async (f, w) => ({ path: `/v1/admin/tenants/${tenantOf(f, w).id}/policy`, json: DEFAULT_POLICY }) },
-  { route: "GET /v1/admin/tenants/{t}/policy", access: { kind: "tenant-admin" }, ok: 200, foreign: true, build: async (f, w) => ({ path: `/v1/admin/tenants/${tenantOf(f, w).id}/policy` }) },
-  { route: "DELETE /v1/admin/tenants/{t}/policy", access: { kind: "tenant-admin" }, ok: 200, foreign: true, build: async (f, w) => ({ path: `/v1/admin/tenants/${tenantOf(f, w).id}/policy` }) },
-  { route: "GET /v1/logs/{log}/witnesses", access: { kind: "scope", scope: "read" }, ok: 200, foreign: false, build: async () => ({ path: "/v1/logs/0/witnesses" }) },
+  {
+    route: "PUT /v1/admin/tenants/{t}/shards",
+    access: { kind: "tenant-admin" },
+    ok: 200,
+    foreign: true,
+    build: async (f, w) => ({ path: `/v1/admin/tenants/${tenantOf(f, w).id}/shards`, json: { shards: 1 } }),
+  },
+  {
+    route: "PUT /v1/admin/tenants/{t}/policy",
+    access: { kind: "tenant-admin" },
+    ok: 200,
+    foreign: true,
+    build: async (f, w) => ({ path: `/v1/admin/tenants/${tenantOf(f, w).id}/policy`, json: DEFAULT_POLICY }),
+  },
+  {
+    route: "GET /v1/admin/tenants/{t}/policy",
+    access: { kind: "tenant-admin" },
+    ok: 200,
+    foreign: true,
+    build: async (f, w) => ({ path: `/v1/admin/tenants/${tenantOf(f, w).id}/policy` }),
+  },
+  {
+    route: "DELETE /v1/admin/tenants/{t}/policy",
+    access: { kind: "tenant-admin" },
+    ok: 200,
+    foreign: true,
+    build: async (f, w) => ({ path: `/v1/admin/tenants/${tenantOf(f, w).id}/policy` }),
+  },
+  {
+    route: "GET /v1/logs/{log}/witnesses",
+    access: { kind: "scope", scope: "read" },
+    ok: 200,
+    foreign: false,
+    build: async () => ({ path: "/v1/logs/0/witnesses" }),
+  },
   // Tiles default to needing a read key; the tenant is in the path, so they have a foreign form.
-  { route: "GET /v1/tiles/{tenant}/{log}/…", access: { kind: "scope", scope: "read" }, ok: 200, foreign: true, build: async (f, w) => ({ path: `/v1/tiles/${tenantOf(f, w).id}/0/checkpoint` }) },
-  { route: "PUT /v1/admin/tenants/{t}/open", access: { kind: "tenant-admin" }, ok: 200, foreign: true, build: async (f, w) => ({ path: `/v1/admin/tenants/${tenantOf(f, w).id}/open`, json: { tiles: "key", witnesses: [] } }) },
-  { route: "GET /v1/admin/tenants/{t}/open", access: { kind: "tenant-admin" }, ok: 200, foreign: true, build: async (f, w) => ({ path: `/v1/admin/tenants/${tenantOf(f, w).id}/open` }) },
+  {
+    route: "GET /v1/tiles/{tenant}/{log}/…",
+    access: { kind: "scope", scope: "read" },
+    ok: 200,
+    foreign: true,
+    build: async (f, w) => ({ path: `/v1/tiles/${tenantOf(f, w).id}/0/checkpoint` }),
+  },
+  {
+    route: "PUT /v1/admin/tenants/{t}/open",
+    access: { kind: "tenant-admin" },
+    ok: 200,
+    foreign: true,
+    build: async (f, w) => ({
+      path: `/v1/admin/tenants/${tenantOf(f, w).id}/open`,
+      json: { tiles: "key", witnesses: [] },
+    }),
+  },
+  {
+    route: "GET /v1/admin/tenants/{t}/open",
+    access: { kind: "tenant-admin" },
+    ok: 200,
+    foreign: true,
+    build: async (f, w) => ({ path: `/v1/admin/tenants/${tenantOf(f, w).id}/open` }),
+  },
   {
     route: "DELETE /v1/admin/keys/{id}",
     access: { kind: "tenant-admin" },
@@ -99,9 +264,34 @@ const ROUTES: Route[] = [
   },
 ];
 
-type Credential = "no header" | "malformed header" | "garbage" | "forged key" | "revoked key" | "operator token" | Scope | "all scopes";
-const CREDENTIALS: Credential[] = ["no header", "malformed header", "garbage", "forged key", "revoked key", "operator token", "ingest", "read", "admin", "all scopes"];
-const UNAUTHENTICATED: ReadonlySet<Credential> = new Set(["no header", "malformed header", "garbage", "forged key", "revoked key"]);
+type Credential =
+  | "no header"
+  | "malformed header"
+  | "garbage"
+  | "forged key"
+  | "revoked key"
+  | "operator token"
+  | Scope
+  | "all scopes";
+const CREDENTIALS: Credential[] = [
+  "no header",
+  "malformed header",
+  "garbage",
+  "forged key",
+  "revoked key",
+  "operator token",
+  "ingest",
+  "read",
+  "admin",
+  "all scopes",
+];
+const UNAUTHENTICATED: ReadonlySet<Credential> = new Set([
+  "no header",
+  "malformed header",
+  "garbage",
+  "forged key",
+  "revoked key",
+]);
 
 function scopesOf(c: Credential): Scope[] {
   if (c === "all scopes") return ["ingest", "read", "admin"];
@@ -183,7 +373,8 @@ describe("authorization matrix: README routes × credentials × tenants", () => 
     header["forged key"] = `Bearer ${own.key.slice(0, -2)}${own.key.endsWith("AA") ? "BB" : "AA"}`;
     header["revoked key"] = `Bearer ${revoked.key}`;
     header["operator token"] = `Bearer ${ADMIN_TOKEN}`;
-    for (const scope of ["ingest", "read", "admin"] as const) header[scope] = `Bearer ${(await newKey(own.id, [scope])).key}`;
+    for (const scope of ["ingest", "read", "admin"] as const)
+      header[scope] = `Bearer ${(await newKey(own.id, [scope])).key}`;
     header["all scopes"] = `Bearer ${own.key}`;
   });
 
@@ -195,7 +386,11 @@ describe("authorization matrix: README routes × credentials × tenants", () => 
 
   it("lists known deviations only for cells that exist", () => {
     const cells = new Set(
-      ROUTES.flatMap((r) => (r.foreign ? (["own", "foreign"] as const) : (["own"] as const)).flatMap((w) => CREDENTIALS.map((c) => cellName(r, c, w)))),
+      ROUTES.flatMap((r) =>
+        (r.foreign ? (["own", "foreign"] as const) : (["own"] as const)).flatMap((w) =>
+          CREDENTIALS.map((c) => cellName(r, c, w)),
+        ),
+      ),
     );
     expect([...KNOWN_DEVIATIONS.keys()].filter((k) => !cells.has(k))).toEqual([]);
   });
@@ -209,21 +404,34 @@ describe("authorization matrix: README routes × credentials × tenants", () => 
           const built = await route.build(f, whose);
           const headers: Record<string, string> = {};
           if (header[cred] !== null) headers.authorization = header[cred]!;
-          const res = await call(routeMethod(route.route), built.path, { headers, ...(built.json === undefined ? {} : { json: built.json }) });
+          const res = await call(routeMethod(route.route), built.path, {
+            headers,
+            ...(built.json === undefined ? {} : { json: built.json }),
+          });
           // Decoded by hand: batch exports are NDJSON, and Response.text() warns on those.
           const text = new TextDecoder().decode(await res.arrayBuffer());
           cells++;
           const rule = expectedStatus(route, cred, whose);
           const deviation = KNOWN_DEVIATIONS.get(cellName(route, cred, whose));
           if (deviation !== undefined && res.status === rule) {
-            mismatches.push(`${cred} on ${whose} tenant now follows the rule (${rule}): remove it from KNOWN_DEVIATIONS`);
+            mismatches.push(
+              `${cred} on ${whose} tenant now follows the rule (${rule}): remove it from KNOWN_DEVIATIONS`,
+            );
           } else if (res.status !== (deviation ?? rule)) {
-            mismatches.push(`${cred} on ${whose} tenant: expected ${deviation ?? rule}, got ${res.status} ${text.slice(0, 160)}`);
+            mismatches.push(
+              `${cred} on ${whose} tenant: expected ${deviation ?? rule}, got ${res.status} ${text.slice(0, 160)}`,
+            );
           }
           if (res.status >= 400) {
             const error = (JSON.parse(text) as { error?: { code?: unknown; message?: unknown } }).error;
-            if (typeof error?.code !== "string" || typeof error.message !== "string" || error.message === "") {
-              mismatches.push(`${cred} on ${whose} tenant: ${res.status} without an error object: ${text.slice(0, 160)}`);
+            if (
+              typeof error?.code !== "string" ||
+              typeof error.message !== "string" ||
+              error.message === ""
+            ) {
+              mismatches.push(
+                `${cred} on ${whose} tenant: ${res.status} without an error object: ${text.slice(0, 160)}`,
+              );
             }
           }
         }

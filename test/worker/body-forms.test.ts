@@ -15,7 +15,10 @@ const JSON_TYPE = { "content-type": "application/json" };
 
 async function post(key: string, body: BodyInit, headers: Record<string, string>) {
   const res = await call("POST", "/v1/events", { token: key, body, headers });
-  return { status: res.status, body: (await res.json()) as IngestResponse & { error?: { code: string; message: string } } };
+  return {
+    status: res.status,
+    body: (await res.json()) as IngestResponse & { error?: { code: string; message: string } },
+  };
 }
 
 function cat(...parts: Uint8Array[]): Uint8Array {
@@ -39,7 +42,12 @@ describe("multi-member gzip", () => {
     const whole = lines.join("");
     const third = lines[0]!.length + lines[1]!.length + lines[2]!.length;
     const cut = third + Math.floor(lines[3]!.length / 2);
-    const members = [await gzip(lines[0]!), await gzip(lines[1]! + lines[2]!), await gzip(whole.slice(third, cut)), await gzip(whole.slice(cut))];
+    const members = [
+      await gzip(lines[0]!),
+      await gzip(lines[1]! + lines[2]!),
+      await gzip(whole.slice(third, cut)),
+      await gzip(whole.slice(cut)),
+    ];
     const { status, body } = await post(t.key, cat(...members), { ...NDJSON, "content-encoding": "gzip" });
     expect(status).toBe(200);
     expect(body.accepted).toBe(5);
@@ -50,7 +58,10 @@ describe("multi-member gzip", () => {
     const t = await newTenant();
     const e = makeEvent();
     const member = await gzip(JSON.stringify(e) + "\n");
-    const { status, body } = await post(t.key, cat(member, member), { ...NDJSON, "content-encoding": "gzip" });
+    const { status, body } = await post(t.key, cat(member, member), {
+      ...NDJSON,
+      "content-encoding": "gzip",
+    });
     expect(status).toBe(200);
     expect(body.results.map((r) => r.status)).toEqual(["accepted", "duplicate"]);
   });
@@ -59,7 +70,10 @@ describe("multi-member gzip", () => {
     const t = await newTenant();
     const member = await gzip(JSON.stringify(makeEvent()));
     for (const tail of [new Uint8Array([0]), new Uint8Array([1, 2, 3, 4]), new Uint8Array(40).fill(7)]) {
-      const { status, body } = await post(t.key, cat(member, tail), { ...JSON_TYPE, "content-encoding": "gzip" });
+      const { status, body } = await post(t.key, cat(member, tail), {
+        ...JSON_TYPE,
+        "content-encoding": "gzip",
+      });
       expect(status).toBe(400);
       expect(body.error!.code).toBe("invalid_gzip");
       expect(body.error!.message).toMatch(/trailing bytes|not another gzip member/);
@@ -70,7 +84,10 @@ describe("multi-member gzip", () => {
     const t = await newTenant();
     const a = await gzip(JSON.stringify(makeEvent()) + "\n");
     const b = await gzip(JSON.stringify(makeEvent({ decisionId: "other" })) + "\n");
-    const truncated = await post(t.key, cat(a, b.subarray(0, b.length - 5)), { ...NDJSON, "content-encoding": "gzip" });
+    const truncated = await post(t.key, cat(a, b.subarray(0, b.length - 5)), {
+      ...NDJSON,
+      "content-encoding": "gzip",
+    });
     expect(truncated.status).toBe(400);
     expect(truncated.body.error!.code).toBe("invalid_gzip");
     const badCrc = cat(a, b);
@@ -84,7 +101,10 @@ describe("multi-member gzip", () => {
     const t = await newTenant();
     // Each member inflates to 5 MiB: one is under the 8 MiB limit, two are over it.
     const member = await gzip(new Uint8Array(5 * 1024 * 1024).fill(0x20));
-    const { status, body } = await post(t.key, cat(member, member), { ...JSON_TYPE, "content-encoding": "gzip" });
+    const { status, body } = await post(t.key, cat(member, member), {
+      ...JSON_TYPE,
+      "content-encoding": "gzip",
+    });
     expect(status).toBe(413);
     expect(body.error!.code).toBe("payload_too_large");
   });
@@ -115,11 +135,17 @@ describe("text forms", () => {
 
   it("accepts application/json; charset=utf-8 and refuses another charset with 415", async () => {
     const t = await newTenant();
-    const ok = await post(t.key, JSON.stringify(makeEvent()), { "content-type": "application/json; charset=utf-8" });
+    const ok = await post(t.key, JSON.stringify(makeEvent()), {
+      "content-type": "application/json; charset=utf-8",
+    });
     expect(ok.status).toBe(200);
-    const nd = await post(t.key, JSON.stringify(makeEvent()), { "content-type": "application/x-ndjson;charset=UTF-8" });
+    const nd = await post(t.key, JSON.stringify(makeEvent()), {
+      "content-type": "application/x-ndjson;charset=UTF-8",
+    });
     expect(nd.status).toBe(200);
-    const other = await post(t.key, JSON.stringify(makeEvent()), { "content-type": "application/json; charset=iso-8859-1" });
+    const other = await post(t.key, JSON.stringify(makeEvent()), {
+      "content-type": "application/json; charset=iso-8859-1",
+    });
     expect(other.status).toBe(415);
     expect(other.body.error!.code).toBe("unsupported_media_type");
   });

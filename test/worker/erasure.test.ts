@@ -18,7 +18,10 @@ describe("erasure and retention keep proofs valid", () => {
     const t = await newTenant();
     const { body } = await ingest(t.key, makeEvents(4), "?wait=sealed");
     const id = body.results[1]!.id!;
-    const res = await call("DELETE", `/v1/events/${id}/body`, { token: t.key, json: { reason: "GDPR art. 17 request #123" } });
+    const res = await call("DELETE", `/v1/events/${id}/body`, {
+      token: t.key,
+      json: { reason: "GDPR art. 17 request #123" },
+    });
     expect(res.status).toBe(200);
     const got = await doc(t.key, id);
     expect(got.event).toBeNull();
@@ -29,9 +32,13 @@ describe("erasure and retention keep proofs valid", () => {
     // Twice is a conflict, not a silent success; other tenants and read-only keys cannot erase.
     expect((await call("DELETE", `/v1/events/${id}/body`, { token: t.key })).status).toBe(409);
     const reader = await newKey(t.id, ["read"]);
-    expect((await call("DELETE", `/v1/events/${body.results[2]!.id}/body`, { token: reader.key })).status).toBe(403);
+    expect(
+      (await call("DELETE", `/v1/events/${body.results[2]!.id}/body`, { token: reader.key })).status,
+    ).toBe(403);
     const other = await newTenant();
-    expect((await call("DELETE", `/v1/events/${body.results[2]!.id}/body`, { token: other.key })).status).toBe(404);
+    expect(
+      (await call("DELETE", `/v1/events/${body.results[2]!.id}/body`, { token: other.key })).status,
+    ).toBe(404);
   });
 
   it("a retention sweep drops old bodies, keeps envelopes, and proofs verify", async () => {

@@ -6,7 +6,13 @@ import { ADMIN_TOKEN, call, ingest, newTenant, type TestTenant } from "../suppor
 import { makeEvent } from "../support/events";
 
 /** An `ab:exposure` event as `edgelog/hono`'s exposure() writes it. */
-function exposure(experiment: string, variant: string, subject: string, probability: number, tier: "lightweight" | "full" = "lightweight") {
+function exposure(
+  experiment: string,
+  variant: string,
+  subject: string,
+  probability: number,
+  tier: "lightweight" | "full" = "lightweight",
+) {
   return makeEvent({
     tier,
     extra: {
@@ -76,7 +82,12 @@ async function experiments(t: TestTenant, query = ""): Promise<ExperimentsAnswer
  * "treatment" a fraction `loss` of the exposures never reaches the log (every 1/loss-th one).
  * Returns the exposure counts actually sent.
  */
-function simulate(experiment: string, subjects: number, seed: number, loss: number): { events: unknown[]; sent: Record<string, number> } {
+function simulate(
+  experiment: string,
+  subjects: number,
+  seed: number,
+  loss: number,
+): { events: unknown[]; sent: Record<string, number> } {
   const random = prng(seed);
   const events: unknown[] = [];
   const sent: Record<string, number> = { control: 0, treatment: 0 };
@@ -136,7 +147,10 @@ describe("GET /v1/experiments: sample-ratio mismatch checks", () => {
     const prepared = events.map((e, index) => {
       const f = exposureFields(e)!;
       const subjectKey = index.toString(16).padStart(32, "0");
-      return { index, exposure: { experiment: f.experiment, variant: f.variant, subjectKey, probability: f.probability } };
+      return {
+        index,
+        exposure: { experiment: f.experiment, variant: f.variant, subjectKey, probability: f.probability },
+      };
     });
     const stub = env.LOG_SHARD.getByName(`${t.id}/0`);
     await runInDurableObject(stub, (_instance, state) => {
@@ -144,7 +158,12 @@ describe("GET /v1/experiments: sample-ratio mismatch checks", () => {
       for (let i = 0; i < prepared.length; i += 1000) {
         const chunk = prepared.slice(i, i + 1000);
         state.storage.transactionSync(() =>
-          recordExposures(state.storage.sql, chunk, chunk.map((p) => ({ index: p.index, status: "accepted" as const })), Date.now()),
+          recordExposures(
+            state.storage.sql,
+            chunk,
+            chunk.map((p) => ({ index: p.index, status: "accepted" as const })),
+            Date.now(),
+          ),
         );
       }
     });
@@ -159,7 +178,9 @@ describe("GET /v1/experiments: sample-ratio mismatch checks", () => {
     expect(x2).toBeGreaterThan(10.828);
     expect(e.test.p_value).toBeLessThan(0.001);
     expect(e.srm).toBe(true);
-    expect(e.verdict).toMatch(/^Sample-ratio mismatch: subjects per variant "control" [\d,]+ \(expected [\d,.]+\), "treatment"/);
+    expect(e.verdict).toMatch(
+      /^Sample-ratio mismatch: subjects per variant "control" [\d,]+ \(expected [\d,.]+\), "treatment"/,
+    );
   });
 
   it("counts every exposure exactly whatever is retained (default policy: 10% of bodies), once per stored event, subjects once", async () => {
@@ -170,9 +191,29 @@ describe("GET /v1/experiments: sample-ratio mismatch checks", () => {
     for (let s = 0; s < 80; s++) events.push(exposure("banner", "b", `v${s}`, 0.4));
     for (let s = 0; s < 30; s++) events.push(exposure("banner", "a", `u${s}`, 0.6));
     // Not exposures: an assignment, an ordinary decision, an exposure without a usable probability.
-    events.push(makeEvent({ extra: { decision_logic: { logic_type: "ab:assignment", output: "a", parameters: { experiment: "banner", variant: "a", subject: "w", assignment_probability: 0.6 } } } }));
+    events.push(
+      makeEvent({
+        extra: {
+          decision_logic: {
+            logic_type: "ab:assignment",
+            output: "a",
+            parameters: { experiment: "banner", variant: "a", subject: "w", assignment_probability: 0.6 },
+          },
+        },
+      }),
+    );
     events.push(makeEvent());
-    events.push(makeEvent({ extra: { decision_logic: { logic_type: "ab:exposure", output: "a", parameters: { experiment: "banner", variant: "a", subject: "w", assignment_probability: 0 } } } }));
+    events.push(
+      makeEvent({
+        extra: {
+          decision_logic: {
+            logic_type: "ab:exposure",
+            output: "a",
+            parameters: { experiment: "banner", variant: "a", subject: "w", assignment_probability: 0 },
+          },
+        },
+      }),
+    );
     await send(t, events);
     // A retry of the whole request stores nothing new and counts nothing again.
     const retry = await ingest(t.key, events);
@@ -197,30 +238,49 @@ describe("GET /v1/experiments: sample-ratio mismatch checks", () => {
     // The aggregates hold the subject only as a 128-bit keyed hash.
     const stub = env.LOG_SHARD.getByName(`${t.id}/0`);
     const rows = await runInDurableObject(stub, (_i, state) =>
-      state.storage.sql.exec<{ subject: ArrayBuffer }>("SELECT subject FROM experiment_subjects").toArray().map((r) => new Uint8Array(r.subject)),
+      state.storage.sql
+        .exec<{ subject: ArrayBuffer }>("SELECT subject FROM experiment_subjects")
+        .toArray()
+        .map((r) => new Uint8Array(r.subject)),
     );
     expect(rows).toHaveLength(200);
     expect(rows.every((r) => r.length === 16)).toBe(true);
   });
 
   it("three variants at 0.5 / 0.3 / 0.2, summed over four shards", async () => {
-    const created = await call("POST", "/v1/admin/tenants", { token: ADMIN_TOKEN, json: { name: `exp-shards-${Date.now()}`, shards: 4 } });
+    const created = await call("POST", "/v1/admin/tenants", {
+      token: ADMIN_TOKEN,
+      json: { name: `exp-shards-${Date.now()}`, shards: 4 },
+    });
     expect(created.status).toBe(201);
     const id = ((await created.json()) as { id: string }).id;
-    await call("PUT", `/v1/admin/tenants/${id}/policy`, { token: ADMIN_TOKEN, json: { rules: [], default: { tier: "lightweight" } } });
-    const keyRes = await call("POST", `/v1/admin/tenants/${id}/keys`, { token: ADMIN_TOKEN, json: { scopes: ["ingest", "read"] } });
+    await call("PUT", `/v1/admin/tenants/${id}/policy`, {
+      token: ADMIN_TOKEN,
+      json: { rules: [], default: { tier: "lightweight" } },
+    });
+    const keyRes = await call("POST", `/v1/admin/tenants/${id}/keys`, {
+      token: ADMIN_TOKEN,
+      json: { scopes: ["ingest", "read"] },
+    });
     const t: TestTenant = { id, key: ((await keyRes.json()) as { key: string }).key, keyId: "" };
     const counts = { x: 260, y: 140, z: 100 };
     const events: unknown[] = [];
     const shares = { x: 0.5, y: 0.3, z: 0.2 };
     for (const [variant, n] of Object.entries(counts)) {
-      for (let s = 0; s < n; s++) events.push(exposure("layout", variant, `${variant}-${s}`, shares[variant as keyof typeof shares]));
+      for (let s = 0; s < n; s++)
+        events.push(exposure("layout", variant, `${variant}-${s}`, shares[variant as keyof typeof shares]));
     }
     await send(t, events);
-    const logs = (await (await call("GET", "/v1/logs", { token: t.key })).json()) as Array<{ events: number }>;
+    const logs = (await (await call("GET", "/v1/logs", { token: t.key })).json()) as Array<{
+      events: number;
+    }>;
     expect(logs.filter((l) => l.events > 0).length).toBeGreaterThan(1);
     const e = (await experiments(t)).experiments[0]!;
-    expect(e.variants.map((v) => [v.variant, v.subjects])).toEqual([["x", 260], ["y", 140], ["z", 100]]);
+    expect(e.variants.map((v) => [v.variant, v.subjects])).toEqual([
+      ["x", 260],
+      ["y", 140],
+      ["z", 100],
+    ]);
     // By hand: N = 500, expected 250 / 150 / 100; X² = 10²/250 + 10²/150 + 0 = 0.4 + 0.666667 = 1.066667;
     // df 2: p = e^(−1.066667/2) = 0.586646.
     expect(e.test.df).toBe(2);
@@ -231,7 +291,11 @@ describe("GET /v1/experiments: sample-ratio mismatch checks", () => {
 
   it("filters by experiment and window (whole UTC hours), and refuses bad parameters", async () => {
     const t = await newTenant();
-    await send(t, [exposure("e1", "a", "s1", 0.5), exposure("e1", "b", "s2", 0.5), exposure("e2", "a", "s3", 1)]);
+    await send(t, [
+      exposure("e1", "a", "s1", 0.5),
+      exposure("e1", "b", "s2", 0.5),
+      exposure("e2", "a", "s3", 1),
+    ]);
     const all = await experiments(t);
     expect(all.experiments.map((e) => e.experiment).sort()).toEqual(["e1", "e2"]);
     const one = await experiments(t, "?experiment=e2");
@@ -243,7 +307,10 @@ describe("GET /v1/experiments: sample-ratio mismatch checks", () => {
 
     const now = Date.now();
     const hour = 3_600_000;
-    const around = await experiments(t, `?since=${new Date(now - 60_000).toISOString()}&until=${new Date(now + 60_000).toISOString()}`);
+    const around = await experiments(
+      t,
+      `?since=${new Date(now - 60_000).toISOString()}&until=${new Date(now + 60_000).toISOString()}`,
+    );
     expect(around.window.since).toBe(new Date(Math.floor((now - 60_000) / hour) * hour).toISOString());
     expect(around.window.until).toBe(new Date(Math.ceil((now + 60_000) / hour) * hour).toISOString());
     expect(around.experiments).toHaveLength(2);

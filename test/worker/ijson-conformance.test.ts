@@ -24,7 +24,10 @@ interface Refused {
 }
 const KEPT = fixture.kept as Kept[];
 // Pointers are stored with JSON escapes (one holds a lone surrogate, which a JSON module cannot).
-const REFUSED = (fixture.refused as Refused[]).map((r) => ({ ...r, pointer: JSON.parse(`"${r.pointer}"`) as string }));
+const REFUSED = (fixture.refused as Refused[]).map((r) => ({
+  ...r,
+  pointer: JSON.parse(`"${r.pointer}"`) as string,
+}));
 
 /** The event as a producer would write it (members not in canonical order), `parameters` spliced in as text. */
 function eventText(tag: string, parameters: string): string {

@@ -33,9 +33,17 @@ describe("POST /v1/events", () => {
   it("accepts NDJSON and rejects only the bad lines (207)", async () => {
     const t = await newTenant();
     const text = `${JSON.stringify(makeEvent())}\n{not json\n\n${JSON.stringify(makeEvent())}\n`;
-    const res = await call("POST", "/v1/events", { token: t.key, body: text, headers: { "content-type": "application/x-ndjson" } });
+    const res = await call("POST", "/v1/events", {
+      token: t.key,
+      body: text,
+      headers: { "content-type": "application/x-ndjson" },
+    });
     expect(res.status).toBe(207);
-    const body = (await res.json()) as { accepted: number; rejected: number; results: Array<{ status: string; errors: Array<{ message: string }> }> };
+    const body = (await res.json()) as {
+      accepted: number;
+      rejected: number;
+      results: Array<{ status: string; errors: Array<{ message: string }> }>;
+    };
     expect(body.accepted).toBe(2);
     expect(body.rejected).toBe(1);
     expect(body.results[1]!.status).toBe("rejected");
@@ -44,7 +52,10 @@ describe("POST /v1/events", () => {
 
   it("answers 422 with JSON-pointer errors when nothing is accepted", async () => {
     const t = await newTenant();
-    const bad = makeEvent() as { decision_context: Record<string, unknown>; temporal_metadata: Record<string, unknown> };
+    const bad = makeEvent() as {
+      decision_context: Record<string, unknown>;
+      temporal_metadata: Record<string, unknown>;
+    };
     delete bad.decision_context.decision_id;
     bad.temporal_metadata.evidence_tier = "everything";
     const { status, body } = await ingest(t.key, [bad]);
@@ -77,8 +88,8 @@ describe("POST /v1/events", () => {
   });
 
   it.each([
-    ["unparseable JSON", "{\"schema_version\": ", "application/json", 400, "invalid_json"],
-    ["a JSON string", "\"hello\"", "application/json", 400, "invalid_body"],
+    ["unparseable JSON", '{"schema_version": ', "application/json", 400, "invalid_json"],
+    ["a JSON string", '"hello"', "application/json", 400, "invalid_body"],
     ["an empty array", "[]", "application/json", 400, "empty_batch"],
     ["an empty body", "", "application/json", 400, "empty_body"],
     ["text/plain", "{}", "text/plain", 415, "unsupported_media_type"],
@@ -94,7 +105,11 @@ describe("POST /v1/events", () => {
   it("answers 400 to invalid UTF-8", async () => {
     const t = await newTenant();
     const bytes = new Uint8Array([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x3a, 0x31, 0x7d]);
-    const res = await call("POST", "/v1/events", { token: t.key, body: bytes, headers: { "content-type": "application/json" } });
+    const res = await call("POST", "/v1/events", {
+      token: t.key,
+      body: bytes,
+      headers: { "content-type": "application/json" },
+    });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe("invalid_utf8");
   });
@@ -112,7 +127,11 @@ describe("POST /v1/events", () => {
 
   it("answers 415 to an unsupported Content-Encoding", async () => {
     const t = await newTenant();
-    const res = await call("POST", "/v1/events", { token: t.key, body: "{}", headers: { "content-type": "application/json", "content-encoding": "br" } });
+    const res = await call("POST", "/v1/events", {
+      token: t.key,
+      body: "{}",
+      headers: { "content-type": "application/json", "content-encoding": "br" },
+    });
     expect(res.status).toBe(415);
   });
 });
@@ -123,15 +142,25 @@ describe("limits", () => {
     // 16 MiB of spaces compresses to a few KiB: far under the 1 MiB body limit.
     const bomb = await gzip(new Uint8Array(16 * 1024 * 1024).fill(0x20));
     expect(bomb.length).toBeLessThan(64 * 1024);
-    const res = await call("POST", "/v1/events", { token: t.key, body: bomb, headers: { "content-type": "application/json", "content-encoding": "gzip" } });
+    const res = await call("POST", "/v1/events", {
+      token: t.key,
+      body: bomb,
+      headers: { "content-type": "application/json", "content-encoding": "gzip" },
+    });
     expect(res.status).toBe(413);
-    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/decompressed body exceeds the limit of 8388608/);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(
+      /decompressed body exceeds the limit of 8388608/,
+    );
   });
 
   it("refuses a body over 1 MiB (413)", async () => {
     const t = await newTenant();
     const big = JSON.stringify([makeEvent({ extra: { pad: "x".repeat(1024 * 1024) } })]);
-    const res = await call("POST", "/v1/events", { token: t.key, body: big, headers: { "content-type": "application/json" } });
+    const res = await call("POST", "/v1/events", {
+      token: t.key,
+      body: big,
+      headers: { "content-type": "application/json" },
+    });
     expect(res.status).toBe(413);
   });
 
@@ -140,12 +169,17 @@ describe("limits", () => {
     const events = Array.from({ length: 1001 }, () => ({ schema_version: "0.3.0" }));
     const res = await call("POST", "/v1/events", { token: t.key, json: events });
     expect(res.status).toBe(413);
-    expect(((await res.json()) as { error: { code: string; message: string } }).error.message).toMatch(/1001 events; the limit is 1000/);
+    expect(((await res.json()) as { error: { code: string; message: string } }).error.message).toMatch(
+      /1001 events; the limit is 1000/,
+    );
   });
 
   it("rejects an event over 64 KiB as an item, keeping the others", async () => {
     const t = await newTenant();
-    const { status, body } = await ingest(t.key, [makeEvent(), makeEvent({ extra: { pad: "y".repeat(70 * 1024) } })]);
+    const { status, body } = await ingest(t.key, [
+      makeEvent(),
+      makeEvent({ extra: { pad: "y".repeat(70 * 1024) } }),
+    ]);
     expect(status).toBe(207);
     expect(body.results[1]!.status).toBe("rejected");
     expect(body.results[1]!.errors[0]!.message).toMatch(/the limit is 65536/);
@@ -159,17 +193,29 @@ describe("duplicates and conflicts", () => {
     const first = await ingest(t.key, [event]);
     const again = await ingest(t.key, [makeEvent(), event, event]);
     expect(again.status).toBe(200);
-    expect(again.body.results[1]).toMatchObject({ status: "duplicate", id: first.body.results[0]!.id, seq: 0 });
-    expect(again.body.results[2]).toMatchObject({ status: "duplicate", id: first.body.results[0]!.id, seq: 0 });
+    expect(again.body.results[1]).toMatchObject({
+      status: "duplicate",
+      id: first.body.results[0]!.id,
+      seq: 0,
+    });
+    expect(again.body.results[2]).toMatchObject({
+      status: "duplicate",
+      id: first.body.results[0]!.id,
+      seq: 0,
+    });
     expect(again.body.duplicates).toBe(2);
-    const logs = (await (await call("GET", "/v1/logs", { token: t.key })).json()) as Array<{ events: number }>;
+    const logs = (await (await call("GET", "/v1/logs", { token: t.key })).json()) as Array<{
+      events: number;
+    }>;
     expect(logs[0]!.events).toBe(2);
   });
 
   it("stores and flags an event that reuses a decision's sequence_number with other content", async () => {
     const t = await newTenant();
     await ingest(t.key, [makeEvent({ decisionId: "loan-77", sequenceNumber: 3, output: "approve" })]);
-    const { status, body } = await ingest(t.key, [makeEvent({ decisionId: "loan-77", sequenceNumber: 3, output: "deny" })]);
+    const { status, body } = await ingest(t.key, [
+      makeEvent({ decisionId: "loan-77", sequenceNumber: 3, output: "deny" }),
+    ]);
     expect(status).toBe(200);
     expect(body.conflicts).toBe(1);
     expect(body.results[0]).toMatchObject({ status: "accepted", conflict: true, seq: 1 });
@@ -186,14 +232,22 @@ describe("nesting", () => {
   it("refuses bodies nesting deeper than 64 levels before parsing them (400), and rejects such NDJSON lines", async () => {
     const t = await newTenant();
     const deep = "[".repeat(100_000) + "]".repeat(100_000);
-    const res = await call("POST", "/v1/events", { token: t.key, body: deep, headers: { "content-type": "application/json" } });
+    const res = await call("POST", "/v1/events", {
+      token: t.key,
+      body: deep,
+      headers: { "content-type": "application/json" },
+    });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe("too_deep");
     // 64 levels inside an event are fine as far as nesting goes (the event is still validated).
     const ok = makeEvent({ extra: { ext: JSON.parse("[".repeat(60) + "]".repeat(60)) as unknown } });
     expect((await ingest(t.key, [ok])).status).toBe(200);
-    const text = `${JSON.stringify(makeEvent())}\n${"{\"a\":".repeat(70)}1${"}".repeat(70)}\n`;
-    const nd = await call("POST", "/v1/events", { token: t.key, body: text, headers: { "content-type": "application/x-ndjson" } });
+    const text = `${JSON.stringify(makeEvent())}\n${'{"a":'.repeat(70)}1${"}".repeat(70)}\n`;
+    const nd = await call("POST", "/v1/events", {
+      token: t.key,
+      body: text,
+      headers: { "content-type": "application/x-ndjson" },
+    });
     expect(nd.status).toBe(207);
     const body = (await nd.json()) as { results: Array<{ errors: Array<{ message: string }> }> };
     expect(body.results[1]!.errors[0]!.message).toMatch(/deeper than 64/);

@@ -6,7 +6,13 @@ import { ADMIN_TOKEN, call, newKey, newTenant } from "../support/api";
 
 interface Listed {
   tenant: string;
-  keys: Array<{ id: string; scopes: string[]; created_at: string; last_used_at: string | null; revoked_at: string | null }>;
+  keys: Array<{
+    id: string;
+    scopes: string[];
+    created_at: string;
+    last_used_at: string | null;
+    revoked_at: string | null;
+  }>;
 }
 
 async function list(tenant: string, token: string): Promise<{ status: number; text: string }> {
@@ -58,7 +64,9 @@ describe("GET /v1/admin/tenants/{t}/keys", () => {
 
   it("records a key's use at most once per minute", async () => {
     const t = await newTenant(["admin", "read"]);
-    const lastUsed = async () => (JSON.parse((await list(t.id, ADMIN_TOKEN)).text) as Listed).keys.find((k) => k.id === t.keyId)!.last_used_at;
+    const lastUsed = async () =>
+      (JSON.parse((await list(t.id, ADMIN_TOKEN)).text) as Listed).keys.find((k) => k.id === t.keyId)!
+        .last_used_at;
     expect(await lastUsed()).toBeNull();
     expect((await call("GET", "/v1/logs", { token: t.key })).status).toBe(200);
     const first = await lastUsed();
@@ -69,7 +77,9 @@ describe("GET /v1/admin/tenants/{t}/keys", () => {
     // The key object itself refuses to write more often than once per interval, whoever asks.
     const keys = env.TENANT_KEYS.getByName(t.id);
     const base = Date.parse(first!);
-    expect(await keys.touchKey(t.keyId, new Date(base + LAST_USED_RESOLUTION_MS / 2).toISOString())).toBe(false);
+    expect(await keys.touchKey(t.keyId, new Date(base + LAST_USED_RESOLUTION_MS / 2).toISOString())).toBe(
+      false,
+    );
     expect(await keys.touchKey(t.keyId, new Date(base + LAST_USED_RESOLUTION_MS).toISOString())).toBe(true);
     expect(await lastUsed()).toBe(new Date(base + LAST_USED_RESOLUTION_MS).toISOString());
   });

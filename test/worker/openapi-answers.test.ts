@@ -49,10 +49,13 @@ async function conforms(method: string, template: string, res: Response): Promis
   if (type === "application/json") {
     const validator = new Validator(inline(content[type]!.schema) as object, "2020-12", false);
     const result = validator.validate(JSON.parse(text));
-    const problems = result.errors.map((e: OutputUnit) => `${e.instanceLocation} ${e.keywordLocation}: ${e.error}`);
+    const problems = result.errors.map(
+      (e: OutputUnit) => `${e.instanceLocation} ${e.keywordLocation}: ${e.error}`,
+    );
     expect(problems, `${where}: the body matches the documented schema\n${text.slice(0, 400)}`).toEqual([]);
   } else if (type === "application/x-ndjson") {
-    for (const line of text.split("\n").filter((l) => l !== "")) expect(() => JSON.parse(line), `${where}: NDJSON line`).not.toThrow();
+    for (const line of text.split("\n").filter((l) => l !== ""))
+      expect(() => JSON.parse(line), `${where}: NDJSON line`).not.toThrow();
   }
   return text;
 }
@@ -71,9 +74,21 @@ describe("every route answers as the OpenAPI document says", () => {
   it("the schemas themselves catch a body that breaks them", async () => {
     // A self-check of the checker: an answer missing a required member must fail validation.
     const schema = inline({ $ref: "#/components/schemas/LogInfo" }) as object;
-    const bad = new Validator(schema, "2020-12", false).validate({ log: "0", origin: "x", size: 1, events: 1 });
+    const bad = new Validator(schema, "2020-12", false).validate({
+      log: "0",
+      origin: "x",
+      size: 1,
+      events: 1,
+    });
     expect(bad.valid).toBe(false);
-    const extra = new Validator(schema, "2020-12", false).validate({ log: "0", origin: "x", size: 1, events: 1, pending: 0, more: 1 });
+    const extra = new Validator(schema, "2020-12", false).validate({
+      log: "0",
+      origin: "x",
+      size: 1,
+      events: 1,
+      pending: 0,
+      more: 1,
+    });
     expect(extra.valid).toBe(false);
   });
 
@@ -83,29 +98,81 @@ describe("every route answers as the OpenAPI document says", () => {
 
     // Admin: tenants and keys.
     const name = `oa-${Math.random().toString(36).slice(2, 8)}`;
-    const created = await req("post", "/v1/admin/tenants", "/v1/admin/tenants", { token: ADMIN_TOKEN, json: { name, shards: 2 } });
+    const created = await req("post", "/v1/admin/tenants", "/v1/admin/tenants", {
+      token: ADMIN_TOKEN,
+      json: { name, shards: 2 },
+    });
     expect(created.status).toBe(201);
     const tenant = (JSON.parse(created.body) as { id: string }).id;
-    expect((await req("post", "/v1/admin/tenants", "/v1/admin/tenants", { token: ADMIN_TOKEN, json: { name } })).status).toBe(409);
-    expect((await req("post", "/v1/admin/tenants", "/v1/admin/tenants", { token: ADMIN_TOKEN, json: { name: "x", id: "Bad Id" } })).status).toBe(422);
-    expect((await req("post", "/v1/admin/tenants", "/v1/admin/tenants", { token: ADMIN_TOKEN, body: "{" })).status).toBe(400);
-    expect((await req("post", "/v1/admin/tenants", "/v1/admin/tenants", { json: { name } })).status).toBe(401);
-    const keyAnswer = await req("post", "/v1/admin/tenants/{tenant}/keys", `/v1/admin/tenants/${tenant}/keys`, {
-      token: ADMIN_TOKEN,
-      json: { scopes: ["ingest", "read", "admin"] },
-    });
+    expect(
+      (await req("post", "/v1/admin/tenants", "/v1/admin/tenants", { token: ADMIN_TOKEN, json: { name } }))
+        .status,
+    ).toBe(409);
+    expect(
+      (
+        await req("post", "/v1/admin/tenants", "/v1/admin/tenants", {
+          token: ADMIN_TOKEN,
+          json: { name: "x", id: "Bad Id" },
+        })
+      ).status,
+    ).toBe(422);
+    expect(
+      (await req("post", "/v1/admin/tenants", "/v1/admin/tenants", { token: ADMIN_TOKEN, body: "{" })).status,
+    ).toBe(400);
+    expect((await req("post", "/v1/admin/tenants", "/v1/admin/tenants", { json: { name } })).status).toBe(
+      401,
+    );
+    const keyAnswer = await req(
+      "post",
+      "/v1/admin/tenants/{tenant}/keys",
+      `/v1/admin/tenants/${tenant}/keys`,
+      {
+        token: ADMIN_TOKEN,
+        json: { scopes: ["ingest", "read", "admin"] },
+      },
+    );
     expect(keyAnswer.status).toBe(201);
     const key = (JSON.parse(keyAnswer.body) as { key: string }).key;
     const keysPath = `/v1/admin/tenants/${tenant}/keys`;
-    expect((await req("post", "/v1/admin/tenants/{tenant}/keys", keysPath, { token: ADMIN_TOKEN, json: { scopes: ["root"] } })).status).toBe(422);
+    expect(
+      (
+        await req("post", "/v1/admin/tenants/{tenant}/keys", keysPath, {
+          token: ADMIN_TOKEN,
+          json: { scopes: ["root"] },
+        })
+      ).status,
+    ).toBe(422);
     expect((await req("get", "/v1/admin/tenants/{tenant}/keys", keysPath, { token: key })).status).toBe(200);
-    expect((await req("post", "/v1/admin/tenants/{tenant}/keys", "/v1/admin/tenants/nobody/keys", { token: ADMIN_TOKEN, json: { scopes: ["read"] } })).status).toBe(404);
+    expect(
+      (
+        await req("post", "/v1/admin/tenants/{tenant}/keys", "/v1/admin/tenants/nobody/keys", {
+          token: ADMIN_TOKEN,
+          json: { scopes: ["read"] },
+        })
+      ).status,
+    ).toBe(404);
     const tenantPath = `/v1/admin/tenants/${tenant}`;
     expect((await req("get", "/v1/admin/tenants/{tenant}", tenantPath, { token: key })).status).toBe(200);
     const policyPath = `${tenantPath}/policy`;
-    expect((await req("get", "/v1/admin/tenants/{tenant}/policy", policyPath, { token: key })).status).toBe(200);
-    expect((await req("put", "/v1/admin/tenants/{tenant}/policy", policyPath, { token: key, json: { rules: [], default: { tier: "full" } } })).status).toBe(200);
-    expect((await req("put", "/v1/admin/tenants/{tenant}/policy", policyPath, { token: key, json: { rules: "no" } })).status).toBe(422);
+    expect((await req("get", "/v1/admin/tenants/{tenant}/policy", policyPath, { token: key })).status).toBe(
+      200,
+    );
+    expect(
+      (
+        await req("put", "/v1/admin/tenants/{tenant}/policy", policyPath, {
+          token: key,
+          json: { rules: [], default: { tier: "full" } },
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await req("put", "/v1/admin/tenants/{tenant}/policy", policyPath, {
+          token: key,
+          json: { rules: "no" },
+        })
+      ).status,
+    ).toBe(422);
 
     // Ingest: 200 (sealed, with batch and leaf_index), 207, 422, 400, 415, 401, 403.
     const events = makeEvents(5, { tier: "full" });
@@ -114,10 +181,16 @@ describe("every route answers as the OpenAPI document says", () => {
     const results = (JSON.parse(sealed.body) as { results: Array<{ id: string; batch?: number }> }).results;
     expect(results.every((r) => typeof r.batch === "number")).toBe(true);
     const bad = { ...makeEvent(), schema_version: 7 };
-    expect((await req("post", "/v1/events", "/v1/events", { token: key, json: [makeEvent(), bad, events[0]] })).status).toBe(207);
+    expect(
+      (await req("post", "/v1/events", "/v1/events", { token: key, json: [makeEvent(), bad, events[0]] }))
+        .status,
+    ).toBe(207);
     expect((await req("post", "/v1/events", "/v1/events", { token: key, json: [bad] })).status).toBe(422);
     const conflicting = makeEvent({ decisionId: "oa-conflict", sequenceNumber: 1 });
-    const conflict = { ...makeEvent({ decisionId: "oa-conflict", sequenceNumber: 1 }), decision_logic: { logic_type: "rule_based", output: "deny" } };
+    const conflict = {
+      ...makeEvent({ decisionId: "oa-conflict", sequenceNumber: 1 }),
+      decision_logic: { logic_type: "rule_based", output: "deny" },
+    };
     const flagged = await req("post", "/v1/events", "/v1/events", {
       token: key,
       body: ndjson([conflicting, conflict]),
@@ -125,11 +198,31 @@ describe("every route answers as the OpenAPI document says", () => {
     });
     expect(flagged.status).toBe(200);
     expect(flagged.body).toContain('"conflict":true');
-    expect((await req("post", "/v1/events", "/v1/events", { token: key, body: "[{", headers: { "content-type": "application/json" } })).status).toBe(400);
-    expect((await req("post", "/v1/events", "/v1/events", { token: key, body: "x", headers: { "content-type": "text/csv" } })).status).toBe(415);
-    expect((await req("post", "/v1/events", "/v1/events", { token: "elk_nope", json: events })).status).toBe(401);
+    expect(
+      (
+        await req("post", "/v1/events", "/v1/events", {
+          token: key,
+          body: "[{",
+          headers: { "content-type": "application/json" },
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (
+        await req("post", "/v1/events", "/v1/events", {
+          token: key,
+          body: "x",
+          headers: { "content-type": "text/csv" },
+        })
+      ).status,
+    ).toBe(415);
+    expect((await req("post", "/v1/events", "/v1/events", { token: "elk_nope", json: events })).status).toBe(
+      401,
+    );
     const reader = await newKey(tenant, ["read"]);
-    expect((await req("post", "/v1/events", "/v1/events", { token: reader.key, json: events })).status).toBe(403);
+    expect((await req("post", "/v1/events", "/v1/events", { token: reader.key, json: events })).status).toBe(
+      403,
+    );
 
     // Reading events.
     const id = results[0]!.id;
@@ -137,45 +230,99 @@ describe("every route answers as the OpenAPI document says", () => {
     expect(doc.status).toBe(200);
     expect(JSON.parse(doc.body)).toMatchObject({ status: "sealed" });
     expect((await req("get", "/v1/events/{id}", "/v1/events/xyz", { token: key })).status).toBe(400);
-    expect((await req("get", "/v1/events/{id}", `/v1/events/${"0".repeat(64)}`, { token: key })).status).toBe(404);
+    expect((await req("get", "/v1/events/{id}", `/v1/events/${"0".repeat(64)}`, { token: key })).status).toBe(
+      404,
+    );
     expect((await req("get", "/v1/events", "/v1/events?limit=2", { token: key })).status).toBe(200);
     expect((await req("get", "/v1/events", "/v1/events?tier=all", { token: key })).status).toBe(400);
-    const exported = await req("get", "/v1/events", "/v1/events", { token: key, headers: { accept: "application/x-ndjson" } });
+    const exported = await req("get", "/v1/events", "/v1/events", {
+      token: key,
+      headers: { accept: "application/x-ndjson" },
+    });
     expect(exported.status).toBe(200);
     expect(exported.body.trim().split("\n").length).toBeGreaterThanOrEqual(5);
 
     // Erasure: 200, then 409; a pending event answers with proof null.
     const erasePath = `/v1/events/${results[1]!.id}/body`;
-    expect((await req("delete", "/v1/events/{id}/body", erasePath, { token: key, json: { reason: "test" } })).status).toBe(200);
+    expect(
+      (await req("delete", "/v1/events/{id}/body", erasePath, { token: key, json: { reason: "test" } }))
+        .status,
+    ).toBe(200);
     expect((await req("delete", "/v1/events/{id}/body", erasePath, { token: key })).status).toBe(409);
-    expect((await req("delete", "/v1/events/{id}/body", erasePath, { token: key, json: { reason: "" } })).status).toBe(422);
-    expect((await req("get", "/v1/events/{id}", `/v1/events/${results[1]!.id}`, { token: key })).status).toBe(200);
+    expect(
+      (await req("delete", "/v1/events/{id}/body", erasePath, { token: key, json: { reason: "" } })).status,
+    ).toBe(422);
+    expect((await req("get", "/v1/events/{id}", `/v1/events/${results[1]!.id}`, { token: key })).status).toBe(
+      200,
+    );
 
     // Logs.
     const logsAnswer = await req("get", "/v1/logs", "/v1/logs", { token: key });
     expect(logsAnswer.status).toBe(200);
-    const log = (JSON.parse(doc.body) as { proof: { batch: { log: string } } }).proof.batch.log.split("/").pop()!;
-    expect((await req("get", "/v1/logs/{log}/checkpoint", `/v1/logs/${log}/checkpoint`, { token: key })).status).toBe(200);
-    expect((await req("get", "/v1/logs/{log}/checkpoint", "/v1/logs/9/checkpoint", { token: key })).status).toBe(404);
+    const log = (JSON.parse(doc.body) as { proof: { batch: { log: string } } }).proof.batch.log
+      .split("/")
+      .pop()!;
+    expect(
+      (await req("get", "/v1/logs/{log}/checkpoint", `/v1/logs/${log}/checkpoint`, { token: key })).status,
+    ).toBe(200);
+    expect(
+      (await req("get", "/v1/logs/{log}/checkpoint", "/v1/logs/9/checkpoint", { token: key })).status,
+    ).toBe(404);
     expect((await req("get", "/v1/logs/{log}/key", `/v1/logs/${log}/key`, { token: key })).status).toBe(200);
-    expect((await req("get", "/v1/logs/{log}/consistency", `/v1/logs/${log}/consistency?from=1&to=1`, { token: key })).status).toBe(200);
-    expect((await req("get", "/v1/logs/{log}/consistency", `/v1/logs/${log}/consistency?from=x&to=1`, { token: key })).status).toBe(400);
-    expect((await req("get", "/v1/logs/{log}/batches/{n}", `/v1/logs/${log}/batches/0`, { token: key })).status).toBe(200);
-    expect((await req("get", "/v1/logs/{log}/batches/{n}", `/v1/logs/${log}/batches/999`, { token: key })).status).toBe(404);
+    expect(
+      (
+        await req("get", "/v1/logs/{log}/consistency", `/v1/logs/${log}/consistency?from=1&to=1`, {
+          token: key,
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await req("get", "/v1/logs/{log}/consistency", `/v1/logs/${log}/consistency?from=x&to=1`, {
+          token: key,
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (await req("get", "/v1/logs/{log}/batches/{n}", `/v1/logs/${log}/batches/0`, { token: key })).status,
+    ).toBe(200);
+    expect(
+      (await req("get", "/v1/logs/{log}/batches/{n}", `/v1/logs/${log}/batches/999`, { token: key })).status,
+    ).toBe(404);
 
     // Witness progress, open settings and the tiles prefix.
-    expect((await req("get", "/v1/logs/{log}/witnesses", `/v1/logs/${log}/witnesses`, { token: key })).status).toBe(200);
+    expect(
+      (await req("get", "/v1/logs/{log}/witnesses", `/v1/logs/${log}/witnesses`, { token: key })).status,
+    ).toBe(200);
     const openPath = `/v1/admin/tenants/${tenant}/open`;
-    expect((await req("put", "/v1/admin/tenants/{tenant}/open", openPath, { token: key, json: { tiles: "key" } })).status).toBe(200);
-    expect((await req("put", "/v1/admin/tenants/{tenant}/open", openPath, { token: key, json: { tiles: "all" } })).status).toBe(422);
+    expect(
+      (await req("put", "/v1/admin/tenants/{tenant}/open", openPath, { token: key, json: { tiles: "key" } }))
+        .status,
+    ).toBe(200);
+    expect(
+      (await req("put", "/v1/admin/tenants/{tenant}/open", openPath, { token: key, json: { tiles: "all" } }))
+        .status,
+    ).toBe(422);
     expect((await req("get", "/v1/admin/tenants/{tenant}/open", openPath, { token: key })).status).toBe(200);
     const tiles = `/v1/tiles/${tenant}/${log}`;
-    expect((await req("get", "/v1/tiles/{tenant}/{log}/checkpoint", `${tiles}/checkpoint`, { token: key })).status).toBe(200);
+    expect(
+      (await req("get", "/v1/tiles/{tenant}/{log}/checkpoint", `${tiles}/checkpoint`, { token: key })).status,
+    ).toBe(200);
     expect((await req("get", "/v1/tiles/{tenant}/{log}/checkpoint", `${tiles}/checkpoint`)).status).toBe(401);
-    expect((await req("get", "/v1/tiles/{tenant}/{log}/tile/*", `${tiles}/tile/0/000.p/1`, { token: key })).status).toBe(200);
-    expect((await req("get", "/v1/tiles/{tenant}/{log}/tile/*", `${tiles}/tile/0/01`, { token: key })).status).toBe(400);
-    expect((await req("get", "/v1/tiles/{tenant}/{log}/tile/*", `${tiles}/tile/entries/x001/000`, { token: key })).status).toBe(404);
-    expect((await req("get", "/v1/tiles/{tenant}/{log}/envelopes/*", `${tiles}/envelopes/000`, { token: key })).status).toBe(200);
+    expect(
+      (await req("get", "/v1/tiles/{tenant}/{log}/tile/*", `${tiles}/tile/0/000.p/1`, { token: key })).status,
+    ).toBe(200);
+    expect(
+      (await req("get", "/v1/tiles/{tenant}/{log}/tile/*", `${tiles}/tile/0/01`, { token: key })).status,
+    ).toBe(400);
+    expect(
+      (await req("get", "/v1/tiles/{tenant}/{log}/tile/*", `${tiles}/tile/entries/x001/000`, { token: key }))
+        .status,
+    ).toBe(404);
+    expect(
+      (await req("get", "/v1/tiles/{tenant}/{log}/envelopes/*", `${tiles}/envelopes/000`, { token: key }))
+        .status,
+    ).toBe(200);
 
     // Head and stats.
     expect((await req("get", "/v1/head", "/v1/head", { token: key })).status).toBe(200);
@@ -192,34 +339,89 @@ describe("every route answers as the OpenAPI document says", () => {
         },
       },
     });
-    expect((await req("post", "/v1/events", "/v1/events", { token: key, json: [exposure] })).status).toBe(200);
+    expect((await req("post", "/v1/events", "/v1/events", { token: key, json: [exposure] })).status).toBe(
+      200,
+    );
     const experiments = await req("get", "/v1/experiments", "/v1/experiments", { token: key });
     expect(experiments.status).toBe(200);
     expect(experiments.body).toContain('"oa-exp"');
-    expect((await req("get", "/v1/experiments", "/v1/experiments?since=yesterday", { token: key })).status).toBe(400);
+    expect(
+      (await req("get", "/v1/experiments", "/v1/experiments?since=yesterday", { token: key })).status,
+    ).toBe(400);
 
     // OpenTelemetry intake.
-    const otlp = { resourceLogs: [{ scopeLogs: [{ logRecords: [{ body: { stringValue: JSON.stringify(makeEvent()) } }, { body: { stringValue: "a plain log line" } }] }] }] };
-    expect((await req("post", "/v1/otlp/v1/logs", "/v1/otlp/v1/logs", { token: key, json: otlp })).status).toBe(200);
-    expect((await req("post", "/v1/otlp/v1/logs", "/v1/otlp/v1/logs", { token: key, json: { resourceLogs: 5 } })).status).toBe(400);
+    const otlp = {
+      resourceLogs: [
+        {
+          scopeLogs: [
+            {
+              logRecords: [
+                { body: { stringValue: JSON.stringify(makeEvent()) } },
+                { body: { stringValue: "a plain log line" } },
+              ],
+            },
+          ],
+        },
+      ],
+    };
+    expect(
+      (await req("post", "/v1/otlp/v1/logs", "/v1/otlp/v1/logs", { token: key, json: otlp })).status,
+    ).toBe(200);
+    expect(
+      (await req("post", "/v1/otlp/v1/logs", "/v1/otlp/v1/logs", { token: key, json: { resourceLogs: 5 } }))
+        .status,
+    ).toBe(400);
     expect((await req("post", "/v1/otlp/v1/logs", "/v1/otlp/v1/logs", { json: {} })).status).toBe(401);
 
     // Admin changes last: shards, policy reset, key revocation.
-    expect((await req("put", "/v1/admin/tenants/{tenant}/shards", `${tenantPath}/shards`, { token: key, json: { shards: 3 } })).status).toBe(200);
-    expect((await req("put", "/v1/admin/tenants/{tenant}/shards", `${tenantPath}/shards`, { token: key, json: { shards: 0 } })).status).toBe(422);
-    expect((await req("delete", "/v1/admin/tenants/{tenant}/policy", policyPath, { token: key })).status).toBe(200);
-    expect((await req("delete", "/v1/admin/keys/{id}", `/v1/admin/keys/${reader.id}`, { token: key })).status).toBe(200);
-    expect((await req("delete", "/v1/admin/keys/{id}", `/v1/admin/keys/${reader.id}`, { token: key })).status).toBe(404);
+    expect(
+      (
+        await req("put", "/v1/admin/tenants/{tenant}/shards", `${tenantPath}/shards`, {
+          token: key,
+          json: { shards: 3 },
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await req("put", "/v1/admin/tenants/{tenant}/shards", `${tenantPath}/shards`, {
+          token: key,
+          json: { shards: 0 },
+        })
+      ).status,
+    ).toBe(422);
+    expect(
+      (await req("delete", "/v1/admin/tenants/{tenant}/policy", policyPath, { token: key })).status,
+    ).toBe(200);
+    expect(
+      (await req("delete", "/v1/admin/keys/{id}", `/v1/admin/keys/${reader.id}`, { token: key })).status,
+    ).toBe(200);
+    expect(
+      (await req("delete", "/v1/admin/keys/{id}", `/v1/admin/keys/${reader.id}`, { token: key })).status,
+    ).toBe(404);
     expect((await req("get", "/v1/admin/tenants/{tenant}/keys", keysPath, { token: key })).status).toBe(200);
     expect((await req("get", "/v1/experiments", "/v1/experiments", { token: key })).status).toBe(200);
     const other = await newTenant();
-    expect((await req("get", "/v1/admin/tenants/{tenant}/keys", keysPath, { token: other.key })).status).toBe(404);
-    expect((await req("get", "/v1/admin/tenants/{tenant}", tenantPath, { token: other.key })).status).toBe(404);
-    expect((await req("get", "/v1/admin/tenants/{tenant}", tenantPath, { token: reader.key })).status).toBe(401);
+    expect((await req("get", "/v1/admin/tenants/{tenant}/keys", keysPath, { token: other.key })).status).toBe(
+      404,
+    );
+    expect((await req("get", "/v1/admin/tenants/{tenant}", tenantPath, { token: other.key })).status).toBe(
+      404,
+    );
+    expect((await req("get", "/v1/admin/tenants/{tenant}", tenantPath, { token: reader.key })).status).toBe(
+      401,
+    );
 
     // Every documented operation was exercised with a success answer.
-    const operations = Object.entries(OPENAPI.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m} ${path}`));
-    const succeeded = new Set([...seen].filter((s) => /\s2\d\d$/.test(s)).map((s) => s.replace(/\s\d{3}$/, "")));
-    expect(operations.filter((o) => !succeeded.has(o)), "operations without a checked success answer").toEqual([]);
+    const operations = Object.entries(OPENAPI.paths).flatMap(([path, ops]) =>
+      Object.keys(ops).map((m) => `${m} ${path}`),
+    );
+    const succeeded = new Set(
+      [...seen].filter((s) => /\s2\d\d$/.test(s)).map((s) => s.replace(/\s\d{3}$/, "")),
+    );
+    expect(
+      operations.filter((o) => !succeeded.has(o)),
+      "operations without a checked success answer",
+    ).toEqual([]);
   });
 });

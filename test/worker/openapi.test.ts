@@ -22,7 +22,13 @@ describe("/openapi.json", () => {
     const documented = new Set(
       Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m} ${path}`)),
     );
-    expect([...registered].filter((r) => !documented.has(r)), "routes missing from the document").toEqual([]);
-    expect([...documented].filter((d) => !registered.has(d)), "documented routes that do not exist").toEqual([]);
+    expect(
+      [...registered].filter((r) => !documented.has(r)),
+      "routes missing from the document",
+    ).toEqual([]);
+    expect(
+      [...documented].filter((d) => !registered.has(d)),
+      "documented routes that do not exist",
+    ).toEqual([]);
   });
 });

@@ -49,7 +49,13 @@ describe("sealing and proofs", () => {
       const doc = await getProof(t, r.id!);
       expect(doc.status).toBe("sealed");
       const steps = await verifyEventProof(doc, verifier);
-      expect(steps.map((s) => s.step)).toEqual(["envelope leaf", "event digest", "batch inclusion", "checkpoint signature", "log inclusion"]);
+      expect(steps.map((s) => s.step)).toEqual([
+        "envelope leaf",
+        "event digest",
+        "batch inclusion",
+        "checkpoint signature",
+        "log inclusion",
+      ]);
     }
   });
 
@@ -76,7 +82,9 @@ describe("sealing and proofs", () => {
     expect(latest.size).toBe(6);
     for (const old of seen) {
       for (const neu of seen.filter((s) => s.size >= old.size)) {
-        const res = await call("GET", `/v1/logs/0/consistency?from=${old.size}&to=${neu.size}`, { token: t.key });
+        const res = await call("GET", `/v1/logs/0/consistency?from=${old.size}&to=${neu.size}`, {
+          token: t.key,
+        });
         expect(res.status).toBe(200);
         const proof = (await res.json()) as { path: string[] };
         verifyConsistency(old.size, neu.size, old.root, neu.root, proof.path.map(fromHex));
@@ -93,7 +101,10 @@ describe("sealing and proofs", () => {
     const res = await call("GET", "/v1/logs/0/batches/0", { token: t.key });
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toContain("application/x-ndjson");
-    const lines = (await res.text()).trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = (await res.text())
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     const header = lines[0] as { count: number; root: string };
     expect(header.count).toBe(20);
     const leaves = lines.slice(1).map((l) => hashLeaf(utf8(canonicalJson(l.envelope))));
@@ -106,7 +117,9 @@ describe("sealing and proofs", () => {
     const t = await newTenant();
     await ingest(t.key, makeEvents(4), "?wait=sealed");
     const res = await call("GET", "/v1/logs", { token: t.key });
-    expect(await res.json()).toEqual([{ log: "0", origin: `edgelog.localhost/${t.id}/0`, size: 1, events: 4, pending: 0 }]);
+    expect(await res.json()).toEqual([
+      { log: "0", origin: `edgelog.localhost/${t.id}/0`, size: 1, events: 4, pending: 0 },
+    ]);
   });
 });
 
@@ -121,9 +134,13 @@ describe("tampering is detected", () => {
   it("a changed body fails the event digest check", async () => {
     const { t, ids, verifier, stub } = await sealedTenant();
     await runInDurableObject(stub, (instance: LogShard, state) =>
-      editSealedLine(instance, state.storage.sql, 3, (line) => line.replace('"output":"approve"', '"output":"deny"')),
+      editSealedLine(instance, state.storage.sql, 3, (line) =>
+        line.replace('"output":"approve"', '"output":"deny"'),
+      ),
     );
-    await expect(verifyEventProof(await getProof(t, ids[3]!), verifier)).rejects.toThrow(/event body does not match the envelope digest/);
+    await expect(verifyEventProof(await getProof(t, ids[3]!), verifier)).rejects.toThrow(
+      /event body does not match the envelope digest/,
+    );
     await verifyEventProof(await getProof(t, ids[4]!), verifier);
   });
 
@@ -146,7 +163,10 @@ describe("tampering is detected", () => {
       const row = state.storage.sql.exec<{ header: string }>("SELECT header FROM batches WHERE n = 0").one();
       const header = JSON.parse(row.header) as { root: string };
       const forged = (header.root[0] === "0" ? "1" : "0") + header.root.slice(1);
-      state.storage.sql.exec("UPDATE batches SET header = ? WHERE n = 0", row.header.replace(header.root, forged));
+      state.storage.sql.exec(
+        "UPDATE batches SET header = ? WHERE n = 0",
+        row.header.replace(header.root, forged),
+      );
     });
     await expect(verifyEventProof(await getProof(t, ids[0]!), verifier)).rejects.toThrow(VerificationError);
   });

@@ -38,10 +38,16 @@ describe("GET /v1/events (query)", () => {
 
   it("filters by decision_id, tier and time, and rejects bad parameters", async () => {
     const t = await newTenant(undefined, { policy: DECLARED_TIERS });
-    await ingest(t.key, [makeEvent({ decisionId: "loan-1", sequenceNumber: 0 }), makeEvent({ decisionId: "loan-1", sequenceNumber: 1 })]);
+    await ingest(t.key, [
+      makeEvent({ decisionId: "loan-1", sequenceNumber: 0 }),
+      makeEvent({ decisionId: "loan-1", sequenceNumber: 1 }),
+    ]);
     const middle = new Date().toISOString();
     await new Promise((r) => setTimeout(r, 5));
-    await ingest(t.key, [makeEvent({ decisionId: "loan-2", tier: "full", risk: "high" }), makeEvent({ decisionId: "loan-3" })]);
+    await ingest(t.key, [
+      makeEvent({ decisionId: "loan-2", tier: "full", risk: "high" }),
+      makeEvent({ decisionId: "loan-3" }),
+    ]);
     expect((await pageOf(t.key, "decision_id=loan-1")).items).toHaveLength(2);
     const full = await pageOf(t.key, "tier=full");
     expect(full.items.map((i) => i.envelope.tier)).toEqual(["full"]);
@@ -61,10 +67,16 @@ describe("GET /v1/events (query)", () => {
     const t = await newTenant();
     const sent = makeEvents(25);
     await ingest(t.key, sent);
-    const res = await call("GET", "/v1/events", { token: t.key, headers: { accept: "application/x-ndjson" } });
+    const res = await call("GET", "/v1/events", {
+      token: t.key,
+      headers: { accept: "application/x-ndjson" },
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toContain("application/x-ndjson");
-    const lines = (await res.text()).trim().split("\n").map((l) => JSON.parse(l) as { envelope: { seq: number }; event: unknown });
+    const lines = (await res.text())
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { envelope: { seq: number }; event: unknown });
     expect(lines).toHaveLength(25);
     expect(lines.map((l) => l.event)).toEqual(sent);
   });

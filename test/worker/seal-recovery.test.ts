@@ -7,7 +7,11 @@ import { TreeStore } from "../../src/shard/tree-store";
 import { signerFromSeed, parseSigningKey } from "../../src/core/note";
 
 function batchesOf(state: DurableObjectState) {
-  return state.storage.sql.exec<{ n: number; first_seq: number; count: number }>("SELECT n, first_seq, count FROM batches ORDER BY n").toArray();
+  return state.storage.sql
+    .exec<{ n: number; first_seq: number; count: number }>(
+      "SELECT n, first_seq, count FROM batches ORDER BY n",
+    )
+    .toArray();
 }
 
 describe("sealing survives restarts", () => {
@@ -18,7 +22,9 @@ describe("sealing survives restarts", () => {
     await abortAllDurableObjects();
     const stub = env.LOG_SHARD.getByName(`${t.id}/0`);
     // The restarted object re-arms its alarm from storage; running it seals what was pending.
-    await runInDurableObject(stub, async (_i, state) => expect(await state.storage.getAlarm()).not.toBeNull());
+    await runInDurableObject(stub, async (_i, state) =>
+      expect(await state.storage.getAlarm()).not.toBeNull(),
+    );
     expect(await runDurableObjectAlarm(stub)).toBe(true);
     const batches = await runInDurableObject(stub, (_i, state) => batchesOf(state));
     expect(batches.reduce((n, b) => n + b.count, 0)).toBe(30);
@@ -28,7 +34,9 @@ describe("sealing survives restarts", () => {
       next += b.count;
     }
     for (const r of body.results) {
-      const doc = (await (await call("GET", `/v1/events/${r.id}`, { token: t.key })).json()) as { status: string };
+      const doc = (await (await call("GET", `/v1/events/${r.id}`, { token: t.key })).json()) as {
+        status: string;
+      };
       expect(doc.status).toBe("sealed");
     }
   });
@@ -39,7 +47,10 @@ describe("sealing survives restarts", () => {
     const stub = env.LOG_SHARD.getByName(`${t.id}/0`);
     const counts = await runInDurableObject(stub, async (_i, state) => {
       const sql = state.storage.sql;
-      const signer = await signerFromSeed(`edgelog.localhost/${t.id}/0`, parseSigningKey("AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA="));
+      const signer = await signerFromSeed(
+        `edgelog.localhost/${t.id}/0`,
+        parseSigningKey("AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA="),
+      );
       await expect(
         sealBatch(sql, new TreeStore(sql), {
           origin: `edgelog.localhost/${t.id}/0`,

@@ -12,8 +12,14 @@ import type { LogShard } from "../../src/shard/log-shard";
 
 /** Rows of each table (the per-event budget is two index rows; everything else is per request or per batch). */
 function rowCounts(sql: SqlStorage): Record<string, number> {
-  const tables = sql.exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_%' ESCAPE '\\'").toArray();
-  return Object.fromEntries(tables.map((t) => [t.name, sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM "${t.name}"`).one().n]));
+  const tables = sql
+    .exec<{ name: string }>(
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_%' ESCAPE '\\'",
+    )
+    .toArray();
+  return Object.fromEntries(
+    tables.map((t) => [t.name, sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM "${t.name}"`).one().n]),
+  );
 }
 
 describe("storage layout 2", () => {
@@ -46,9 +52,17 @@ describe("storage layout 2", () => {
         "witness_progress",
       ].sort(),
     );
-    expect(pending).toMatchObject({ experiment_hours: 0, experiment_subjects: 0, stats_totals: 0, cosignatures: 0 });
+    expect(pending).toMatchObject({
+      experiment_hours: 0,
+      experiment_subjects: 0,
+      stats_totals: 0,
+      cosignatures: 0,
+    });
     const indexes = await runInDurableObject(stub, (_i, state) =>
-      state.storage.sql.exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL").toArray().map((r) => r.name),
+      state.storage.sql
+        .exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")
+        .toArray()
+        .map((r) => r.name),
     );
     expect(indexes).toEqual(["batches_by_first_seq"]);
     await ingest(t.key, makeEvents(1), "?wait=sealed");
@@ -73,20 +87,29 @@ describe("storage layout 2", () => {
       try {
         const log = { tenant: t.id, shard: 0, origin: `edgelog.localhost/${t.id}/0` };
         // Requests of 125 events sealed by size every second request: no alarm is needed.
-        const settings = { batchMax: 250, batchMs: 60_000, retentionDays: 0, maxPending: 50_000, archiveKeepBatches: 0 };
+        const settings = {
+          batchMax: 250,
+          batchMs: 60_000,
+          retentionDays: 0,
+          maxPending: 50_000,
+          archiveKeepBatches: 0,
+        };
         const { prepareItem } = await import("../../src/worker/ingest/prepare");
         const { compilePolicy } = await import("../../src/core/policy");
         for (let r = 0; r < 8; r++) {
           const prepared = [];
           for (const [index, value] of makeEvents(125).entries()) {
-            const p = await prepareItem({ index, value }, {
-              maxEventBytes: 65536,
-              policy: compilePolicy({ rules: [], default: { tier: "full" } }),
-              maskSalt: new Uint8Array(32),
-              producer: "rows-test",
-              maxFutureSkewMs: 300_000,
-              now: Date.now(),
-            });
+            const p = await prepareItem(
+              { index, value },
+              {
+                maxEventBytes: 65536,
+                policy: compilePolicy({ rules: [], default: { tier: "full" } }),
+                maskSalt: new Uint8Array(32),
+                producer: "rows-test",
+                maxFutureSkewMs: 300_000,
+                now: Date.now(),
+              },
+            );
             if (!p.ok) throw new Error(JSON.stringify(p.errors));
             prepared.push(p.event);
           }
@@ -110,16 +133,24 @@ describe("storage layout 2", () => {
     const sent = [makeEvent({ tier: "full" }), makeEvent({ tier: "full" })];
     // Member order and spacing the producer chose: the stored text is the RFC 8785 form anyway.
     const raw = `[${sent.map((e) => JSON.stringify(e, null, 1)).join(",")}]`;
-    const res = await call("POST", "/v1/events?wait=sealed", { token: t.key, body: raw, headers: { "content-type": "application/json" } });
+    const res = await call("POST", "/v1/events?wait=sealed", {
+      token: t.key,
+      body: raw,
+      headers: { "content-type": "application/json" },
+    });
     expect(res.status).toBe(200);
-    const zipped = await call("GET", "/v1/logs/0/batches/0", { token: t.key, headers: { "accept-encoding": "gzip" } });
+    const zipped = await call("GET", "/v1/logs/0/batches/0", {
+      token: t.key,
+      headers: { "accept-encoding": "gzip" },
+    });
     expect(zipped.headers.get("content-encoding")).toBe("gzip");
     const plain = await call("GET", "/v1/logs/0/batches/0", { token: t.key });
     expect(plain.headers.get("content-encoding")).toBeNull();
     const text = await plain.text();
     // workerd's fetch may or may not decode the gzip answer: compare against whichever bytes came.
     const bytes = new Uint8Array(await zipped.arrayBuffer());
-    const unzipped = bytes[0] === 0x1f && bytes[1] === 0x8b ? await gunzip(bytes) : new TextDecoder().decode(bytes);
+    const unzipped =
+      bytes[0] === 0x1f && bytes[1] === 0x8b ? await gunzip(bytes) : new TextDecoder().decode(bytes);
     expect(unzipped).toBe(text);
     expect(text.endsWith("\n")).toBe(true);
     const lines = text.slice(0, -1).split("\n");
@@ -141,8 +172,9 @@ describe("storage layout 2", () => {
     const t = await newTenant();
     await ingest(t.key, makeEvents(2), "?wait=sealed");
     const stub = env.LOG_SHARD.getByName(`${t.id}/0`);
-    const stamped = await runInDurableObject(stub, (_i, state) =>
-      state.storage.sql.exec<{ v: number }>("SELECT v FROM meta WHERE k = 'layout'").one().v,
+    const stamped = await runInDurableObject(
+      stub,
+      (_i, state) => state.storage.sql.exec<{ v: number }>("SELECT v FROM meta WHERE k = 'layout'").one().v,
     );
     expect(stamped).toBe(LAYOUT_VERSION);
     await runInDurableObject(stub, (_i, state) => {

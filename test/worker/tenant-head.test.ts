@@ -1,4 +1,9 @@
-import { createExecutionContext, createScheduledController, env, waitOnExecutionContext } from "cloudflare:test";
+import {
+  createExecutionContext,
+  createScheduledController,
+  env,
+  waitOnExecutionContext,
+} from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import worker from "../../src/worker/index";
 import { call, ingest, newTenant } from "../support/api";
@@ -15,13 +20,19 @@ describe("tenant head", () => {
   it("one signature covers every shard's latest checkpoint", async () => {
     const t = await newTenant();
     await call("PUT", `/v1/admin/tenants/${t.id}/shards`, { token: t.key, json: { shards: 3 } });
-    await ingest(t.key, Array.from({ length: 30 }, (_, i) => makeEvent({ decisionId: `h-${i}` })), "?wait=sealed");
+    await ingest(
+      t.key,
+      Array.from({ length: 30 }, (_, i) => makeEvent({ decisionId: `h-${i}` })),
+      "?wait=sealed",
+    );
     const res = await call("GET", "/v1/head", { token: t.key });
     expect(res.status).toBe(200);
     const doc = (await res.json()) as TenantHeadDocument;
     expect(doc.shards.map((s) => s.log)).toEqual(["0", "1", "2"]);
     const headVerifier = await verifierFromVkey(await text("/v1/head/key", t.key));
-    const shardVerifiers = await Promise.all(doc.shards.map(async (s) => verifierFromVkey(await text(`/v1/logs/${s.log}/key`, t.key))));
+    const shardVerifiers = await Promise.all(
+      doc.shards.map(async (s) => verifierFromVkey(await text(`/v1/logs/${s.log}/key`, t.key))),
+    );
     const verdict = await verifyTenantHead(doc, headVerifier, shardVerifiers);
     expect(verdict.size).toBe(3);
     expect(Date.parse(verdict.time!)).toBeGreaterThan(0);

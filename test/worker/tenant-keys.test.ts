@@ -5,7 +5,10 @@ import { ADMIN_TOKEN, call, newKey, newTenant } from "../support/api";
 
 describe("keys name their tenant, whose own object holds them", () => {
   it("issues elk_<tenant>_<id>_<secret>, parsed from the end even when the tenant id has '_'", async () => {
-    const created = await call("POST", "/v1/admin/tenants", { token: ADMIN_TOKEN, json: { name: "x", id: `a_b_${Date.now()}` } });
+    const created = await call("POST", "/v1/admin/tenants", {
+      token: ADMIN_TOKEN,
+      json: { name: "x", id: `a_b_${Date.now()}` },
+    });
     expect(created.status).toBe(201);
     const tenant = ((await created.json()) as { id: string }).id;
     const key = await newKey(tenant, ["read"]);
@@ -31,8 +34,12 @@ describe("keys name their tenant, whose own object holds them", () => {
       const key = `elk_${name}_${i.toString(16).padStart(12, "0")}_${"Q".repeat(43)}`;
       expect((await call("GET", "/v1/logs", { token: key })).status).toBe(401);
     }
-    const tables = await runInDurableObject(env.TENANT_KEYS.getByName(name), (_instance, state) =>
-      state.storage.sql.exec("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'keys'").toArray().length,
+    const tables = await runInDurableObject(
+      env.TENANT_KEYS.getByName(name),
+      (_instance, state) =>
+        state.storage.sql
+          .exec("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'keys'")
+          .toArray().length,
     );
     expect(tables).toBe(0);
   });

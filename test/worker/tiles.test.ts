@@ -53,7 +53,12 @@ describe("tlog-tiles serving", () => {
     expect(merkleRoot(leafHashes)).toEqual(cp.rootHash);
 
     for (const [n, raw] of headers.entries()) {
-      const header = JSON.parse(decoder.decode(raw)) as { batch: number; count: number; root: string; log: string };
+      const header = JSON.parse(decoder.decode(raw)) as {
+        batch: number;
+        count: number;
+        root: string;
+        log: string;
+      };
       expect(header.batch).toBe(n);
       const envRes = await get(`${prefix}/envelopes/${String(n).padStart(3, "0")}`, t.key);
       expect(envRes.status).toBe(200);
@@ -64,7 +69,10 @@ describe("tlog-tiles serving", () => {
     }
 
     const client = new TiledTree(3, async (tile: TileRef & { level: number }) => {
-      const res = await get(`${prefix}/tile/${tile.level}/${String(tile.index).padStart(3, "0")}${tile.width < 256 ? `.p/${tile.width}` : ""}`, t.key);
+      const res = await get(
+        `${prefix}/tile/${tile.level}/${String(tile.index).padStart(3, "0")}${tile.width < 256 ? `.p/${tile.width}` : ""}`,
+        t.key,
+      );
       expect(res.status).toBe(200);
       return new Uint8Array(await res.arrayBuffer());
     });
@@ -88,13 +96,21 @@ describe("tlog-tiles serving", () => {
     const other = await newTenant();
     expect((await get(`${prefix}/checkpoint`, other.key)).status).toBe(404);
 
-    const bad422 = await call("PUT", `/v1/admin/tenants/${t.id}/open`, { token: ADMIN_TOKEN, json: { tiles: "everyone", witnesses: [{ vkey: "x", url: "ftp://w" }] } });
+    const bad422 = await call("PUT", `/v1/admin/tenants/${t.id}/open`, {
+      token: ADMIN_TOKEN,
+      json: { tiles: "everyone", witnesses: [{ vkey: "x", url: "ftp://w" }] },
+    });
     expect(bad422.status).toBe(422);
-    const details = ((await bad422.json()) as { error: { details: Array<{ path: string }> } }).error.details.map((d) => d.path);
+    const details = (
+      (await bad422.json()) as { error: { details: Array<{ path: string }> } }
+    ).error.details.map((d) => d.path);
     expect(details).toEqual(["/tiles", "/witnesses/0/vkey"]);
 
     const p = await newTenant();
-    const set = await call("PUT", `/v1/admin/tenants/${p.id}/open`, { token: p.key, json: { tiles: "public" } });
+    const set = await call("PUT", `/v1/admin/tenants/${p.id}/open`, {
+      token: p.key,
+      json: { tiles: "public" },
+    });
     expect(set.status).toBe(200);
     expect(await set.json()).toEqual({ tiles: "public", witnesses: [] });
     await sealBatches(p, 1, 1);

@@ -48,16 +48,28 @@ interface AuditRun {
  * Runs `edgelog audit` as a user would (a new process, a new state file) and times it. Not
  * spawnSync: the replay server answers from this process's event loop.
  */
-async function runAudit(url: string, key: string, vkey: string, dir: string, extra: string[] = []): Promise<AuditRun> {
+async function runAudit(
+  url: string,
+  key: string,
+  vkey: string,
+  dir: string,
+  extra: string[] = [],
+): Promise<AuditRun> {
   const state = join(dir, `state-${Math.random().toString(36).slice(2)}.json`);
   const args = [CLI, "audit", url, "--vkey", vkey, "--state", state, "--key", key, "--json", ...extra];
   const start = performance.now();
   let stdout: string;
   try {
-    ({ stdout } = await execFileAsync(process.execPath, args, { encoding: "utf8", timeout: 300_000, maxBuffer: 64 << 20 }));
+    ({ stdout } = await execFileAsync(process.execPath, args, {
+      encoding: "utf8",
+      timeout: 300_000,
+      maxBuffer: 64 << 20,
+    }));
   } catch (err) {
     const e = err as { code?: unknown; stdout?: string; stderr?: string };
-    throw new Error(`edgelog audit ${extra.join(" ")} exited with ${String(e.code)}: ${(e.stderr || e.stdout || String(err)).slice(-800)}`);
+    throw new Error(
+      `edgelog audit ${extra.join(" ")} exited with ${String(e.code)}: ${(e.stderr || e.stdout || String(err)).slice(-800)}`,
+    );
   } finally {
     rmSync(state, { force: true });
   }
@@ -67,7 +79,11 @@ async function runAudit(url: string, key: string, vkey: string, dir: string, ext
 }
 
 /** Downloads every batch as the CLI does (8 in flight, gzip accepted), checking nothing. */
-async function downloadAll(url: string, key: string, size: number): Promise<{ seconds: number; bodies: Uint8Array[] }> {
+async function downloadAll(
+  url: string,
+  key: string,
+  size: number,
+): Promise<{ seconds: number; bodies: Uint8Array[] }> {
   const bodies: Uint8Array[] = new Array(size);
   let next = 0;
   const start = performance.now();
@@ -76,7 +92,11 @@ async function downloadAll(url: string, key: string, size: number): Promise<{ se
       while (next < size) {
         const n = next++;
         const res = await fetch(`${url}/v1/logs/0/batches/${n}`, {
-          headers: { authorization: `Bearer ${key}`, accept: "application/x-ndjson", "accept-encoding": "gzip" },
+          headers: {
+            authorization: `Bearer ${key}`,
+            accept: "application/x-ndjson",
+            "accept-encoding": "gzip",
+          },
         });
         if (!res.ok) throw new Error(`batch ${n}: ${await failureText(res)}`);
         bodies[n] = new Uint8Array(await res.arrayBuffer());
@@ -87,7 +107,10 @@ async function downloadAll(url: string, key: string, size: number): Promise<{ se
 }
 
 /** Serves the checkpoint and the batches exactly as captured, from memory, on loopback. */
-async function replayServer(checkpoint: string, batches: readonly Uint8Array[]): Promise<{ url: string; server: Server }> {
+async function replayServer(
+  checkpoint: string,
+  batches: readonly Uint8Array[],
+): Promise<{ url: string; server: Server }> {
   const server = createServer((req, res) => {
     const path = req.url ?? "";
     const batch = /^\/v1\/logs\/0\/batches\/(\d+)$/.exec(path);
@@ -96,7 +119,9 @@ async function replayServer(checkpoint: string, batches: readonly Uint8Array[]):
     } else if (batch && Number(batch[1]) < batches.length) {
       res.writeHead(200, { "content-type": "application/x-ndjson" }).end(batches[Number(batch[1])]);
     } else {
-      res.writeHead(404, { "content-type": "application/json" }).end('{"error":{"code":"not_found","message":"not replayed","details":[]}}');
+      res
+        .writeHead(404, { "content-type": "application/json" })
+        .end('{"error":{"code":"not_found","message":"not replayed","details":[]}}');
     }
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -125,14 +150,19 @@ async function fill(url: string, key: string, options: AuditOptions): Promise<nu
           continue;
         }
         const answer = (await res.json()) as { accepted: number };
-        if (!res.ok || answer.accepted !== count) throw new Error(`audit fill: ${res.status} ${JSON.stringify(answer).slice(0, 300)}`);
+        if (!res.ok || answer.accepted !== count)
+          throw new Error(`audit fill: ${res.status} ${JSON.stringify(answer).slice(0, 300)}`);
         break;
       }
     }
   };
   await Promise.all(Array.from({ length: options.clients }, client));
   for (;;) {
-    const logs = (await (await fetch(`${url}/v1/logs`, { headers })).json()) as Array<{ log: string; pending: number; events: number }>;
+    const logs = (await (await fetch(`${url}/v1/logs`, { headers })).json()) as Array<{
+      log: string;
+      pending: number;
+      events: number;
+    }>;
     if (logs.every((l) => l.pending === 0)) break;
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -152,7 +182,12 @@ export async function auditFigure(options: AuditOptions): Promise<FigureResult> 
     const checkpoint = await (await fetch(`${dev.url}/v1/logs/0/checkpoint`, { headers })).text();
     const size = Number(checkpoint.split("\n")[1]);
 
-    const runs = { server: [] as AuditRun[], export: [] as number[], replay: [] as AuditRun[], replayOneThread: [] as AuditRun[] };
+    const runs = {
+      server: [] as AuditRun[],
+      export: [] as number[],
+      replay: [] as AuditRun[],
+      replayOneThread: [] as AuditRun[],
+    };
     let captured: Uint8Array[] = [];
     for (let round = 0; round < options.rounds; round++) {
       load.push(loadavg()[0]!);
@@ -174,8 +209,28 @@ export async function auditFigure(options: AuditOptions): Promise<FigureResult> 
     let profileError = "";
     try {
       const profDir = mkdtempSync(join(dir, "prof-"));
-      const args = ["--cpu-prof", "--cpu-prof-dir", profDir, CLI, "audit", replayUrl, "--vkey", vkey, "--state", join(dir, "profile-state.json"), "--key", key, "--json", "--workers", "0"];
-      await execFileAsync(process.execPath, args, { encoding: "utf8", timeout: 300_000, maxBuffer: 64 << 20 });
+      const args = [
+        "--cpu-prof",
+        "--cpu-prof-dir",
+        profDir,
+        CLI,
+        "audit",
+        replayUrl,
+        "--vkey",
+        vkey,
+        "--state",
+        join(dir, "profile-state.json"),
+        "--key",
+        key,
+        "--json",
+        "--workers",
+        "0",
+      ];
+      await execFileAsync(process.execPath, args, {
+        encoding: "utf8",
+        timeout: 300_000,
+        maxBuffer: 64 << 20,
+      });
       const file = readdirSync(profDir).find((f) => f.endsWith(".cpuprofile"));
       if (!file) throw new Error("node --cpu-prof wrote no profile");
       hot = hotFunctions(JSON.parse(readFileSync(join(profDir, file), "utf8")) as CpuProfile, 12);
@@ -192,13 +247,19 @@ export async function auditFigure(options: AuditOptions): Promise<FigureResult> 
     const replayOne = rate(runs.replayOneThread);
     const ownClock = median(runs.replay.map((r) => r.events / r.reportedSeconds));
     const ratio = endToEnd / TARGET_EVENTS_PER_S;
-    const bound = exportRate < TARGET_EVENTS_PER_S ? "the server's batch export" : replayRate < TARGET_EVENTS_PER_S ? "the auditor itself" : "neither alone";
+    const bound =
+      exportRate < TARGET_EVENTS_PER_S
+        ? "the server's batch export"
+        : replayRate < TARGET_EVENTS_PER_S
+          ? "the auditor itself"
+          : "neither alone";
     return {
       id: "audit",
       title: "Offline audit (`edgelog audit`)",
       rows: [
         {
-          measure: "events/s verified by `edgelog audit` against `wrangler dev` (wall time of the command, start-up included)",
+          measure:
+            "events/s verified by `edgelog audit` against `wrangler dev` (wall time of the command, start-up included)",
           value: fmtInt(endToEnd),
           peer: `${fmtInt(TARGET_EVENTS_PER_S)} (target)`,
           ratio: `${fmt3(ratio)}×`,
@@ -214,7 +275,8 @@ export async function auditFigure(options: AuditOptions): Promise<FigureResult> 
           verdict: "no target",
         },
         {
-          measure: "events/s verified by `edgelog audit` against a replay of the same bytes from memory (the auditor alone, start-up included)",
+          measure:
+            "events/s verified by `edgelog audit` against a replay of the same bytes from memory (the auditor alone, start-up included)",
           value: fmtInt(replayRate),
           peer: `${fmtInt(TARGET_EVENTS_PER_S)} (target)`,
           ratio: `${fmt3(replayRate / TARGET_EVENTS_PER_S)}×`,

@@ -35,7 +35,11 @@ function cpuMsPerTask(task: () => unknown, minMs: number): number {
  * Like timing.ts's roundRobin, but on the process's CPU time: the machine is shared, and wall
  * time would count the time other processes held the core.
  */
-function roundRobinCpu(contenders: readonly Contender[], rounds: number, minMs: number): { msPerTask: Record<string, number[]> } {
+function roundRobinCpu(
+  contenders: readonly Contender[],
+  rounds: number,
+  minMs: number,
+): { msPerTask: Record<string, number[]> } {
   for (const c of contenders) cpuMsPerTask(c.task, minMs);
   const msPerTask: Record<string, number[]> = {};
   for (const c of contenders) msPerTask[c.name] = [];
@@ -95,7 +99,11 @@ export function ijsonFigure(options: IJsonOptions): FigureResult {
   const prepare = median(usPerEvent("prepare"));
   const rest = shape + parse + prepare;
   const share = (ijson / (rest + ijson)) * 100;
-  const [lo, hi] = range(msPerTask.ijson!.map((ms, i) => ms / (msPerTask.shape![i]! + msPerTask.parse![i]! + msPerTask.prepare![i]! + ms)));
+  const [lo, hi] = range(
+    msPerTask.ijson!.map(
+      (ms, i) => ms / (msPerTask.shape![i]! + msPerTask.parse![i]! + msPerTask.prepare![i]! + ms),
+    ),
+  );
   const spread = (name: string) => {
     const xs = usPerEvent(name);
     return `${fmt3(Math.min(...xs))} – ${fmt3(Math.max(...xs))}`;

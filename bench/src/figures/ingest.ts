@@ -22,8 +22,24 @@ export interface IngestOptions {
   profileSeconds: number;
 }
 
-export const INGEST_FULL: IngestOptions = { runs: 5, warmupMs: 2_000, durationMs: 8_000, clients: 8, eventsPerRequest: 100, templates: 32, profileSeconds: 4 };
-export const INGEST_QUICK: IngestOptions = { runs: 1, warmupMs: 300, durationMs: 1_000, clients: 2, eventsPerRequest: 20, templates: 2, profileSeconds: 0 };
+export const INGEST_FULL: IngestOptions = {
+  runs: 5,
+  warmupMs: 2_000,
+  durationMs: 8_000,
+  clients: 8,
+  eventsPerRequest: 100,
+  templates: 32,
+  profileSeconds: 4,
+};
+export const INGEST_QUICK: IngestOptions = {
+  runs: 1,
+  warmupMs: 300,
+  durationMs: 1_000,
+  clients: 2,
+  eventsPerRequest: 20,
+  templates: 2,
+  profileSeconds: 0,
+};
 
 const TOKEN = "~U~";
 
@@ -91,7 +107,13 @@ export async function ingestFigure(options: IngestOptions): Promise<FigureResult
       startWrangler({ config: "bench/baseline/wrangler.toml" }),
     ]);
     const key = await createTenant(edgelog.url, "bench-ingest");
-    const base = { path: "/v1/events", clients: options.clients, warmupMs: options.warmupMs, durationMs: options.durationMs, body: bodies.next };
+    const base = {
+      path: "/v1/events",
+      clients: options.clients,
+      warmupMs: options.warmupMs,
+      durationMs: options.durationMs,
+      body: bodies.next,
+    };
     const loads = {
       edgelog: () => loads.edgelogFor(options.durationMs),
       edgelogFor: (durationMs: number) =>
@@ -127,16 +149,22 @@ export async function ingestFigure(options: IngestOptions): Promise<FigureResult
       for (const name of ["edgelog", "baseline", "perRow"] as const) {
         const result = await loads[name]();
         if (result.events === 0) {
-          throw new Error(`${name}: no event acknowledged in run ${r + 1}; first failure: ${result.firstFailure ?? "none"}`);
+          throw new Error(
+            `${name}: no event acknowledged in run ${r + 1}; first failure: ${result.firstFailure ?? "none"}`,
+          );
         }
         sides[name].runs.push(result);
-        process.stderr.write(`ingest run ${r + 1}/${options.runs} ${name}: ${fmtInt(result.eventsPerSecond)} events/s\n`);
+        process.stderr.write(
+          `ingest run ${r + 1}/${options.runs} ${name}: ${fmtInt(result.eventsPerSecond)} events/s\n`,
+        );
       }
     }
     let hot: Profile | string = { self: [], inclusive: [] };
     if (options.profileSeconds > 0) {
       try {
-        const profile = await profileWorker(edgelog.inspectorPort, () => loads.edgelogFor(options.profileSeconds * 1000));
+        const profile = await profileWorker(edgelog.inspectorPort, () =>
+          loads.edgelogFor(options.profileSeconds * 1000),
+        );
         hot = { self: hotFunctions(profile, 15), inclusive: inclusiveShares(profile, INGEST_STAGES) };
       } catch (err) {
         hot = `Profile not taken: ${(err as Error).message}.`;
@@ -162,13 +190,16 @@ function render(
 ): FigureResult {
   const rate = (s: Side) => median(s.runs.map((r) => r.eventsPerSecond));
   const p = (s: Side, q: number) => median(s.runs.map((r) => quantile(r.latenciesMs, q)));
-  const ratios = sides.edgelog.runs.map((r, i) => r.eventsPerSecond / sides.baseline.runs[i]!.eventsPerSecond);
+  const ratios = sides.edgelog.runs.map(
+    (r, i) => r.eventsPerSecond / sides.baseline.runs[i]!.eventsPerSecond,
+  );
   const ratio = rate(sides.edgelog) / rate(sides.baseline);
   const perRowRatio = rate(sides.edgelog) / rate(sides.perRow);
   const failures = (s: Side) => s.runs.reduce((n, r) => n + r.failures, 0);
   const statuses = (s: Side) => {
     const all: Record<number, number> = {};
-    for (const r of s.runs) for (const [k, v] of Object.entries(r.statuses)) all[Number(k)] = (all[Number(k)] ?? 0) + v;
+    for (const r of s.runs)
+      for (const [k, v] of Object.entries(r.statuses)) all[Number(k)] = (all[Number(k)] ?? 0) + v;
     return Object.entries(all)
       .map(([k, v]) => `${k === "0" ? "no answer" : k} × ${fmtInt(v)}`)
       .join(", ");

@@ -3,7 +3,19 @@
  * merkletreejs (with its default hash and with node:crypto) and against the floor: the bare
  * SHA-256 calls an RFC 9162 tree of n leaves needs, through node:crypto.
  */
-import { checkAgreement, CONTENDERS, EDGELOG, edgelogProofs, edgelogRoot, FLOOR, makeInputs, merkleTask, MTJS_DEFAULT, MTJS_NODE, type MerkleTask } from "../merkle-tasks";
+import {
+  checkAgreement,
+  CONTENDERS,
+  EDGELOG,
+  edgelogProofs,
+  edgelogRoot,
+  FLOOR,
+  makeInputs,
+  merkleTask,
+  MTJS_DEFAULT,
+  MTJS_NODE,
+  type MerkleTask,
+} from "../merkle-tasks";
 import { profileNode, renderHotFunctions, type HotFunction } from "../cpu-profile";
 import { fmt3, fmtRatio, table, verdict, type FigureResult, type Row } from "../report";
 import { median, range } from "../stats";
@@ -31,7 +43,8 @@ interface SizeResult {
 function measureSize(size: number, options: MerkleOptions): SizeResult[] {
   const inp = makeInputs(size);
   checkAgreement(inp);
-  const contenders = (task: MerkleTask): Contender[] => CONTENDERS.map((name) => ({ name, task: merkleTask(task, name, inp) }));
+  const contenders = (task: MerkleTask): Contender[] =>
+    CONTENDERS.map((name) => ({ name, task: merkleTask(task, name, inp) }));
   return [
     { size, task: "root", ...roundRobin(contenders("root"), options.rounds, options.minMs) },
     { size, task: "proofs", ...roundRobin(contenders("proofs"), options.rounds, options.minMs) },
@@ -63,7 +76,11 @@ export function merkleFigure(options: MerkleOptions): FigureResult {
     const what = r.task === "root" ? `root of ${r.size} leaves` : `proofs of all ${r.size} leaves`;
     // Ratio per round (same round, adjacent in time), then the median of those.
     const perRound = (name: string) => r.msPerTask[name]!.map((ms, i) => ms / r.msPerTask[EDGELOG]![i]!);
-    for (const [peer, target] of [[MTJS_DEFAULT, 10], [MTJS_NODE, 10], [FLOOR, 0.5]] as const) {
+    for (const [peer, target] of [
+      [MTJS_DEFAULT, 10],
+      [MTJS_NODE, 10],
+      [FLOOR, 0.5],
+    ] as const) {
       const ratio = median(perRound(peer));
       const v = verdict(ratio, target);
       if (v === "missed") missed = true;
@@ -78,7 +95,13 @@ export function merkleFigure(options: MerkleOptions): FigureResult {
     }
     for (const name of [EDGELOG, MTJS_NODE, MTJS_DEFAULT, FLOOR]) {
       const [lo, hi] = range(perRound(name));
-      detail.push([what, name, fmt3(med(name)), `${fmt3((2 * r.size - 1) / med(name) / 1000)}`, name === EDGELOG ? "—" : `${fmtRatio(lo)} – ${fmtRatio(hi)}`]);
+      detail.push([
+        what,
+        name,
+        fmt3(med(name)),
+        `${fmt3((2 * r.size - 1) / med(name) / 1000)}`,
+        name === EDGELOG ? "—" : `${fmtRatio(lo)} – ${fmtRatio(hi)}`,
+      ]);
     }
   }
   const details = [

@@ -7,7 +7,15 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { consistencyProof, inclusionProof, nodesToStoreOnAppend, rootFromNodes, subtreeHashFromNodes, verifyInclusion, type GetNode } from "../../../src/core/merkle";
+import {
+  consistencyProof,
+  inclusionProof,
+  nodesToStoreOnAppend,
+  rootFromNodes,
+  subtreeHashFromNodes,
+  verifyInclusion,
+  type GetNode,
+} from "../../../src/core/merkle";
 import { buildConsistency, buildEventProof } from "../../../src/shard/read";
 import { SHARD_SCHEMA } from "../../../src/shard/schema";
 import { EventLines } from "../../../src/shard/lines";
@@ -127,18 +135,28 @@ interface ShardMeasure {
   sqlShare: number;
 }
 
-async function measureShard(node: NodeSql, builder: LogBuilder, options: ProofsOptions): Promise<ShardMeasure> {
+async function measureShard(
+  node: NodeSql,
+  builder: LogBuilder,
+  options: ProofsOptions,
+): Promise<ShardMeasure> {
   const { events, treeSize } = builder.position;
   const ids = builder.sampleIds(options.eventSamples);
   // Warm SQLite's page cache the way a live shard's would be, then time.
   // A fresh reader per proof: a live shard's bundle cache rarely holds a random old batch.
-  const proof = async (id: string) => (await buildEventProof(node.sql, builder.tree, new EventLines(node.sql), id, events, treeSize))?.proof;
+  const proof = async (id: string) =>
+    (await buildEventProof(node.sql, builder.tree, new EventLines(node.sql), id, events, treeSize))?.proof;
   await timeEachAsync(ids.slice(0, 10).map((id) => () => proof(id)));
   node.startTiming();
   const eventMs = await timeEachAsync(ids.map((id) => () => proof(id)));
   const statements = node.statementTimes();
-  const froms = Array.from({ length: options.consistencySamples }, () => 1 + Math.floor(Math.random() * (treeSize - 1)));
-  const consistencyMs = timeEach(froms.map((m) => () => buildConsistency(builder.tree, m, treeSize, treeSize)));
+  const froms = Array.from(
+    { length: options.consistencySamples },
+    () => 1 + Math.floor(Math.random() * (treeSize - 1)),
+  );
+  const consistencyMs = timeEach(
+    froms.map((m) => () => buildConsistency(builder.tree, m, treeSize, treeSize)),
+  );
   const sqlMs = statements.reduce((s, t) => s + t.ms, 0);
   return {
     events,
@@ -168,7 +186,8 @@ function buildDirectTree(leaves: number): { nodes: Map<number, Uint8Array>; getN
     return hash;
   };
   for (let i = 0; i < leaves; i++) {
-    for (const n of nodesToStoreOnAppend(i, crypto.getRandomValues(new Uint8Array(32)), getNode)) nodes.set(key(n.level, n.index), n.hash);
+    for (const n of nodesToStoreOnAppend(i, crypto.getRandomValues(new Uint8Array(32)), getNode))
+      nodes.set(key(n.level, n.index), n.hash);
   }
   return { nodes, getNode };
 }
@@ -269,26 +288,50 @@ export async function proofsFigure(options: ProofsOptions): Promise<FigureResult
     bench = undefined;
     const fullEvents = fmtInt(options.batches * options.batchSize);
     process.stderr.write(`proofs: ${midEvents} events measured; filling to ${fullEvents}\n`);
-    await step(`Node store on to ${fullEvents} events`, () => builder.addBatches(options.batches - options.midBatches));
+    await step(`Node store on to ${fullEvents} events`, () =>
+      builder.addBatches(options.batches - options.midBatches),
+    );
     const full = await measureShard(node, builder, options);
-    const planOfTop = full.statements
-      .slice(0, 2)
-      .map((s) => ({ query: s.query, plan: node.queryPlan(s.query, ...s.query.split("?").slice(1).map(() => 1)) }));
+    const planOfTop = full.statements.slice(0, 2).map((s) => ({
+      query: s.query,
+      plan: node.queryPlan(
+        s.query,
+        ...s.query
+          .split("?")
+          .slice(1)
+          .map(() => 1),
+      ),
+    }));
     node.close();
-    process.stderr.write(`proofs: ${fullEvents} events measured; building a ${fmtInt(options.directLeaves)}-leaf tree\n`);
+    process.stderr.write(
+      `proofs: ${fullEvents} events measured; building a ${fmtInt(options.directLeaves)}-leaf tree\n`,
+    );
 
-    const direct = await step(`${fmtInt(options.directLeaves)}-leaf tree in memory`, () => buildDirectTree(options.directLeaves));
-    const inMemory = measureDirect(options.directLeaves, direct.getNode, options.directSamples, "in-memory Map");
+    const direct = await step(`${fmtInt(options.directLeaves)}-leaf tree in memory`, () =>
+      buildDirectTree(options.directLeaves),
+    );
+    const inMemory = measureDirect(
+      options.directLeaves,
+      direct.getNode,
+      options.directSamples,
+      "in-memory Map",
+    );
     const treeDb = openNodeSql(join(dir, "tree.sqlite"));
     const store = await step("the same tree written to SQLite through TreeStore.put", () => {
       treeDb.sql.exec(SHARD_SCHEMA);
       const tree = new TreeStore(treeDb.sql);
       const all = [...direct.nodes].map(([k, hash]) => ({ level: k % 64, index: Math.floor(k / 64), hash }));
       direct.nodes.clear();
-      for (let i = 0; i < all.length; i += 50_000) treeDb.transaction(() => tree.put(all.slice(i, i + 50_000)));
+      for (let i = 0; i < all.length; i += 50_000)
+        treeDb.transaction(() => tree.put(all.slice(i, i + 50_000)));
       return tree;
     });
-    const inSqlite = measureDirect(options.directLeaves, store.getNode, options.directSamples, "SQLite (node:sqlite), shard's TreeStore");
+    const inSqlite = measureDirect(
+      options.directLeaves,
+      store.getNode,
+      options.directSamples,
+      "SQLite (node:sqlite), shard's TreeStore",
+    );
     treeDb.close();
     return render(options, mid, full, inDo, [inMemory, inSqlite], planOfTop, setup);
   } finally {
@@ -322,7 +365,12 @@ function render(
     target: q === "p99" ? `≤ ${TARGET_MS} ms` : "—",
     verdict: q === "p99" ? within(m[what]) : "no target",
   });
-  rows.push(shardRow(full, "event", "p50"), shardRow(full, "event", "p99"), shardRow(full, "consistency", "p50"), shardRow(full, "consistency", "p99"));
+  rows.push(
+    shardRow(full, "event", "p50"),
+    shardRow(full, "event", "p99"),
+    shardRow(full, "consistency", "p50"),
+    shardRow(full, "consistency", "p99"),
+  );
   for (const d of direct) {
     for (const kind of ["inclusion", "consistency"] as const) {
       rows.push({
@@ -353,19 +401,36 @@ function render(
       verdict: inDo.eventP99WholeMs <= TARGET_MS ? "met" : "missed",
     });
   }
-  const latencyRow = (name: string, l: Latency) => [name, fmt3(l.cpuP50), fmt3(l.cpuP99), fmt3(l.p50), fmt3(l.p99), fmt3(l.mean), fmtInt(l.samples)];
+  const latencyRow = (name: string, l: Latency) => [
+    name,
+    fmt3(l.cpuP50),
+    fmt3(l.cpuP99),
+    fmt3(l.p50),
+    fmt3(l.p99),
+    fmt3(l.mean),
+    fmtInt(l.samples),
+  ];
   const details = [
     "All latencies (ms; CPU = process CPU time per call, wall = elapsed time per call):",
-    table(["what", "CPU p50", "CPU p99", "wall p50", "wall p99", "wall mean", "samples"], [
-      latencyRow(`event proof, ${fmtInt(mid.events)} events (Node, node:sqlite)`, mid.event),
-      latencyRow(`consistency proof, tree size ${fmtInt(mid.treeSize)} (Node, node:sqlite)`, mid.consistency),
-      latencyRow(`event proof, ${fmtInt(full.events)} events (Node, node:sqlite)`, full.event),
-      latencyRow(`consistency proof, tree size ${fmtInt(full.treeSize)} (Node, node:sqlite)`, full.consistency),
-      ...direct.flatMap((d) => [
-        latencyRow(`inclusion proof, ${fmtInt(d.leaves)}-leaf tree, ${d.store}`, d.inclusion),
-        latencyRow(`consistency proof, ${fmtInt(d.leaves)}-leaf tree, ${d.store}`, d.consistency),
-      ]),
-    ]),
+    table(
+      ["what", "CPU p50", "CPU p99", "wall p50", "wall p99", "wall mean", "samples"],
+      [
+        latencyRow(`event proof, ${fmtInt(mid.events)} events (Node, node:sqlite)`, mid.event),
+        latencyRow(
+          `consistency proof, tree size ${fmtInt(mid.treeSize)} (Node, node:sqlite)`,
+          mid.consistency,
+        ),
+        latencyRow(`event proof, ${fmtInt(full.events)} events (Node, node:sqlite)`, full.event),
+        latencyRow(
+          `consistency proof, tree size ${fmtInt(full.treeSize)} (Node, node:sqlite)`,
+          full.consistency,
+        ),
+        ...direct.flatMap((d) => [
+          latencyRow(`inclusion proof, ${fmtInt(d.leaves)}-leaf tree, ${d.store}`, d.inclusion),
+          latencyRow(`consistency proof, ${fmtInt(d.leaves)}-leaf tree, ${d.store}`, d.consistency),
+        ]),
+      ],
+    ),
   ];
   if (inDo) {
     details.push(
@@ -373,7 +438,11 @@ function render(
     );
   }
   const eventTotal = full.event.mean * full.event.samples;
-  details.push(`Set-up times (not timed figures): ${Object.entries(setup).map(([k, v]) => `${k} ${fmt3(v)} s`).join("; ")}.`);
+  details.push(
+    `Set-up times (not timed figures): ${Object.entries(setup)
+      .map(([k, v]) => `${k} ${fmt3(v)} s`)
+      .join("; ")}.`,
+  );
   details.push(
     `Where an event proof's time goes at ${fmtInt(full.events)} events: ${fmt3(100 * full.sqlShare)} % inside SQLite statements (timed per statement by the adapter), the rest in JavaScript (hashing for the batch path, folding stored log-tree nodes, JSON). Per statement:`,
     table(
@@ -390,7 +459,10 @@ function render(
         `SQLite plan of \`${p.query.replace(/\s+/g, " ").slice(0, 200)}\`: ${p.plan.map((l) => `\`${l}\``).join("; ")}.` +
         p.plan
           .filter((l) => /^SCAN \w+$/.test(l))
-          .map((l) => ` \`${l}\` reads every row of \`${l.slice(5)}\` on each call: this statement's cost grows linearly with that table.`)
+          .map(
+            (l) =>
+              ` \`${l}\` reads every row of \`${l.slice(5)}\` on each call: this statement's cost grows linearly with that table.`,
+          )
           .join(""),
     ),
   );

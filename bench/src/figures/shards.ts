@@ -24,8 +24,24 @@ export interface ShardsOptions {
   templates: number;
 }
 
-export const SHARDS_FULL: ShardsOptions = { rounds: 3, shardCounts: [1, 2, 4], warmupMs: 2_000, durationMs: 8_000, clients: 8, eventsPerRequest: 100, templates: 32 };
-export const SHARDS_QUICK: ShardsOptions = { rounds: 1, shardCounts: [1, 2, 4], warmupMs: 300, durationMs: 1_000, clients: 2, eventsPerRequest: 20, templates: 2 };
+export const SHARDS_FULL: ShardsOptions = {
+  rounds: 3,
+  shardCounts: [1, 2, 4],
+  warmupMs: 2_000,
+  durationMs: 8_000,
+  clients: 8,
+  eventsPerRequest: 100,
+  templates: 32,
+};
+export const SHARDS_QUICK: ShardsOptions = {
+  rounds: 1,
+  shardCounts: [1, 2, 4],
+  warmupMs: 300,
+  durationMs: 1_000,
+  clients: 2,
+  eventsPerRequest: 20,
+  templates: 2,
+};
 
 const TOKEN = "~S~";
 
@@ -75,7 +91,11 @@ interface Run {
   cpu: CpuWindow;
 }
 
-async function adminJson(url: string, path: string, init: RequestInit = {}): Promise<Record<string, unknown>> {
+async function adminJson(
+  url: string,
+  path: string,
+  init: RequestInit = {},
+): Promise<Record<string, unknown>> {
   const res = await fetch(`${url}${path}`, {
     ...init,
     headers: { authorization: `Bearer ${DEV_ADMIN_TOKEN}`, "content-type": "application/json" },
@@ -93,12 +113,20 @@ async function makeTenant(url: string, shards: number): Promise<Tenant> {
   const tenant = await adminJson(url, `/v1/admin/tenants/${name}`);
   const routing = tenant.routing as Array<{ shards: number }>;
   const last = routing[routing.length - 1]?.shards;
-  if (last !== shards) throw new Error(`tenant ${name}: routing ends with ${String(last)} shards, expected ${shards}`);
+  if (last !== shards)
+    throw new Error(`tenant ${name}: routing ends with ${String(last)} shards, expected ${shards}`);
   return { shards, id: name, key, generations: routing.length };
 }
 
 /** Runs the load and samples CPU at the edges of its measuring window. */
-async function measured(wrangler: Wrangler, group: number | null, port: number, tenant: Tenant, options: ShardsOptions, body: () => string): Promise<{ load: LoadResult; cpu: CpuWindow }> {
+async function measured(
+  wrangler: Wrangler,
+  group: number | null,
+  port: number,
+  tenant: Tenant,
+  options: ShardsOptions,
+  body: () => string,
+): Promise<{ load: LoadResult; cpu: CpuWindow }> {
   let first: CpuSample | null = null;
   let last: CpuSample | null = null;
   const atStart = setTimeout(() => (first = sampleCpu(group, port)), options.warmupMs);
@@ -131,7 +159,10 @@ export interface LogCount {
 /** Events and sealed batches in each of a tenant's logs (GET /v1/logs). */
 async function logCounts(url: string, tenant: Tenant): Promise<LogCount[] | string> {
   try {
-    const res = await fetch(`${url}/v1/logs`, { headers: { authorization: `Bearer ${tenant.key}` }, signal: AbortSignal.timeout(15_000) });
+    const res = await fetch(`${url}/v1/logs`, {
+      headers: { authorization: `Bearer ${tenant.key}` },
+      signal: AbortSignal.timeout(15_000),
+    });
     if (!res.ok) return `GET /v1/logs answered ${res.status}`;
     const logs = (await res.json()) as Array<{ log: string; events: number; size: number }>;
     return logs.map((l) => ({ log: l.log, events: l.events, batches: l.size }));
@@ -154,7 +185,9 @@ export async function shardsFigure(options: ShardsOptions): Promise<FigureResult
       for (const [position, shards] of roundOrder(options.shardCounts, round).entries()) {
         const { load, cpu } = await measured(wrangler, group, port, tenants.get(shards)!, options, body);
         if (load.events === 0) {
-          throw new Error(`${shards} shard(s): no event acknowledged in round ${round + 1}; first failure: ${load.firstFailure ?? "none"}`);
+          throw new Error(
+            `${shards} shard(s): no event acknowledged in round ${round + 1}; first failure: ${load.firstFailure ?? "none"}`,
+          );
         }
         runs.push({ round, position, shards, load, cpu });
         process.stderr.write(
@@ -197,7 +230,8 @@ interface Summary {
 
 function summarise(options: ShardsOptions, tenants: readonly Tenant[], runs: readonly Run[]): Summary[] {
   const reference = options.shardCounts[0]!;
-  const refRate = (round: number) => runs.find((r) => r.round === round && r.shards === reference)!.load.eventsPerSecond;
+  const refRate = (round: number) =>
+    runs.find((r) => r.round === round && r.shards === reference)!.load.eventsPerSecond;
   const roles = [...new Set(runs.flatMap((r) => Object.keys(r.cpu.byRole)))].sort();
   return options.shardCounts.map((shards) => {
     const mine = runs.filter((r) => r.shards === shards);
@@ -243,7 +277,11 @@ function eventsPerBatch(logs: LogCount[] | string | undefined): number {
  * The paragraphs that say whether throughput rose with shards and why, built from the
  * measurements only: every claim is chosen by a comparison of measured numbers.
  */
-function explain(summaries: readonly Summary[], sizes: Map<number, LogCount[] | string>, procOk: boolean): string[] {
+function explain(
+  summaries: readonly Summary[],
+  sizes: Map<number, LogCount[] | string>,
+  procOk: boolean,
+): string[] {
   const ref = summaries[0]!;
   const top = summaries[summaries.length - 1]!;
   const ratio = median(top.ratios);
@@ -257,7 +295,9 @@ function explain(summaries: readonly Summary[], sizes: Map<number, LogCount[] | 
         : `did not rise with shards: ${versus}, within ±${FLAT * 100} % of equal)`;
   out.push(`**Result.** On this machine, throughput ${trend}.`);
   if (!procOk) {
-    out.push("CPU could not be attributed (no /proc, or the wrangler process group was not found), so the cause is not measured here.");
+    out.push(
+      "CPU could not be attributed (no /proc, or the wrangler process group was not found), so the cause is not measured here.",
+    );
     return out;
   }
   const busy = median(summaries.map((s) => s.machineBusy));
@@ -268,7 +308,9 @@ function explain(summaries: readonly Summary[], sizes: Map<number, LogCount[] | 
   const others = median(summaries.map((s) => s.otherCores));
   const why: string[] = [
     `the machine's ${cores} cores were ${pct(busy)} busy during the measured windows (median)${busy >= SATURATED ? ", with no idle core left for extra shards" : ", so not saturated as a whole"}${
-      others >= SHARED ? `; processes outside this benchmark used ${fmt3(others)} cores of that (median), so the run shared the machine` : ""
+      others >= SHARED
+        ? `; processes outside this benchmark used ${fmt3(others)} cores of that (median), so the run shared the machine`
+        : ""
     }`,
     `the workerd process that runs the Worker and every Durable Object used ${fmt3(runtime(ref))} cores with ${plural(ref.shards, "shard")} and ${fmt3(runtime(top))} with ${plural(top.shards, "shard")}; its busiest thread ran at ${pct(thread)} of a core, and ${count(active)} of its threads used more than 5 % of a core (medians)`,
   ];
@@ -280,7 +322,11 @@ function explain(summaries: readonly Summary[], sizes: Map<number, LogCount[] | 
   const costRatio = top.msPer1000Total / ref.msPer1000Total;
   why.push(
     `the CPU spent per 1,000 acknowledged events (workerd, wrangler and the load generator together) was ${fmt3(ref.msPer1000Total)} ms with ${plural(ref.shards, "shard")} and ${fmt3(top.msPer1000Total)} ms with ${plural(top.shards, "shard")} (${fmtRatio(costRatio)}): ${
-      Math.abs(costRatio - 1) < FLAT ? "the same work per event whatever the shard count" : costRatio > 1 ? "more work per event with more shards" : "less work per event with more shards"
+      Math.abs(costRatio - 1) < FLAT
+        ? "the same work per event whatever the shard count"
+        : costRatio > 1
+          ? "more work per event with more shards"
+          : "less work per event with more shards"
     }`,
   );
   const refBatch = eventsPerBatch(sizes.get(ref.shards));
@@ -300,7 +346,12 @@ function explain(summaries: readonly Summary[], sizes: Map<number, LogCount[] | 
     `${plural(s.shards, "shard")}: ≈ ${fmtInt(threadCeiling(s))} events/s with the busiest workerd thread at a full core, ≈ ${fmtInt(machineCeiling(s))} with all ${s.cores} cores busy at the measured CPU per event; measured ${fmtInt(s.eventsPerSecond)}`;
   const threadGain = threadCeiling(top) / threadCeiling(ref);
   const machineGain = machineCeiling(top) / machineCeiling(ref);
-  const rises = (g: number) => (g >= 1 + FLAT ? `rises ${fmtRatio(g)}` : g <= 1 - FLAT ? `falls to ${fmtRatio(g)}` : `stays level (${fmtRatio(g)})`);
+  const rises = (g: number) =>
+    g >= 1 + FLAT
+      ? `rises ${fmtRatio(g)}`
+      : g <= 1 - FLAT
+        ? `falls to ${fmtRatio(g)}`
+        : `stays level (${fmtRatio(g)})`;
   out.push(
     `**Ceilings.** ${ceilingText(ref)}; ${ceilingText(top)}. The lower one binds: the ${binding(ref)} ceiling with ${plural(ref.shards, "shard")}, the ${binding(top)} ceiling with ${plural(top.shards, "shard")}. From ${plural(ref.shards, "shard")} to ${plural(top.shards, "shard")} the thread ceiling ${rises(threadGain)} and the machine ceiling ${rises(machineGain)}. ${
       top.activeThreads <= ref.activeThreads
@@ -328,16 +379,14 @@ function render(
   const ref = summaries[0]!;
   const rest = summaries.slice(1).reverse();
   const rows: Row[] = [
-    ...rest.map(
-      (s): Row => ({
-        measure: `acknowledged events/s, ${plural(s.shards, "shard")} (median of rounds)`,
-        value: fmtInt(s.eventsPerSecond),
-        peer: `${fmtInt(ref.eventsPerSecond)} (${plural(ref.shards, "shard")})`,
-        ratio: fmtRatio(median(s.ratios)),
-        target: "—",
-        verdict: "no target",
-      }),
-    ),
+    ...rest.map((s): Row => ({
+      measure: `acknowledged events/s, ${plural(s.shards, "shard")} (median of rounds)`,
+      value: fmtInt(s.eventsPerSecond),
+      peer: `${fmtInt(ref.eventsPerSecond)} (${plural(ref.shards, "shard")})`,
+      ratio: fmtRatio(median(s.ratios)),
+      target: "—",
+      verdict: "no target",
+    })),
     ...rest.flatMap((s): Row[] =>
       (["p50", "p99"] as const).map((q) => ({
         measure: `request latency ${q}, ${plural(s.shards, "shard")}, ms`,
@@ -350,16 +399,39 @@ function render(
     ),
   ];
   // A role that used no measurable CPU in any window (esbuild between rebuilds) only adds a column of zeros.
-  const roles = Object.keys(ref.coresByRole).filter((role) => summaries.some((s) => (s.coresByRole[role] ?? 0) > 0.001));
+  const roles = Object.keys(ref.coresByRole).filter((role) =>
+    summaries.some((s) => (s.coresByRole[role] ?? 0) > 0.001),
+  );
   const throughput = table(
-    ["shards", "events/s", `ratio to ${plural(ref.shards, "shard")} (range)`, "p50 ms", "p99 ms", "routing generations"],
+    [
+      "shards",
+      "events/s",
+      `ratio to ${plural(ref.shards, "shard")} (range)`,
+      "p50 ms",
+      "p99 ms",
+      "routing generations",
+    ],
     summaries.map((s) => {
       const [lo, hi] = range(s.ratios);
-      return [String(s.shards), fmtInt(s.eventsPerSecond), `${fmtRatio(median(s.ratios))} (${fmtRatio(lo)} – ${fmtRatio(hi)})`, fmt3(s.p50), fmt3(s.p99), String(s.generations)];
+      return [
+        String(s.shards),
+        fmtInt(s.eventsPerSecond),
+        `${fmtRatio(median(s.ratios))} (${fmtRatio(lo)} – ${fmtRatio(hi)})`,
+        fmt3(s.p50),
+        fmt3(s.p99),
+        String(s.generations),
+      ];
     }),
   );
   const utilisation = table(
-    ["shards", "machine busy", ...roles.map((r) => `${r}, cores`), "load generator, cores", "other processes, cores", "busiest workerd thread"],
+    [
+      "shards",
+      "machine busy",
+      ...roles.map((r) => `${r}, cores`),
+      "load generator, cores",
+      "other processes, cores",
+      "busiest workerd thread",
+    ],
     summaries.map((s) => [
       String(s.shards),
       pct(s.machineBusy),
@@ -371,10 +443,24 @@ function render(
   );
   const cost = table(
     ["shards", ...roles.map((r) => `${r}, CPU ms`), "load generator, CPU ms", "total, CPU ms"],
-    summaries.map((s) => [String(s.shards), ...roles.map((r) => fmt3(s.msPer1000ByRole[r] ?? NaN)), fmt3(s.msPer1000LoadGenerator), fmt3(s.msPer1000Total)]),
+    summaries.map((s) => [
+      String(s.shards),
+      ...roles.map((r) => fmt3(s.msPer1000ByRole[r] ?? NaN)),
+      fmt3(s.msPer1000LoadGenerator),
+      fmt3(s.msPer1000Total),
+    ]),
   );
   const perRun = table(
-    ["round", "order", "shards", "events/s", "p50 / p99 ms", "machine busy", "other processes, cores", "busiest workerd thread"],
+    [
+      "round",
+      "order",
+      "shards",
+      "events/s",
+      "p50 / p99 ms",
+      "machine busy",
+      "other processes, cores",
+      "busiest workerd thread",
+    ],
     runs.map((r) => [
       String(r.round + 1),
       String(r.position + 1),
@@ -390,11 +476,15 @@ function render(
     if (typeof logs === "string") return `${plural(n, "shard")}: ${logs}`;
     const events = logs.reduce((a, l) => a + l.events, 0);
     const batches = logs.reduce((a, l) => a + l.batches, 0);
-    const each = logs.map((l) => `log ${l.log} ${fmt3(events > 0 ? (l.events / events) * 100 : 0)} %`).join(", ");
+    const each = logs
+      .map((l) => `log ${l.log} ${fmt3(events > 0 ? (l.events / events) * 100 : 0)} %`)
+      .join(", ");
     return `${plural(n, "shard")}: ${fmtInt(events)} events in ${fmtInt(batches)} batches (${fmt3(events / batches)} events a batch); ${each}`;
   });
   const statuses: Record<number, number> = {};
-  for (const r of runs) for (const [k, v] of Object.entries(r.load.statuses)) statuses[Number(k)] = (statuses[Number(k)] ?? 0) + v;
+  for (const r of runs)
+    for (const [k, v] of Object.entries(r.load.statuses))
+      statuses[Number(k)] = (statuses[Number(k)] ?? 0) + v;
   const failures = runs.reduce((n, r) => n + r.load.failures, 0);
   const firstFailure = runs.find((r) => r.load.firstFailure)?.load.firstFailure;
   const changed = runs.reduce((n, r) => n + r.cpu.changed, 0);
@@ -406,10 +496,12 @@ function render(
       `One \`wrangler dev\` of the repository's wrangler.toml, fresh persist dir; one tenant per shard count (${options.shardCounts.join(", ")}), each created with one shard and set with \`PUT /v1/admin/tenants/{t}/shards\`. Events route to shards by decision_id, and every event has its own.`,
       `Load: ${options.clients} closed-loop keep-alive HTTP clients on 127.0.0.1, ${options.eventsPerRequest} generated DES 0.3.0 events per request (the ingest figure's generator and tier mix), every event new. Counted: the \`accepted\` total of each 2xx answer completing inside the window.`,
       `${options.rounds} rounds; each runs every shard count once for ${options.warmupMs / 1000} s warm-up then ${options.durationMs / 1000} s measured, in an order rotated per round (${Array.from({ length: options.rounds }, (_, r) => roundOrder(options.shardCounts, r).join("→")).join(", ")}). Values are medians over rounds; a ratio is the median of same-round ratios to ${plural(ref.shards, "shard")}.`,
-      "CPU over each measured window: the whole machine from `/proc/stat`; each process of the `wrangler dev` process group (wrangler's Node process, the workerd entry proxy on the public port, the workerd runtime holding the Worker and every Durable Object) from `/proc/<pid>/stat` utime + stime, and each runtime thread from `/proc/<pid>/task/<tid>/stat`; the load generator from `process.cpuUsage()`. \"Cores\" is CPU-seconds per second; \"other processes\" is the machine's busy time outside these.",
+      'CPU over each measured window: the whole machine from `/proc/stat`; each process of the `wrangler dev` process group (wrangler\'s Node process, the workerd entry proxy on the public port, the workerd runtime holding the Worker and every Durable Object) from `/proc/<pid>/stat` utime + stime, and each runtime thread from `/proc/<pid>/task/<tid>/stat`; the load generator from `process.cpuUsage()`. "Cores" is CPU-seconds per second; "other processes" is the machine\'s busy time outside these.',
       `Answers in the measured windows by status: ${Object.entries(statuses)
         .map(([k, v]) => `${k === "0" ? "no answer" : k} × ${fmtInt(v)}`)
-        .join(", ")}; requests acknowledging no event: ${failures}${firstFailure ? ` (first: ${firstFailure.slice(0, 160)})` : ""}.${changed > 0 ? ` Processes started or ended inside a window ${changed} time(s); their time is not counted.` : ""}`,
+        .join(
+          ", ",
+        )}; requests acknowledging no event: ${failures}${firstFailure ? ` (first: ${firstFailure.slice(0, 160)})` : ""}.${changed > 0 ? ` Processes started or ended inside a window ${changed} time(s); their time is not counted.` : ""}`,
     ],
     details: [
       ...explain(summaries, sizes, procOk),

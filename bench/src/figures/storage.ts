@@ -73,9 +73,13 @@ function measureDatabases(persistDir: string): DatabaseMeasure[] {
       const tenant = (JSON.parse(log.v) as { tenant: string }).tenant;
       const pageSize = Number((db.prepare("PRAGMA page_size").get() as { page_size: number }).page_size);
       const pages = Number((db.prepare("PRAGMA page_count").get() as { page_count: number }).page_count);
-      const freePages = Number((db.prepare("PRAGMA freelist_count").get() as { freelist_count: number }).freelist_count);
+      const freePages = Number(
+        (db.prepare("PRAGMA freelist_count").get() as { freelist_count: number }).freelist_count,
+      );
       const objects: Record<string, number> = {};
-      for (const row of db.prepare("SELECT name, SUM(pgsize) AS bytes FROM dbstat GROUP BY name").all() as Array<{ name: string; bytes: number }>) {
+      for (const row of db
+        .prepare("SELECT name, SUM(pgsize) AS bytes FROM dbstat GROUP BY name")
+        .all() as Array<{ name: string; bytes: number }>) {
         objects[row.name] = Number(row.bytes);
       }
       const eventColumns: Record<string, number> = {};
@@ -104,7 +108,14 @@ export async function storageFigure(options: StorageOptions): Promise<FigureResu
         body: JSON.stringify(POLICIES[tier]),
       });
       const generator = createEventGenerator({ seed: 3, idPrefix: `storage-${tier}` });
-      const ingest: TierIngest = { tier, tenant, accepted: 0, rawBytes: 0, effective: {}, policySet: policy.ok };
+      const ingest: TierIngest = {
+        tier,
+        tenant,
+        accepted: 0,
+        rawBytes: 0,
+        effective: {},
+        policySet: policy.ok,
+      };
       for (let sent = 0; sent < options.eventsPerTier; sent += options.eventsPerRequest) {
         const count = Math.min(options.eventsPerRequest, options.eventsPerTier - sent);
         const body = JSON.stringify(Array.from({ length: count }, () => generator.next(tier)));
@@ -114,11 +125,16 @@ export async function storageFigure(options: StorageOptions): Promise<FigureResu
           headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
           body,
         });
-        const answer = (await res.json()) as { accepted: number; results: Array<{ status: string; tier: string | null }> };
-        if (!res.ok || answer.accepted !== count) throw new Error(`storage ingest (${tier}): ${res.status} ${JSON.stringify(answer).slice(0, 500)}`);
+        const answer = (await res.json()) as {
+          accepted: number;
+          results: Array<{ status: string; tier: string | null }>;
+        };
+        if (!res.ok || answer.accepted !== count)
+          throw new Error(`storage ingest (${tier}): ${res.status} ${JSON.stringify(answer).slice(0, 500)}`);
         ingest.accepted += answer.accepted;
         ingest.rawBytes += new TextEncoder().encode(body).length - 2 - (count - 1); // minus the array's brackets and commas
-        for (const r of answer.results) ingest.effective[r.tier ?? "none"] = (ingest.effective[r.tier ?? "none"] ?? 0) + 1;
+        for (const r of answer.results)
+          ingest.effective[r.tier ?? "none"] = (ingest.effective[r.tier ?? "none"] ?? 0) + 1;
       }
       ingests.push(ingest);
       process.stderr.write(`storage: ${fmtInt(ingest.accepted)} ${tier} events ingested\n`);
@@ -153,10 +169,19 @@ function render(options: StorageOptions, ingests: TierIngest[], databases: Datab
       // Issue targets: lightweight ≤ 200 B (no producer hash chain), full ≤ 0.35× the JSON as sent.
       target: ing.tier === "lightweight" ? "≤ 200 B" : ing.tier === "full" ? "≤ 0.35×" : "—",
       verdict:
-        ing.tier === "lightweight" ? (perEvent <= 200 ? "met" : "missed") : ing.tier === "full" ? (perEvent / rawPerEvent <= 0.35 ? "met" : "missed") : "no target",
+        ing.tier === "lightweight"
+          ? perEvent <= 200
+            ? "met"
+            : "missed"
+          : ing.tier === "full"
+            ? perEvent / rawPerEvent <= 0.35
+              ? "met"
+              : "missed"
+            : "no target",
     });
     const objects: Record<string, number> = {};
-    for (const d of dbs) for (const [name, bytes] of Object.entries(d.objects)) objects[name] = (objects[name] ?? 0) + bytes;
+    for (const d of dbs)
+      for (const [name, bytes] of Object.entries(d.objects)) objects[name] = (objects[name] ?? 0) + bytes;
     // Tables and indexes of a page or two per database are fixed costs: shown as one line.
     const smallLimit = 2 * (dbs[0]?.pageSize ?? 4096) * dbs.length;
     let small = 0;
@@ -169,19 +194,36 @@ function render(options: StorageOptions, ingests: TierIngest[], databases: Datab
       }
       breakdown.push([ing.tier, `\`${name}\``, fmt3(bytes / ing.accepted)]);
     }
-    if (smallCount > 0) breakdown.push([ing.tier, `${smallCount} other tables and indexes (≤ 2 pages each)`, fmt3(small / ing.accepted)]);
+    if (smallCount > 0)
+      breakdown.push([
+        ing.tier,
+        `${smallCount} other tables and indexes (≤ 2 pages each)`,
+        fmt3(small / ing.accepted),
+      ]);
     const columns: Record<string, number> = {};
-    for (const d of dbs) for (const [name, bytes] of Object.entries(d.eventColumns)) columns[name] = (columns[name] ?? 0) + bytes;
+    for (const d of dbs)
+      for (const [name, bytes] of Object.entries(d.eventColumns))
+        columns[name] = (columns[name] ?? 0) + bytes;
     columnLines.push(
       `${ing.tier}: ${Object.entries(columns)
         .sort((a, b) => b[1] - a[1])
         .map(([name, bytes]) => `\`${name}\` ${fmtInt(bytes / ing.accepted)}`)
         .join(", ")}`,
     );
-    raw[ing.tier] = { ...ing, usedBytes: used, fileBytes: file, databases: dbs.map((d) => ({ ...d, file: undefined })) };
+    raw[ing.tier] = {
+      ...ing,
+      usedBytes: used,
+      fileBytes: file,
+      databases: dbs.map((d) => ({ ...d, file: undefined })),
+    };
   }
   const effective = ingests
-    .map((i) => `${i.tier} → ${Object.entries(i.effective).map(([t, n]) => `${t} ${fmtInt(n)}`).join(", ")}`)
+    .map(
+      (i) =>
+        `${i.tier} → ${Object.entries(i.effective)
+          .map(([t, n]) => `${t} ${fmtInt(n)}`)
+          .join(", ")}`,
+    )
     .join("; ");
   const policies = ingests.every((i) => i.policySet)
     ? `Tenant policies keep the declared tier: ${TIERS.map((t) => `${t} \`${JSON.stringify(POLICIES[t])}\``).join(", ")} (the effective tier is the higher of the declared one and the policy's).`

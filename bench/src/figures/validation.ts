@@ -74,7 +74,11 @@ export async function validationFigure(options: ValidationOptions): Promise<Figu
   }
 }
 
-function render(options: ValidationOptions, check: Check, rates: Record<Impl, Record<EventSet, number[]>>): FigureResult {
+function render(
+  options: ValidationOptions,
+  check: Check,
+  rates: Record<Impl, Record<EventSet, number[]>>,
+): FigureResult {
   const rows: Row[] = [];
   const detail: string[][] = [];
   for (const set of SETS) {
@@ -104,7 +108,10 @@ function render(options: ValidationOptions, check: Check, rates: Record<Impl, Re
       "Both run in the bench Worker (bench/worker, `wrangler dev -c bench/worker/wrangler.toml`, bundled by wrangler like edgelog's Worker). Each call validates the whole set repeatedly for about " +
         `${options.targetMs} ms (calibrated once), timed inside workerd; ${options.rounds} rounds with the contenders' order rotated; figures are medians of rounds, ratios medians of per-round ratios.`,
     ],
-    details: ["Ratio range over rounds (vs @cfworker/json-schema):", table(["events", "contender", "range"], detail)],
+    details: [
+      "Ratio range over rounds (vs @cfworker/json-schema):",
+      table(["events", "contender", "range"], detail),
+    ],
     raw: { options, check, rates },
   };
 }

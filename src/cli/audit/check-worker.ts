@@ -13,13 +13,21 @@ const port = parentPort;
 if (!port) throw new Error("check-worker.ts runs only as a worker thread");
 
 port.on("message", (task: WorkerTask) => {
-  checkBatch(new Uint8Array(task.bytes), { origin: task.origin, batch: task.batch, firstSeq: task.firstSeq }, hasher).then(
+  checkBatch(
+    new Uint8Array(task.bytes),
+    { origin: task.origin, batch: task.batch, firstSeq: task.firstSeq },
+    hasher,
+  ).then(
     (checked) => port.postMessage({ id: task.id, ok: true, checked } satisfies WorkerAnswer),
     (err: unknown) =>
       port.postMessage(
         (err instanceof AuditFailure
           ? { id: task.id, ok: false, failure: err.toJSON() }
-          : { id: task.id, ok: false, error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) }) satisfies WorkerAnswer,
+          : {
+              id: task.id,
+              ok: false,
+              error: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
+            }) satisfies WorkerAnswer,
       ),
   );
 });

@@ -3,7 +3,14 @@
  * text, from tests), are checked on this thread or in worker threads, and a failure becomes the
  * CLI's `CheckFailedError` (exit 1) with the core's step, message and place.
  */
-import { AuditFailure, auditLog as coreAuditLog, checkInOrder, type AuditState, type CheckedBatch, type LogAuditReport } from "../../core/audit";
+import {
+  AuditFailure,
+  auditLog as coreAuditLog,
+  checkInOrder,
+  type AuditState,
+  type CheckedBatch,
+  type LogAuditReport,
+} from "../../core/audit";
 import type { NoteVerifier } from "../../core/note";
 import { CheckFailedError } from "../errors";
 import { nodeHasher } from "./node-hasher";
@@ -27,7 +34,11 @@ export interface LogAuditInput {
    * Checks batches 0 … size−1 of `origin` from `batches`, yielding them in order (e.g. in
    * worker threads); by default each is checked on this thread as it arrives.
    */
-  check?: (batches: AsyncIterable<Uint8Array | string>, origin: string, size: number) => AsyncIterable<CheckedBatch>;
+  check?: (
+    batches: AsyncIterable<Uint8Array | string>,
+    origin: string,
+    size: number,
+  ) => AsyncIterable<CheckedBatch>;
   onStep?: (step: string, detail: string) => void;
   onBatch?: (progress: { batches: number; events: number }) => void;
 }

@@ -8,7 +8,8 @@ import type { AuditHasher } from "../../core/audit";
 import { LEAF_HASH_PREFIX, NODE_HASH_PREFIX } from "../../core/merkle";
 
 /** One-shot `crypto.hash` (Node ≥ 20.12) avoids a Hash object per call; `createHash` otherwise. */
-const oneShot = (nodeCrypto as { hash?: (algorithm: string, data: Uint8Array, encoding: "buffer") => Buffer }).hash;
+const oneShot = (nodeCrypto as { hash?: (algorithm: string, data: Uint8Array, encoding: "buffer") => Buffer })
+  .hash;
 
 function sha256(data: Uint8Array): Uint8Array {
   return oneShot ? oneShot("sha256", data, "buffer") : nodeCrypto.createHash("sha256").update(data).digest();

@@ -17,7 +17,9 @@ export async function readState(path: string): Promise<AuditState | null> {
     text = await readFile(path, "utf8");
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") return null;
-    throw new InputError(`cannot read state file ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new InputError(
+      `cannot read state file ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
   }
   let v: Partial<AuditState>;
   try {
@@ -35,7 +37,10 @@ export async function readState(path: string): Promise<AuditState | null> {
     typeof v.root === "string" &&
     HASH_HEX_PATTERN.test(v.root) &&
     typeof v.checkpoint === "string";
-  if (!ok) throw new InputError(`state file ${path} is not an edgelog audit state (version 1 with origin, size, root, checkpoint)`);
+  if (!ok)
+    throw new InputError(
+      `state file ${path} is not an edgelog audit state (version 1 with origin, size, root, checkpoint)`,
+    );
   return v as AuditState;
 }
 

@@ -29,7 +29,10 @@ interface Slot {
 
 export class CheckPool {
   private readonly slots: Slot[];
-  private readonly waiting = new Map<number, { resolve: (c: CheckedBatch) => void; reject: (e: unknown) => void }>();
+  private readonly waiting = new Map<
+    number,
+    { resolve: (c: CheckedBatch) => void; reject: (e: unknown) => void }
+  >();
   private nextId = 0;
 
   /** Starts `threads` workers running the bundled `script` (dist/audit-worker.mjs). */
@@ -52,7 +55,10 @@ export class CheckPool {
     const slot = this.slots.reduce((a, b) => (b.inFlight < a.inFlight ? b : a));
     const id = this.nextId++;
     // The whole buffer moves to the worker; a view into a larger buffer is copied out first.
-    const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer;
+    const own =
+      bytes.byteOffset === 0 &&
+      bytes.byteLength === bytes.buffer.byteLength &&
+      bytes.buffer instanceof ArrayBuffer;
     const buffer = own ? (bytes.buffer as ArrayBuffer) : bytes.slice().buffer;
     const task: WorkerTask = { id, bytes: buffer, origin, batch, firstSeq };
     slot.inFlight++;
@@ -72,7 +78,11 @@ export class CheckPool {
   }
 
   /** Checks `batches` (0, 1, … of `origin`) with up to `window` in flight, yielding them in order. */
-  async *checkAll(batches: AsyncIterable<Uint8Array | string>, origin: string, window: number): AsyncGenerator<CheckedBatch> {
+  async *checkAll(
+    batches: AsyncIterable<Uint8Array | string>,
+    origin: string,
+    window: number,
+  ): AsyncGenerator<CheckedBatch> {
     const pending: Promise<CheckedBatch>[] = [];
     let n = 0;
     // Where each batch must start, from the previous batch's header as received (see peekSpan).

@@ -23,7 +23,10 @@ dashes) unless --id is given.
     if (!token) throw new UsageError("tenant create: needs --admin-token <token> or EDGELOG_ADMIN_TOKEN");
     const client = ctx.client({ token });
     const body = JSON.stringify(flags.id === undefined ? { name } : { name, id: flags.id });
-    const res = await client.request("POST", "/v1/admin/tenants", { body, headers: { "content-type": "application/json" } });
+    const res = await client.request("POST", "/v1/admin/tenants", {
+      body,
+      headers: { "content-type": "application/json" },
+    });
     const tenant = (await res.json()) as { id: string; name: string };
     ctx.out.line(`created tenant ${tenant.id} (${tenant.name})`);
     ctx.out.result(tenant);
@@ -44,11 +47,16 @@ EDGELOG_KEY when that key has the tenant's 'admin' scope.
   flags: { scopes: { type: "string" }, "admin-token": { type: "string" } },
   async run(ctx, { flags, positionals }) {
     const tenant = onePositional(positionals, "tenant id", "key create");
-    if (flags.scopes === undefined) throw new UsageError("key create: missing --scopes (e.g. --scopes ingest,read)");
-    const scopes = flags.scopes.split(",").map((s) => s.trim()).filter((s) => s.length > 0);
+    if (flags.scopes === undefined)
+      throw new UsageError("key create: missing --scopes (e.g. --scopes ingest,read)");
+    const scopes = flags.scopes
+      .split(",")
+      .map((s) => s.trim())
+      .filter((s) => s.length > 0);
     if (scopes.length === 0) throw new UsageError("key create: --scopes lists no scope");
     const token = adminToken(ctx, flags["admin-token"]) ?? ctx.apiKey;
-    if (!token) throw new UsageError("key create: needs --admin-token, EDGELOG_ADMIN_TOKEN, or an admin-scoped --key");
+    if (!token)
+      throw new UsageError("key create: needs --admin-token, EDGELOG_ADMIN_TOKEN, or an admin-scoped --key");
     const client = ctx.client({ token });
     const res = await client.request("POST", `/v1/admin/tenants/${encodeURIComponent(tenant)}/keys`, {
       body: JSON.stringify({ scopes }),
@@ -56,7 +64,9 @@ EDGELOG_KEY when that key has the tenant's 'admin' scope.
     });
     const key = (await res.json()) as { id: string; key: string; scopes: string[] };
     ctx.out.line(key.key);
-    ctx.out.note(`key ${key.id} for tenant ${tenant} with scopes ${key.scopes.join(", ")}; it is shown only once`);
+    ctx.out.note(
+      `key ${key.id} for tenant ${tenant} with scopes ${key.scopes.join(", ")}; it is shown only once`,
+    );
     ctx.out.result(key);
     return EXIT_OK;
   },

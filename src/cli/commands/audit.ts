@@ -21,7 +21,8 @@ const MIN_BATCHES_FOR_WORKERS = 32;
 export const audit = defineCommand({
   name: "audit",
   summary: "check a whole log against its signed checkpoint",
-  usage: "edgelog audit [<url> | --tiles <prefix-url>] --vkey <vkey|file> --state <file> [--log 0] [--concurrency 8] [--workers N]",
+  usage:
+    "edgelog audit [<url> | --tiles <prefix-url>] --vkey <vkey|file> --state <file> [--log 0] [--concurrency 8] [--workers N]",
   help: `Checks a whole log, trusting only the verifier key:
   - the latest checkpoint's signature;
   - every batch: header fields and sequence continuity, event order (no
@@ -58,8 +59,10 @@ ${TILES_AUDIT_HELP}`,
   async run(ctx, { flags, positionals }) {
     if (flags.tiles !== undefined) return runTilesAudit(ctx, flags, positionals);
     if (positionals.length > 1) throw new UsageError(`audit: unexpected argument '${positionals[1]}'`);
-    if (flags.vkey === undefined) throw new UsageError("audit: missing --vkey <vkey|file> (the log's verifier key)");
-    if (flags.state === undefined) throw new UsageError("audit: missing --state <file> (created on the first audit)");
+    if (flags.vkey === undefined)
+      throw new UsageError("audit: missing --vkey <vkey|file> (the log's verifier key)");
+    if (flags.state === undefined)
+      throw new UsageError("audit: missing --state <file> (created on the first audit)");
     const log = flags.log ?? "0";
     const { verifier } = await loadVkey(flags.vkey);
     const previous = await readState(flags.state);

@@ -59,9 +59,13 @@ function describe(line: (text: string) => void, doc: EventDocument): void {
   line(`log       ${e.log}  seq ${e.seq}`);
   line(
     `status    ${doc.status}` +
-      (p ? ` (batch ${p.batch_index}, leaf ${p.leaf_index} of ${p.batch.count}; tree size ${p.tree_size})` : " (not yet in a sealed batch: no proof yet)"),
+      (p
+        ? ` (batch ${p.batch_index}, leaf ${p.leaf_index} of ${p.batch.count}; tree size ${p.tree_size})`
+        : " (not yet in a sealed batch: no proof yet)"),
   );
-  line(`tier      ${e.tier ?? "?"}, retained: ${e.retained ?? "?"}${e.conflict ? ", CONFLICT (decision_id/sequence_number reused)" : ""}`);
+  line(
+    `tier      ${e.tier ?? "?"}, retained: ${e.retained ?? "?"}${e.conflict ? ", CONFLICT (decision_id/sequence_number reused)" : ""}`,
+  );
   if (e.received_at) line(`received  ${e.received_at}`);
   if (doc.erased) line(`erased    ${doc.erased.at}: ${doc.erased.reason}`);
   if (doc.event !== null && doc.event !== undefined) {

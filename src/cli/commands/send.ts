@@ -44,7 +44,8 @@ server's messages. Exits 1 when any event was rejected.
   async run(ctx, { flags, positionals }) {
     const source = onePositional(positionals, "input file (or - for stdin)", "send");
     const batch = flags.batch ?? 500;
-    if (batch > MAX_EVENTS_PER_REQUEST) throw new UsageError(`--batch is at most ${MAX_EVENTS_PER_REQUEST} (the API's limit per request)`);
+    if (batch > MAX_EVENTS_PER_REQUEST)
+      throw new UsageError(`--batch is at most ${MAX_EVENTS_PER_REQUEST} (the API's limit per request)`);
     const client = ctx.client();
     const text = await readInput(ctx.io, source);
     const items = parseItems(text, detectFormat(source, text), source === "-" ? "standard input" : source);
@@ -52,9 +53,19 @@ server's messages. Exits 1 when any event was rejected.
     const gzip = flags.gzip === true;
     // Events that break I-JSON are refused here, with the server's messages, and not sent.
     const outcomes: ItemOutcome[] = items.filter((i) => i.errors).map(refusedBeforeSending);
-    const chunks = chunkItems(items.filter((i) => !i.errors), batch, (gzip ? MAX_DECOMPRESSED_BYTES : MAX_BODY_BYTES) - BODY_SLACK);
+    const chunks = chunkItems(
+      items.filter((i) => !i.errors),
+      batch,
+      (gzip ? MAX_DECOMPRESSED_BYTES : MAX_BODY_BYTES) - BODY_SLACK,
+    );
 
-    const bar = new ProgressBar({ stream: ctx.io.stderr, label: "send", unit: "events", total: items.length, now: ctx.io.now });
+    const bar = new ProgressBar({
+      stream: ctx.io.stderr,
+      label: "send",
+      unit: "events",
+      total: items.length,
+      now: ctx.io.now,
+    });
     const started = ctx.io.now();
     bar.update(outcomes.length);
     const stats = await upload({
@@ -81,23 +92,34 @@ server's messages. Exits 1 when any event was rejected.
     };
     const rate = items.length / Math.max(ms / 1000, 1e-3);
     const out = ctx.out;
-    out.line(`sent ${items.length} events in ${formatDuration(ms)} (${formatCount(rate)} events/s, ${stats.requests} requests)`);
-    out.line(`accepted ${totals.accepted}, duplicates ${totals.duplicates}, rejected ${totals.rejected}, conflicts ${totals.conflicts}`);
+    out.line(
+      `sent ${items.length} events in ${formatDuration(ms)} (${formatCount(rate)} events/s, ${stats.requests} requests)`,
+    );
+    out.line(
+      `accepted ${totals.accepted}, duplicates ${totals.duplicates}, rejected ${totals.rejected}, conflicts ${totals.conflicts}`,
+    );
     const local = items.length - chunks.reduce((n, c) => n + c.length, 0);
-    if (local > 0) out.line(`${local} of the rejected events were refused before sending: JSON cannot carry them exactly (I-JSON, RFC 7493)`);
+    if (local > 0)
+      out.line(
+        `${local} of the rejected events were refused before sending: JSON cannot carry them exactly (I-JSON, RFC 7493)`,
+      );
     const rejected = outcomes.filter((o) => o.status === "rejected");
     const lines = rejected.flatMap((o) =>
       (o.errors.length > 0 ? o.errors : [{ path: "", message: "rejected" }]).map(
-        (e) => `  #${o.index}${o.line !== null ? ` (line ${o.line})` : ""} ${e.path === "" ? "(event)" : e.path}: ${e.message}`,
+        (e) =>
+          `  #${o.index}${o.line !== null ? ` (line ${o.line})` : ""} ${e.path === "" ? "(event)" : e.path}: ${e.message}`,
       ),
     );
     if (lines.length > 0) {
       out.line(`first errors (input index, JSON pointer):`);
       for (const l of lines.slice(0, ERRORS_SHOWN)) out.line(l);
-      if (lines.length > ERRORS_SHOWN) out.line(`  … and ${lines.length - ERRORS_SHOWN} more (use --json for all)`);
+      if (lines.length > ERRORS_SHOWN)
+        out.line(`  … and ${lines.length - ERRORS_SHOWN} more (use --json for all)`);
     }
     if (totals.conflicts > 0) {
-      out.note(`note: ${totals.conflicts} events reuse a (decision_id, sequence_number) pair with other content; they were logged and flagged 'conflict'`);
+      out.note(
+        `note: ${totals.conflicts} events reuse a (decision_id, sequence_number) pair with other content; they were logged and flagged 'conflict'`,
+      );
     }
     out.result({
       ok: totals.rejected === 0,

@@ -18,7 +18,8 @@ import { fromHex } from "../../core/bytes";
 export const tail = defineCommand({
   name: "tail",
   summary: "follow new batches of a log as they are sealed",
-  usage: "edgelog tail [--log 0] [--from N] [--interval 1000] [--events] [--vkey <vkey|file>] [--max-batches N]",
+  usage:
+    "edgelog tail [--log 0] [--from N] [--interval 1000] [--events] [--vkey <vkey|file>] [--max-batches N]",
   help: `Polls the log's checkpoint and prints each newly sealed batch header (with
 --events, each envelope too). Every batch is checked as \`audit\` does (order,
 digests, batch root). With --vkey each checkpoint's signature is verified and
@@ -52,7 +53,9 @@ export format: header lines, and {"envelope": …} lines with --events.
     const out = ctx.out;
     const follower = new Follower(verifier, flags.from ?? null);
     if (verifier && flags.from !== 0) {
-      out.note("note: batch headers are proven against checkpoints only when following from --from 0; checkpoint consistency is checked");
+      out.note(
+        "note: batch headers are proven against checkpoints only when following from --from 0; checkpoint consistency is checked",
+      );
     }
 
     let printed = 0;
@@ -61,21 +64,36 @@ export format: header lines, and {"envelope": …} lines with --events.
       while (!controller.signal.aborted && printed < maxBatches) {
         const note = await fetchCheckpoint(client, log);
         if (note !== null) {
-          const cp = await follower.acceptCheckpoint(note, (from, to) => fetchConsistency(client, log, from, to));
+          const cp = await follower.acceptCheckpoint(note, (from, to) =>
+            fetchConsistency(client, log, from, to),
+          );
           if (cp.verified && cp.size !== shownSize) {
-            out.line(`# checkpoint ${cp.size} root ${toHex(cp.rootHash)}: signature ✓${cp.consistentWith !== null ? `, consistent with ${cp.consistentWith} ✓` : ""}`);
+            out.line(
+              `# checkpoint ${cp.size} root ${toHex(cp.rootHash)}: signature ✓${cp.consistentWith !== null ? `, consistent with ${cp.consistentWith} ✓` : ""}`,
+            );
             shownSize = cp.size;
           }
-          for (let n = follower.next; n < cp.size && printed < maxBatches && !controller.signal.aborted; n = follower.next) {
+          for (
+            let n = follower.next;
+            n < cp.size && printed < maxBatches && !controller.signal.aborted;
+            n = follower.next
+          ) {
             const bytes = await fetchBatch(client, log, n);
             const events: Envelope[] = [];
-            const header = await follower.acceptBatch(bytes, cp, flags.events ? (envelope) => events.push(envelope) : undefined);
+            const header = await follower.acceptBatch(
+              bytes,
+              cp,
+              flags.events ? (envelope) => events.push(envelope) : undefined,
+            );
             out.record(
               header,
               `batch ${header.batch}  seq ${header.first_seq}..${header.first_seq + header.count - 1} (${header.count})  root ${header.root}  sealed ${header.sealed_at}`,
             );
             for (const env of events) {
-              out.record({ envelope: env }, `  seq ${env.seq}  id ${env.id}  tier ${String(env.tier)}  retained ${String(env.retained)}${env.conflict ? "  CONFLICT" : ""}`);
+              out.record(
+                { envelope: env },
+                `  seq ${env.seq}  id ${env.id}  tier ${String(env.tier)}  retained ${String(env.retained)}${env.conflict ? "  CONFLICT" : ""}`,
+              );
             }
             printed++;
           }
@@ -118,10 +136,15 @@ class Follower {
     if (from === 0) this.firstSeq = 0;
   }
 
-  async acceptCheckpoint(note: string, consistency: (from: number, to: number) => Promise<string[]>): Promise<SeenCheckpoint> {
+  async acceptCheckpoint(
+    note: string,
+    consistency: (from: number, to: number) => Promise<string[]>,
+  ): Promise<SeenCheckpoint> {
     const verifier = this.verifier;
     const cp = verifier
-      ? await asStep("checkpoint signature", async () => parseCheckpoint((await openNote(note, [verifier])).text))
+      ? await asStep("checkpoint signature", async () =>
+          parseCheckpoint((await openNote(note, [verifier])).text),
+        )
       : await asStep("checkpoint", () => parseCheckpoint(note.slice(0, note.lastIndexOf("\n\n") + 1)));
     if (!this.started) {
       this.next = cp.size;
@@ -131,13 +154,22 @@ class Follower {
     const prev = this.previous;
     if (verifier && prev && prev.size > 0) {
       if (cp.size < prev.size) {
-        throw new CheckFailedError("consistency", "the log shrank (rollback, or a different history)", `tree size >= ${prev.size}`, `tree size ${cp.size}`);
+        throw new CheckFailedError(
+          "consistency",
+          "the log shrank (rollback, or a different history)",
+          `tree size >= ${prev.size}`,
+          `tree size ${cp.size}`,
+        );
       }
       const path = cp.size === prev.size ? [] : await consistency(prev.size, cp.size);
-      await asStep("consistency", () => verifyConsistency(prev.size, cp.size, prev.rootHash, cp.rootHash, path.map(fromHex)), {
-        from: prev.size,
-        to: cp.size,
-      });
+      await asStep(
+        "consistency",
+        () => verifyConsistency(prev.size, cp.size, prev.rootHash, cp.rootHash, path.map(fromHex)),
+        {
+          from: prev.size,
+          to: cp.size,
+        },
+      );
       consistentWith = prev.size;
     }
     this.previous = cp;
@@ -146,7 +178,12 @@ class Follower {
 
   async acceptBatch(bytes: Uint8Array, cp: Checkpoint, onEvent?: (envelope: Envelope) => void) {
     try {
-      const checked = await checkBatch(bytes, { origin: cp.origin, batch: this.next, firstSeq: this.firstSeq }, hasher, onEvent);
+      const checked = await checkBatch(
+        bytes,
+        { origin: cp.origin, batch: this.next, firstSeq: this.firstSeq },
+        hasher,
+        onEvent,
+      );
       this.firstSeq = checked.header.first_seq + checked.header.count;
       this.range?.append(checked.headerLeaf);
       this.next++;
@@ -161,7 +198,12 @@ class Follower {
     if (!this.range || this.range.size !== cp.size) return;
     const root = toHex(this.range.root());
     if (root !== toHex(cp.rootHash)) {
-      throw new CheckFailedError("log root", "log root recomputed from the batch headers differs from the checkpoint's", toHex(cp.rootHash), root);
+      throw new CheckFailedError(
+        "log root",
+        "log root recomputed from the batch headers differs from the checkpoint's",
+        toHex(cp.rootHash),
+        root,
+      );
     }
   }
 }

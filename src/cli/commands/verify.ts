@@ -29,13 +29,20 @@ the expected and found values and exits 1.
   flags: { vkey: { type: "string" }, witness: { type: "strings" }, quorum: { type: "integer", min: 1 } },
   async run(ctx, { flags, positionals }) {
     const source = onePositional(positionals, "proof file (or - for stdin)", "verify");
-    if (flags.vkey !== undefined && flags.key !== undefined) throw new UsageError("verify: give the verifier key once, with --vkey");
+    if (flags.vkey !== undefined && flags.key !== undefined)
+      throw new UsageError("verify: give the verifier key once, with --vkey");
     const vkeyArg = flags.vkey ?? flags.key;
-    if (vkeyArg === undefined) throw new UsageError("verify: missing --vkey <vkey|file> (the log's verifier key)");
+    if (vkeyArg === undefined)
+      throw new UsageError("verify: missing --vkey <vkey|file> (the log's verifier key)");
     const { vkey, verifier } = await loadVkey(vkeyArg);
     const policy = quorumPolicy(flags.witness, flags.quorum);
-    const doc = parseJsonDocument(await readInput(ctx.io, source), source === "-" ? "standard input" : source);
-    const cosigned = policy ? async () => [await checkQuorum((doc as { proof: { checkpoint: string } }).proof.checkpoint, policy)] : undefined;
+    const doc = parseJsonDocument(
+      await readInput(ctx.io, source),
+      source === "-" ? "standard input" : source,
+    );
+    const cosigned = policy
+      ? async () => [await checkQuorum((doc as { proof: { checkpoint: string } }).proof.checkpoint, policy)]
+      : undefined;
     return reportProof(ctx.out, doc, verifier, { vkey }, cosigned);
   },
 });
@@ -52,8 +59,22 @@ export async function reportProof(
   // Further checks (the witness quorum) run once the proof itself holds.
   if (more) steps.push(...(await more()));
   for (const s of steps) out.passed(s.step, s.detail);
-  const d = doc as { envelope: { id: string; seq: number; log: string }; proof: { batch_index: number; tree_size: number } };
-  out.line(`verified: event ${d.envelope.id} is seq ${d.envelope.seq} of ${d.envelope.log}, in batch ${d.proof.batch_index} of a signed tree of size ${d.proof.tree_size}`);
-  out.result({ ok: true, id: d.envelope.id, log: d.envelope.log, seq: d.envelope.seq, batch: d.proof.batch_index, tree_size: d.proof.tree_size, steps, ...extra });
+  const d = doc as {
+    envelope: { id: string; seq: number; log: string };
+    proof: { batch_index: number; tree_size: number };
+  };
+  out.line(
+    `verified: event ${d.envelope.id} is seq ${d.envelope.seq} of ${d.envelope.log}, in batch ${d.proof.batch_index} of a signed tree of size ${d.proof.tree_size}`,
+  );
+  out.result({
+    ok: true,
+    id: d.envelope.id,
+    log: d.envelope.log,
+    seq: d.envelope.seq,
+    batch: d.proof.batch_index,
+    tree_size: d.proof.tree_size,
+    steps,
+    ...extra,
+  });
   return EXIT_OK;
 }

@@ -3,14 +3,22 @@ import { readFile, writeFile } from "node:fs/promises";
 import { defineCommand } from "../command";
 import { EXIT_OK, InputError, UsageError } from "../errors";
 import { loadVkey } from "../input";
-import { cosignerFromSeed, formatCosignerVkey, formatSigningKey, generateSeed, parseSigningKey, type NoteVerifier } from "../../core/note";
+import {
+  cosignerFromSeed,
+  formatCosignerVkey,
+  formatSigningKey,
+  generateSeed,
+  parseSigningKey,
+  type NoteVerifier,
+} from "../../core/note";
 import { loadWitnessState } from "../witness/state";
 import { witnessServer } from "../witness/server";
 
 export const witness = defineCommand({
   name: "witness",
   summary: "run a tlog-witness server that cosigns logs' checkpoints",
-  usage: "edgelog witness --name <name> --signing-key <file> --state <file> --log <vkey|file> [--log …] [--port 8788] [--host 127.0.0.1]",
+  usage:
+    "edgelog witness --name <name> --signing-key <file> --state <file> --log <vkey|file> [--log …] [--port 8788] [--host 127.0.0.1]",
   help: `Serves C2SP tlog-witness over HTTP:
   POST /add-checkpoint          verifies the log's signature (configured --log
                                 keys only), consistency from the last checkpoint
@@ -41,7 +49,8 @@ Prints "witness <vkey> listening on <url>" once ready; give that vkey (type
   },
   async run(ctx, { flags, positionals }) {
     if (positionals.length > 0) throw new UsageError(`witness: unexpected argument '${positionals[0]}'`);
-    if (flags.name === undefined) throw new UsageError("witness: missing --name <name> (the witness's key name)");
+    if (flags.name === undefined)
+      throw new UsageError("witness: missing --name <name> (the witness's key name)");
     const keyPath = flags["signing-key"];
     if (keyPath === undefined) throw new UsageError("witness: missing --signing-key <file>");
     if (flags.state === undefined) throw new UsageError("witness: missing --state <file>");
@@ -70,7 +79,9 @@ Prints "witness <vkey> listening on <url>" once ready; give that vkey (type
     });
     const host = flags.host ?? "127.0.0.1";
     await new Promise<void>((resolve, reject) => {
-      server.once("error", (err) => reject(new InputError(`witness: cannot listen on ${host}:${flags.port ?? 8788}: ${err.message}`)));
+      server.once("error", (err) =>
+        reject(new InputError(`witness: cannot listen on ${host}:${flags.port ?? 8788}: ${err.message}`)),
+      );
       server.listen(flags.port ?? 8788, host, () => resolve());
     });
     const port = (server.address() as { port: number }).port;
@@ -97,7 +108,9 @@ async function loadOrCreateSeed(path: string): Promise<Uint8Array> {
     text = await readFile(path, "utf8");
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== "ENOENT") {
-      throw new InputError(`cannot read --signing-key ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      throw new InputError(
+        `cannot read --signing-key ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      );
     }
     const seed = generateSeed();
     await writeFile(path, `${formatSigningKey(seed)}\n`, { mode: 0o600, flag: "wx" });

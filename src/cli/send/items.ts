@@ -62,7 +62,9 @@ export function parseItems(input: string, format: InputFormat, what: string): Se
   try {
     value = JSON.parse(text);
   } catch (err) {
-    throw new InputError(`${what} is not valid JSON: ${(err as Error).message} (NDJSON files should end in .ndjson)`);
+    throw new InputError(
+      `${what} is not valid JSON: ${(err as Error).message} (NDJSON files should end in .ndjson)`,
+    );
   }
   const isList = Array.isArray(value);
   const list: unknown[] = isList ? (value as unknown[]) : [value];
@@ -70,14 +72,25 @@ export function parseItems(input: string, format: InputFormat, what: string): Se
   return list.map((v, index) => {
     const t = JSON.stringify(v);
     const item: SendItem = { index, line: null, text: t, bytes: Buffer.byteLength(t) };
-    withErrors(item, problems.filter((p) => p.item === index));
+    withErrors(
+      item,
+      problems.filter((p) => p.item === index),
+    );
     return item;
   });
 }
 
 /** The outcome of an item refused before sending (it carries `errors`). */
 export function refusedBeforeSending(item: SendItem): ItemOutcome {
-  return { index: item.index, line: item.line, status: "rejected", id: null, seq: null, conflict: false, errors: item.errors ?? [] };
+  return {
+    index: item.index,
+    line: item.line,
+    status: "rejected",
+    id: null,
+    seq: null,
+    conflict: false,
+    errors: item.errors ?? [],
+  };
 }
 
 function parses(text: string): boolean {

@@ -92,5 +92,13 @@ export async function upload(options: UploadOptions): Promise<UploadStats> {
 }
 
 function rejectedLocally(item: SendItem, message: string): ItemOutcome {
-  return { index: item.index, line: item.line, status: "rejected", id: null, seq: null, conflict: false, errors: [{ path: "", message }] };
+  return {
+    index: item.index,
+    line: item.line,
+    status: "rejected",
+    id: null,
+    seq: null,
+    conflict: false,
+    errors: [{ path: "", message }],
+  };
 }

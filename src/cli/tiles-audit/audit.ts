@@ -52,11 +52,23 @@ export async function auditTiles(opts: TilesAuditOptions): Promise<TilesAuditRep
 
   const note = await source.checkpoint();
   if (note === null) {
-    throw new CheckFailedError("checkpoint", `${source.prefix}/checkpoint is absent`, "a signed checkpoint", "404");
+    throw new CheckFailedError(
+      "checkpoint",
+      `${source.prefix}/checkpoint is absent`,
+      "a signed checkpoint",
+      "404",
+    );
   }
-  const cp: Checkpoint = await asStep("checkpoint", async () => parseCheckpoint((await openNote(note, [verifier])).text));
+  const cp: Checkpoint = await asStep("checkpoint", async () =>
+    parseCheckpoint((await openNote(note, [verifier])).text),
+  );
   if (cp.origin !== verifier.name) {
-    throw new CheckFailedError("checkpoint", "checkpoint origin is not the key's name", verifier.name, cp.origin);
+    throw new CheckFailedError(
+      "checkpoint",
+      "checkpoint origin is not the key's name",
+      verifier.name,
+      cp.origin,
+    );
   }
   pass("checkpoint", `signed by ${verifier.name}, size ${cp.size}`);
 
@@ -66,7 +78,12 @@ export async function auditTiles(opts: TilesAuditOptions): Promise<TilesAuditRep
       throw new CheckFailedError("consistency", "state file is for another log", previous.origin, cp.origin);
     }
     if (cp.size < previous.size) {
-      throw new CheckFailedError("consistency", "the log shrank since the last audit (rollback)", `size >= ${previous.size}`, String(cp.size));
+      throw new CheckFailedError(
+        "consistency",
+        "the log shrank since the last audit (rollback)",
+        `size >= ${previous.size}`,
+        String(cp.size),
+      );
     }
     if (previous.size > 0) {
       await asStep(
@@ -85,7 +102,12 @@ export async function auditTiles(opts: TilesAuditOptions): Promise<TilesAuditRep
     await asStep("tile root", async () => {
       const root = await tree.root();
       if (!bytesEqual(root, cp.rootHash)) {
-        throw new CheckFailedError("tile root", "root computed from hash tiles differs from the checkpoint", toHex(cp.rootHash), toHex(root));
+        throw new CheckFailedError(
+          "tile root",
+          "root computed from hash tiles differs from the checkpoint",
+          toHex(cp.rootHash),
+          toHex(root),
+        );
       }
     });
     pass("tile root", `root from hash tiles = checkpoint root ${toHex(cp.rootHash).slice(0, 16)}…`);
@@ -104,9 +126,19 @@ export async function auditTiles(opts: TilesAuditOptions): Promise<TilesAuditRep
     const where = { bundle };
     const entries = await asStep("entry bundle", () => decodeBundle(entriesBytes), where);
     if (entries.length !== width) {
-      throw new CheckFailedError("entry bundle", "bundle has the wrong number of entries", String(width), String(entries.length), where);
+      throw new CheckFailedError(
+        "entry bundle",
+        "bundle has the wrong number of entries",
+        String(width),
+        String(entries.length),
+        where,
+      );
     }
-    const leafTile = await asStep("tile", () => splitHashTile(tileBytes.subarray(0, width * 32), width), where);
+    const leafTile = await asStep(
+      "tile",
+      () => splitHashTile(tileBytes.subarray(0, width * 32), width),
+      where,
+    );
     const start = bundle * TILE_WIDTH;
     const first = Math.max(from, start);
     const batches = [];
@@ -119,7 +151,13 @@ export async function auditTiles(opts: TilesAuditOptions): Promise<TilesAuditRep
         const raw = entries[n - start]!;
         const leaf = hashLeaf(raw);
         if (!bytesEqual(leaf, leafTile[n - start]!)) {
-          throw new CheckFailedError("tile", "batch header does not hash to its level-0 tile hash", toHex(leafTile[n - start]!), toHex(leaf), { batch: n });
+          throw new CheckFailedError(
+            "tile",
+            "batch header does not hash to its level-0 tile hash",
+            toHex(leafTile[n - start]!),
+            toHex(leaf),
+            { batch: n },
+          );
         }
         const count = checkBatch(cp.origin, n, nextSeq, raw, bundles[j]!);
         frontier.append(leaf);
@@ -130,9 +168,17 @@ export async function auditTiles(opts: TilesAuditOptions): Promise<TilesAuditRep
   }
   const root = frontier.root();
   if (!bytesEqual(root, cp.rootHash)) {
-    throw new CheckFailedError("log root", "root over the audited batch headers differs from the checkpoint", toHex(cp.rootHash), toHex(root));
+    throw new CheckFailedError(
+      "log root",
+      "root over the audited batch headers differs from the checkpoint",
+      toHex(cp.rootHash),
+      toHex(root),
+    );
   }
-  pass("batches", `${cp.size - from} new batches, ${newEvents} events: every batch root recomputed from its envelopes`);
+  pass(
+    "batches",
+    `${cp.size - from} new batches, ${newEvents} events: every batch root recomputed from its envelopes`,
+  );
   pass("log root", `headers 0…${cp.size} → checkpoint root`);
   return {
     origin: cp.origin,
@@ -164,30 +210,53 @@ interface Header {
 }
 
 /** Checks batch `n`'s header bytes and envelope bundle; returns its event count. */
-function checkBatch(origin: string, n: number, firstSeq: number, headerBytes: Uint8Array, envelopeBundle: Uint8Array): number {
-  const fail = (message: string, expected: string, found: string, extra: Record<string, string | number> = {}) =>
-    new CheckFailedError("batch", message, expected, found, { batch: n, ...extra });
-  const header = parseCanonical(headerBytes, () => fail("batch header is not canonical JSON", "RFC 8785 canonical JSON", "other bytes")) as Header;
+function checkBatch(
+  origin: string,
+  n: number,
+  firstSeq: number,
+  headerBytes: Uint8Array,
+  envelopeBundle: Uint8Array,
+): number {
+  const fail = (
+    message: string,
+    expected: string,
+    found: string,
+    extra: Record<string, string | number> = {},
+  ) => new CheckFailedError("batch", message, expected, found, { batch: n, ...extra });
+  const header = parseCanonical(headerBytes, () =>
+    fail("batch header is not canonical JSON", "RFC 8785 canonical JSON", "other bytes"),
+  ) as Header;
   if (header.log !== origin) throw fail("batch header names another log", origin, String(header.log));
   if (header.batch !== n) throw fail("batch header has the wrong index", String(n), String(header.batch));
-  if (header.first_seq !== firstSeq) throw fail("batch does not start where the previous one ended", String(firstSeq), String(header.first_seq));
+  if (header.first_seq !== firstSeq)
+    throw fail(
+      "batch does not start where the previous one ended",
+      String(firstSeq),
+      String(header.first_seq),
+    );
   let envelopes: Uint8Array[];
   try {
     envelopes = decodeBundle(envelopeBundle);
   } catch (err) {
     throw fail("envelope bundle is malformed", "uint16-length-prefixed envelopes", (err as Error).message);
   }
-  if (envelopes.length !== header.count) throw fail("envelope count differs from the header", String(header.count), String(envelopes.length));
+  if (envelopes.length !== header.count)
+    throw fail("envelope count differs from the header", String(header.count), String(envelopes.length));
   for (const [i, raw] of envelopes.entries()) {
-    const env = parseCanonical(raw, () => fail("envelope is not canonical JSON", "RFC 8785 canonical JSON", "other bytes", { seq: firstSeq + i })) as {
+    const env = parseCanonical(raw, () =>
+      fail("envelope is not canonical JSON", "RFC 8785 canonical JSON", "other bytes", { seq: firstSeq + i }),
+    ) as {
       log?: unknown;
       seq?: unknown;
     };
-    if (env.log !== origin) throw fail("envelope names another log", origin, String(env.log), { seq: firstSeq + i });
-    if (env.seq !== firstSeq + i) throw fail("envelope out of sequence", String(firstSeq + i), String(env.seq), { seq: firstSeq + i });
+    if (env.log !== origin)
+      throw fail("envelope names another log", origin, String(env.log), { seq: firstSeq + i });
+    if (env.seq !== firstSeq + i)
+      throw fail("envelope out of sequence", String(firstSeq + i), String(env.seq), { seq: firstSeq + i });
   }
   const root = toHex(merkleRoot(envelopes.map((e) => hashLeaf(e))));
-  if (root !== header.root) throw fail("batch root recomputed from the envelopes differs from the header", header.root, root);
+  if (root !== header.root)
+    throw fail("batch root recomputed from the envelopes differs from the header", header.root, root);
   return header.count;
 }
 

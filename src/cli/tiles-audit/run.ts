@@ -19,11 +19,16 @@ export async function runTilesAudit(
   flags: { tiles?: string; vkey?: string; state?: string; concurrency?: number; log?: string },
   positionals: readonly string[],
 ): Promise<typeof EXIT_OK> {
-  if (positionals.length > 0) throw new UsageError(`audit --tiles takes no <url> argument (found '${positionals[0]}')`);
-  if (flags.log !== undefined) throw new UsageError("audit --tiles: the prefix URL names the log; drop --log");
-  if (flags.vkey === undefined) throw new UsageError("audit: missing --vkey <vkey|file> (the log's verifier key)");
-  if (flags.state === undefined) throw new UsageError("audit: missing --state <file> (created on the first audit)");
-  if (!/^https?:\/\/\S+$/.test(flags.tiles ?? "")) throw new UsageError(`audit --tiles needs an http(s) prefix URL, found '${flags.tiles}'`);
+  if (positionals.length > 0)
+    throw new UsageError(`audit --tiles takes no <url> argument (found '${positionals[0]}')`);
+  if (flags.log !== undefined)
+    throw new UsageError("audit --tiles: the prefix URL names the log; drop --log");
+  if (flags.vkey === undefined)
+    throw new UsageError("audit: missing --vkey <vkey|file> (the log's verifier key)");
+  if (flags.state === undefined)
+    throw new UsageError("audit: missing --state <file> (created on the first audit)");
+  if (!/^https?:\/\/\S+$/.test(flags.tiles ?? ""))
+    throw new UsageError(`audit --tiles needs an http(s) prefix URL, found '${flags.tiles}'`);
   const { verifier } = await loadVkey(flags.vkey);
   const previous = await readTilesState(flags.state);
   const started = ctx.io.now();
@@ -37,7 +42,9 @@ export async function runTilesAudit(
   });
   await writeTilesState(flags.state, report.state);
   const seconds = (ctx.io.now() - started) / 1000;
-  ctx.out.line(`tiles audit passed: size ${report.size}, ${report.newBatches} new batches, ${report.newEvents} new events; state saved to ${flags.state}`);
+  ctx.out.line(
+    `tiles audit passed: size ${report.size}, ${report.newBatches} new batches, ${report.newEvents} new events; state saved to ${flags.state}`,
+  );
   ctx.out.result({
     ok: true,
     origin: report.origin,

@@ -27,7 +27,9 @@ export async function readTilesState(path: string): Promise<TilesAuditState | nu
     text = await readFile(path, "utf8");
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") return null;
-    throw new InputError(`cannot read state file ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new InputError(
+      `cannot read state file ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
   }
   let v: Partial<TilesAuditState>;
   try {
@@ -43,7 +45,8 @@ export async function readTilesState(path: string): Promise<TilesAuditState | nu
     HASH_HEX_PATTERN.test(v.root) &&
     Array.isArray(v.frontier) &&
     Number.isSafeInteger(v.next_seq);
-  if (!ok) throw new InputError(`state file ${path} is not a tiles audit state (format edgelog-tiles-audit/1)`);
+  if (!ok)
+    throw new InputError(`state file ${path} is not a tiles audit state (format edgelog-tiles-audit/1)`);
   try {
     frontierOf(v as TilesAuditState);
   } catch (err) {
@@ -53,7 +56,10 @@ export async function readTilesState(path: string): Promise<TilesAuditState | nu
 }
 
 export function frontierOf(state: TilesAuditState): Frontier {
-  return new Frontier(state.size, state.frontier.map(([level, hash]) => ({ level, hash: fromHex(hash) })));
+  return new Frontier(
+    state.size,
+    state.frontier.map(([level, hash]) => ({ level, hash: fromHex(hash) })),
+  );
 }
 
 export function frontierJson(frontier: Frontier): Array<[number, string]> {

@@ -7,7 +7,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { sha256 } from "@noble/hashes/sha2.js";
 import { toHex, utf8 } from "../../core/bytes";
 import type { Cosigner, NoteVerifier } from "../../core/note";
-import { decideAddCheckpoint, parseAddCheckpoint, type WitnessedCheckpoint } from "../../core/witness/add-checkpoint";
+import {
+  decideAddCheckpoint,
+  parseAddCheckpoint,
+  type WitnessedCheckpoint,
+} from "../../core/witness/add-checkpoint";
 import { saveWitnessState } from "./state";
 
 /** Largest add-checkpoint body: 63 proof lines and a checkpoint with a few signatures fit well within. */
@@ -44,12 +48,19 @@ export function witnessServer(opts: WitnessOptions): Server {
     const path = new URL(req.url ?? "/", "http://witness").pathname;
     if (req.method === "POST" && path === "/add-checkpoint") {
       const body = await readBody(req);
-      if (body === null) return send(res, 413, "text/plain; charset=utf-8", `request body over ${MAX_REQUEST_BYTES} bytes\n`);
+      if (body === null)
+        return send(res, 413, "text/plain; charset=utf-8", `request body over ${MAX_REQUEST_BYTES} bytes\n`);
       const request = parseAddCheckpoint(body);
       if ("error" in request) return send(res, 400, "text/plain; charset=utf-8", `${request.error}\n`);
       const outcome = await serial(async () => {
         const origin = request.note.slice(0, Math.max(0, request.note.indexOf("\n")));
-        const decided = await decideAddCheckpoint(request, opts.logs, opts.state.get(origin) ?? null, opts.cosigner, opts.now());
+        const decided = await decideAddCheckpoint(
+          request,
+          opts.logs,
+          opts.state.get(origin) ?? null,
+          opts.cosigner,
+          opts.now(),
+        );
         if (decided.status === 200) {
           const next = new Map(opts.state).set(decided.origin, decided.record);
           await saveWitnessState(opts.statePath, next);
@@ -72,7 +83,8 @@ export function witnessServer(opts: WitnessOptions): Server {
     if (req.method === "GET" && m) {
       const origin = byOriginHash().get(m[1]!);
       const record = origin === undefined ? undefined : opts.state.get(origin);
-      if (!record) return send(res, 404, "text/plain; charset=utf-8", "no checkpoint cosigned for that log\n");
+      if (!record)
+        return send(res, 404, "text/plain; charset=utf-8", "no checkpoint cosigned for that log\n");
       return send(res, 200, "text/plain; charset=utf-8", record.note);
     }
     send(res, 404, "text/plain; charset=utf-8", `no route for ${req.method} ${path}\n`);

@@ -18,7 +18,9 @@ export async function loadWitnessState(path: string): Promise<Map<string, Witnes
     text = await readFile(path, "utf8");
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") return new Map();
-    throw new InputError(`cannot read witness state ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new InputError(
+      `cannot read witness state ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
   }
   let parsed: StateFile;
   try {
@@ -29,13 +31,23 @@ export async function loadWitnessState(path: string): Promise<Map<string, Witnes
   if (parsed?.format !== "edgelog-witness/1" || typeof parsed.logs !== "object") {
     throw new InputError(`witness state ${path} is not an edgelog witness state (format edgelog-witness/1)`);
   }
-  return new Map(Object.entries(parsed.logs).map(([origin, r]) => [origin, { size: r.size, rootHash: fromBase64(r.root), note: r.note }]));
+  return new Map(
+    Object.entries(parsed.logs).map(([origin, r]) => [
+      origin,
+      { size: r.size, rootHash: fromBase64(r.root), note: r.note },
+    ]),
+  );
 }
 
-export async function saveWitnessState(path: string, logs: ReadonlyMap<string, WitnessedCheckpoint>): Promise<void> {
+export async function saveWitnessState(
+  path: string,
+  logs: ReadonlyMap<string, WitnessedCheckpoint>,
+): Promise<void> {
   const file: StateFile = {
     format: "edgelog-witness/1",
-    logs: Object.fromEntries([...logs].map(([origin, r]) => [origin, { size: r.size, root: toBase64(r.rootHash), note: r.note }])),
+    logs: Object.fromEntries(
+      [...logs].map(([origin, r]) => [origin, { size: r.size, root: toBase64(r.rootHash), note: r.note }]),
+    ),
   };
   const tmp = `${path}.tmp-${process.pid}`;
   await writeFile(tmp, JSON.stringify(file, null, 2) + "\n");

@@ -59,7 +59,8 @@ export interface CheckedBatch {
 export type EventVisitor = (envelope: Envelope, seq: number) => void;
 
 const isCount = (v: unknown): v is number => typeof v === "number" && Number.isSafeInteger(v) && v >= 0;
-const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === "object" && !Array.isArray(v);
 const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 const EXPECTED_LINE = '{"envelope":<RFC 8785 envelope>,"event":<retained content>|null}';
 
@@ -95,7 +96,8 @@ export async function checkBatch(
   const { starts, ends } = lineSpans(bytes);
   if (starts.length === 0) throw fail("batch header", `batch ${n} is empty`, "a header line", "no lines");
   const header = parseHeader(bytes, starts[0]!, ends[0]!, fail);
-  if (header.log !== expected.origin) throw fail("batch header", `batch ${n} names another log`, expected.origin, header.log);
+  if (header.log !== expected.origin)
+    throw fail("batch header", `batch ${n} names another log`, expected.origin, header.log);
   // The batch number, then continuity: a header that starts elsewhere explains every seq after it.
   checkContinuity(n, expected.firstSeq ?? null, header);
 
@@ -119,24 +121,42 @@ export async function checkBatch(
     const want = first + i - 1;
     const slices = sliceEventLine(bytes, start, end);
     if (typeof slices === "string") {
-      stop = fail("event line", `batch ${n} line ${lineNo}: ${slices}`, EXPECTED_LINE, excerpt(bytes, start, end), { line: lineNo });
+      stop = fail(
+        "event line",
+        `batch ${n} line ${lineNo}: ${slices}`,
+        EXPECTED_LINE,
+        excerpt(bytes, start, end),
+        { line: lineNo },
+      );
       break;
     }
     const env = parseJson(bytes, slices.envelopeStart, slices.envelopeEnd);
     if (!isRecord(env)) {
-      stop = fail("event line", `batch ${n} line ${lineNo}: the envelope is not a JSON object`, EXPECTED_LINE, excerpt(bytes, start, end), {
-        line: lineNo,
-      });
+      stop = fail(
+        "event line",
+        `batch ${n} line ${lineNo}: the envelope is not a JSON object`,
+        EXPECTED_LINE,
+        excerpt(bytes, start, end),
+        {
+          line: lineNo,
+        },
+      );
       break;
     }
     if (!isCount(env.seq)) {
-      stop = fail("event line", `batch ${n} line ${lineNo}: envelope seq is not a non-negative integer`, EXPECTED_LINE, JSON.stringify(env.seq) ?? "absent", {
-        line: lineNo,
-      });
+      stop = fail(
+        "event line",
+        `batch ${n} line ${lineNo}: envelope seq is not a non-negative integer`,
+        EXPECTED_LINE,
+        JSON.stringify(env.seq) ?? "absent",
+        {
+          line: lineNo,
+        },
+      );
       break;
     }
     const seq = env.seq;
-    const id = typeof env.id === "string" ? env.id : JSON.stringify(env.id) ?? "absent";
+    const id = typeof env.id === "string" ? env.id : (JSON.stringify(env.id) ?? "absent");
     const where = { line: lineNo, seq, id };
     if (seq !== want) {
       stop = orderFailure(bytes, starts, ends, i, first, header.count, seq, fail, where);
@@ -151,7 +171,13 @@ export async function checkBatch(
       break;
     }
     if (env.digest !== `sha256:${env.id}`) {
-      stop = fail("envelope", `event seq ${seq}: digest does not match id`, `sha256:${env.id}`, String(env.digest), where);
+      stop = fail(
+        "envelope",
+        `event seq ${seq}: digest does not match id`,
+        `sha256:${env.id}`,
+        String(env.digest),
+        where,
+      );
       break;
     }
     const absent = isNullText(bytes, slices.eventStart, slices.eventEnd);
@@ -177,7 +203,13 @@ export async function checkBatch(
     const id = ids[i - 1]!;
     if (digest !== id) {
       const seq = first + i - 1;
-      throw fail("event body", `event seq ${seq}: retained body does not hash to the envelope's id`, id, digest, { line: i + 1, seq, id });
+      throw fail(
+        "event body",
+        `event seq ${seq}: retained body does not hash to the envelope's id`,
+        id,
+        digest,
+        { line: i + 1, seq, id },
+      );
     }
   }
   if (stop) throw stop;
@@ -209,25 +241,41 @@ export async function checkBatch(
         odd,
       );
     }
-    throw fail("batch root", `batch ${n}: root recomputed from its ${lines} envelopes differs from the header's`, header.root, root);
+    throw fail(
+      "batch root",
+      `batch ${n}: root recomputed from its ${lines} envelopes differs from the header's`,
+      header.root,
+      root,
+    );
   }
   if (onEvent) for (let k = 0; k < envelopes.length; k++) onEvent(envelopes[k]!, first + k);
-  return { header, headerLeaf, events: lines, bodiesChecked: bodies.length, bodiesAbsent, bodiesMasked, projections };
+  return {
+    header,
+    headerLeaf,
+    events: lines,
+    bodiesChecked: bodies.length,
+    bodiesAbsent,
+    bodiesMasked,
+    projections,
+  };
 }
 
 type Fail = (step: string, message: string, want: string, found: string, where?: AuditPlace) => AuditFailure;
 
 function parseHeader(bytes: Uint8Array, start: number, end: number, fail: Fail): BatchHeader {
   const h = parseJson(bytes, start, end);
-  if (h === undefined) throw fail("batch header", "header line is not JSON", "a JSON object", excerpt(bytes, start, end));
-  if (!isRecord(h)) throw fail("batch header", "header line is not an object", "a JSON object", excerpt(bytes, start, end));
+  if (h === undefined)
+    throw fail("batch header", "header line is not JSON", "a JSON object", excerpt(bytes, start, end));
+  if (!isRecord(h))
+    throw fail("batch header", "header line is not an object", "a JSON object", excerpt(bytes, start, end));
   const bad = (field: string, want: string) =>
     fail("batch header", `header field '${field}' is malformed`, want, JSON.stringify(h[field]) ?? "absent");
   if (typeof h.log !== "string") throw bad("log", "a string");
   if (!isCount(h.batch)) throw bad("batch", "a non-negative integer");
   if (!isCount(h.first_seq)) throw bad("first_seq", "a non-negative integer");
   if (!isCount(h.count) || h.count === 0) throw bad("count", "a positive integer");
-  if (typeof h.root !== "string" || !HASH_HEX_PATTERN.test(h.root)) throw bad("root", "64 lowercase hex digits");
+  if (typeof h.root !== "string" || !HASH_HEX_PATTERN.test(h.root))
+    throw bad("root", "64 lowercase hex digits");
   if (typeof h.sealed_at !== "string") throw bad("sealed_at", "an RFC 3339 timestamp");
   return h as BatchHeader;
 }
@@ -268,7 +316,9 @@ export function peekSpan(bytes: Uint8Array): { firstSeq: number; count: number }
   let end = bytes.indexOf(0x0a);
   if (end < 0) end = bytes.length;
   const h = parseJson(bytes, 0, end);
-  return isRecord(h) && isCount(h.first_seq) && isCount(h.count) ? { firstSeq: h.first_seq, count: h.count } : null;
+  return isRecord(h) && isCount(h.first_seq) && isCount(h.count)
+    ? { firstSeq: h.first_seq, count: h.count }
+    : null;
 }
 
 /** The seq of the event line `bytes[start, end)`, or null when it has none. */
@@ -296,13 +346,26 @@ function orderFailure(
   if (found >= first && found < want) {
     // Every earlier line held its own seq (else the check would have stopped there), so the
     // first holder of `found` is known without keeping a set.
-    return fail("event order", `duplicate seq ${found} at line ${lineNo} (first at line ${found - first + 2})`, `seq ${want}`, `seq ${found}`, where);
+    return fail(
+      "event order",
+      `duplicate seq ${found} at line ${lineNo} (first at line ${found - first + 2})`,
+      `seq ${want}`,
+      `seq ${found}`,
+      where,
+    );
   }
   if (found < first || found >= first + count) {
-    return fail("event order", `line ${lineNo} holds seq ${found}, outside this batch's range ${first}..${first + count - 1}`, `seq ${want}`, `seq ${found}`, where);
+    return fail(
+      "event order",
+      `line ${lineNo} holds seq ${found}, outside this batch's range ${first}..${first + count - 1}`,
+      `seq ${want}`,
+      `seq ${found}`,
+      where,
+    );
   }
   let later = -1;
-  for (let j = i + 1; j < starts.length && later < 0; j++) if (seqOf(bytes, starts[j]!, ends[j]!) === want) later = j;
+  for (let j = i + 1; j < starts.length && later < 0; j++)
+    if (seqOf(bytes, starts[j]!, ends[j]!) === want) later = j;
   const message =
     later >= 0
       ? `event lines out of order: line ${lineNo} holds seq ${found}, seq ${want} is at line ${later + 1}`

@@ -16,7 +16,12 @@ export async function* checkInOrder(
   let n = 0;
   let firstSeq = 0;
   for await (const batch of batches) {
-    const checked = await checkBatch(typeof batch === "string" ? utf8(batch) : batch, { origin, batch: n++, firstSeq }, hasher, onEvent);
+    const checked = await checkBatch(
+      typeof batch === "string" ? utf8(batch) : batch,
+      { origin, batch: n++, firstSeq },
+      hasher,
+      onEvent,
+    );
     firstSeq = checked.header.first_seq + checked.header.count;
     yield checked;
   }

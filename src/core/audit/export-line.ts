@@ -51,7 +51,10 @@ export interface EventLineSlices {
  * checked here: a non-canonical E simply hashes to another leaf.
  */
 export function sliceEventLine(bytes: Uint8Array, start: number, end: number): EventLineSlices | string {
-  if (end - start < ENVELOPE_OPEN.length + EVENT_MEMBER.length + 3 || !startsWith(bytes, start, ENVELOPE_OPEN)) {
+  if (
+    end - start < ENVELOPE_OPEN.length + EVENT_MEMBER.length + 3 ||
+    !startsWith(bytes, start, ENVELOPE_OPEN)
+  ) {
     return 'the line does not start with {"envelope":';
   }
   if (bytes[end - 1] !== CLOSE_BRACE) return "the line does not end with }";

@@ -20,7 +20,13 @@ export class AuditFailure extends VerificationError {
 
   /** Plain data, to cross a worker-thread or process boundary; `fromJSON` rebuilds it. */
   toJSON(): AuditFailureData {
-    return { step: this.step, summary: this.summary, expected: this.expected, found: this.found, where: { ...this.where } };
+    return {
+      step: this.step,
+      summary: this.summary,
+      expected: this.expected,
+      found: this.found,
+      where: { ...this.where },
+    };
   }
 
   static fromJSON(data: AuditFailureData): AuditFailure {

@@ -3,11 +3,24 @@
  * dashboard, the reliability suite): pure code over the exported bytes, with SHA-256 supplied
  * by the caller as an `AuditHasher`. One strictness, one set of failure messages.
  */
-export { checkBatch, peekSpan, type BatchExpectation, type CheckedBatch, type EventVisitor } from "./batch-check";
+export {
+  checkBatch,
+  peekSpan,
+  type BatchExpectation,
+  type CheckedBatch,
+  type EventVisitor,
+} from "./batch-check";
 export { checkInOrder } from "./check-in-order";
 export { CompactRange } from "./compact-range";
 export { isNullText, lineSpans, sliceEventLine, type EventLineSlices } from "./export-line";
 export { AuditFailure, type AuditFailureData, type AuditPlace } from "./failure";
 export { subtleHasher, type AuditHasher, type MaybePromise, type WebDigest } from "./hasher";
-export { asAuditStep, auditLog, type AuditState, type LogAuditInput, type LogAuditReport, type LogAuditSources } from "./log-audit";
+export {
+  asAuditStep,
+  auditLog,
+  type AuditState,
+  type LogAuditInput,
+  type LogAuditReport,
+  type LogAuditSources,
+} from "./log-audit";
 export { checkContinuity, LogTreeAudit, type AuditTotals } from "./log-tree-audit";

@@ -64,7 +64,11 @@ export interface LogAuditReport extends AuditTotals {
 }
 
 /** Runs `check`, reporting a core verification failure (or malformed hex/base64) as a failure of `step`. */
-export async function asAuditStep<T>(step: string, check: () => T | Promise<T>, where: AuditPlace = {}): Promise<T> {
+export async function asAuditStep<T>(
+  step: string,
+  check: () => T | Promise<T>,
+  where: AuditPlace = {},
+): Promise<T> {
   try {
     return await check();
   } catch (err) {
@@ -75,7 +79,13 @@ export async function asAuditStep<T>(step: string, check: () => T | Promise<T>, 
       throw new AuditFailure(step, summary, err.expected, err.found, where);
     }
     if (err instanceof RangeError) {
-      throw new AuditFailure(step, `malformed value: ${err.message}`, "well-formed hex/base64 of the right length", err.message, where);
+      throw new AuditFailure(
+        step,
+        `malformed value: ${err.message}`,
+        "well-formed hex/base64 of the right length",
+        err.message,
+        where,
+      );
     }
     throw err;
   }
@@ -103,7 +113,12 @@ export async function auditLog(input: LogAuditInput): Promise<LogAuditReport> {
   if (prev) {
     const old = await openCheckpoint("previous checkpoint", prev.checkpoint, input.verifier);
     if (old.origin !== cp.origin || prev.origin !== cp.origin) {
-      throw new AuditFailure("previous checkpoint", "the saved checkpoint is for another log", cp.origin, old.origin);
+      throw new AuditFailure(
+        "previous checkpoint",
+        "the saved checkpoint is for another log",
+        cp.origin,
+        old.origin,
+      );
     }
     if (old.size !== prev.size || toHex(old.rootHash) !== prev.root) {
       throw new AuditFailure(
@@ -125,11 +140,18 @@ export async function auditLog(input: LogAuditInput): Promise<LogAuditReport> {
     passed("previous checkpoint", `size ${old.size} root ${prev.root}, audited ${prev.audited_at}`);
     if (old.size > 0) {
       const path = old.size === cp.size ? [] : await input.sources.consistency(old.size, cp.size);
-      await asAuditStep("consistency", () => verifyConsistency(old.size, cp.size, old.rootHash, cp.rootHash, path.map(fromHex)), {
-        from: old.size,
-        to: cp.size,
-      });
-      passed("consistency", `tree ${old.size} → ${cp.size} proven append-only (RFC 9162 §2.1.4.2, ${path.length} hashes)`);
+      await asAuditStep(
+        "consistency",
+        () => verifyConsistency(old.size, cp.size, old.rootHash, cp.rootHash, path.map(fromHex)),
+        {
+          from: old.size,
+          to: cp.size,
+        },
+      );
+      passed(
+        "consistency",
+        `tree ${old.size} → ${cp.size} proven append-only (RFC 9162 §2.1.4.2, ${path.length} hashes)`,
+      );
     }
   }
 
@@ -154,7 +176,12 @@ export async function auditLog(input: LogAuditInput): Promise<LogAuditReport> {
   );
 
   if (!bytesEqual(root, cp.rootHash)) {
-    throw new AuditFailure("log root", "log root recomputed from the batch headers differs from the checkpoint's", rootHex, toHex(root));
+    throw new AuditFailure(
+      "log root",
+      "log root recomputed from the batch headers differs from the checkpoint's",
+      rootHex,
+      toHex(root),
+    );
   }
   passed("log root", `recomputed from ${t.batches} batch headers = checkpoint root`);
 
@@ -176,6 +203,14 @@ export async function auditLog(input: LogAuditInput): Promise<LogAuditReport> {
     root: rootHex,
     ...t,
     steps,
-    state: { version: 1, origin: cp.origin, size: cp.size, root: rootHex, checkpoint: input.checkpoint, events: t.events, audited_at: input.now() },
+    state: {
+      version: 1,
+      origin: cp.origin,
+      size: cp.size,
+      root: rootHex,
+      checkpoint: input.checkpoint,
+      events: t.events,
+      audited_at: input.now(),
+    },
   };
 }

@@ -27,7 +27,13 @@ export interface AuditTotals {
  */
 export function checkContinuity(n: number, firstSeq: number | null, header: BatchHeader): number {
   if (header.batch !== n) {
-    throw new AuditFailure("batch header", `batch ${n} has the wrong batch number`, String(n), String(header.batch), { batch: n });
+    throw new AuditFailure(
+      "batch header",
+      `batch ${n} has the wrong batch number`,
+      String(n),
+      String(header.batch),
+      { batch: n },
+    );
   }
   if (firstSeq !== null && header.first_seq !== firstSeq) {
     throw new AuditFailure(
@@ -47,7 +53,14 @@ export class LogTreeAudit {
   private readonly snapshotAt: number | undefined;
   private nextFirstSeq = 0;
   private snapshot: Uint8Array | null = null;
-  readonly totals: AuditTotals = { batches: 0, events: 0, bodiesChecked: 0, bodiesAbsent: 0, bodiesMasked: 0, projections: 0 };
+  readonly totals: AuditTotals = {
+    batches: 0,
+    events: 0,
+    bodiesChecked: 0,
+    bodiesAbsent: 0,
+    bodiesMasked: 0,
+    projections: 0,
+  };
 
   /**
    * `size`: how many batches the checkpoint commits to. `snapshotAt`: also keep the root over
@@ -68,7 +81,13 @@ export class LogTreeAudit {
   add(checked: CheckedBatch): void {
     const n = this.tree.size;
     if (n >= this.size) {
-      throw new AuditFailure("batch count", `more batches than the checkpoint's size ${this.size}`, `${this.size} batches`, `batch ${n}`, { batch: n });
+      throw new AuditFailure(
+        "batch count",
+        `more batches than the checkpoint's size ${this.size}`,
+        `${this.size} batches`,
+        `batch ${n}`,
+        { batch: n },
+      );
     }
     this.nextFirstSeq = checkContinuity(n, this.nextFirstSeq, checked.header);
     const t = this.totals;
@@ -85,7 +104,12 @@ export class LogTreeAudit {
   /** After the last batch: the RFC 9162 root over all headers. @throws AuditFailure when batches are missing */
   finish(): { root: Uint8Array; snapshotRoot: Uint8Array | null } {
     if (this.tree.size !== this.size) {
-      throw new AuditFailure("batch count", `the log served ${this.tree.size} batches, its checkpoint commits to ${this.size}`, `${this.size} batches`, `${this.tree.size} batches`);
+      throw new AuditFailure(
+        "batch count",
+        `the log served ${this.tree.size} batches, its checkpoint commits to ${this.size}`,
+        `${this.size} batches`,
+        `${this.tree.size} batches`,
+      );
     }
     return { root: this.tree.root(), snapshotRoot: this.snapshot };
   }

@@ -2,4 +2,10 @@
 export { findIJsonViolations, type ItemViolation, type ScanOptions } from "./scan";
 export { findValueViolations, loneSurrogate } from "./value-check";
 export { numberInexactness, type NumberInexactness } from "./number-exactness";
-export { duplicateNameMessage, inexactNumberMessage, loneSurrogateMessage, type IJsonRule, type IJsonViolation } from "./messages";
+export {
+  duplicateNameMessage,
+  inexactNumberMessage,
+  loneSurrogateMessage,
+  type IJsonRule,
+  type IJsonViolation,
+} from "./messages";

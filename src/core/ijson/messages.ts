@@ -17,7 +17,9 @@ export interface IJsonViolation {
 const MAX_SHOWN = 40;
 
 function shown(literal: string): string {
-  return literal.length <= MAX_SHOWN ? literal : `${literal.slice(0, MAX_SHOWN)}… (${literal.length} characters)`;
+  return literal.length <= MAX_SHOWN
+    ? literal
+    : `${literal.slice(0, MAX_SHOWN)}… (${literal.length} characters)`;
 }
 
 /** RFC 7493 §2.2 message for a number literal that a double does not hold exactly. */

@@ -18,9 +18,7 @@
 
 /** Why a literal is not exact; `stored` is what a double-based parser would keep, when finite. */
 export type NumberInexactness =
-  | { kind: "precision"; stored: string }
-  | { kind: "overflow" }
-  | { kind: "underflow" };
+  { kind: "precision"; stored: string } | { kind: "overflow" } | { kind: "underflow" };
 
 /**
  * Checks one JSON number literal.
@@ -32,7 +30,8 @@ export type NumberInexactness =
 export function numberInexactness(literal: string): NumberInexactness | null {
   if (isShortPlainNumber(literal)) return null;
   const value = Number(literal);
-  if (!Number.isFinite(value)) return Number.isNaN(value) ? { kind: "precision", stored: "NaN" } : { kind: "overflow" };
+  if (!Number.isFinite(value))
+    return Number.isNaN(value) ? { kind: "precision", stored: "NaN" } : { kind: "overflow" };
   const sent = decimalOf(literal);
   if (sent.digits.length === 0) return null; // zero, whatever its sign or exponent
   if (value === 0) return { kind: "underflow" };

@@ -14,7 +14,13 @@
  * Each problem carries the item it is in (the element of a top-level array of events, or 0) and
  * an RFC 6901 pointer inside that item.
  */
-import { duplicateNameMessage, inexactNumberMessage, loneSurrogateMessage, pointerToken, type IJsonViolation } from "./messages";
+import {
+  duplicateNameMessage,
+  inexactNumberMessage,
+  loneSurrogateMessage,
+  pointerToken,
+  type IJsonViolation,
+} from "./messages";
 import { numberInexactness } from "./number-exactness";
 
 /** A violation located in one item of the text. */
@@ -70,7 +76,8 @@ export function findIJsonViolations(text: string, options: ScanOptions): ItemVio
     if (++itemCount > maxPerItem) return;
     let pointer = "";
     for (let d = items ? 1 : 0; d < depth; d++) {
-      pointer += "/" + (isObject[d] ? pointerToken(decodeName(text, nameStart[d]!, nameEnd[d]!)) : String(indexes[d]));
+      pointer +=
+        "/" + (isObject[d] ? pointerToken(decodeName(text, nameStart[d]!, nameEnd[d]!)) : String(indexes[d]));
     }
     out.push({ item, rule, pointer, message });
   };
@@ -180,7 +187,8 @@ class NameSpans {
     let set = this.#sets.get(from);
     if (set === undefined && (escaped || this.length - from >= LIST_NAMES)) {
       set = new Set();
-      for (let k = from; k < this.length; k++) set.add(decodeName(this.#text, this.#starts[k]!, this.#ends[k]!));
+      for (let k = from; k < this.length; k++)
+        set.add(decodeName(this.#text, this.#starts[k]!, this.#ends[k]!));
       this.#sets.set(from, set);
     }
     let seen = false;
@@ -191,7 +199,8 @@ class NameSpans {
     } else {
       const len = end - start;
       for (let k = from; k < this.length && !seen; k++) {
-        if (this.#ends[k]! - this.#starts[k]! === len && this.#sameText(this.#starts[k]!, start, len)) seen = true;
+        if (this.#ends[k]! - this.#starts[k]! === len && this.#sameText(this.#starts[k]!, start, len))
+          seen = true;
       }
     }
     this.#starts[this.length] = start;
@@ -225,7 +234,7 @@ function checkSurrogates(
   what: "string" | "member name",
   report: (rule: "invalid-unicode", message: string) => void,
 ): void {
-  for (let k = from; k < end; ) {
+  for (let k = from; k < end;) {
     if (text.charCodeAt(k) !== 92) {
       k++;
       continue;
@@ -237,7 +246,10 @@ function checkSurrogates(
     const unit = parseInt(text.slice(k + 2, k + 6), 16);
     k += 6;
     if (unit >= 0xd800 && unit <= 0xdbff) {
-      const next = text.charCodeAt(k) === 92 && text.charCodeAt(k + 1) === 117 ? parseInt(text.slice(k + 2, k + 6), 16) : -1;
+      const next =
+        text.charCodeAt(k) === 92 && text.charCodeAt(k + 1) === 117
+          ? parseInt(text.slice(k + 2, k + 6), 16)
+          : -1;
       if (next >= 0xdc00 && next <= 0xdfff) {
         k += 6;
         continue;

@@ -51,7 +51,8 @@ export function findValueViolations(value: unknown, max = 10): IJsonViolation[] 
         return;
       case "string": {
         const unit = loneSurrogate(v);
-        if (unit >= 0) out.push({ rule: "invalid-unicode", pointer, message: loneSurrogateMessage("string", unit) });
+        if (unit >= 0)
+          out.push({ rule: "invalid-unicode", pointer, message: loneSurrogateMessage("string", unit) });
         return;
       }
       case "undefined":
@@ -74,7 +75,12 @@ export function findValueViolations(value: unknown, max = 10): IJsonViolation[] 
           for (const key of Object.keys(v)) {
             const at = `${pointer}/${pointerToken(key)}`;
             const unit = loneSurrogate(key);
-            if (unit >= 0 && out.length < max) out.push({ rule: "invalid-unicode", pointer: at, message: loneSurrogateMessage("member name", unit) });
+            if (unit >= 0 && out.length < max)
+              out.push({
+                rule: "invalid-unicode",
+                pointer: at,
+                message: loneSurrogateMessage("member name", unit),
+              });
             visit((v as Record<string, unknown>)[key], at, false);
           }
         }

@@ -36,7 +36,8 @@ export function hashLeaf(data: Uint8Array): Uint8Array {
  * allocation does it.
  */
 export function hashChildren(left: Uint8Array, right: Uint8Array): Uint8Array {
-  if (1 + left.length + right.length <= SMALL_MESSAGE_MAX) return sha256Prefixed(NODE_HASH_PREFIX, left, right);
+  if (1 + left.length + right.length <= SMALL_MESSAGE_MAX)
+    return sha256Prefixed(NODE_HASH_PREFIX, left, right);
   const input = new Uint8Array(1 + left.length + right.length);
   input[0] = NODE_HASH_PREFIX;
   input.set(left, 1);

@@ -12,7 +12,18 @@ export {
   type PerfectNode,
   type SubtreeHashes,
 } from "./subtree";
-export { checkConsistencyArgs, checkInclusionArgs, consistencyProofLength, inclusionProofLength } from "./proof-shape";
+export {
+  checkConsistencyArgs,
+  checkInclusionArgs,
+  consistencyProofLength,
+  inclusionProofLength,
+} from "./proof-shape";
 export { consistencyProof, inclusionProof } from "./proof-build";
 export { rootFromInclusionProof, verifyConsistency, verifyInclusion } from "./proof-verify";
-export { HashLengthError, IndexOutOfRangeError, MerkleRangeError, ProofLengthError, RootMismatchError } from "./errors";
+export {
+  HashLengthError,
+  IndexOutOfRangeError,
+  MerkleRangeError,
+  ProofLengthError,
+  RootMismatchError,
+} from "./errors";

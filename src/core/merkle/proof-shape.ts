@@ -12,7 +12,11 @@ import { largestPowerOfTwoBelow } from "./tree";
  */
 export function checkInclusionArgs(index: number, size: number): void {
   if (!Number.isSafeInteger(index) || !Number.isSafeInteger(size) || index < 0 || index >= size) {
-    throw new MerkleRangeError("inclusion proof needs a leaf inside the tree", "0 <= index < size", `index ${index}, size ${size}`);
+    throw new MerkleRangeError(
+      "inclusion proof needs a leaf inside the tree",
+      "0 <= index < size",
+      `index ${index}, size ${size}`,
+    );
   }
 }
 
@@ -24,7 +28,11 @@ export function checkInclusionArgs(index: number, size: number): void {
  */
 export function checkConsistencyArgs(from: number, to: number): void {
   if (!Number.isSafeInteger(from) || !Number.isSafeInteger(to) || from < 1 || from > to) {
-    throw new MerkleRangeError("consistency proof needs 0 < from <= to", "0 < from <= to", `from ${from}, to ${to}`);
+    throw new MerkleRangeError(
+      "consistency proof needs 0 < from <= to",
+      "0 < from <= to",
+      `from ${from}, to ${to}`,
+    );
   }
 }
 

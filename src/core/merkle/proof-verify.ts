@@ -27,7 +27,11 @@ export function rootFromInclusionProof(
   path: readonly Uint8Array[],
 ): Uint8Array {
   if (!Number.isSafeInteger(index) || !Number.isSafeInteger(size) || index < 0 || index >= size) {
-    throw new IndexOutOfRangeError("leaf index outside the tree", "0 <= index < size", `index ${index}, size ${size}`);
+    throw new IndexOutOfRangeError(
+      "leaf index outside the tree",
+      "0 <= index < size",
+      `index ${index}, size ${size}`,
+    );
   }
   checkHashLength("leaf hash", leafHash);
   checkPathHashes(path);
@@ -87,7 +91,11 @@ export function verifyConsistency(
   path: readonly Uint8Array[],
 ): void {
   if (!Number.isSafeInteger(from) || !Number.isSafeInteger(to) || from < 1 || from > to) {
-    throw new IndexOutOfRangeError("consistency sizes out of order", "0 < from <= to", `from ${from}, to ${to}`);
+    throw new IndexOutOfRangeError(
+      "consistency sizes out of order",
+      "0 < from <= to",
+      `from ${from}, to ${to}`,
+    );
   }
   checkHashLength("old tree root", fromRoot);
   checkHashLength("new tree root", toRoot);

@@ -38,9 +38,17 @@ export interface PerfectNode {
  * ancestor (the number of trailing 1 bits of `leafIndex`).
  * Precondition: all perfect nodes of leaves 0 … leafIndex − 1 are readable through `getNode`.
  */
-export function nodesToStoreOnAppend(leafIndex: number, leafHash: Uint8Array, getNode: GetNode): PerfectNode[] {
+export function nodesToStoreOnAppend(
+  leafIndex: number,
+  leafHash: Uint8Array,
+  getNode: GetNode,
+): PerfectNode[] {
   if (!Number.isSafeInteger(leafIndex) || leafIndex < 0) {
-    throw new MerkleRangeError("leaf index must be a non-negative integer", "safe integer >= 0", String(leafIndex));
+    throw new MerkleRangeError(
+      "leaf index must be a non-negative integer",
+      "safe integer >= 0",
+      String(leafIndex),
+    );
   }
   const nodes: PerfectNode[] = [{ level: 0, index: leafIndex, hash: leafHash }];
   let level = 0;
@@ -108,7 +116,7 @@ export function subtreeHashesFromNodes(getNode: GetNode): SubtreeHashes {
  */
 export function subtreeHashesFromLeaves(leafHashes: readonly Uint8Array[]): SubtreeHashes {
   const levels: Uint8Array[][] = [leafHashes.slice()];
-  for (let below = levels[0]!; below.length >= 2; ) {
+  for (let below = levels[0]!; below.length >= 2;) {
     const above: Uint8Array[] = [];
     for (let i = 0; i + 1 < below.length; i += 2) above.push(hashChildren(below[i]!, below[i + 1]!));
     levels.push(above);

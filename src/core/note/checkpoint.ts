@@ -28,7 +28,11 @@ export function formatCheckpoint(checkpoint: Checkpoint): string {
   const extensions = checkpoint.extensions ?? [];
   checkOrigin(checkpoint.origin);
   if (!Number.isSafeInteger(checkpoint.size) || checkpoint.size < 0) {
-    throw new MalformedCheckpointError("bad tree size", "a non-negative safe integer", String(checkpoint.size));
+    throw new MalformedCheckpointError(
+      "bad tree size",
+      "a non-negative safe integer",
+      String(checkpoint.size),
+    );
   }
   checkRootLength(checkpoint.rootHash.length);
   extensions.forEach(checkExtension);
@@ -45,16 +49,28 @@ export function formatCheckpoint(checkpoint: Checkpoint): string {
  */
 export function parseCheckpoint(text: string): Checkpoint {
   if (!text.endsWith("\n")) {
-    throw new MalformedCheckpointError("checkpoint text must end in a newline", "final U+000A", JSON.stringify(text.slice(-1)));
+    throw new MalformedCheckpointError(
+      "checkpoint text must end in a newline",
+      "final U+000A",
+      JSON.stringify(text.slice(-1)),
+    );
   }
   const lines = text.slice(0, -1).split("\n");
   if (lines.length < 3) {
-    throw new MalformedCheckpointError("checkpoint too short", "at least 3 lines (origin, size, root)", `${lines.length}`);
+    throw new MalformedCheckpointError(
+      "checkpoint too short",
+      "at least 3 lines (origin, size, root)",
+      `${lines.length}`,
+    );
   }
   const [origin, sizeLine, rootLine, ...extensions] = lines as [string, string, string, ...string[]];
   checkOrigin(origin);
   if (!/^(?:0|[1-9][0-9]*)$/.test(sizeLine)) {
-    throw new MalformedCheckpointError("bad tree size line", "decimal digits without leading zeroes", JSON.stringify(sizeLine));
+    throw new MalformedCheckpointError(
+      "bad tree size line",
+      "decimal digits without leading zeroes",
+      JSON.stringify(sizeLine),
+    );
   }
   const size = Number(sizeLine);
   if (!Number.isSafeInteger(size)) {
@@ -72,8 +88,10 @@ export function parseCheckpoint(text: string): Checkpoint {
 }
 
 function checkOrigin(origin: string): void {
-  if (origin.length === 0) throw new MalformedCheckpointError("empty origin line", "a non-empty origin", "empty");
-  if (origin.includes("\n")) throw new MalformedCheckpointError("origin contains a newline", "one line", JSON.stringify(origin));
+  if (origin.length === 0)
+    throw new MalformedCheckpointError("empty origin line", "a non-empty origin", "empty");
+  if (origin.includes("\n"))
+    throw new MalformedCheckpointError("origin contains a newline", "one line", JSON.stringify(origin));
 }
 
 function checkRootLength(length: number): void {
@@ -84,6 +102,10 @@ function checkRootLength(length: number): void {
 
 function checkExtension(line: string, i: number): void {
   if (line.length === 0 || line.includes("\n")) {
-    throw new MalformedCheckpointError(`bad extension line ${i + 1}`, "one non-empty line", JSON.stringify(line));
+    throw new MalformedCheckpointError(
+      `bad extension line ${i + 1}`,
+      "one non-empty line",
+      JSON.stringify(line),
+    );
   }
 }

@@ -53,14 +53,21 @@ export interface VerifiedCosignature {
 
 /** SHA-256(name || 0x0A || 0x04 || public key)[:4]. Precondition: a valid name, a 32-byte key. */
 export function cosignerKeyId(name: string, publicKey: Uint8Array): Uint8Array {
-  return sha256(concatBytes(utf8(name), Uint8Array.of(0x0a, COSIGNATURE_V1_TYPE), publicKey)).subarray(0, KEY_ID_LENGTH);
+  return sha256(concatBytes(utf8(name), Uint8Array.of(0x0a, COSIGNATURE_V1_TYPE), publicKey)).subarray(
+    0,
+    KEY_ID_LENGTH,
+  );
 }
 
 /** The cosigner vkey `name+keyid+base64(0x04||pubkey)`. */
 export function formatCosignerVkey(name: string, publicKey: Uint8Array): string {
   checkKeyName(name);
   if (publicKey.length !== ED25519_PUBLIC_KEY_LENGTH) {
-    throw new MalformedKeyError("bad Ed25519 public key", `${ED25519_PUBLIC_KEY_LENGTH} bytes`, `${publicKey.length} bytes`);
+    throw new MalformedKeyError(
+      "bad Ed25519 public key",
+      `${ED25519_PUBLIC_KEY_LENGTH} bytes`,
+      `${publicKey.length} bytes`,
+    );
   }
   return `${name}+${toHex(cosignerKeyId(name, publicKey))}+${toBase64(concatBytes(Uint8Array.of(COSIGNATURE_V1_TYPE), publicKey))}`;
 }
@@ -74,16 +81,30 @@ export function formatCosignerVkey(name: string, publicKey: Uint8Array): string 
 export function parseCosignerVkey(vkey: string): CosignerKey {
   const first = vkey.indexOf("+");
   const second = first < 0 ? -1 : vkey.indexOf("+", first + 1);
-  if (second < 0) throw new MalformedKeyError("bad cosigner key", "3 fields name+keyid+keydata", `${first < 0 ? 1 : 2} fields`);
+  if (second < 0)
+    throw new MalformedKeyError(
+      "bad cosigner key",
+      "3 fields name+keyid+keydata",
+      `${first < 0 ? 1 : 2} fields`,
+    );
   const name = vkey.slice(0, first);
   const idHex = vkey.slice(first + 1, second);
   checkKeyName(name);
-  if (!/^[0-9a-fA-F]{8}$/.test(idHex)) throw new MalformedKeyError(`bad key ID in cosigner key for ${name}`, "8 hex digits", JSON.stringify(idHex));
+  if (!/^[0-9a-fA-F]{8}$/.test(idHex))
+    throw new MalformedKeyError(
+      `bad key ID in cosigner key for ${name}`,
+      "8 hex digits",
+      JSON.stringify(idHex),
+    );
   let data: Uint8Array;
   try {
     data = fromBase64(vkey.slice(second + 1));
   } catch {
-    throw new MalformedKeyError(`bad key data in cosigner key for ${name}`, "standard base64", JSON.stringify(vkey.slice(second + 1)));
+    throw new MalformedKeyError(
+      `bad key data in cosigner key for ${name}`,
+      "standard base64",
+      JSON.stringify(vkey.slice(second + 1)),
+    );
   }
   if (data[0] !== COSIGNATURE_V1_TYPE) {
     throw new MalformedKeyError(
@@ -94,11 +115,19 @@ export function parseCosignerVkey(vkey: string): CosignerKey {
   }
   const publicKey = data.slice(1);
   if (publicKey.length !== ED25519_PUBLIC_KEY_LENGTH) {
-    throw new MalformedKeyError(`bad Ed25519 public key for ${name}`, `${ED25519_PUBLIC_KEY_LENGTH} bytes`, `${publicKey.length} bytes`);
+    throw new MalformedKeyError(
+      `bad Ed25519 public key for ${name}`,
+      `${ED25519_PUBLIC_KEY_LENGTH} bytes`,
+      `${publicKey.length} bytes`,
+    );
   }
   const keyId = cosignerKeyId(name, publicKey);
   if (!bytesEqual(keyId, fromHex(idHex))) {
-    throw new KeyIdMismatchError(`key ID in cosigner key for ${name} does not match its key`, toHex(keyId), idHex.toLowerCase());
+    throw new KeyIdMismatchError(
+      `key ID in cosigner key for ${name} does not match its key`,
+      toHex(keyId),
+      idHex.toLowerCase(),
+    );
   }
   return { name, keyId, publicKey };
 }
@@ -118,7 +147,8 @@ export async function cosignerFromSeed(name: string, seed: Uint8Array): Promise<
     keyId,
     publicKey: signer.publicKey,
     async cosign(noteText: string, timestamp: number): Promise<string> {
-      if (timestamp === 0) throw new MalformedNoteError("cosignature timestamp", "a non-zero POSIX time", "0");
+      if (timestamp === 0)
+        throw new MalformedNoteError("cosignature timestamp", "a non-zero POSIX time", "0");
       const signature = await signer.sign(cosignedMessage(noteText, timestamp));
       return `${SIGNATURE_PREFIX}${name} ${toBase64(concatBytes(keyId, u64(timestamp), signature))}\n`;
     },
@@ -133,32 +163,52 @@ export async function cosignerFromSeed(name: string, seed: Uint8Array): Promise<
  *   a line names a configured cosigner (name and key ID) but does not verify — the note is then
  *   malformed per signed-note, not merely lacking a cosignature.
  */
-export async function verifyCosignatures(note: string, cosigners: readonly CosignerKey[]): Promise<VerifiedCosignature[]> {
+export async function verifyCosignatures(
+  note: string,
+  cosigners: readonly CosignerKey[],
+): Promise<VerifiedCosignature[]> {
   const split = note.lastIndexOf("\n\n");
-  if (split < 0 || !note.endsWith("\n")) throw new MalformedNoteError("no signature block", "text, a blank line, signature lines", "none");
+  if (split < 0 || !note.endsWith("\n"))
+    throw new MalformedNoteError("no signature block", "text, a blank line, signature lines", "none");
   const text = note.slice(0, split + 1);
   const out: VerifiedCosignature[] = [];
   for (const line of note.slice(split + 2, -1).split("\n")) {
     if (!line.startsWith(SIGNATURE_PREFIX)) continue;
     const [name, b64] = line.slice(SIGNATURE_PREFIX.length).split(" ");
     const cosigner = cosigners.find((c) => c.name === name);
-    if (!cosigner || b64 === undefined || out.some((v) => v.name === cosigner.name && bytesEqual(v.keyId, cosigner.keyId))) continue;
+    if (
+      !cosigner ||
+      b64 === undefined ||
+      out.some((v) => v.name === cosigner.name && bytesEqual(v.keyId, cosigner.keyId))
+    )
+      continue;
     let bytes: Uint8Array;
     try {
       bytes = fromBase64(b64);
     } catch {
       continue;
     }
-    if (bytes.length < KEY_ID_LENGTH || !bytesEqual(bytes.subarray(0, KEY_ID_LENGTH), cosigner.keyId)) continue;
+    if (bytes.length < KEY_ID_LENGTH || !bytesEqual(bytes.subarray(0, KEY_ID_LENGTH), cosigner.keyId))
+      continue;
     const body = bytes.subarray(KEY_ID_LENGTH);
     const where = `cosignature by ${cosigner.name}+${toHex(cosigner.keyId)}`;
     if (body.length !== TIMESTAMPED_SIGNATURE_LENGTH) {
-      throw new SignatureMismatchError(`${where} has the wrong length`, `${TIMESTAMPED_SIGNATURE_LENGTH} bytes`, `${body.length} bytes`);
+      throw new SignatureMismatchError(
+        `${where} has the wrong length`,
+        `${TIMESTAMPED_SIGNATURE_LENGTH} bytes`,
+        `${body.length} bytes`,
+      );
     }
     const timestamp = readU64(body.subarray(0, 8));
     const verifier = await verifierFromPublicKey(cosigner.name, cosigner.publicKey);
-    const ok = timestamp !== null && (await verifier.verify(cosignedMessage(text, timestamp), body.subarray(8)));
-    if (!ok) throw new SignatureMismatchError(`${where} does not verify`, "a valid cosignature/v1 signature", "a signature that fails verification");
+    const ok =
+      timestamp !== null && (await verifier.verify(cosignedMessage(text, timestamp), body.subarray(8)));
+    if (!ok)
+      throw new SignatureMismatchError(
+        `${where} does not verify`,
+        "a valid cosignature/v1 signature",
+        "a signature that fails verification",
+      );
     out.push({ name: cosigner.name, keyId: cosigner.keyId, timestamp, line });
   }
   return out;
@@ -166,7 +216,11 @@ export async function verifyCosignatures(note: string, cosigners: readonly Cosig
 
 function checkTimestamp(timestamp: number): void {
   if (!Number.isSafeInteger(timestamp) || timestamp < 0) {
-    throw new MalformedNoteError("bad cosignature timestamp", `an integer from 0 to ${MAX_COSIGNATURE_TIMESTAMP}`, String(timestamp));
+    throw new MalformedNoteError(
+      "bad cosignature timestamp",
+      `an integer from 0 to ${MAX_COSIGNATURE_TIMESTAMP}`,
+      String(timestamp),
+    );
   }
 }
 

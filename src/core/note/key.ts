@@ -98,20 +98,32 @@ export function parseVerifierKey(vkey: string): VerifierKey {
   const first = vkey.indexOf("+");
   const second = first < 0 ? -1 : vkey.indexOf("+", first + 1);
   if (second < 0) {
-    throw new MalformedKeyError("bad verifier key", "3 fields name+keyid+keydata", `${first < 0 ? 1 : 2} fields`);
+    throw new MalformedKeyError(
+      "bad verifier key",
+      "3 fields name+keyid+keydata",
+      `${first < 0 ? 1 : 2} fields`,
+    );
   }
   const name = vkey.slice(0, first);
   const idHex = vkey.slice(first + 1, second);
   const keyB64 = vkey.slice(second + 1);
   checkKeyName(name);
   if (!/^[0-9a-fA-F]{8}$/.test(idHex)) {
-    throw new MalformedKeyError(`bad key ID in verifier key for ${name}`, "8 hex digits", JSON.stringify(idHex));
+    throw new MalformedKeyError(
+      `bad key ID in verifier key for ${name}`,
+      "8 hex digits",
+      JSON.stringify(idHex),
+    );
   }
   let keyData: Uint8Array;
   try {
     keyData = fromBase64(keyB64);
   } catch {
-    throw new MalformedKeyError(`bad key data in verifier key for ${name}`, "standard base64", JSON.stringify(keyB64));
+    throw new MalformedKeyError(
+      `bad key data in verifier key for ${name}`,
+      "standard base64",
+      JSON.stringify(keyB64),
+    );
   }
   if (keyData.length === 0 || keyData[0] !== ED25519_SIGNATURE_TYPE) {
     throw new MalformedKeyError(
@@ -125,7 +137,11 @@ export function parseVerifierKey(vkey: string): VerifierKey {
   const stated = fromHex(idHex);
   const computed = keyId(name, publicKey);
   if (!bytesEqual(stated, computed)) {
-    throw new KeyIdMismatchError(`key ID in verifier key for ${name} does not match its key`, toHex(computed), toHex(stated));
+    throw new KeyIdMismatchError(
+      `key ID in verifier key for ${name} does not match its key`,
+      toHex(computed),
+      toHex(stated),
+    );
   }
   return { name, keyId: computed, publicKey };
 }
@@ -139,7 +155,11 @@ export function parseVerifierKey(vkey: string): VerifierKey {
 export async function signerFromSeed(name: string, seed: Uint8Array): Promise<NoteSigner> {
   checkKeyName(name);
   if (seed.length !== ED25519_SEED_LENGTH) {
-    throw new MalformedKeyError(`bad Ed25519 seed for ${name}`, `${ED25519_SEED_LENGTH} bytes`, `${seed.length} bytes`);
+    throw new MalformedKeyError(
+      `bad Ed25519 seed for ${name}`,
+      `${ED25519_SEED_LENGTH} bytes`,
+      `${seed.length} bytes`,
+    );
   }
   const pkcs8 = concatBytes(PKCS8_ED25519_PREFIX, seed);
   const publicKey = await derivePublicKey(pkcs8);

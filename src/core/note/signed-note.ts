@@ -97,7 +97,9 @@ export async function openNote(note: string, verifiers: NoteVerifier[]): Promise
   if (verified.length === 0) {
     throw new UnknownKeyError(
       "no signature from a known key",
-      verifiers.length === 0 ? "(no keys given)" : verifiers.map((v) => `${v.name}+${toHex(v.keyId)}`).join(", "),
+      verifiers.length === 0
+        ? "(no keys given)"
+        : verifiers.map((v) => `${v.name}+${toHex(v.keyId)}`).join(", "),
       seen.join(", "),
     );
   }
@@ -113,17 +115,29 @@ interface SignatureLine {
 function parseSignatureLine(line: string, n: number): SignatureLine {
   const where = `signature line ${n}`;
   if (!line.startsWith(SIGNATURE_PREFIX)) {
-    throw new MalformedNoteError(`${where} does not start with an em dash and a space`, '"\u2014 "', JSON.stringify(line.slice(0, 2)));
+    throw new MalformedNoteError(
+      `${where} does not start with an em dash and a space`,
+      '"\u2014 "',
+      JSON.stringify(line.slice(0, 2)),
+    );
   }
   const fields = line.slice(SIGNATURE_PREFIX.length).split(" ");
   if (fields.length !== 2) {
-    throw new MalformedNoteError(`${where} is not "\u2014 <name> <signature>"`, "2 space-separated fields", `${fields.length}`);
+    throw new MalformedNoteError(
+      `${where} is not "\u2014 <name> <signature>"`,
+      "2 space-separated fields",
+      `${fields.length}`,
+    );
   }
   const [name, b64] = fields as [string, string];
   try {
     checkKeyName(name);
   } catch (e) {
-    throw new MalformedNoteError(`${where} has a bad key name`, "a valid key name", e instanceof Error ? e.message : String(e));
+    throw new MalformedNoteError(
+      `${where} has a bad key name`,
+      "a valid key name",
+      e instanceof Error ? e.message : String(e),
+    );
   }
   let bytes: Uint8Array;
   try {
@@ -132,7 +146,11 @@ function parseSignatureLine(line: string, n: number): SignatureLine {
     throw new MalformedNoteError(`${where} signature is not base64`, "standard base64", JSON.stringify(b64));
   }
   if (bytes.length <= KEY_ID_LENGTH) {
-    throw new MalformedNoteError(`${where} signature is too short`, `more than ${KEY_ID_LENGTH} bytes`, `${bytes.length} bytes`);
+    throw new MalformedNoteError(
+      `${where} signature is too short`,
+      `more than ${KEY_ID_LENGTH} bytes`,
+      `${bytes.length} bytes`,
+    );
   }
   return { name, keyId: bytes.slice(0, KEY_ID_LENGTH), signature: bytes.slice(KEY_ID_LENGTH) };
 }
@@ -143,12 +161,20 @@ function checkNoteCharacters(s: string, what: string): void {
   const control = /[\u0000-\u0009\u000b-\u001f]/.exec(s);
   if (control) {
     const code = control[0].charCodeAt(0).toString(16).padStart(2, "0");
-    throw new MalformedNoteError(`${what} contains a control character`, "no control character but newline", `0x${code} at offset ${control.index}`);
+    throw new MalformedNoteError(
+      `${what} contains a control character`,
+      "no control character but newline",
+      `0x${code} at offset ${control.index}`,
+    );
   }
   // A lone surrogate would be replaced during UTF-8 encoding, so the signed bytes would differ from the text.
   const lone = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.exec(s);
   if (lone) {
-    throw new MalformedNoteError(`${what} is not valid Unicode`, "well-formed UTF-16 (valid UTF-8)", `lone surrogate at offset ${lone.index}`);
+    throw new MalformedNoteError(
+      `${what} is not valid Unicode`,
+      "well-formed UTF-16 (valid UTF-8)",
+      `lone surrogate at offset ${lone.index}`,
+    );
   }
 }
 

@@ -60,25 +60,30 @@ export function anyValueToJson(value: AnyValue, maxDepth: number, path = ""): un
       return value.value;
     case "int": {
       const n = Number(value.value);
-      if (!Number.isSafeInteger(n)) throw new AnyValueError(path, "an int_value within ±(2^53 − 1)", value.value);
+      if (!Number.isSafeInteger(n))
+        throw new AnyValueError(path, "an int_value within ±(2^53 − 1)", value.value);
       return n;
     }
     case "double":
-      if (!Number.isFinite(value.value)) throw new AnyValueError(path, "a finite double_value", String(value.value));
+      if (!Number.isFinite(value.value))
+        throw new AnyValueError(path, "a finite double_value", String(value.value));
       return value.value;
     case "bytes":
       return toBase64(value.value);
     case "empty":
       return null;
     case "array":
-      if (maxDepth === 0) throw new AnyValueError(path, "at most the allowed nesting depth", "a deeper array_value");
+      if (maxDepth === 0)
+        throw new AnyValueError(path, "at most the allowed nesting depth", "a deeper array_value");
       return value.values.map((v, i) => anyValueToJson(v, maxDepth - 1, `${path}/${i}`));
     case "kvlist": {
-      if (maxDepth === 0) throw new AnyValueError(path, "at most the allowed nesting depth", "a deeper kvlist_value");
+      if (maxDepth === 0)
+        throw new AnyValueError(path, "at most the allowed nesting depth", "a deeper kvlist_value");
       const out: Record<string, unknown> = {};
       for (const kv of value.values) {
         const at = `${path}/${escapeToken(kv.key)}`;
-        if (Object.prototype.hasOwnProperty.call(out, kv.key)) throw new AnyValueError(at, "unique keys in a kvlist_value", `key '${kv.key}' twice`);
+        if (Object.prototype.hasOwnProperty.call(out, kv.key))
+          throw new AnyValueError(at, "unique keys in a kvlist_value", `key '${kv.key}' twice`);
         out[kv.key] = anyValueToJson(kv.value, maxDepth - 1, at);
       }
       return out;
@@ -91,10 +96,17 @@ export function jsonToAnyValue(value: unknown): AnyValue {
   if (value === null || value === undefined) return { kind: "empty" };
   if (typeof value === "string") return { kind: "string", value };
   if (typeof value === "boolean") return { kind: "bool", value };
-  if (typeof value === "number") return Number.isInteger(value) ? { kind: "int", value: String(value) } : { kind: "double", value };
+  if (typeof value === "number")
+    return Number.isInteger(value) ? { kind: "int", value: String(value) } : { kind: "double", value };
   if (Array.isArray(value)) return { kind: "array", values: value.map(jsonToAnyValue) };
   if (typeof value === "object") {
-    return { kind: "kvlist", values: Object.entries(value as Record<string, unknown>).map(([key, v]) => ({ key, value: jsonToAnyValue(v) })) };
+    return {
+      kind: "kvlist",
+      values: Object.entries(value as Record<string, unknown>).map(([key, v]) => ({
+        key,
+        value: jsonToAnyValue(v),
+      })),
+    };
   }
   throw new AnyValueError("", "a JSON value", typeof value);
 }

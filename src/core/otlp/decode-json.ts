@@ -1,5 +1,11 @@
 import type { AnyValue, KeyValue } from "./any-value";
-import { OTLP_MAX_VALUE_DEPTH, OtlpDecodeError, OtlpTooManyRecords, type OtlpLogsRequest, type OtlpResourceLogs } from "./logs-request";
+import {
+  OTLP_MAX_VALUE_DEPTH,
+  OtlpDecodeError,
+  OtlpTooManyRecords,
+  type OtlpLogsRequest,
+  type OtlpResourceLogs,
+} from "./logs-request";
 
 /**
  * Decodes an OTLP/HTTP JSON body (`application/json`): the protobuf JSON mapping of an
@@ -17,9 +23,10 @@ export function decodeLogsJson(value: unknown, maxRecords: number): OtlpLogsRequ
     const resource: OtlpResourceLogs = { attributes: [], scopeLogs: [] };
     const res = member(entry, "resource");
     if (res !== undefined && res !== null) {
-      resource.attributes = array(member(object(res, `${at}.resource`), "attributes"), `${at}.resource.attributes`).map((kv, k) =>
-        keyValue(kv, `${at}.resource.attributes[${k}]`, 0),
-      );
+      resource.attributes = array(
+        member(object(res, `${at}.resource`), "attributes"),
+        `${at}.resource.attributes`,
+      ).map((kv, k) => keyValue(kv, `${at}.resource.attributes[${k}]`, 0));
     }
     array(member(entry, "scopeLogs", "scope_logs"), `${at}.scopeLogs`).forEach((sl, j) => {
       const sat = `${at}.scopeLogs[${j}]`;
@@ -27,7 +34,10 @@ export function decodeLogsJson(value: unknown, maxRecords: number): OtlpLogsRequ
       array(member(object(sl, sat), "logRecords", "log_records"), `${sat}.logRecords`).forEach((lr, k) => {
         if (++records > maxRecords) throw new OtlpTooManyRecords(maxRecords);
         const body = member(object(lr, `${sat}.logRecords[${k}]`), "body");
-        scope.logRecords.push({ body: body === undefined || body === null ? null : anyValue(body, `${sat}.logRecords[${k}].body`, 0) });
+        scope.logRecords.push({
+          body:
+            body === undefined || body === null ? null : anyValue(body, `${sat}.logRecords[${k}].body`, 0),
+        });
       });
       resource.scopeLogs.push(scope);
     });
@@ -45,7 +55,8 @@ function kind(v: unknown): string {
 }
 
 function object(v: unknown, at: string): Record<string, unknown> {
-  if (typeof v !== "object" || v === null || Array.isArray(v)) throw new OtlpDecodeError(at, "an object", kind(v));
+  if (typeof v !== "object" || v === null || Array.isArray(v))
+    throw new OtlpDecodeError(at, "an object", kind(v));
   return v as Record<string, unknown>;
 }
 
@@ -61,14 +72,19 @@ function keyValue(v: unknown, at: string, depth: number): KeyValue {
   const key = kv.key ?? "";
   if (typeof key !== "string") throw new OtlpDecodeError(`${at}.key`, "a string", kind(key));
   const value = kv.value;
-  return { key, value: value === undefined || value === null ? { kind: "empty" } : anyValue(value, `${at}.value`, depth + 1) };
+  return {
+    key,
+    value:
+      value === undefined || value === null ? { kind: "empty" } : anyValue(value, `${at}.value`, depth + 1),
+  };
 }
 
 const INT64 = /^-?\d{1,19}$/;
 const BASE64 = /^[A-Za-z0-9+/_-]*={0,2}$/;
 
 function anyValue(v: unknown, at: string, depth: number): AnyValue {
-  if (depth > OTLP_MAX_VALUE_DEPTH) throw new OtlpDecodeError(at, `nesting of at most ${OTLP_MAX_VALUE_DEPTH}`, "deeper nesting");
+  if (depth > OTLP_MAX_VALUE_DEPTH)
+    throw new OtlpDecodeError(at, `nesting of at most ${OTLP_MAX_VALUE_DEPTH}`, "deeper nesting");
   const o = object(v, at);
   const set = Object.keys(o).filter((k) => o[k] !== undefined && o[k] !== null);
   if (set.length === 0) return { kind: "empty" };
@@ -86,8 +102,14 @@ function anyValue(v: unknown, at: string, depth: number): AnyValue {
       return { kind: "bool", value: x };
     case "intValue":
     case "int_value": {
-      const text = typeof x === "number" && Number.isInteger(x) ? String(x) : typeof x === "string" && INT64.test(x) ? x : null;
-      if (text === null) throw new OtlpDecodeError(`${at}.intValue`, "an int64 (number or decimal string)", JSON.stringify(x));
+      const text =
+        typeof x === "number" && Number.isInteger(x)
+          ? String(x)
+          : typeof x === "string" && INT64.test(x)
+            ? x
+            : null;
+      if (text === null)
+        throw new OtlpDecodeError(`${at}.intValue`, "an int64 (number or decimal string)", JSON.stringify(x));
       return { kind: "int", value: text };
     }
     case "doubleValue":
@@ -97,13 +119,24 @@ function anyValue(v: unknown, at: string, depth: number): AnyValue {
       throw new OtlpDecodeError(`${at}.doubleValue`, "a number", kind(x));
     case "arrayValue":
     case "array_value":
-      return { kind: "array", values: array(member(object(x, `${at}.arrayValue`), "values"), `${at}.arrayValue.values`).map((e, i) => anyValue(e, `${at}.arrayValue.values[${i}]`, depth + 1)) };
+      return {
+        kind: "array",
+        values: array(member(object(x, `${at}.arrayValue`), "values"), `${at}.arrayValue.values`).map(
+          (e, i) => anyValue(e, `${at}.arrayValue.values[${i}]`, depth + 1),
+        ),
+      };
     case "kvlistValue":
     case "kvlist_value":
-      return { kind: "kvlist", values: array(member(object(x, `${at}.kvlistValue`), "values"), `${at}.kvlistValue.values`).map((e, i) => keyValue(e, `${at}.kvlistValue.values[${i}]`, depth + 1)) };
+      return {
+        kind: "kvlist",
+        values: array(member(object(x, `${at}.kvlistValue`), "values"), `${at}.kvlistValue.values`).map(
+          (e, i) => keyValue(e, `${at}.kvlistValue.values[${i}]`, depth + 1),
+        ),
+      };
     case "bytesValue":
     case "bytes_value": {
-      if (typeof x !== "string" || !BASE64.test(x)) throw new OtlpDecodeError(`${at}.bytesValue`, "base64 text", kind(x));
+      if (typeof x !== "string" || !BASE64.test(x))
+        throw new OtlpDecodeError(`${at}.bytesValue`, "base64 text", kind(x));
       let binary: string;
       try {
         binary = atob(x.replace(/-/g, "+").replace(/_/g, "/"));
@@ -113,6 +146,10 @@ function anyValue(v: unknown, at: string, depth: number): AnyValue {
       return { kind: "bytes", value: Uint8Array.from(binary, (c) => c.charCodeAt(0)) };
     }
     default:
-      throw new OtlpDecodeError(at, "one of stringValue, boolValue, intValue, doubleValue, arrayValue, kvlistValue, bytesValue", name);
+      throw new OtlpDecodeError(
+        at,
+        "one of stringValue, boolValue, intValue, doubleValue, arrayValue, kvlistValue, bytesValue",
+        name,
+      );
   }
 }

@@ -1,6 +1,12 @@
 import { BinaryReader, WireType } from "@bufbuild/protobuf/wire";
 import type { AnyValue, KeyValue } from "./any-value";
-import { OTLP_MAX_VALUE_DEPTH, OtlpDecodeError, OtlpTooManyRecords, type OtlpLogsRequest, type OtlpResourceLogs } from "./logs-request";
+import {
+  OTLP_MAX_VALUE_DEPTH,
+  OtlpDecodeError,
+  OtlpTooManyRecords,
+  type OtlpLogsRequest,
+  type OtlpResourceLogs,
+} from "./logs-request";
 
 /**
  * Decodes an OTLP/HTTP protobuf body (`application/x-protobuf`, an ExportLogsServiceRequest) with
@@ -27,7 +33,11 @@ export function decodeLogsProtobuf(bytes: Uint8Array, maxRecords: number): OtlpL
     return out;
   } catch (err) {
     if (err instanceof OtlpDecodeError || err instanceof OtlpTooManyRecords) throw err;
-    throw new OtlpDecodeError("protobuf body", "an ExportLogsServiceRequest", (err as Error).message ?? String(err));
+    throw new OtlpDecodeError(
+      "protobuf body",
+      "an ExportLogsServiceRequest",
+      (err as Error).message ?? String(err),
+    );
   }
 }
 
@@ -43,7 +53,8 @@ function each(reader: BinaryReader, message: string, handle: FieldHandler): void
 }
 
 function sub(reader: BinaryReader, type: WireType, field: string): BinaryReader {
-  if (type !== WireType.LengthDelimited) throw new OtlpDecodeError(field, "a length-delimited field", `wire type ${type}`);
+  if (type !== WireType.LengthDelimited)
+    throw new OtlpDecodeError(field, "a length-delimited field", `wire type ${type}`);
   return new BinaryReader(reader.bytes());
 }
 
@@ -85,7 +96,8 @@ function keyValue(reader: BinaryReader, depth: number): KeyValue {
   let value: AnyValue = { kind: "empty" };
   each(reader, "KeyValue", (no, type, r) => {
     if (no === 1) {
-      if (type !== WireType.LengthDelimited) throw new OtlpDecodeError("KeyValue.key", "a string", `wire type ${type}`);
+      if (type !== WireType.LengthDelimited)
+        throw new OtlpDecodeError("KeyValue.key", "a string", `wire type ${type}`);
       key = r.string(true);
       return true;
     }
@@ -99,10 +111,12 @@ function keyValue(reader: BinaryReader, depth: number): KeyValue {
 }
 
 function anyValue(reader: BinaryReader, depth: number): AnyValue {
-  if (depth > OTLP_MAX_VALUE_DEPTH) throw new OtlpDecodeError("AnyValue", `nesting of at most ${OTLP_MAX_VALUE_DEPTH}`, "deeper nesting");
+  if (depth > OTLP_MAX_VALUE_DEPTH)
+    throw new OtlpDecodeError("AnyValue", `nesting of at most ${OTLP_MAX_VALUE_DEPTH}`, "deeper nesting");
   let value: AnyValue = { kind: "empty" };
   const expect = (type: WireType, wanted: WireType, field: string) => {
-    if (type !== wanted) throw new OtlpDecodeError(`AnyValue.${field}`, `wire type ${wanted}`, `wire type ${type}`);
+    if (type !== wanted)
+      throw new OtlpDecodeError(`AnyValue.${field}`, `wire type ${wanted}`, `wire type ${type}`);
   };
   // A oneof: when several members are sent, the last one wins (protobuf merge rules).
   each(reader, "AnyValue", (no, type, r) => {

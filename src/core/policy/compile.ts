@@ -12,7 +12,14 @@ import { findTooDeep, tooDeepIssue } from "./depth";
 import { PolicyError } from "./errors";
 import { JsonPointerError, parsePointer } from "./json-pointer";
 import { MAX_MASKS, MAX_POLICY_DEPTH, MAX_RULES } from "./limits";
-import type { CompiledPolicy, CompiledRule, Outcome, PolicyDecision, PolicyDocument, PolicyIssue } from "./types";
+import type {
+  CompiledPolicy,
+  CompiledRule,
+  Outcome,
+  PolicyDecision,
+  PolicyDocument,
+  PolicyIssue,
+} from "./types";
 
 /** Decided when a policy has no `default`: keep every event at the lightweight tier. */
 const LIGHTWEIGHT: PolicyDecision = Object.freeze({ tier: "lightweight", rate: 1, rule: null });
@@ -63,7 +70,11 @@ function compileRules(doc: PolicyDocument, issues: PolicyIssue[]): readonly Comp
       if (rule.name !== undefined) {
         const first = firstByName.get(rule.name);
         if (first === undefined) firstByName.set(rule.name, i);
-        else issues.push({ path: `${path}/name`, message: `duplicate rule name ${JSON.stringify(rule.name)}, first used by /rules/${first}` });
+        else
+          issues.push({
+            path: `${path}/name`,
+            message: `duplicate rule name ${JSON.stringify(rule.name)}, first used by /rules/${first}`,
+          });
       }
       const test = compileCondition(rule.when, `${path}/when`, 1, issues);
       return Object.freeze({ name, test, decision: decisionFor(rule, name, path, issues) });
@@ -71,10 +82,18 @@ function compileRules(doc: PolicyDocument, issues: PolicyIssue[]): readonly Comp
   );
 }
 
-function decisionFor(outcome: Outcome, rule: string | null, path: string, issues: PolicyIssue[]): PolicyDecision {
+function decisionFor(
+  outcome: Outcome,
+  rule: string | null,
+  path: string,
+  issues: PolicyIssue[],
+): PolicyDecision {
   const { tier, rate } = outcome;
   if (!isTier(tier)) {
-    issues.push({ path: `${path}/tier`, message: `must be one of lightweight, sampled, full; found ${JSON.stringify(tier)}` });
+    issues.push({
+      path: `${path}/tier`,
+      message: `must be one of lightweight, sampled, full; found ${JSON.stringify(tier)}`,
+    });
     return LIGHTWEIGHT;
   }
   if (tier === "sampled") {
@@ -92,7 +111,10 @@ function decisionFor(outcome: Outcome, rule: string | null, path: string, issues
     return Object.freeze({ tier, rate: rate as number, rule });
   }
   if (rate !== undefined) {
-    issues.push({ path: `${path}/rate`, message: `"rate" applies only to tier "sampled"; found tier "${tier}"` });
+    issues.push({
+      path: `${path}/rate`,
+      message: `"rate" applies only to tier "sampled"; found tier "${tier}"`,
+    });
   }
   return Object.freeze({ tier, rate: 1, rule });
 }
@@ -120,7 +142,10 @@ function compileMasks(doc: PolicyDocument, issues: PolicyIssue[]): readonly Comp
   list.forEach((mask, i) => {
     const path = `/mask/${i}`;
     if (mask.action !== "remove" && mask.action !== "hash") {
-      issues.push({ path: `${path}/action`, message: `must be "remove" or "hash"; found ${JSON.stringify(mask.action)}` });
+      issues.push({
+        path: `${path}/action`,
+        message: `must be "remove" or "hash"; found ${JSON.stringify(mask.action)}`,
+      });
       return;
     }
     let compiled: CompiledMask;
@@ -144,7 +169,8 @@ function compileMasks(doc: PolicyDocument, issues: PolicyIssue[]): readonly Comp
       return;
     }
     for (const earlier of masks) {
-      const overlap = startsWith(compiled.tokens, earlier.tokens) || startsWith(earlier.tokens, compiled.tokens);
+      const overlap =
+        startsWith(compiled.tokens, earlier.tokens) || startsWith(earlier.tokens, compiled.tokens);
       if (overlap) {
         issues.push({
           path: `${path}/pointer`,

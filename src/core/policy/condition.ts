@@ -3,7 +3,13 @@
  * so that evaluating a condition against an event allocates nothing.
  */
 import { jsonEqual } from "./json-equal";
-import { appendToken, JsonPointerError, parsePointer, resolvePointer, type ParsedPointer } from "./json-pointer";
+import {
+  appendToken,
+  JsonPointerError,
+  parsePointer,
+  resolvePointer,
+  type ParsedPointer,
+} from "./json-pointer";
 import { GROUP_OPERATORS, LEAF_OPERATORS, MAX_CONDITION_DEPTH, type LeafOperator } from "./limits";
 import type { Condition, JsonValue, PolicyIssue, Predicate } from "./types";
 
@@ -28,7 +34,10 @@ export function compileCondition(
   const groups = keys.filter((k) => (GROUP_OPERATORS as readonly string[]).includes(k));
   if (groups.length > 0) {
     if (keys.length > 1) {
-      issues.push({ path, message: `"${groups[0]}" must be the only member of its condition; found ${keys.join(", ")}` });
+      issues.push({
+        path,
+        message: `"${groups[0]}" must be the only member of its condition; found ${keys.join(", ")}`,
+      });
       return never;
     }
     if (depth >= MAX_CONDITION_DEPTH) {
@@ -44,19 +53,29 @@ export function compileCondition(
       issues.push({ path: `${path}/${group}`, message: `"${group}" needs a non-empty array of conditions` });
       return never;
     }
-    const tests = members.map((c: Condition, i) => compileCondition(c, `${path}/${group}/${i}`, depth + 1, issues));
+    const tests = members.map((c: Condition, i) =>
+      compileCondition(c, `${path}/${group}/${i}`, depth + 1, issues),
+    );
     return group === "all" ? allOf(tests) : anyOf(tests);
   }
   return compileLeaf(condition as Record<string, unknown>, keys, path, issues);
 }
 
-function compileLeaf(leaf: Record<string, unknown>, keys: string[], path: string, issues: PolicyIssue[]): Predicate {
+function compileLeaf(
+  leaf: Record<string, unknown>,
+  keys: string[],
+  path: string,
+  issues: PolicyIssue[],
+): Predicate {
   const pointerText = leaf["pointer"];
   const operators = keys.filter((k) => (LEAF_OPERATORS as readonly string[]).includes(k)) as LeafOperator[];
   const unknown = keys.filter((k) => k !== "pointer" && !(LEAF_OPERATORS as readonly string[]).includes(k));
   const before = issues.length;
   for (const key of unknown) {
-    issues.push({ path: appendToken(path, key), message: `unknown operator "${key}"; expected one of ${LEAF_OPERATORS.join(", ")}` });
+    issues.push({
+      path: appendToken(path, key),
+      message: `unknown operator "${key}"; expected one of ${LEAF_OPERATORS.join(", ")}`,
+    });
   }
   if (typeof pointerText !== "string") {
     issues.push({ path: `${path}/pointer`, message: 'a leaf condition needs a "pointer" string' });
@@ -102,14 +121,19 @@ function compileOperator(
       if ((typeof operand === "number" && Number.isFinite(operand)) || typeof operand === "string") {
         return operator === "gte" ? atLeast(pointer, operand) : atMost(pointer, operand);
       }
-      issues.push({ path, message: `"${operator}" needs a finite number or a string; found ${describeOperand(operand)}` });
+      issues.push({
+        path,
+        message: `"${operator}" needs a finite number or a string; found ${describeOperand(operand)}`,
+      });
       return never;
     case "exists":
       if (typeof operand !== "boolean") {
         issues.push({ path, message: `"exists" needs true or false; found ${describeOperand(operand)}` });
         return never;
       }
-      return operand ? (event) => resolvePointer(event, pointer) !== undefined : (event) => resolvePointer(event, pointer) === undefined;
+      return operand
+        ? (event) => resolvePointer(event, pointer) !== undefined
+        : (event) => resolvePointer(event, pointer) === undefined;
   }
 }
 

@@ -24,7 +24,8 @@ export class JsonPointerError extends Error {
   constructor(found: string, reason: string) {
     super(`invalid JSON Pointer ${JSON.stringify(found)}: ${reason}`);
     this.name = "JsonPointerError";
-    this.expected = 'a JSON Pointer (RFC 6901): "" or "/"-separated tokens with "~" escaped as "~0" and "/" as "~1"';
+    this.expected =
+      'a JSON Pointer (RFC 6901): "" or "/"-separated tokens with "~" escaped as "~0" and "/" as "~1"';
     this.found = found;
   }
 }
@@ -46,7 +47,10 @@ export function parsePointer(pointer: string): ParsedPointer {
   const indexes: number[] = [];
   for (const escaped of raw) {
     if (/~(?![01])/.test(escaped)) {
-      throw new JsonPointerError(pointer, `"~" must be followed by 0 or 1 in token ${JSON.stringify(escaped)}`);
+      throw new JsonPointerError(
+        pointer,
+        `"~" must be followed by 0 or 1 in token ${JSON.stringify(escaped)}`,
+      );
     }
     const token = escaped.replaceAll("~1", "/").replaceAll("~0", "~");
     tokens.push(token);

@@ -32,7 +32,8 @@ function valueAt(doc: unknown, path: string): unknown {
 function render(value: unknown): string {
   if (value === undefined) return "nothing";
   // JSON.stringify recurses: a member nested past the limit is named, not printed.
-  if (findTooDeep(value, MAX_POLICY_DEPTH) !== null) return `a value nested deeper than ${MAX_POLICY_DEPTH} levels`;
+  if (findTooDeep(value, MAX_POLICY_DEPTH) !== null)
+    return `a value nested deeper than ${MAX_POLICY_DEPTH} levels`;
   const text = JSON.stringify(value) ?? String(value);
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
@@ -89,7 +90,8 @@ function conditionShapeProblem(condition: unknown): string | undefined {
     return `"${groups[0]}" must be the only member of its condition; found also ${others}`;
   }
   if (groups.length === 1) return undefined;
-  if (!hasPointer && operators.length > 0) return `operator "${operators[0]}" needs a "pointer" to the value it tests`;
+  if (!hasPointer && operators.length > 0)
+    return `operator "${operators[0]}" needs a "pointer" to the value it tests`;
   if (operators.length > 1) return `a leaf condition has exactly one operator; found ${operators.join(", ")}`;
   if (hasUnknown) return undefined;
   if (hasPointer) return `a condition with "pointer" needs one operator: ${leafOps}`;
@@ -110,7 +112,10 @@ function describe(error: ValidatorError, doc: unknown): PolicyIssue | undefined 
     }
     case "false schema":
       if (schemaPath.includes("nestedTooDeep")) {
-        return { path, message: `conditions nest at most ${MAX_CONDITION_DEPTH} deep; this "${last}" would add depth ${MAX_CONDITION_DEPTH + 1}` };
+        return {
+          path,
+          message: `conditions nest at most ${MAX_CONDITION_DEPTH} deep; this "${last}" would add depth ${MAX_CONDITION_DEPTH + 1}`,
+        };
       }
       if (schemaPath.includes("rateWithoutSampling")) {
         const tier = valueAt(doc, `${parent}/tier`);
@@ -120,14 +125,18 @@ function describe(error: ValidatorError, doc: unknown): PolicyIssue | undefined 
     case "required": {
       const missing = String(params["missingProperty"]);
       const at = appendToken(path, missing);
-      if (missing === "rate") return { path: at, message: 'tier "sampled" needs a "rate": a number greater than 0 and at most 1' };
+      if (missing === "rate")
+        return { path: at, message: 'tier "sampled" needs a "rate": a number greater than 0 and at most 1' };
       return { path: at, message: `"${missing}" is required` };
     }
     case "additionalProperties": {
       const extra = String(params["additionalProperty"]);
       const at = appendToken(path, extra);
       if (CONDITION_PATH.test(path)) {
-        return { path: at, message: `unknown operator "${extra}"; a condition is "pointer" with one of ${LEAF_OPERATORS.join(", ")}, or "all", or "any"` };
+        return {
+          path: at,
+          message: `unknown operator "${extra}"; a condition is "pointer" with one of ${LEAF_OPERATORS.join(", ")}, or "all", or "any"`,
+        };
       }
       const allowed = allowedMembers(path);
       return { path: at, message: `unknown member "${extra}"${allowed ? `; allowed: ${allowed}` : ""}` };
@@ -136,12 +145,21 @@ function describe(error: ValidatorError, doc: unknown): PolicyIssue | undefined 
       return { path, message: pointerProblem(found(), schemaPath.includes("memberPointer")) };
     case "exclusiveMinimum":
     case "maximum":
-      if (last === "rate") return { path, message: `rate must be greater than 0 and at most 1; found ${render(found())}` };
+      if (last === "rate")
+        return { path, message: `rate must be greater than 0 and at most 1; found ${render(found())}` };
       return { path, message: `${error.message ?? "out of range"}; found ${render(found())}` };
     case "type":
-      return { path, message: `must be ${String(params["type"]).split(",").map((t) => TYPE_WORDS[t] ?? t).join(" or ")}; found ${typeName(found())}` };
+      return {
+        path,
+        message: `must be ${String(params["type"])
+          .split(",")
+          .map((t) => TYPE_WORDS[t] ?? t)
+          .join(" or ")}; found ${typeName(found())}`,
+      };
     case "enum": {
-      const allowed = Array.isArray(params["allowedValues"]) ? params["allowedValues"].map(render).join(", ") : "";
+      const allowed = Array.isArray(params["allowedValues"])
+        ? params["allowedValues"].map(render).join(", ")
+        : "";
       return { path, message: `must be one of ${allowed}; found ${render(found())}` };
     }
     case "maxItems":
@@ -149,7 +167,15 @@ function describe(error: ValidatorError, doc: unknown): PolicyIssue | undefined 
       const limit = Number(params["limit"]);
       const count = Array.isArray(found()) ? (found() as unknown[]).length : 0;
       const noun =
-        last === "rules" ? "rule" : last === "mask" ? "mask" : last === "in" ? "value" : last === "all" || last === "any" ? "condition" : "item";
+        last === "rules"
+          ? "rule"
+          : last === "mask"
+            ? "mask"
+            : last === "in"
+              ? "value"
+              : last === "all" || last === "any"
+                ? "condition"
+                : "item";
       const bound = keyword === "maxItems" ? "at most" : "at least";
       return { path, message: `${bound} ${limit} ${limit === 1 ? noun : `${noun}s`}; found ${count}` };
     }
@@ -179,6 +205,7 @@ export function describeSchemaErrors(errors: readonly ValidatorError[], doc: unk
     seen.add(key);
     out.push(issue);
   }
-  if (out.length === 0 && errors.length > 0) out.push({ path: "", message: "does not match schema/policy.schema.json" });
+  if (out.length === 0 && errors.length > 0)
+    out.push({ path: "", message: "does not match schema/policy.schema.json" });
   return out;
 }

@@ -7,7 +7,8 @@ import type { CompiledMask } from "../masking";
 import type { ParsedPointer } from "./json-pointer";
 
 /** JSON data as `JSON.parse` produces it. */
-export type JsonValue = null | boolean | number | string | readonly JsonValue[] | { readonly [key: string]: JsonValue };
+export type JsonValue =
+  null | boolean | number | string | readonly JsonValue[] | { readonly [key: string]: JsonValue };
 
 /** A test of the value at `pointer` (RFC 6901) in the event, with exactly one operator. */
 export type LeafCondition =
@@ -18,9 +19,7 @@ export type LeafCondition =
   | { readonly pointer: string; readonly exists: boolean };
 
 export type Condition =
-  | LeafCondition
-  | { readonly all: readonly Condition[] }
-  | { readonly any: readonly Condition[] };
+  LeafCondition | { readonly all: readonly Condition[] } | { readonly any: readonly Condition[] };
 
 /** The tier given to an event; `rate` (0 < rate ≤ 1) belongs to "sampled" and only to it. */
 export type Outcome =

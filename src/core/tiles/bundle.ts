@@ -17,7 +17,11 @@ export function encodeBundle(entries: readonly Uint8Array[]): Uint8Array {
   let total = 0;
   for (const [i, e] of entries.entries()) {
     if (e.length > MAX_BUNDLE_ENTRY) {
-      throw new TileFormatError(`bundle entry ${i} is too long`, `at most ${MAX_BUNDLE_ENTRY} bytes`, `${e.length} bytes`);
+      throw new TileFormatError(
+        `bundle entry ${i} is too long`,
+        `at most ${MAX_BUNDLE_ENTRY} bytes`,
+        `${e.length} bytes`,
+      );
     }
     total += 2 + e.length;
   }
@@ -42,7 +46,11 @@ export function decodeBundle(bytes: Uint8Array): Uint8Array[] {
   let at = 0;
   while (at < bytes.length) {
     if (at + 2 > bytes.length) {
-      throw new TileFormatError(`bundle entry ${out.length} has a truncated length prefix`, "2 bytes", `${bytes.length - at} byte`);
+      throw new TileFormatError(
+        `bundle entry ${out.length} has a truncated length prefix`,
+        "2 bytes",
+        `${bytes.length - at} byte`,
+      );
     }
     const length = (bytes[at]! << 8) | bytes[at + 1]!;
     if (at + 2 + length > bytes.length) {
@@ -65,7 +73,11 @@ export function decodeBundle(bytes: Uint8Array): Uint8Array[] {
  */
 export function splitHashTile(bytes: Uint8Array, width: number): Uint8Array[] {
   if (bytes.length !== width * TILE_HASH_SIZE) {
-    throw new TileFormatError("hash tile has the wrong length", `${width * TILE_HASH_SIZE} bytes (${width} hashes)`, `${bytes.length} bytes`);
+    throw new TileFormatError(
+      "hash tile has the wrong length",
+      `${width * TILE_HASH_SIZE} bytes (${width} hashes)`,
+      `${bytes.length} bytes`,
+    );
   }
   const out: Uint8Array[] = [];
   for (let at = 0; at < bytes.length; at += TILE_HASH_SIZE) out.push(bytes.subarray(at, at + TILE_HASH_SIZE));

@@ -25,10 +25,15 @@ export class Frontier {
    */
   constructor(size = 0, nodes: readonly FrontierNode[] = []) {
     const expected: number[] = [];
-    for (let level = 52; level >= 0; level--) if (Math.floor(size / Math.pow(2, level)) % 2 === 1) expected.push(level);
+    for (let level = 52; level >= 0; level--)
+      if (Math.floor(size / Math.pow(2, level)) % 2 === 1) expected.push(level);
     const found = nodes.map((n) => n.level);
     if (expected.join(",") !== found.join(",")) {
-      throw new TileRangeError(`frontier does not fit a tree of ${size} leaves`, `levels [${expected.join(",")}]`, `[${found.join(",")}]`);
+      throw new TileRangeError(
+        `frontier does not fit a tree of ${size} leaves`,
+        `levels [${expected.join(",")}]`,
+        `[${found.join(",")}]`,
+      );
     }
     this.nodes = [...nodes];
     this.count = size;

@@ -81,5 +81,9 @@ export function locateNode(size: number, treeLevel: number, nodeIndex: number): 
   const count = Math.pow(2, treeLevel - level * TILE_HEIGHT);
   const first = nodeIndex * count;
   const index = Math.floor(first / TILE_WIDTH);
-  return { tile: { level, index, width: tileWidth(size, level, index) }, offset: first - index * TILE_WIDTH, count };
+  return {
+    tile: { level, index, width: tileWidth(size, level, index) },
+    offset: first - index * TILE_WIDTH,
+    count,
+  };
 }

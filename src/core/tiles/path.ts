@@ -43,7 +43,10 @@ export function formatTileIndex(index: number): string {
 /** The path of `tile` relative to the log's prefix, e.g. `tile/0/x001/234.p/7`. */
 export function formatTilePath(tile: TileRef): string {
   checkWidth(tile.width);
-  if (tile.level !== "entries" && (!Number.isInteger(tile.level) || tile.level < 0 || tile.level > MAX_TILE_LEVEL)) {
+  if (
+    tile.level !== "entries" &&
+    (!Number.isInteger(tile.level) || tile.level < 0 || tile.level > MAX_TILE_LEVEL)
+  ) {
     throw new TilePathError("bad tile level", `an integer from 0 to ${MAX_TILE_LEVEL}`, String(tile.level));
   }
   const suffix = tile.width === TILE_WIDTH ? "" : `.p/${tile.width}`;
@@ -62,8 +65,14 @@ export function parseTilePath(path: string): TileRef {
   const levelPart = parts.shift() ?? "";
   let level: number | "entries";
   if (levelPart === "entries") level = "entries";
-  else if (/^(0|[1-9][0-9]?)$/.test(levelPart) && Number(levelPart) <= MAX_TILE_LEVEL) level = Number(levelPart);
-  else throw new TilePathError("bad tile level", `"entries" or 0..${MAX_TILE_LEVEL} without leading zeroes`, JSON.stringify(levelPart));
+  else if (/^(0|[1-9][0-9]?)$/.test(levelPart) && Number(levelPart) <= MAX_TILE_LEVEL)
+    level = Number(levelPart);
+  else
+    throw new TilePathError(
+      "bad tile level",
+      `"entries" or 0..${MAX_TILE_LEVEL} without leading zeroes`,
+      JSON.stringify(levelPart),
+    );
 
   let width = TILE_WIDTH;
   const dotP = parts.length >= 2 ? parts[parts.length - 2]! : "";
@@ -88,11 +97,16 @@ export function parseTilePath(path: string): TileRef {
       );
     }
     if (i === 0 && !last && m[1] === "000") {
-      throw new TilePathError("tile index has a leading zero group", "no leading x000", JSON.stringify(group));
+      throw new TilePathError(
+        "tile index has a leading zero group",
+        "no leading x000",
+        JSON.stringify(group),
+      );
     }
     index = index * 1000 + Number(m[1]);
   }
-  if (!Number.isSafeInteger(index)) throw new TilePathError("tile index too large", "a safe integer", parts.join("/"));
+  if (!Number.isSafeInteger(index))
+    throw new TilePathError("tile index too large", "a safe integer", parts.join("/"));
   return { level, index, width };
 }
 

@@ -7,7 +7,14 @@
  * (the builders never branch on hash values, only on sizes and indexes), then those tiles are
  * fetched in parallel, and the second pass computes with the real hashes.
  */
-import { consistencyProof, hashChildren, inclusionProof, rootFromNodes, subtreeHashFromNodes, type GetNode } from "../merkle";
+import {
+  consistencyProof,
+  hashChildren,
+  inclusionProof,
+  rootFromNodes,
+  subtreeHashFromNodes,
+  type GetNode,
+} from "../merkle";
 import { TileRangeError } from "./errors";
 import { splitHashTile } from "./bundle";
 import { locateNode } from "./layout";
@@ -58,7 +65,9 @@ export class TiledTree {
     if (from > this.size) {
       throw new TileRangeError("consistency proof to a smaller tree", `from <= ${this.size}`, String(from));
     }
-    return this.compute((get) => consistencyProof(from, this.size, (s, e) => subtreeHashFromNodes(s, e, get)));
+    return this.compute((get) =>
+      consistencyProof(from, this.size, (s, e) => subtreeHashFromNodes(s, e, get)),
+    );
   }
 
   private async compute<T>(run: (get: GetNode) => T): Promise<T> {
@@ -68,7 +77,9 @@ export class TiledTree {
       return PLACEHOLDER;
     });
     const got = new Map<string, Uint8Array>();
-    await Promise.all([...wanted].map(async ([key, [level, index]]) => got.set(key, await this.node(level, index))));
+    await Promise.all(
+      [...wanted].map(async ([key, [level, index]]) => got.set(key, await this.node(level, index))),
+    );
     return run((level, index) => got.get(`${level}/${index}`)!);
   }
 
@@ -76,7 +87,9 @@ export class TiledTree {
     const key = formatTilePath(ref);
     let hit = this.tiles.get(key);
     if (!hit) {
-      hit = this.fetchTile(ref).then((bytes) => splitHashTile(bytes.subarray(0, Math.min(bytes.length, ref.width * 32)), ref.width));
+      hit = this.fetchTile(ref).then((bytes) =>
+        splitHashTile(bytes.subarray(0, Math.min(bytes.length, ref.width * 32)), ref.width),
+      );
       this.tiles.set(key, hit);
       hit.catch(() => this.tiles.delete(key));
     }

@@ -7,7 +7,14 @@
  */
 import { bytesEqual, fromBase64, toBase64 } from "../bytes";
 import { EMPTY_ROOT, verifyConsistency } from "../merkle";
-import { MalformedNoteError, openNote, parseCheckpoint, type Checkpoint, type Cosigner, type NoteVerifier } from "../note";
+import {
+  MalformedNoteError,
+  openNote,
+  parseCheckpoint,
+  type Checkpoint,
+  type Cosigner,
+  type NoteVerifier,
+} from "../note";
 
 /** "The client MUST NOT send more than 63 consistency proof lines." */
 export const MAX_PROOF_LINES = 63;
@@ -41,7 +48,8 @@ export function formatAddCheckpoint(oldSize: number, proof: readonly Uint8Array[
 export function parseAddCheckpoint(body: string): AddCheckpointRequest | { error: string } {
   const firstEnd = body.indexOf("\n");
   const m = firstEnd < 0 ? null : /^old (0|[1-9][0-9]*)$/.exec(body.slice(0, firstEnd));
-  if (!m || !Number.isSafeInteger(Number(m[1]))) return { error: 'the first line must be "old <size>" (decimal, no leading zeroes)' };
+  if (!m || !Number.isSafeInteger(Number(m[1])))
+    return { error: 'the first line must be "old <size>" (decimal, no leading zeroes)' };
   const proof: Uint8Array[] = [];
   let at = firstEnd + 1;
   for (;;) {
@@ -50,14 +58,16 @@ export function parseAddCheckpoint(body: string): AddCheckpointRequest | { error
     const line = body.slice(at, end);
     at = end + 1;
     if (line === "") break;
-    if (proof.length === MAX_PROOF_LINES) return { error: `more than ${MAX_PROOF_LINES} consistency proof lines` };
+    if (proof.length === MAX_PROOF_LINES)
+      return { error: `more than ${MAX_PROOF_LINES} consistency proof lines` };
     let hash: Uint8Array;
     try {
       hash = fromBase64(line);
     } catch {
       return { error: `consistency proof line ${proof.length + 1} is not base64` };
     }
-    if (hash.length !== 32) return { error: `consistency proof line ${proof.length + 1} is ${hash.length} bytes, not 32` };
+    if (hash.length !== 32)
+      return { error: `consistency proof line ${proof.length + 1} is ${hash.length} bytes, not 32` };
     proof.push(hash);
   }
   return { oldSize: Number(m[1]), proof, note: body.slice(at) };
@@ -98,7 +108,8 @@ export async function decideAddCheckpoint(
     return { status: 400, message: (err as Error).message };
   }
   const { oldSize, proof } = request;
-  if (oldSize > checkpoint.size) return { status: 400, message: `old size ${oldSize} exceeds the checkpoint size ${checkpoint.size}` };
+  if (oldSize > checkpoint.size)
+    return { status: 400, message: `old size ${oldSize} exceeds the checkpoint size ${checkpoint.size}` };
   const lastSize = last?.size ?? 0;
   if (oldSize !== lastSize) return { status: 409, size: lastSize };
   if (checkpoint.size === 0 && !bytesEqual(checkpoint.rootHash, EMPTY_ROOT)) {
@@ -108,18 +119,29 @@ export async function decideAddCheckpoint(
     if (proof.length > 0) return { status: 422, message: "old size 0 takes no consistency proof" };
   } else if (oldSize === checkpoint.size) {
     if (!bytesEqual(last!.rootHash, checkpoint.rootHash)) {
-      return { status: 422, message: `root at size ${oldSize} differs from the one cosigned before (a fork)` };
+      return {
+        status: 422,
+        message: `root at size ${oldSize} differs from the one cosigned before (a fork)`,
+      };
     }
     if (proof.length > 0) return { status: 422, message: "equal sizes take no consistency proof" };
   } else {
     try {
       verifyConsistency(oldSize, checkpoint.size, last!.rootHash, checkpoint.rootHash, proof);
     } catch (err) {
-      return { status: 422, message: `consistency proof from ${oldSize} to ${checkpoint.size} does not verify: ${(err as Error).message}` };
+      return {
+        status: 422,
+        message: `consistency proof from ${oldSize} to ${checkpoint.size} does not verify: ${(err as Error).message}`,
+      };
     }
   }
   const cosignature = await cosigner.cosign(text, now);
   // Keep the log's signatures that verified, plus ours, for the monitoring checkpoint.
   const note = request.note + cosignature;
-  return { status: 200, cosignature, origin, record: { size: checkpoint.size, rootHash: checkpoint.rootHash, note } };
+  return {
+    status: 200,
+    cosignature,
+    origin,
+    record: { size: checkpoint.size, rootHash: checkpoint.rootHash, note },
+  };
 }

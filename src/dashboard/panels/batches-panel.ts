@@ -30,7 +30,9 @@ export class BatchChecks {
     if (!found) {
       // The text is valid UTF-8 (else fetch would have replaced bytes), so its UTF-8 encoding is
       // the bytes as served.
-      found = this.api.batch(log, n).then((text) => checkBatch(utf8(text), { origin, batch: n }, this.hasher));
+      found = this.api
+        .batch(log, n)
+        .then((text) => checkBatch(utf8(text), { origin, batch: n }, this.hasher));
       found.catch(() => this.done.delete(key));
       this.done.set(key, found);
     }
@@ -40,7 +42,10 @@ export class BatchChecks {
 
 function rowFor(n: number, outcome: CheckedBatch | Error): DomElement {
   if (outcome instanceof AuditFailure) {
-    const recomputed = outcome.step === "batch root" ? h("span", { class: "recomputed" }, " recomputed ", hashText(outcome.found, "recomputed root")) : "";
+    const recomputed =
+      outcome.step === "batch root"
+        ? h("span", { class: "recomputed" }, " recomputed ", hashText(outcome.found, "recomputed root"))
+        : "";
     return h(
       "tr",
       { "data-batch": n, "data-state": "failed" },
@@ -49,7 +54,12 @@ function rowFor(n: number, outcome: CheckedBatch | Error): DomElement {
     );
   }
   if (outcome instanceof Error) {
-    return h("tr", { "data-batch": n }, h("th", { scope: "row" }, String(n)), h("td", { colspan: 4 }, badge("failed", errorMessage(outcome))));
+    return h(
+      "tr",
+      { "data-batch": n },
+      h("th", { scope: "row" }, String(n)),
+      h("td", { colspan: 4 }, badge("failed", errorMessage(outcome))),
+    );
   }
   const { header } = outcome;
   return h(
@@ -66,9 +76,21 @@ function rowFor(n: number, outcome: CheckedBatch | Error): DomElement {
 async function logTable(checks: BatchChecks, log: LogInfo): Promise<DomElement> {
   const newest = log.size - 1;
   const numbers = Array.from({ length: Math.min(RECENT_BATCHES, log.size) }, (_, i) => newest - i);
-  const outcomes = await Promise.all(numbers.map((n) => checks.check(log.log, log.origin, n).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))))));
+  const outcomes = await Promise.all(
+    numbers.map((n) =>
+      checks
+        .check(log.log, log.origin, n)
+        .catch((err: unknown) => (err instanceof Error ? err : new Error(String(err)))),
+    ),
+  );
   const title = `Log ${log.log} — ${formatCount(log.size)} sealed batches, newest first`;
-  if (numbers.length === 0) return h("div", { class: "batch-log" }, h("p", { class: "caption" }, title), badge("empty", "no sealed batch yet"));
+  if (numbers.length === 0)
+    return h(
+      "div",
+      { class: "batch-log" },
+      h("p", { class: "caption" }, title),
+      badge("empty", "no sealed batch yet"),
+    );
   return h(
     "div",
     { class: "table-scroll" },
@@ -94,7 +116,11 @@ async function logTable(checks: BatchChecks, log: LogInfo): Promise<DomElement> 
   );
 }
 
-export async function renderBatches(checks: BatchChecks, logs: readonly LogInfo[], isLive: () => boolean): Promise<void> {
+export async function renderBatches(
+  checks: BatchChecks,
+  logs: readonly LogInfo[],
+  isLive: () => boolean,
+): Promise<void> {
   const tables = await Promise.all(logs.map((log) => logTable(checks, log)));
   if (isLive()) byId("batches").replaceChildren(...tables);
 }

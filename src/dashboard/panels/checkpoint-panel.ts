@@ -13,7 +13,10 @@ import { badge, errorMessage, figures, hashText, keySourceText, timeText } from 
 function failure(what: string, key: UsedKey | null, err: unknown): DomElement[] {
   const pinned = key?.source === "pinned";
   const verdict = pinned ? `${what} does not verify against the pinned key` : `${what} failed`;
-  return [badge("failed", verdict), h("p", { class: "error" }, pinned ? `Pinned key ${key.label}: ${errorMessage(err)}` : errorMessage(err))];
+  return [
+    badge("failed", verdict),
+    h("p", { class: "error" }, pinned ? `Pinned key ${key.label}: ${errorMessage(err)}` : errorMessage(err)),
+  ];
 }
 
 async function checkpointItem(api: ApiClient, keys: KeyRing, log: LogInfo): Promise<DomElement> {
@@ -23,7 +26,11 @@ async function checkpointItem(api: ApiClient, keys: KeyRing, log: LogInfo): Prom
   try {
     const note = await api.checkpoint(log.log);
     if (note === null) {
-      item.append(heading, figures([["Origin", log.origin]]), badge("empty", "no checkpoint yet (nothing sealed)"));
+      item.append(
+        heading,
+        figures([["Origin", log.origin]]),
+        badge("empty", "no checkpoint yet (nothing sealed)"),
+      );
       return item;
     }
     key = await keys.forLog(log.log, log.origin);
@@ -38,7 +45,10 @@ async function checkpointItem(api: ApiClient, keys: KeyRing, log: LogInfo): Prom
         ["Signed by", h("code", { class: "key" }, verified.signedBy)],
         ["Verifier key", keySourceText(key.source)],
       ]),
-      badge("verified", `signature verified against the ${key.source === "pinned" ? "pinned key" : "server's key"} (Ed25519, in this browser)`),
+      badge(
+        "verified",
+        `signature verified against the ${key.source === "pinned" ? "pinned key" : "server's key"} (Ed25519, in this browser)`,
+      ),
     );
     if (verified.origin !== log.origin) {
       item.append(badge("failed", `checkpoint names origin ${verified.origin}, the log is ${log.origin}`));
@@ -51,10 +61,19 @@ async function checkpointItem(api: ApiClient, keys: KeyRing, log: LogInfo): Prom
   return item;
 }
 
-export async function renderCheckpoints(api: ApiClient, keys: KeyRing, logs: readonly LogInfo[], isLive: () => boolean): Promise<void> {
+export async function renderCheckpoints(
+  api: ApiClient,
+  keys: KeyRing,
+  logs: readonly LogInfo[],
+  isLive: () => boolean,
+): Promise<void> {
   const items = await Promise.all(logs.map((log) => checkpointItem(api, keys, log)));
   if (!isLive()) return;
-  byId("checkpoints").replaceChildren(items.length > 0 ? h("ul", { class: "checkpoint-list" }, ...items) : badge("empty", "this tenant has no logs"));
+  byId("checkpoints").replaceChildren(
+    items.length > 0
+      ? h("ul", { class: "checkpoint-list" }, ...items)
+      : badge("empty", "this tenant has no logs"),
+  );
 }
 
 export async function renderHead(api: ApiClient, keys: KeyRing, isLive: () => boolean): Promise<void> {
@@ -64,7 +83,11 @@ export async function renderHead(api: ApiClient, keys: KeyRing, isLive: () => bo
     const doc = await api.head();
     key = await keys.forHead(noteOrigin(doc.note));
     // Make sure every log listed with a checkpoint has its key, so each is checked too.
-    await Promise.all(doc.shards.filter((e) => e.checkpoint !== null).map((e) => keys.forLog(e.log, e.origin).catch(() => null)));
+    await Promise.all(
+      doc.shards
+        .filter((e) => e.checkpoint !== null)
+        .map((e) => keys.forLog(e.log, e.origin).catch(() => null)),
+    );
     const head = await verifyHead(doc, key.verifier, await keys.known());
     content = [
       figures([
@@ -72,14 +95,26 @@ export async function renderHead(api: ApiClient, keys: KeyRing, isLive: () => bo
         ["Logs covered", formatCount(head.logs)],
         ["Signed at", head.time === null ? "not stated" : timeText(head.time)],
         ["Root", hashText(head.root, "root")],
-        ["Log checkpoints checked", `${formatCount(head.checkpointsVerified)} of ${formatCount(doc.shards.filter((e) => e.checkpoint !== null).length)}`],
+        [
+          "Log checkpoints checked",
+          `${formatCount(head.checkpointsVerified)} of ${formatCount(doc.shards.filter((e) => e.checkpoint !== null).length)}`,
+        ],
         ["Verifier key", keySourceText(key.source)],
       ]),
-      badge("verified", `head signature (${key.source === "pinned" ? "pinned key" : "server's key"}) and tree verified`),
-      h("p", { class: "hint" }, "The head is re-signed every minute, so it may trail the newest checkpoints."),
+      badge(
+        "verified",
+        `head signature (${key.source === "pinned" ? "pinned key" : "server's key"}) and tree verified`,
+      ),
+      h(
+        "p",
+        { class: "hint" },
+        "The head is re-signed every minute, so it may trail the newest checkpoints.",
+      ),
     ];
   } catch (err) {
-    content = key ? [figures([["Verifier key", keySourceText(key.source)]]), ...failure("tenant head", key, err)] : failure("tenant head", null, err);
+    content = key
+      ? [figures([["Verifier key", keySourceText(key.source)]]), ...failure("tenant head", key, err)]
+      : failure("tenant head", null, err);
   }
   const box = byId("head");
   if (!isLive()) return;

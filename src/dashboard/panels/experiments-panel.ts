@@ -48,7 +48,10 @@ const percent = (share: number) => `${(share * 100).toFixed(1)}%`;
 /** The sentence a chart reads out: observed and expected subjects of every variant. */
 export function variantDescription(e: ExperimentSummary): string {
   return e.variants
-    .map((v) => `${v.variant}: ${formatCount(v.subjects)} subjects observed (${percent(v.observed_share)}), ${formatCount(Math.round(v.expected_subjects))} expected (${percent(v.expected_share)})`)
+    .map(
+      (v) =>
+        `${v.variant}: ${formatCount(v.subjects)} subjects observed (${percent(v.observed_share)}), ${formatCount(Math.round(v.expected_subjects))} expected (${percent(v.expected_share)})`,
+    )
     .join("; ");
 }
 
@@ -57,14 +60,34 @@ function variantChart(e: ExperimentSummary, width: number): DomElement {
   const height = 12 + e.variants.length * ROW;
   const max = niceCeiling(Math.max(...e.variants.map((v) => Math.max(v.subjects, v.expected_subjects)), 0));
   const x = linear(0, max, LABEL, width - VALUE_ROOM);
-  const svg = s("svg", { viewBox: `0 0 ${width} ${height}`, role: "img", "aria-label": `${e.experiment}, subjects per variant. ${variantDescription(e)}`, class: "chart" });
+  const svg = s("svg", {
+    viewBox: `0 0 ${width} ${height}`,
+    role: "img",
+    "aria-label": `${e.experiment}, subjects per variant. ${variantDescription(e)}`,
+    class: "chart",
+  });
   e.variants.forEach((v, i) => {
     const cy = 6 + i * ROW + ROW / 2;
     const expectedX = x(v.expected_subjects);
     svg.append(
       s("text", { class: "bar-label", x: LABEL - 8, y: cy + 4, "text-anchor": "end" }, v.variant),
-      s("rect", { class: "bar", "data-key": v.variant, x: LABEL, y: cy - 9, width: Math.max(1, x(v.subjects) - LABEL), height: 18, rx: 3 }),
-      s("line", { class: "whisker", "stroke-dasharray": "3 2", x1: expectedX, x2: expectedX, y1: cy - 13, y2: cy + 13 }),
+      s("rect", {
+        class: "bar",
+        "data-key": v.variant,
+        x: LABEL,
+        y: cy - 9,
+        width: Math.max(1, x(v.subjects) - LABEL),
+        height: 18,
+        rx: 3,
+      }),
+      s("line", {
+        class: "whisker",
+        "stroke-dasharray": "3 2",
+        x1: expectedX,
+        x2: expectedX,
+        y1: cy - 13,
+        y2: cy + 13,
+      }),
       s(
         "text",
         { class: "bar-value", x: Math.max(x(v.subjects), expectedX) + 6, y: cy + 4 },
@@ -91,7 +114,14 @@ function experimentBlock(e: ExperimentSummary, width: number): DomElement {
     figures([
       ["Exposures", formatCount(e.exposures)],
       ["Subjects", formatCount(e.subjects)],
-      ["p-value", e.test.p_value === null ? "—" : e.test.p_value < 0.001 ? e.test.p_value.toExponential(2) : e.test.p_value.toFixed(3)],
+      [
+        "p-value",
+        e.test.p_value === null
+          ? "—"
+          : e.test.p_value < 0.001
+            ? e.test.p_value.toExponential(2)
+            : e.test.p_value.toFixed(3),
+      ],
       ["Last exposure", timeText(e.last_exposure)],
     ]),
   );
@@ -102,8 +132,14 @@ export function renderExperiments(answer: ExperimentsAnswer | null | Error): voi
   const container = byId("experiments");
   if (answer === null || answer instanceof Error) {
     container.replaceChildren(
-      answer === null ? badge("unavailable", "experiments unavailable") : badge("failed", "experiments failed"),
-      h("p", { class: answer === null ? "hint" : "error" }, answer === null ? "This deployment does not answer GET /v1/experiments." : errorMessage(answer)),
+      answer === null
+        ? badge("unavailable", "experiments unavailable")
+        : badge("failed", "experiments failed"),
+      h(
+        "p",
+        { class: answer === null ? "hint" : "error" },
+        answer === null ? "This deployment does not answer GET /v1/experiments." : errorMessage(answer),
+      ),
     );
     container.setAttribute("data-state", answer === null ? "unavailable" : "failed");
     return;
@@ -111,13 +147,19 @@ export function renderExperiments(answer: ExperimentsAnswer | null | Error): voi
   const width = drawingWidth(container, 640);
   container.replaceChildren(
     answer.experiments.length === 0
-      ? h("p", { class: "hint" }, "No A/B exposures logged yet (ab:exposure events, e.g. from edgelog/hono's exposure()).")
+      ? h(
+          "p",
+          { class: "hint" },
+          "No A/B exposures logged yet (ab:exposure events, e.g. from edgelog/hono's exposure()).",
+        )
       : h("div", {}, ...answer.experiments.slice(0, SHOWN).map((e) => experimentBlock(e, width))),
     h(
       "p",
       { class: "hint" },
       `Bars: subjects seen per variant; dashed mark: what the logged assignment probabilities expect. A mismatch is flagged at p < ${answer.threshold} (chi-square test).` +
-        (answer.experiments.length > SHOWN ? ` Showing ${SHOWN} of ${answer.experiments.length}; GET /v1/experiments lists all.` : ""),
+        (answer.experiments.length > SHOWN
+          ? ` Showing ${SHOWN} of ${answer.experiments.length}; GET /v1/experiments lists all.`
+          : ""),
     ),
   );
   container.setAttribute("data-state", "loaded");

@@ -15,7 +15,11 @@ function renderPins(pins: PinnedKeys): void {
     return;
   }
   box.replaceChildren(
-    h("p", { class: "hint" }, `${list.length} key${list.length === 1 ? "" : "s"} pinned for this tab; a log or head whose origin has one is checked against it only.`),
+    h(
+      "p",
+      { class: "hint" },
+      `${list.length} key${list.length === 1 ? "" : "s"} pinned for this tab; a log or head whose origin has one is checked against it only.`,
+    ),
     h("ul", { class: "pin-list" }, ...list.map((p) => h("li", {}, h("code", { class: "key" }, p.label)))),
   );
 }
@@ -24,7 +28,10 @@ function renderPins(pins: PinnedKeys): void {
 export function setUpPins(pins: PinnedKeys, changed: () => void): void {
   const input = controlById("pin-keys");
   const error = byId("pin-error");
-  input.value = pins.list().map((p) => p.vkey).join("\n");
+  input.value = pins
+    .list()
+    .map((p) => p.vkey)
+    .join("\n");
   renderPins(pins);
   byId("pin-form").addEventListener("submit", (event) => {
     event.preventDefault();

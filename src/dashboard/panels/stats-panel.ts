@@ -29,7 +29,8 @@ export function barsOf(answer: StatsAnswer): Bar[] {
 
 /** Sequence-number checks summed over producers (DES coverage erosion). */
 function sequenceChecks(producers: readonly ProducerStats[]): DomElement {
-  const sum = (field: "gaps" | "missing" | "repeats" | "regressions") => producers.reduce((n, p) => n + (p[field] ?? 0), 0);
+  const sum = (field: "gaps" | "missing" | "repeats" | "regressions") =>
+    producers.reduce((n, p) => n + (p[field] ?? 0), 0);
   return h(
     "div",
     { class: "sub-figures" },
@@ -57,7 +58,10 @@ export function renderStats(groupBy: "tier" | "chain", answer: StatsAnswer | nul
     return;
   }
   if (answer instanceof Error) {
-    container.replaceChildren(badge("failed", "stats failed"), h("p", { class: "error" }, errorMessage(answer)));
+    container.replaceChildren(
+      badge("failed", "stats failed"),
+      h("p", { class: "error" }, errorMessage(answer)),
+    );
     container.setAttribute("data-state", "failed");
     return;
   }
@@ -69,7 +73,13 @@ export function renderStats(groupBy: "tier" | "chain", answer: StatsAnswer | nul
   container.replaceChildren(
     figures(pairs),
     barChart(bars, TITLES[groupBy], "events", drawingWidth(container, 420)),
-    h("p", { class: "hint" }, estimated ? "≈ marks an estimate from sampled bodies, with ± one standard error." : "All counts are exact."),
+    h(
+      "p",
+      { class: "hint" },
+      estimated
+        ? "≈ marks an estimate from sampled bodies, with ± one standard error."
+        : "All counts are exact.",
+    ),
     producers && groupBy === "chain" ? sequenceChecks(producers) : "",
   );
   container.setAttribute("data-state", "loaded");

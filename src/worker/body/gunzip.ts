@@ -83,14 +83,20 @@ export async function gunzipBounded(raw: Uint8Array, maxOutput: number): Promise
       }
       if (outcome.incomplete && end < raw.length) {
         if (++falseBoundaries > MAX_FALSE_BOUNDARIES) {
-          throw new GunzipError("invalid", `body has more than ${MAX_FALSE_BOUNDARIES} byte sequences that look like gzip member starts but are not`);
+          throw new GunzipError(
+            "invalid",
+            `body has more than ${MAX_FALSE_BOUNDARIES} byte sequences that look like gzip member starts but are not`,
+          );
         }
         skipUpTo = end;
         continue;
       }
       const where = members === 0 ? "" : ` (member ${members + 1}, at byte ${start})`;
       if (outcome.trailing) {
-        throw new GunzipError("invalid", `body has bytes after the end of a gzip member${where} that are not another gzip member (RFC 1952 §2.2); remove the trailing bytes`);
+        throw new GunzipError(
+          "invalid",
+          `body has bytes after the end of a gzip member${where} that are not another gzip member (RFC 1952 §2.2); remove the trailing bytes`,
+        );
       }
       throw new GunzipError("invalid", `body is not valid gzip${where}: ${outcome.message}`);
     }
@@ -150,11 +156,18 @@ async function inflateMember(member: Uint8Array, budget: number, out: Uint8Array
       throw err;
     }),
   ]);
-  if (overLimit) return { ok: false, overLimit: true, incomplete: false, trailing: false, message: "over limit" };
+  if (overLimit)
+    return { ok: false, overLimit: true, incomplete: false, trailing: false, message: "over limit" };
   if (r.status === "fulfilled" && w.status === "fulfilled") return { ok: true, bytes };
   const err = w.status === "rejected" ? w.reason : (r as PromiseRejectedResult).reason;
   const message = err instanceof Error ? err.message : String(err);
-  return { ok: false, overLimit: false, incomplete: /incomplete/i.test(message), trailing: TRAILING.test(message), message };
+  return {
+    ok: false,
+    overLimit: false,
+    incomplete: /incomplete/i.test(message),
+    trailing: TRAILING.test(message),
+    message,
+  };
 }
 
 function concat(chunks: Uint8Array[], total: number): Uint8Array {

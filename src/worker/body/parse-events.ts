@@ -24,14 +24,22 @@ export function bodyFormat(contentType: string | undefined): BodyFormat {
     if (name!.trim().toLowerCase() !== "charset") continue;
     const charset = (value ?? "").trim().replace(/^"|"$/g, "").toLowerCase();
     if (charset !== "utf-8" && charset !== "utf8") {
-      throw new ApiError(415, "unsupported_media_type", `unsupported charset '${charset}' (JSON bodies are UTF-8; send charset=utf-8 or no charset)`);
+      throw new ApiError(
+        415,
+        "unsupported_media_type",
+        `unsupported charset '${charset}' (JSON bodies are UTF-8; send charset=utf-8 or no charset)`,
+      );
     }
   }
   if (type === "application/json" || type === "" || type.endsWith("+json")) return "json";
   if (type === "application/x-ndjson" || type === "application/ndjson" || type === "application/jsonl") {
     return "ndjson";
   }
-  throw new ApiError(415, "unsupported_media_type", `unsupported Content-Type '${type}' (supported: application/json, application/x-ndjson)`);
+  throw new ApiError(
+    415,
+    "unsupported_media_type",
+    `unsupported Content-Type '${type}' (supported: application/json, application/x-ndjson)`,
+  );
 }
 
 const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
@@ -71,7 +79,12 @@ export function parseEvents(bytes: Uint8Array, format: BodyFormat, limits: Parse
   } catch {
     throw new ApiError(400, "invalid_utf8", "request body is not valid UTF-8");
   }
-  if (text.trim().length === 0) throw new ApiError(400, "empty_body", "request body is empty; send one event, an array of events, or NDJSON");
+  if (text.trim().length === 0)
+    throw new ApiError(
+      400,
+      "empty_body",
+      "request body is empty; send one event, an array of events, or NDJSON",
+    );
   return format === "json" ? parseJson(text, limits) : parseNdjson(text, limits);
 }
 
@@ -85,7 +98,11 @@ function parseJson(text: string, limits: ParseLimits): ParsedItem[] {
   // One level more: the array that holds the events.
   const shape = jsonTextShape(text, MAX_NESTING + 1);
   if (shape.tooDeep) {
-    throw new ApiError(400, "too_deep", `request body nests arrays or objects deeper than ${MAX_NESTING} levels in an event`);
+    throw new ApiError(
+      400,
+      "too_deep",
+      `request body nests arrays or objects deeper than ${MAX_NESTING} levels in an event`,
+    );
   }
   if (shape.items > limits.maxEventsPerRequest) throw tooMany(shape.items, limits.maxEventsPerRequest);
   let value: unknown;
@@ -107,7 +124,11 @@ function parseJson(text: string, limits: ParseLimits): ParsedItem[] {
     const errors = ijsonErrorsByItem(text, false)?.get(0);
     return [errors ? { index: 0, errors } : { index: 0, value }];
   }
-  throw new ApiError(400, "invalid_body", `request body must be a JSON object (one event) or an array of events, found ${jsonType(value)}`);
+  throw new ApiError(
+    400,
+    "invalid_body",
+    `request body must be a JSON object (one event) or an array of events, found ${jsonType(value)}`,
+  );
 }
 
 function parseNdjson(text: string, limits: ParseLimits): ParsedItem[] {
@@ -117,7 +138,7 @@ function parseNdjson(text: string, limits: ParseLimits): ParsedItem[] {
   const items: ParsedItem[] = [];
   const encoder = new TextEncoder();
   let lineNo = 0;
-  for (let start = 0; start < text.length; ) {
+  for (let start = 0; start < text.length;) {
     let end = text.indexOf("\n", start);
     if (end < 0) end = text.length;
     lineNo++;
@@ -130,19 +151,28 @@ function parseNdjson(text: string, limits: ParseLimits): ParsedItem[] {
     if (line.length * 3 > limits.maxEventBytes) {
       const size = encoder.encode(line).length;
       if (size > limits.maxEventBytes) {
-        items.push({ index, errors: [{ path: "", message: `event is ${size} bytes; the limit is ${limits.maxEventBytes}` }] });
+        items.push({
+          index,
+          errors: [{ path: "", message: `event is ${size} bytes; the limit is ${limits.maxEventBytes}` }],
+        });
         continue;
       }
     }
     if (nestsDeeperThan(line, MAX_NESTING)) {
-      items.push({ index, errors: [{ path: "", message: `event nests arrays or objects deeper than ${MAX_NESTING} levels` }] });
+      items.push({
+        index,
+        errors: [{ path: "", message: `event nests arrays or objects deeper than ${MAX_NESTING} levels` }],
+      });
       continue;
     }
     let value: unknown;
     try {
       value = JSON.parse(line);
     } catch (err) {
-      items.push({ index, errors: [{ path: "", message: `line ${lineNo} is not valid JSON: ${describe(err)}` }] });
+      items.push({
+        index,
+        errors: [{ path: "", message: `line ${lineNo} is not valid JSON: ${describe(err)}` }],
+      });
       continue;
     }
     const errors = ijsonErrorsByItem(line, false)?.get(0);

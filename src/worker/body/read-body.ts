@@ -17,7 +17,11 @@ const tooLarge = (message: string) => new ApiError(413, "payload_too_large", mes
 export async function readBody(req: Request, limits: BodyLimits): Promise<Uint8Array> {
   const encoding = (req.headers.get("content-encoding") ?? "identity").trim().toLowerCase();
   if (encoding !== "identity" && encoding !== "gzip" && encoding !== "") {
-    throw new ApiError(415, "unsupported_encoding", `unsupported Content-Encoding '${encoding}' (supported: gzip, identity)`);
+    throw new ApiError(
+      415,
+      "unsupported_encoding",
+      `unsupported Content-Encoding '${encoding}' (supported: gzip, identity)`,
+    );
   }
   const declared = req.headers.get("content-length");
   if (declared !== null && Number(declared) > limits.maxBodyBytes) {
@@ -28,14 +32,19 @@ export async function readBody(req: Request, limits: BodyLimits): Promise<Uint8A
     tooLarge(`request body exceeds the limit of ${limits.maxBodyBytes} bytes (read ${n} so far)`),
   );
   if (encoding !== "gzip") return raw;
-  if (raw.length === 0) throw new ApiError(400, "invalid_gzip", "Content-Encoding is gzip but the body is empty");
+  if (raw.length === 0)
+    throw new ApiError(400, "invalid_gzip", "Content-Encoding is gzip but the body is empty");
   try {
     return await gunzipBounded(raw, limits.maxDecompressedBytes);
   } catch (err) {
     if (err instanceof GunzipError) {
       throw err.kind === "too_large" ? tooLarge(err.message) : new ApiError(400, "invalid_gzip", err.message);
     }
-    throw new ApiError(400, "invalid_gzip", `body is not valid gzip: ${(err as Error).message ?? String(err)}`);
+    throw new ApiError(
+      400,
+      "invalid_gzip",
+      `body is not valid gzip: ${(err as Error).message ?? String(err)}`,
+    );
   }
 }
 

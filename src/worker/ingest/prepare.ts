@@ -19,7 +19,8 @@ import { retainedKeys } from "../../shard/facts";
  * A prepared item. `routeKey` (the decision id as received) chooses the shard; it stays in
  * the Worker, since a policy may mask it out of everything the shard stores.
  */
-export type Prepared = { ok: true; event: PreparedEvent; routeKey: string } | { ok: false; index: number; errors: ItemError[] };
+export type Prepared =
+  { ok: true; event: PreparedEvent; routeKey: string } | { ok: false; index: number; errors: ItemError[] };
 
 interface DesShape {
   schema_version: string;
@@ -72,7 +73,12 @@ export async function prepareItem(item: ParsedItem, ctx: PrepareContext): Promis
     return {
       ok: false,
       index: item.index,
-      errors: [{ path: "", message: `event is ${bytes.length} bytes (canonical JSON); the limit is ${ctx.maxEventBytes}` }],
+      errors: [
+        {
+          path: "",
+          message: `event is ${bytes.length} bytes (canonical JSON); the limit is ${ctx.maxEventBytes}`,
+        },
+      ],
     };
   }
   const event = item.value as DesShape;
@@ -82,10 +88,16 @@ export async function prepareItem(item: ParsedItem, ctx: PrepareContext): Promis
   const [id, hashVerdict, sample] = await Promise.all([
     sha256Hex(bytes),
     checkCurrentHash(canonical, event),
-    tier === "sampled" ? sampleOf(event.decision_context.decision_id, decision.tier === "sampled" ? decision.rate : 1) : null,
+    tier === "sampled"
+      ? sampleOf(event.decision_context.decision_id, decision.tier === "sampled" ? decision.rate : 1)
+      : null,
   ]);
   const keepBody = tier === "full" || (sample !== null && sample.in_sample);
-  const { body, masked } = applyMasks(keepBody ? event : projectRequired(event), ctx.policy.masks, ctx.maskSalt);
+  const { body, masked } = applyMasks(
+    keepBody ? event : projectRequired(event),
+    ctx.policy.masks,
+    ctx.maskSalt,
+  );
   const timestamp = Date.parse(temporal.event_timestamp);
   // Every derived key comes from what is retained after masking, never from the event as
   // received: a masked value must not reach a column, an index or a stat.
@@ -118,7 +130,9 @@ export async function prepareItem(item: ParsedItem, ctx: PrepareContext): Promis
               verdict: hashVerdict,
               currentHash: normalizeHashText(temporal.hash_chain.current_hash),
               previousHash:
-                typeof temporal.hash_chain.previous_hash === "string" ? normalizeHashText(temporal.hash_chain.previous_hash) : null,
+                typeof temporal.hash_chain.previous_hash === "string"
+                  ? normalizeHashText(temporal.hash_chain.previous_hash)
+                  : null,
             },
       futureTimestamp: timestamp > ctx.now + ctx.maxFutureSkewMs,
       exposure: countedExposure(event, ctx.maskSalt),
@@ -138,7 +152,10 @@ async function sampleOf(decisionId: string, rate: number) {
  * member is the full canonical text with the hash_chain object's text swapped for its text
  * without the member — no second canonicalization of the whole event.
  */
-async function checkCurrentHash(canonical: string, event: DesShape): Promise<"ok" | "mismatch" | "unverified"> {
+async function checkCurrentHash(
+  canonical: string,
+  event: DesShape,
+): Promise<"ok" | "mismatch" | "unverified"> {
   const chain = event.temporal_metadata.hash_chain;
   if (!isSha256Algorithm(chain.algorithm)) return "unverified";
   const { current_hash: stated, ...rest } = chain;
@@ -146,7 +163,10 @@ async function checkCurrentHash(canonical: string, event: DesShape): Promise<"ok
   const at = canonical.indexOf(withMember);
   let text: string;
   if (at >= 0 && canonical.indexOf(withMember, at + 1) < 0) {
-    text = canonical.slice(0, at) + `"hash_chain":${canonicalJson(rest)}` + canonical.slice(at + withMember.length);
+    text =
+      canonical.slice(0, at) +
+      `"hash_chain":${canonicalJson(rest)}` +
+      canonical.slice(at + withMember.length);
   } else {
     // The same hash_chain text appears twice (e.g. copied into an extension field): do it the long way.
     text = canonicalJson({ ...event, temporal_metadata: { ...event.temporal_metadata, hash_chain: rest } });
@@ -160,8 +180,11 @@ async function checkCurrentHash(canonical: string, event: DesShape): Promise<"ok
  * as retained, or — when a policy masks it — its keyed hash, the same text a "hash" mask writes,
  * so conflicts are still found and the value itself is never stored.
  */
-function indexedDecisionId(kept: { decision_context?: Record<string, unknown> }, raw: string, salt: Uint8Array): string {
+function indexedDecisionId(
+  kept: { decision_context?: Record<string, unknown> },
+  raw: string,
+  salt: Uint8Array,
+): string {
   const retained = kept.decision_context?.["decision_id"];
   return retained === raw ? raw : maskHash(raw, salt);
 }
-

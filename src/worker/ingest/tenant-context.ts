@@ -27,11 +27,16 @@ const salts = new Map<string, Uint8Array>();
  * from the signing key, so masked values are stable across requests and edges (joins on a
  * masked field still work) but cannot be recomputed without the deployment's secret.
  */
-export async function maskSaltOf(env: Env & { EDGELOG_MASK_SALT?: string }, tenant: string): Promise<Uint8Array> {
+export async function maskSaltOf(
+  env: Env & { EDGELOG_MASK_SALT?: string },
+  tenant: string,
+): Promise<Uint8Array> {
   const cached = salts.get(tenant);
   if (cached) return cached;
   const secret = env.EDGELOG_MASK_SALT ?? env.EDGELOG_SIGNING_KEY ?? "";
-  const salt = new Uint8Array(await crypto.subtle.digest("SHA-256", utf8(`edgelog mask salt\u0000${secret}\u0000${tenant}`)));
+  const salt = new Uint8Array(
+    await crypto.subtle.digest("SHA-256", utf8(`edgelog mask salt\u0000${secret}\u0000${tenant}`)),
+  );
   salts.set(tenant, salt);
   return salt;
 }
@@ -42,7 +47,11 @@ const PRODUCER = /^[\x21-\x7e]{1,128}$/;
 export function producerOf(header: string | undefined, tenant: TenantScope): string {
   if (header === undefined) return `key:${tenant.keyId}`;
   if (!PRODUCER.test(header)) {
-    throw new ApiError(400, "invalid_producer", "X-Edgelog-Producer must be 1 to 128 visible ASCII characters");
+    throw new ApiError(
+      400,
+      "invalid_producer",
+      "X-Edgelog-Producer must be 1 to 128 visible ASCII characters",
+    );
   }
   return header;
 }

@@ -35,14 +35,22 @@ export function tenantContextBytes(context: TenantContext): number {
 export class AuthCache {
   private readonly keys = new BoundedCache<StoredKey>(AUTH_CACHE_LIMITS.keys, Number.POSITIVE_INFINITY);
   private readonly unknown = new BoundedCache<true>(AUTH_CACHE_LIMITS.unknownKeys, Number.POSITIVE_INFINITY);
-  private readonly tenants = new BoundedCache<TenantContext | null>(AUTH_CACHE_LIMITS.tenants, AUTH_CACHE_LIMITS.tenantBytes, (c) =>
-    c === null ? 64 : tenantContextBytes(c),
+  private readonly tenants = new BoundedCache<TenantContext | null>(
+    AUTH_CACHE_LIMITS.tenants,
+    AUTH_CACHE_LIMITS.tenantBytes,
+    (c) => (c === null ? 64 : tenantContextBytes(c)),
   );
   private readonly pendingKeys = new Map<string, Promise<StoredKey | null>>();
   private readonly pendingTenants = new Map<string, Promise<TenantContext | null>>();
 
   /** Key `id` of `tenant`, from the cache when looked up less than `ttlMs` ago. */
-  async key(sources: AuthSources, tenant: string, id: string, ttlMs: number, now = Date.now()): Promise<StoredKey | null> {
+  async key(
+    sources: AuthSources,
+    tenant: string,
+    id: string,
+    ttlMs: number,
+    now = Date.now(),
+  ): Promise<StoredKey | null> {
     const name = `${tenant}/${id}`;
     const hit = this.keys.get(name, now);
     if (hit) return hit;
@@ -59,7 +67,12 @@ export class AuthCache {
   }
 
   /** The routing and policy of `tenant`, from the cache when looked up less than `ttlMs` ago. */
-  async tenant(sources: AuthSources, tenant: string, ttlMs: number, now = Date.now()): Promise<TenantContext | null> {
+  async tenant(
+    sources: AuthSources,
+    tenant: string,
+    ttlMs: number,
+    now = Date.now(),
+  ): Promise<TenantContext | null> {
     const hit = this.tenants.get(tenant, now);
     if (hit !== undefined) return hit;
     let pending = this.pendingTenants.get(tenant);
@@ -85,6 +98,11 @@ export class AuthCache {
 
   /** What the cache holds, for tests and diagnostics. */
   usage(): { keys: number; unknownKeys: number; tenants: number; tenantBytes: number } {
-    return { keys: this.keys.size, unknownKeys: this.unknown.size, tenants: this.tenants.size, tenantBytes: this.tenants.totalBytes };
+    return {
+      keys: this.keys.size,
+      unknownKeys: this.unknown.size,
+      tenants: this.tenants.size,
+      tenantBytes: this.tenants.totalBytes,
+    };
   }
 }

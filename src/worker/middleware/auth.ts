@@ -49,7 +49,11 @@ const unauthorized = (message: string) =>
  * call per key per isolate per LAST_USED_RESOLUTION_MS, and the key object writes at most once
  * per interval whatever the number of isolates.
  */
-async function noteUse(env: Env, tenant: string, record: { id: string; last_used_at: string | null }): Promise<void> {
+async function noteUse(
+  env: Env,
+  tenant: string,
+  record: { id: string; last_used_at: string | null },
+): Promise<void> {
   const now = Date.now();
   if (record.last_used_at !== null && now - Date.parse(record.last_used_at) < LAST_USED_RESOLUTION_MS) return;
   const at = new Date(now).toISOString();
@@ -118,9 +122,18 @@ export function tenantFor(principal: Principal, scope: Scope): TenantScope {
     throw new ApiError(403, "forbidden", `the admin token cannot be used for '${scope}'; use a tenant key`);
   }
   if (!principal.scopes.includes(scope)) {
-    throw new ApiError(403, "forbidden", `this key lacks the '${scope}' scope (it has: ${principal.scopes.join(", ") || "none"})`);
+    throw new ApiError(
+      403,
+      "forbidden",
+      `this key lacks the '${scope}' scope (it has: ${principal.scopes.join(", ") || "none"})`,
+    );
   }
-  return { id: principal.tenant, routing: principal.routing, policy: principal.policy, keyId: principal.keyId };
+  return {
+    id: principal.tenant,
+    routing: principal.routing,
+    policy: principal.policy,
+    keyId: principal.keyId,
+  };
 }
 
 /**
@@ -132,7 +145,11 @@ export function tenantFor(principal: Principal, scope: Scope): TenantScope {
 export function requireTenantAdmin(principal: Principal, tenant: string): void {
   if (principal.kind === "operator") return;
   if (!principal.scopes.includes("admin")) {
-    throw new ApiError(403, "forbidden", `this key lacks the 'admin' scope (it has: ${principal.scopes.join(", ") || "none"})`);
+    throw new ApiError(
+      403,
+      "forbidden",
+      `this key lacks the 'admin' scope (it has: ${principal.scopes.join(", ") || "none"})`,
+    );
   }
   if (principal.tenant !== tenant) throw new ApiError(404, "not_found", `tenant '${tenant}' not found`);
 }

@@ -35,17 +35,25 @@ export function itemsOf(request: OtlpLogsRequest): OtlpItem[] {
 }
 
 function bodyItem(index: number, body: AnyValue | null): ParsedItem {
-  const reject = (message: string, path = ""): ParsedItem => ({ index, errors: [{ path, message } satisfies ItemError] });
-  if (body === null || body.kind === "empty") return reject("log record has no body; the body must be a DES event (its JSON text, or a kvlist)");
+  const reject = (message: string, path = ""): ParsedItem => ({
+    index,
+    errors: [{ path, message } satisfies ItemError],
+  });
+  if (body === null || body.kind === "empty")
+    return reject("log record has no body; the body must be a DES event (its JSON text, or a kvlist)");
   if (body.kind === "string") {
-    if (nestsDeeperThan(body.value, MAX_NESTING)) return reject(`body nests arrays or objects deeper than ${MAX_NESTING} levels`);
+    if (nestsDeeperThan(body.value, MAX_NESTING))
+      return reject(`body nests arrays or objects deeper than ${MAX_NESTING} levels`);
     try {
       return { index, value: JSON.parse(body.value) };
     } catch (err) {
       return reject(`body is a string but not a DES event's JSON text: ${(err as Error).message}`);
     }
   }
-  if (body.kind !== "kvlist") return reject(`body is a ${body.kind} value; a DES event is sent as its JSON text (string) or as a kvlist`);
+  if (body.kind !== "kvlist")
+    return reject(
+      `body is a ${body.kind} value; a DES event is sent as its JSON text (string) or as a kvlist`,
+    );
   try {
     return { index, value: anyValueToJson(body, MAX_NESTING) };
   } catch (err) {

@@ -17,10 +17,14 @@ import { DEFAULT_POLICY, validatePolicy } from "../../core/policy";
 
 export const admin = new Hono<AppEnv>();
 
-
 async function jsonBody(req: Request): Promise<Record<string, unknown>> {
   const text = await req.text();
-  if (text.length > MAX_ADMIN_BODY_BYTES) throw new ApiError(413, "payload_too_large", `admin request bodies are limited to ${MAX_ADMIN_BODY_BYTES} bytes`);
+  if (text.length > MAX_ADMIN_BODY_BYTES)
+    throw new ApiError(
+      413,
+      "payload_too_large",
+      `admin request bodies are limited to ${MAX_ADMIN_BODY_BYTES} bytes`,
+    );
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -54,15 +58,37 @@ admin.post("/tenants", async (c) => {
   const body = await jsonBody(c.req.raw);
   const name = body.name;
   if (typeof name !== "string" || name.trim().length === 0 || name.length > MAX_TENANT_NAME_CHARS) {
-    throw new ApiError(422, "invalid_tenant", `'name' must be a non-empty string of at most ${MAX_TENANT_NAME_CHARS} characters`, [
-      { path: "/name", message: `must be a non-empty string of at most ${MAX_TENANT_NAME_CHARS} characters` },
-    ]);
+    throw new ApiError(
+      422,
+      "invalid_tenant",
+      `'name' must be a non-empty string of at most ${MAX_TENANT_NAME_CHARS} characters`,
+      [
+        {
+          path: "/name",
+          message: `must be a non-empty string of at most ${MAX_TENANT_NAME_CHARS} characters`,
+        },
+      ],
+    );
   }
-  const id = body.id ?? name.trim().toLowerCase().replace(/[^a-z0-9_-]+/g, "-").replace(/^-+|-+$/g, "");
+  const id =
+    body.id ??
+    name
+      .trim()
+      .toLowerCase()
+      .replace(/[^a-z0-9_-]+/g, "-")
+      .replace(/^-+|-+$/g, "");
   if (typeof id !== "string" || !TENANT_ID_PATTERN.test(id)) {
-    throw new ApiError(422, "invalid_tenant", `tenant id '${String(id)}' must match ${TENANT_ID_PATTERN.source}`, [
-      { path: body.id === undefined ? "/name" : "/id", message: `must give an id matching ${TENANT_ID_PATTERN.source}` },
-    ]);
+    throw new ApiError(
+      422,
+      "invalid_tenant",
+      `tenant id '${String(id)}' must match ${TENANT_ID_PATTERN.source}`,
+      [
+        {
+          path: body.id === undefined ? "/name" : "/id",
+          message: `must give an id matching ${TENANT_ID_PATTERN.source}`,
+        },
+      ],
+    );
   }
   const shards = body.shards ?? 1;
   if (typeof shards !== "number" || !Number.isInteger(shards) || shards < 1 || shards > MAX_SHARDS) {
@@ -73,7 +99,12 @@ admin.post("/tenants", async (c) => {
   const result = await registry(c.env).createTenant(id, name.trim(), shards);
   if (!result.ok) throw new ApiError(409, "tenant_exists", `tenant '${id}' already exists`);
   return c.json(
-    { id: result.tenant.id, name: result.tenant.name, created_at: result.tenant.created_at, shards: result.tenant.routing[0]!.shards },
+    {
+      id: result.tenant.id,
+      name: result.tenant.name,
+      created_at: result.tenant.created_at,
+      shards: result.tenant.routing[0]!.shards,
+    },
     201,
   );
 });
@@ -117,7 +148,11 @@ admin.delete("/keys/:id", async (c) => {
   let tenant: string | null = null;
   if (principal.kind === "key") {
     if (!principal.scopes.includes("admin")) {
-      throw new ApiError(403, "forbidden", `this key lacks the 'admin' scope (it has: ${principal.scopes.join(", ")})`);
+      throw new ApiError(
+        403,
+        "forbidden",
+        `this key lacks the 'admin' scope (it has: ${principal.scopes.join(", ")})`,
+      );
     }
     tenant = principal.tenant;
   }
@@ -172,12 +207,16 @@ admin.put("/tenants/:tenant/policy", async (c) => {
     const listed = verdict.errors.length;
     const more = verdict.total - listed;
     const which = more > 0 ? `; the first ${listed} are listed, ${more} more are not` : "";
-    throw new ApiError(422, "invalid_policy", `the policy has ${verdict.total} problem(s)${which}; nothing was changed`, [
-      ...verdict.errors,
-    ]);
+    throw new ApiError(
+      422,
+      "invalid_policy",
+      `the policy has ${verdict.total} problem(s)${which}; nothing was changed`,
+      [...verdict.errors],
+    );
   }
   const text = JSON.stringify(body);
-  if (text.length > MAX_POLICY_BYTES) throw new ApiError(413, "payload_too_large", `policies are limited to ${MAX_POLICY_BYTES} bytes`);
+  if (text.length > MAX_POLICY_BYTES)
+    throw new ApiError(413, "payload_too_large", `policies are limited to ${MAX_POLICY_BYTES} bytes`);
   if (!(await registry(c.env).setPolicy(tenant, text))) throw notFound(`tenant '${tenant}'`);
   forgetTenant(tenant);
   return c.json({ tenant, policy: body, default: false });
@@ -189,7 +228,11 @@ admin.get("/tenants/:tenant/policy", async (c) => {
   requireTenantAdmin(c.var.principal, tenant);
   if (!(await registry(c.env).getTenant(tenant))) throw notFound(`tenant '${tenant}'`);
   const stored = await registry(c.env).getPolicy(tenant);
-  return c.json({ tenant, policy: stored === null ? DEFAULT_POLICY : (JSON.parse(stored) as unknown), default: stored === null });
+  return c.json({
+    tenant,
+    policy: stored === null ? DEFAULT_POLICY : (JSON.parse(stored) as unknown),
+    default: stored === null,
+  });
 });
 
 /** DELETE /v1/admin/tenants/{t}/policy: back to the default policy. */

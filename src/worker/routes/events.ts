@@ -7,9 +7,23 @@ import { readBody } from "../body/read-body";
 import { bodyFormat, parseEvents } from "../body/parse-events";
 import { prepareItem, type PrepareContext, type Prepared } from "../ingest/prepare";
 import { maskSaltOf, policyOf, producerOf } from "../ingest/tenant-context";
-import { currentShards, earlierShardsOf, logRef, shardOf, shardSettings, shardStub, shardsOf } from "../routing";
+import {
+  currentShards,
+  earlierShardsOf,
+  logRef,
+  shardOf,
+  shardSettings,
+  shardStub,
+  shardsOf,
+} from "../routing";
 import type { AppendResult, Overloaded, PreparedEvent } from "../../shard/types";
-import { ingestStatus, isEventId, MAX_ERASURE_REASON_CHARS, tally, type ItemResult } from "../../core/protocol";
+import {
+  ingestStatus,
+  isEventId,
+  MAX_ERASURE_REASON_CHARS,
+  tally,
+  type ItemResult,
+} from "../../core/protocol";
 import { shardFailure } from "../shard-errors";
 import { listEvents } from "./query";
 
@@ -61,7 +75,15 @@ export async function appendPrepared(
   const earlier = new Map<number, PreparedEvent[]>();
   for (const p of prepared) {
     if (!p.ok) {
-      results[p.index] = { index: p.index, status: "rejected", id: null, log: null, seq: null, tier: null, errors: p.errors };
+      results[p.index] = {
+        index: p.index,
+        status: "rejected",
+        id: null,
+        log: null,
+        seq: null,
+        tier: null,
+        errors: p.errors,
+      };
       continue;
     }
     const shard = shardOf(p.routeKey, shards);
@@ -82,7 +104,16 @@ export async function appendPrepared(
     );
     const known = new Map<string, ItemResult>();
     for (const { log, hits } of found) {
-      for (const h of hits) known.set(h.id, { index: -1, status: "duplicate", id: h.id, log: log.origin, seq: h.seq, tier: h.tier, errors: [] });
+      for (const h of hits)
+        known.set(h.id, {
+          index: -1,
+          status: "duplicate",
+          id: h.id,
+          log: log.origin,
+          seq: h.seq,
+          tier: h.tier,
+          errors: [],
+        });
     }
     for (const [shard, list] of byShard) {
       const remaining = list.filter((e) => {
@@ -131,10 +162,16 @@ events.get("/:id", async (c) => {
   const tenant = tenantFor(c.var.principal, "read");
   const id = c.req.param("id").toLowerCase();
   if (!isEventId(id)) {
-    throw new ApiError(400, "invalid_id", "event ids are 64 lowercase hex digits (SHA-256 of the canonical event)");
+    throw new ApiError(
+      400,
+      "invalid_id",
+      "event ids are 64 lowercase hex digits (SHA-256 of the canonical event)",
+    );
   }
   const records = await Promise.all(
-    shardsOf(tenant.routing).map((shard) => shardStub(c.env, logRef(c.var.config, tenant.id, shard)).getEvent(id)),
+    shardsOf(tenant.routing).map((shard) =>
+      shardStub(c.env, logRef(c.var.config, tenant.id, shard)).getEvent(id),
+    ),
   );
   for (const record of records) {
     if (!record) continue;
@@ -149,17 +186,21 @@ events.get("/:id", async (c) => {
   throw notFound(`event ${id}`);
 });
 
-
 /** DELETE /v1/events/{id}/body {"reason"?}: erasure that keeps the envelope and every proof. */
 events.delete("/:id/body", async (c) => {
   const principal = c.var.principal;
-  if (principal.kind !== "key") throw new ApiError(403, "forbidden", "erasing a body needs a tenant key with the 'admin' scope");
+  if (principal.kind !== "key")
+    throw new ApiError(403, "forbidden", "erasing a body needs a tenant key with the 'admin' scope");
   requireTenantAdmin(principal, principal.tenant);
   const tenant = principal.tenant;
   const routing = principal.routing;
   const id = c.req.param("id").toLowerCase();
   if (!isEventId(id)) {
-    throw new ApiError(400, "invalid_id", "event ids are 64 lowercase hex digits (SHA-256 of the canonical event)");
+    throw new ApiError(
+      400,
+      "invalid_id",
+      "event ids are 64 lowercase hex digits (SHA-256 of the canonical event)",
+    );
   }
   let reason = "erasure request";
   const text = await c.req.text();
@@ -172,9 +213,17 @@ events.delete("/:id/body", async (c) => {
     }
     const r = (body as { reason?: unknown } | null)?.reason;
     if (r !== undefined && (typeof r !== "string" || r.length === 0 || r.length > MAX_ERASURE_REASON_CHARS)) {
-      throw new ApiError(422, "invalid_reason", `'reason' must be a non-empty string of at most ${MAX_ERASURE_REASON_CHARS} characters`, [
-        { path: "/reason", message: `must be a non-empty string of at most ${MAX_ERASURE_REASON_CHARS} characters` },
-      ]);
+      throw new ApiError(
+        422,
+        "invalid_reason",
+        `'reason' must be a non-empty string of at most ${MAX_ERASURE_REASON_CHARS} characters`,
+        [
+          {
+            path: "/reason",
+            message: `must be a non-empty string of at most ${MAX_ERASURE_REASON_CHARS} characters`,
+          },
+        ],
+      );
     }
     if (typeof r === "string") reason = r;
   }

@@ -13,7 +13,8 @@ export const EXPERIMENTS_MAX = 100;
 function timeParam(name: string, raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;
   const t = /^\d{4}-\d{2}-\d{2}T/.test(raw) ? Date.parse(raw) : NaN;
-  if (Number.isNaN(t)) throw new ApiError(400, "invalid_parameter", `'${name}' must be an RFC 3339 date-time, found '${raw}'`);
+  if (Number.isNaN(t))
+    throw new ApiError(400, "invalid_parameter", `'${name}' must be an RFC 3339 date-time, found '${raw}'`);
   return t;
 }
 
@@ -30,19 +31,29 @@ export async function experiments(c: Context<AppEnv>): Promise<Response> {
   const tenant = tenantFor(c.var.principal, "read");
   const experiment = c.req.query("experiment");
   if (experiment !== undefined && (experiment.length === 0 || experiment.length > EXPERIMENT_NAME_MAX)) {
-    throw new ApiError(400, "invalid_parameter", `'experiment' must be 1 to ${EXPERIMENT_NAME_MAX} characters, found ${experiment.length}`);
+    throw new ApiError(
+      400,
+      "invalid_parameter",
+      `'experiment' must be 1 to ${EXPERIMENT_NAME_MAX} characters, found ${experiment.length}`,
+    );
   }
   const since = timeParam("since", c.req.query("since"));
   const until = timeParam("until", c.req.query("until"));
   if (since !== undefined && until !== undefined && until <= since) {
-    throw new ApiError(400, "invalid_parameter", `'until' (${iso(until)}) must be later than 'since' (${iso(since)})`);
+    throw new ApiError(
+      400,
+      "invalid_parameter",
+      `'until' (${iso(until)}) must be later than 'since' (${iso(since)})`,
+    );
   }
   const query: ExperimentQuery = {};
   if (experiment !== undefined) query.experiment = experiment;
   if (since !== undefined) query.fromHour = Math.floor(since / HOUR_MS);
   if (until !== undefined) query.toHour = Math.ceil(until / HOUR_MS);
   const parts = await Promise.all(
-    shardsOf(tenant.routing).map((shard) => shardStub(c.env, logRef(c.var.config, tenant.id, shard)).experiments(query)),
+    shardsOf(tenant.routing).map((shard) =>
+      shardStub(c.env, logRef(c.var.config, tenant.id, shard)).experiments(query),
+    ),
   );
   const byExperiment = new Map<string, Map<string, VariantTotals>>();
   for (const rows of parts) {
@@ -80,7 +91,12 @@ export async function experiments(c: Context<AppEnv>): Promise<Response> {
 function summarize(experiment: string, rows: VariantTotals[]) {
   rows.sort((a, b) => a.variant.localeCompare(b.variant));
   const check = checkSampleRatio(
-    rows.map((r) => ({ variant: r.variant, exposures: r.exposures, subjects: r.subjects, meanProbability: r.probabilitySum / r.exposures })),
+    rows.map((r) => ({
+      variant: r.variant,
+      exposures: r.exposures,
+      subjects: r.subjects,
+      meanProbability: r.probabilitySum / r.exposures,
+    })),
   );
   const firstAt = Math.min(...rows.map((r) => r.firstAt));
   const lastAt = Math.max(...rows.map((r) => r.lastAt));
@@ -96,7 +112,11 @@ function summarize(experiment: string, rows: VariantTotals[]) {
         variant: r.variant,
         exposures: r.exposures,
         subjects: r.subjects,
-        assignment_probability: { mean: r.probabilitySum / r.exposures, min: r.probabilityMin, max: r.probabilityMax },
+        assignment_probability: {
+          mean: r.probabilitySum / r.exposures,
+          min: r.probabilityMin,
+          max: r.probabilityMax,
+        },
         expected_share: check.variants[i]!.expectedShare,
         observed_share: check.variants[i]!.observedShare,
         expected_subjects: check.variants[i]!.expected,

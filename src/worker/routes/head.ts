@@ -14,5 +14,7 @@ head.get("/", async (c) => {
 /** GET /v1/head/key: the verifier key of the tenant head (key name = the tenant's origin). */
 head.get("/key", async (c) => {
   const tenant = tenantFor(c.var.principal, "read");
-  return c.text(`${await headVerifierKey(c.env, c.var.config, tenant.id)}\n`, 200, { "content-type": "text/plain; charset=utf-8" });
+  return c.text(`${await headVerifierKey(c.env, c.var.config, tenant.id)}\n`, 200, {
+    "content-type": "text/plain; charset=utf-8",
+  });
 });

@@ -16,7 +16,8 @@ function shardParam(tenant: TenantScope, raw: string): number {
 }
 
 function intParam(name: string, raw: string | undefined): number {
-  if (raw === undefined) throw new ApiError(400, "missing_parameter", `query parameter '${name}' is required`);
+  if (raw === undefined)
+    throw new ApiError(400, "missing_parameter", `query parameter '${name}' is required`);
   if (!/^(0|[1-9][0-9]{0,15})$/.test(raw)) {
     throw new ApiError(400, "invalid_parameter", `'${name}' must be a non-negative integer, found '${raw}'`);
   }
@@ -27,7 +28,13 @@ logs.get("/", async (c) => {
   const tenant = tenantFor(c.var.principal, "read");
   const out: LogInfo[] = await fanOut(c.env, c.var.config, tenant, async (stub, log) => {
     const info = await stub.info();
-    return { log: String(log.shard), origin: log.origin, size: info?.size ?? 0, events: info?.events ?? 0, pending: info?.pending ?? 0 };
+    return {
+      log: String(log.shard),
+      origin: log.origin,
+      size: info?.size ?? 0,
+      events: info?.events ?? 0,
+      pending: info?.pending ?? 0,
+    };
   });
   return c.json(out);
 });
@@ -71,7 +78,11 @@ logs.get("/:log/batches/:n", async (c) => {
   if (acceptsGzip(c.req.header("accept-encoding"))) {
     // "manual": the runtime sends the bytes as they are instead of compressing them again.
     return new Response(bundle, {
-      headers: { "content-type": "application/x-ndjson", "content-encoding": "gzip", vary: "accept-encoding" },
+      headers: {
+        "content-type": "application/x-ndjson",
+        "content-encoding": "gzip",
+        vary: "accept-encoding",
+      },
       encodeBody: "manual",
     });
   }

@@ -18,7 +18,8 @@ openAdmin.put("/tenants/:tenant/open", async (c) => {
   const tenant = c.req.param("tenant");
   requireTenantAdmin(c.var.principal, tenant);
   const text = await c.req.text();
-  if (text.length > MAX_BODY) throw new ApiError(413, "payload_too_large", `admin request bodies are limited to ${MAX_BODY} bytes`);
+  if (text.length > MAX_BODY)
+    throw new ApiError(413, "payload_too_large", `admin request bodies are limited to ${MAX_BODY} bytes`);
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -26,12 +27,22 @@ openAdmin.put("/tenants/:tenant/open", async (c) => {
     throw new ApiError(400, "invalid_json", `request body is not valid JSON: ${(err as Error).message}`);
   }
   const checked = validateOpenSettings(value);
-  if (!checked.ok) throw new ApiError(422, "invalid_settings", "the open-verification settings are not valid", checked.problems);
+  if (!checked.ok)
+    throw new ApiError(
+      422,
+      "invalid_settings",
+      "the open-verification settings are not valid",
+      checked.problems,
+    );
   const stored = await c.env.REGISTRY.getByName("registry").setOpenSettings(tenant, checked.settings);
   if (!stored) throw notFound(`tenant '${tenant}'`);
   // Shards cache the witness list; tell them now so a new witness is asked without waiting for the next seal.
   const t = await c.env.REGISTRY.getByName("registry").getTenant(tenant);
-  await Promise.all(shardsOf(t?.routing ?? []).map((shard) => shardStub(c.env, logRef(c.var.config, tenant, shard)).refreshWitnesses()));
+  await Promise.all(
+    shardsOf(t?.routing ?? []).map((shard) =>
+      shardStub(c.env, logRef(c.var.config, tenant, shard)).refreshWitnesses(),
+    ),
+  );
   return c.json(checked.settings);
 });
 

@@ -11,7 +11,13 @@ import { itemsOf, resourceProducer } from "../otlp/records";
 import { decodeLogsJson } from "../../core/otlp/decode-json";
 import { decodeLogsProtobuf } from "../../core/otlp/decode-protobuf";
 import { OtlpDecodeError, OtlpTooManyRecords, type OtlpLogsRequest } from "../../core/otlp/logs-request";
-import { exportResponseJson, exportResponseProtobuf, rpcCodeOf, statusProtobuf, type PartialSuccess } from "../../core/otlp/response";
+import {
+  exportResponseJson,
+  exportResponseProtobuf,
+  rpcCodeOf,
+  statusProtobuf,
+  type PartialSuccess,
+} from "../../core/otlp/response";
 
 export const OTLP_LOGS_PATH = "/v1/otlp/v1/logs";
 
@@ -29,7 +35,11 @@ function encodingOf(contentType: string | undefined): Encoding {
   const type = (contentType ?? "").split(";")[0]!.trim().toLowerCase();
   if (type === "application/x-protobuf") return "protobuf";
   if (type === "application/json") return "json";
-  throw new ApiError(415, "unsupported_media_type", `unsupported Content-Type '${type}' for OTLP/HTTP (supported: application/x-protobuf, application/json)`);
+  throw new ApiError(
+    415,
+    "unsupported_media_type",
+    `unsupported Content-Type '${type}' for OTLP/HTTP (supported: application/x-protobuf, application/json)`,
+  );
 }
 
 const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
@@ -44,7 +54,11 @@ function decode(bytes: Uint8Array, encoding: Encoding, maxRecords: number): Otlp
       throw new ApiError(400, "invalid_utf8", "request body is not valid UTF-8");
     }
     if (nestsDeeperThan(text, JSON_BODY_NESTING)) {
-      throw new ApiError(400, "too_deep", `request body nests arrays or objects deeper than ${JSON_BODY_NESTING} levels`);
+      throw new ApiError(
+        400,
+        "too_deep",
+        `request body nests arrays or objects deeper than ${JSON_BODY_NESTING} levels`,
+      );
     }
     let value: unknown;
     try {
@@ -55,7 +69,12 @@ function decode(bytes: Uint8Array, encoding: Encoding, maxRecords: number): Otlp
     return decodeLogsJson(value, maxRecords);
   } catch (err) {
     if (err instanceof OtlpTooManyRecords) throw new ApiError(413, "too_many_events", err.message);
-    if (err instanceof OtlpDecodeError) throw new ApiError(400, "invalid_otlp", `body is not an OTLP ExportLogsServiceRequest (${encoding}): ${err.message}`);
+    if (err instanceof OtlpDecodeError)
+      throw new ApiError(
+        400,
+        "invalid_otlp",
+        `body is not an OTLP ExportLogsServiceRequest (${encoding}): ${err.message}`,
+      );
     throw err;
   }
 }
@@ -82,11 +101,14 @@ export async function otlpLogs(c: Context<AppEnv>): Promise<Response> {
     now: Date.now(),
   };
   const fallback = producerOf(header, tenant);
-  const producers = request.resourceLogs.map((rl) => (header !== undefined ? fallback : (resourceProducer(rl.attributes) ?? fallback)));
+  const producers = request.resourceLogs.map((rl) =>
+    header !== undefined ? fallback : (resourceProducer(rl.attributes) ?? fallback),
+  );
   const prepared = await Promise.all(
     records.map(({ item, resource, index }) => {
       const producer = producers[resource]!;
-      if (producer instanceof Error) return { ok: false as const, index, errors: [{ path: "", message: producer.message }] };
+      if (producer instanceof Error)
+        return { ok: false as const, index, errors: [{ path: "", message: producer.message }] };
       return prepareItem(item, { ...base, producer });
     }),
   );
@@ -100,7 +122,9 @@ export async function otlpLogs(c: Context<AppEnv>): Promise<Response> {
     if (problems.length < NAMED_PROBLEMS) {
       const first = r.errors[0];
       const more = r.errors.length > 1 ? ` (and ${r.errors.length - 1} more)` : "";
-      problems.push(`${records[r.index]!.path}: ${first ? `${first.path ? `${first.path} ` : ""}${first.message}` : "rejected"}${more}`);
+      problems.push(
+        `${records[r.index]!.path}: ${first ? `${first.path ? `${first.path} ` : ""}${first.message}` : "rejected"}${more}`,
+      );
     }
   }
   const partial: PartialSuccess | null =
@@ -111,7 +135,10 @@ export async function otlpLogs(c: Context<AppEnv>): Promise<Response> {
           errorMessage: `${rejected} of ${results.length} log records rejected (not DES events): ${problems.join("; ")}${rejected > problems.length ? "; …" : ""}`,
         };
   if (encoding === "json") return c.json(exportResponseJson(partial), 200);
-  return new Response(exportResponseProtobuf(partial), { status: 200, headers: { "content-type": "application/x-protobuf" } });
+  return new Response(exportResponseProtobuf(partial), {
+    status: 200,
+    headers: { "content-type": "application/x-protobuf" },
+  });
 }
 
 /**
@@ -123,8 +150,19 @@ export function otlpErrorResponse(req: Request, err: ApiError): Response {
   const type = (req.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
   const code = rpcCodeOf(err.status);
   if (type === "application/x-protobuf") {
-    return new Response(statusProtobuf(code, err.message), { status: err.status, headers: { "content-type": "application/x-protobuf", ...err.headers } });
+    return new Response(statusProtobuf(code, err.message), {
+      status: err.status,
+      headers: { "content-type": "application/x-protobuf", ...err.headers },
+    });
   }
-  const body = { code, message: err.message, details: [], error: { code: err.code, message: err.message, details: err.details } };
-  return new Response(JSON.stringify(body), { status: err.status, headers: { "content-type": "application/json", ...err.headers } });
+  const body = {
+    code,
+    message: err.message,
+    details: [],
+    error: { code: err.code, message: err.message, details: err.details },
+  };
+  return new Response(JSON.stringify(body), {
+    status: err.status,
+    headers: { "content-type": "application/json", ...err.headers },
+  });
 }

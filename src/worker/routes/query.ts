@@ -11,7 +11,8 @@ import { MAX_FILTER_CHARS, QUERY_DEFAULT_LIMIT, QUERY_MAX_LIMIT, TIERS } from ".
 function timeParam(name: string, raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;
   const t = /^\d{4}-\d{2}-\d{2}T/.test(raw) ? Date.parse(raw) : NaN;
-  if (Number.isNaN(t)) throw new ApiError(400, "invalid_parameter", `'${name}' must be an RFC 3339 date-time, found '${raw}'`);
+  if (Number.isNaN(t))
+    throw new ApiError(400, "invalid_parameter", `'${name}' must be an RFC 3339 date-time, found '${raw}'`);
   return t;
 }
 
@@ -42,7 +43,13 @@ export function parseFilter(c: Context<AppEnv>): EventFilter {
 }
 
 function filterKey(f: EventFilter): string {
-  return JSON.stringify([f.decisionId ?? null, f.decisionType ?? null, f.tier ?? null, f.since ?? null, f.until ?? null]);
+  return JSON.stringify([
+    f.decisionId ?? null,
+    f.decisionType ?? null,
+    f.tier ?? null,
+    f.since ?? null,
+    f.until ?? null,
+  ]);
 }
 
 interface PageItem {
@@ -77,7 +84,9 @@ async function page(
     },
     shards,
   );
-  const merged: PageItem[] = answers.flatMap(({ shard, result }) => result.items.map((i) => ({ ...i, shard })));
+  const merged: PageItem[] = answers.flatMap(({ shard, result }) =>
+    result.items.map((i) => ({ ...i, shard })),
+  );
   merged.sort((a, b) => a.received_at - b.received_at || a.shard - b.shard || a.seq - b.seq);
   const taken = merged.slice(0, limit);
   const next: Cursor = { v: 1, f: cursor.f, s: { ...cursor.s } };
@@ -106,7 +115,8 @@ export async function listEvents(c: Context<AppEnv>): Promise<Response> {
   // Shards added by a reshard after the cursor was issued start from their beginning.
   for (const shard of shardsOf(tenant.routing)) if (!(shard in cursor.s)) cursor.s[shard] = 0;
 
-  if ((c.req.header("accept") ?? "").includes("application/x-ndjson")) return exportNdjson(c, tenant, filter, cursor);
+  if ((c.req.header("accept") ?? "").includes("application/x-ndjson"))
+    return exportNdjson(c, tenant, filter, cursor);
 
   const rawLimit = c.req.query("limit");
   const limit = rawLimit === undefined ? QUERY_DEFAULT_LIMIT : Number(rawLimit);
@@ -137,7 +147,9 @@ function exportNdjson(c: Context<AppEnv>, tenant: TenantScope, filter: EventFilt
       const result = await page(c, tenant, filter, cursor, QUERY_MAX_LIMIT, true);
       cursor = result.cursor;
       done = result.done;
-      const lines = result.items.map((i) => `{"envelope":${i.envelope},"event":${i.body ?? "null"}}\n`).join("");
+      const lines = result.items
+        .map((i) => `{"envelope":${i.envelope},"event":${i.body ?? "null"}}\n`)
+        .join("");
       if (lines.length > 0) controller.enqueue(encoder.encode(lines));
     },
   });

@@ -22,7 +22,8 @@ function parseGroup(raw: string | undefined): { exact: ExactGroup } | { pointer:
   if (raw === undefined) return null;
   if (Object.hasOwn(EXACT_GROUPS, raw)) return { exact: raw as ExactGroup };
   if (Object.hasOwn(ESTIMATED_ALIASES, raw)) return { pointer: ESTIMATED_ALIASES[raw]! };
-  if (raw.startsWith("pointer:") && POINTER.test(raw.slice(8)) && raw.length <= 264) return { pointer: raw.slice(8) };
+  if (raw.startsWith("pointer:") && POINTER.test(raw.slice(8)) && raw.length <= 264)
+    return { pointer: raw.slice(8) };
   throw new ApiError(
     400,
     "invalid_parameter",

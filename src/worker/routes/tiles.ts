@@ -42,11 +42,15 @@ async function tenantView(env: Env, tenant: string, cacheMs: number): Promise<Te
 }
 
 /** Resolves the log of the request and checks access; returns its stub and whether it is public. */
-async function openLog(c: Context<AppEnv>): Promise<{ stub: ReturnType<typeof shardStub>; origin: string; isPublic: boolean }> {
+async function openLog(
+  c: Context<AppEnv>,
+): Promise<{ stub: ReturnType<typeof shardStub>; origin: string; isPublic: boolean }> {
   const tenant = c.req.param("tenant") ?? "";
   const raw = c.req.param("log") ?? "";
   const absent = () => new ApiError(404, "not_found", `log '${tenant}/${raw}' not found`);
-  const view = TENANT_ID_PATTERN.test(tenant) ? await tenantView(c.env, tenant, c.var.config.authCacheMs) : null;
+  const view = TENANT_ID_PATTERN.test(tenant)
+    ? await tenantView(c.env, tenant, c.var.config.authCacheMs)
+    : null;
   if (!view) throw absent();
   const shard = /^(0|[1-9][0-9]{0,5})$/.test(raw) ? Number(raw) : NaN;
   if (!shardsOf(view.routing).includes(shard)) throw absent();
@@ -66,7 +70,10 @@ function cacheControl(isPublic: boolean, policy: string): string {
 
 function octets(bytes: Uint8Array, isPublic: boolean): Response {
   return new Response(bytes, {
-    headers: { "content-type": "application/octet-stream", "cache-control": cacheControl(isPublic, IMMUTABLE) },
+    headers: {
+      "content-type": "application/octet-stream",
+      "cache-control": cacheControl(isPublic, IMMUTABLE),
+    },
   });
 }
 
@@ -81,7 +88,10 @@ tiles.get("/:tenant/:log/checkpoint", async (c) => {
   const { stub, origin, isPublic } = await openLog(c);
   const note = await stub.latestCheckpoint();
   if (note === null) throw new ApiError(404, "no_checkpoint", `log ${origin} has no sealed batch yet`);
-  return c.text(note, 200, { "content-type": "text/plain; charset=utf-8", "cache-control": cacheControl(isPublic, "no-cache") });
+  return c.text(note, 200, {
+    "content-type": "text/plain; charset=utf-8",
+    "cache-control": cacheControl(isPublic, "no-cache"),
+  });
 });
 
 tiles.get("/:tenant/:log/tile/*", async (c) => {
@@ -104,7 +114,8 @@ tiles.get("/:tenant/:log/envelopes/*", async (c) => {
   try {
     // The batch number uses the tile index encoding (x-prefixed 3-digit groups), never partial.
     ref = parseTilePath(`0/${rest(c, "envelopes")}`);
-    if (ref.width !== 256) throw new TilePathError("envelope bundles have no partial form", "<N> only", ".p/<W>");
+    if (ref.width !== 256)
+      throw new TilePathError("envelope bundles have no partial form", "<N> only", ".p/<W>");
   } catch (err) {
     if (err instanceof TilePathError) throw new ApiError(400, "invalid_batch_path", err.message);
     throw err;

@@ -34,6 +34,6 @@ export const consistencyVectors: ConsistencyVector[] = raw.consistency.map((v) =
 export function flipBit(bytes: Uint8Array, bit: number): Uint8Array {
   if (bit < 0 || bit >= 8 * bytes.length) throw new RangeError(`bit ${bit} is outside the hash`);
   const out = bytes.slice();
-  out[Math.floor(bit / 8)]! ^= 1 << bit % 8;
+  out[Math.floor(bit / 8)]! ^= 1 << (bit % 8);
   return out;
 }

@@ -110,7 +110,9 @@ describe("sizes and indexes above 2^31", () => {
     expect(path).toHaveLength(52);
     const root = rootFromNodes(size, tree.getNode);
     verifyInclusion(tree.getNode(0, index), index, size, path, root);
-    expect(() => verifyInclusion(tree.getNode(0, index), index - 1, size, path, root)).toThrow(VerificationError);
+    expect(() => verifyInclusion(tree.getNode(0, index), index - 1, size, path, root)).toThrow(
+      VerificationError,
+    );
   });
 
   const consistencyCases: Array<[string, number, number]> = [
@@ -136,8 +138,12 @@ describe("sizes and indexes above 2^31", () => {
         bad[i] = flipBit(bad[i]!, (8 * i + 3) % 256);
         expect(() => verifyConsistency(from, to, fromRoot, toRoot, bad)).toThrow(RootMismatchError);
       }
-      expect(() => verifyConsistency(from, to, flipBit(fromRoot, 1), toRoot, path)).toThrow(RootMismatchError);
-      expect(() => verifyConsistency(from, to, fromRoot, flipBit(toRoot, 1), path)).toThrow(RootMismatchError);
+      expect(() => verifyConsistency(from, to, flipBit(fromRoot, 1), toRoot, path)).toThrow(
+        RootMismatchError,
+      );
+      expect(() => verifyConsistency(from, to, fromRoot, flipBit(toRoot, 1), path)).toThrow(
+        RootMismatchError,
+      );
       for (const [f, t] of [
         [from % P32, to],
         [from, to % P32],
@@ -145,7 +151,9 @@ describe("sizes and indexes above 2^31", () => {
         [from - 1, to],
       ] as const) {
         if (f === from && t === to) continue;
-        expect(() => verifyConsistency(f, t, fromRoot, toRoot, path), `from ${f} to ${t}`).toThrow(VerificationError);
+        expect(() => verifyConsistency(f, t, fromRoot, toRoot, path), `from ${f} to ${t}`).toThrow(
+          VerificationError,
+        );
       }
     });
   }

@@ -65,7 +65,10 @@ describe("inclusion: negative cases", () => {
         for (const bit of [0, 100, 255]) {
           const path = v.path.slice();
           path[i] = flipBit(path[i]!, bit);
-          expectThrows(() => verifyInclusion(leafHashes[v.index]!, v.index, v.size, path, roots[v.size]!), RootMismatchError);
+          expectThrows(
+            () => verifyInclusion(leafHashes[v.index]!, v.index, v.size, path, roots[v.size]!),
+            RootMismatchError,
+          );
           cases++;
         }
       }
@@ -83,7 +86,10 @@ describe("inclusion: negative cases", () => {
   it("flipped bit in root", () => {
     for (const v of inclusionVectors) {
       const root = flipBit(roots[v.size]!, 200);
-      expectThrows(() => verifyInclusion(leafHashes[v.index]!, v.index, v.size, v.path, root), RootMismatchError);
+      expectThrows(
+        () => verifyInclusion(leafHashes[v.index]!, v.index, v.size, v.path, root),
+        RootMismatchError,
+      );
     }
   });
 
@@ -116,7 +122,8 @@ describe("inclusion: negative cases", () => {
         const run = () => verifyInclusion(leafHashes[v.index]!, index, v.size, v.path, roots[v.size]!);
         if (index >= v.size) expectThrows(run, IndexOutOfRangeError);
         // Distinct leaves of one tree always have distinct shapes, so every wrong index fails.
-        else expectThrows(run, expectedFailure(inclusionShape(v.index, v.size), inclusionShape(index, v.size))!);
+        else
+          expectThrows(run, expectedFailure(inclusionShape(v.index, v.size), inclusionShape(index, v.size))!);
       }
     }
   });
@@ -124,7 +131,9 @@ describe("inclusion: negative cases", () => {
   it("truncated path", () => {
     for (const v of withPath) {
       for (const path of [v.path.slice(0, -1), v.path.slice(1)]) {
-        const err = catchError(() => verifyInclusion(leafHashes[v.index]!, v.index, v.size, path, roots[v.size]!));
+        const err = catchError(() =>
+          verifyInclusion(leafHashes[v.index]!, v.index, v.size, path, roots[v.size]!),
+        );
         expect(err).toBeInstanceOf(ProofLengthError);
         expect((err as ProofLengthError).expectedLength).toBe(v.path.length);
         expect((err as ProofLengthError).foundLength).toBe(v.path.length - 1);
@@ -134,8 +143,15 @@ describe("inclusion: negative cases", () => {
 
   it("extra path element", () => {
     for (const v of inclusionVectors) {
-      for (const path of [[...v.path, someHash], [someHash, ...v.path], [...v.path, roots[v.size]!]]) {
-        expectThrows(() => verifyInclusion(leafHashes[v.index]!, v.index, v.size, path, roots[v.size]!), ProofLengthError);
+      for (const path of [
+        [...v.path, someHash],
+        [someHash, ...v.path],
+        [...v.path, roots[v.size]!],
+      ]) {
+        expectThrows(
+          () => verifyInclusion(leafHashes[v.index]!, v.index, v.size, path, roots[v.size]!),
+          ProofLengthError,
+        );
       }
     }
   });
@@ -146,7 +162,10 @@ describe("inclusion: negative cases", () => {
       for (let i = 0; i + 1 < v.path.length; i++) {
         const path = v.path.slice();
         [path[i], path[i + 1]] = [path[i + 1]!, path[i]!];
-        expectThrows(() => verifyInclusion(leafHashes[v.index]!, v.index, v.size, path, roots[v.size]!), RootMismatchError);
+        expectThrows(
+          () => verifyInclusion(leafHashes[v.index]!, v.index, v.size, path, roots[v.size]!),
+          RootMismatchError,
+        );
         cases++;
       }
     }
@@ -164,8 +183,9 @@ describe("inclusion: negative cases", () => {
 });
 
 describe("consistency: negative cases", () => {
-  const verifyVector = (from: number, to: number, path: Uint8Array[], fromRoot: Uint8Array, toRoot: Uint8Array) => () =>
-    verifyConsistency(from, to, fromRoot, toRoot, path);
+  const verifyVector =
+    (from: number, to: number, path: Uint8Array[], fromRoot: Uint8Array, toRoot: Uint8Array) => () =>
+      verifyConsistency(from, to, fromRoot, toRoot, path);
 
   it("flipped bit in path element", () => {
     let cases = 0;
@@ -184,8 +204,14 @@ describe("consistency: negative cases", () => {
 
   it("flipped bit in root (old tree root, then new tree root)", () => {
     for (const v of consistencyVectors) {
-      expectThrows(verifyVector(v.from, v.to, v.path, flipBit(roots[v.from]!, 3), roots[v.to]!), RootMismatchError);
-      expectThrows(verifyVector(v.from, v.to, v.path, roots[v.from]!, flipBit(roots[v.to]!, 3)), RootMismatchError);
+      expectThrows(
+        verifyVector(v.from, v.to, v.path, flipBit(roots[v.from]!, 3), roots[v.to]!),
+        RootMismatchError,
+      );
+      expectThrows(
+        verifyVector(v.from, v.to, v.path, roots[v.from]!, flipBit(roots[v.to]!, 3)),
+        RootMismatchError,
+      );
     }
   });
 
@@ -226,7 +252,11 @@ describe("consistency: negative cases", () => {
 
   it("extra path element", () => {
     for (const v of consistencyVectors) {
-      for (const path of [[...v.path, someHash], [someHash, ...v.path], [roots[v.from]!, ...v.path]]) {
+      for (const path of [
+        [...v.path, someHash],
+        [someHash, ...v.path],
+        [roots[v.from]!, ...v.path],
+      ]) {
         expectThrows(verifyVector(v.from, v.to, path, roots[v.from]!, roots[v.to]!), ProofLengthError);
       }
     }
@@ -289,14 +319,29 @@ describe("preconditions", () => {
   const hashes = subtreeHashesFromLeaves(leafHashes);
 
   it("inclusion proofs exist only for 0 <= index < size (safe integers)", () => {
-    for (const [index, size] of [[-1, 5], [5, 5], [0, 0], [9, 8], [1.5, 4], [Number.NaN, 4], [0, 2 ** 53]]) {
+    for (const [index, size] of [
+      [-1, 5],
+      [5, 5],
+      [0, 0],
+      [9, 8],
+      [1.5, 4],
+      [Number.NaN, 4],
+      [0, 2 ** 53],
+    ]) {
       expectThrows(() => inclusionProof(index!, size!, hashes), MerkleRangeError);
       expectThrows(() => verifyInclusion(leafHashes[0]!, index!, size!, [], roots[1]!), IndexOutOfRangeError);
     }
   });
 
   it("consistency proofs exist only for 0 < from <= to; from = 0 is refused, from = to is empty", () => {
-    for (const [from, to] of [[0, 5], [0, 0], [6, 5], [-1, 3], [2.5, 4], [1, Number.POSITIVE_INFINITY]]) {
+    for (const [from, to] of [
+      [0, 5],
+      [0, 0],
+      [6, 5],
+      [-1, 3],
+      [2.5, 4],
+      [1, Number.POSITIVE_INFINITY],
+    ]) {
       expectThrows(() => consistencyProof(from!, to!, hashes), MerkleRangeError);
       expectThrows(() => verifyConsistency(from!, to!, roots[0]!, roots[5]!, []), IndexOutOfRangeError);
     }

@@ -141,10 +141,24 @@ describe("perfect-node store, appended one leaf at a time", () => {
   it("subtreeHashFromNodes refuses empty and unaligned ranges", () => {
     const store = new MapNodeStore();
     for (let i = 0; i < 16; i++) store.put(nodesToStoreOnAppend(i, leaves[i]!, store.getNode));
-    for (const [start, end] of [[0, 0], [3, 3], [1, 3], [2, 5], [4, 9], [-2, 2], [0.5, 2]]) {
+    for (const [start, end] of [
+      [0, 0],
+      [3, 3],
+      [1, 3],
+      [2, 5],
+      [4, 9],
+      [-2, 2],
+      [0.5, 2],
+    ]) {
       expect(() => subtreeHashFromNodes(start!, end!, store.getNode)).toThrow(MerkleRangeError);
     }
-    for (const [start, end] of [[4, 6], [8, 13], [12, 16], [0, 7], [5, 6]]) {
+    for (const [start, end] of [
+      [4, 6],
+      [8, 13],
+      [12, 16],
+      [0, 7],
+      [5, 6],
+    ]) {
       expect(toHex(subtreeHashFromNodes(start!, end!, store.getNode))).toBe(toHex(inMemory(start!, end!)));
     }
   });

@@ -110,22 +110,26 @@ describe("against the recursive RFC 9162 definitions, sizes 1..300", () => {
       expect(checked).toBeGreaterThanOrEqual(hi - lo + 1);
     });
 
-    it(`consistency proofs equal SUBPROOF and verify, sizes ${lo}..${hi} (every pair up to size 64)`, slow, () => {
-      let checked = 0;
-      for (let n = lo; n <= hi; n++) {
-        const d = leaves.slice(0, n);
-        const toRoot = refMth(d);
-        // sampleIndexes gives 0-based positions; consistency sizes are 1..n.
-        for (const i of sampleIndexes(n, 64, n + 1000)) {
-          const m = i + 1;
-          const path = consistencyProof(m, n, hashes);
-          expect(hex(path)).toEqual(hex(m === n ? [] : refSubproof(m, d, true)));
-          verifyConsistency(m, n, refMth(d.slice(0, m)), toRoot, path);
-          checked++;
+    it(
+      `consistency proofs equal SUBPROOF and verify, sizes ${lo}..${hi} (every pair up to size 64)`,
+      slow,
+      () => {
+        let checked = 0;
+        for (let n = lo; n <= hi; n++) {
+          const d = leaves.slice(0, n);
+          const toRoot = refMth(d);
+          // sampleIndexes gives 0-based positions; consistency sizes are 1..n.
+          for (const i of sampleIndexes(n, 64, n + 1000)) {
+            const m = i + 1;
+            const path = consistencyProof(m, n, hashes);
+            expect(hex(path)).toEqual(hex(m === n ? [] : refSubproof(m, d, true)));
+            verifyConsistency(m, n, refMth(d.slice(0, m)), toRoot, path);
+            checked++;
+          }
         }
-      }
-      expect(checked).toBeGreaterThanOrEqual(hi - lo + 1);
-    });
+        expect(checked).toBeGreaterThanOrEqual(hi - lo + 1);
+      },
+    );
   }
 
   it("a batch's own leaf store answers only for its own leaves", () => {

@@ -64,9 +64,9 @@ describe("RFC 9162 vectors", () => {
       const hashes = subtreeHashesFromLeaves(prefix);
       expect(toHex(n === 0 ? merkleRoot([]) : hashes(0, n))).toBe(toHex(roots[n]!));
       const store = subtreeHashesFromLeaves(leafHashes);
-      expect(toHex(rootFromNodes(n, (level, index) => store(index * 2 ** level, (index + 1) * 2 ** level)))).toBe(
-        toHex(roots[n]!),
-      );
+      expect(
+        toHex(rootFromNodes(n, (level, index) => store(index * 2 ** level, (index + 1) * 2 ** level))),
+      ).toBe(toHex(roots[n]!));
     });
   }
 
@@ -74,11 +74,15 @@ describe("RFC 9162 vectors", () => {
   for (const v of inclusionVectors) {
     it(`inclusion of leaf ${v.index} in size ${v.size}: builds and verifies`, () => {
       expect(hex(inclusionProof(v.index, v.size, all))).toEqual(hex(v.path));
-      expect(hex(inclusionProof(v.index, v.size, subtreeHashesFromLeaves(leafHashes.slice(0, v.size))))).toEqual(
-        hex(v.path),
+      expect(
+        hex(inclusionProof(v.index, v.size, subtreeHashesFromLeaves(leafHashes.slice(0, v.size)))),
+      ).toEqual(hex(v.path));
+      expect(toHex(rootFromInclusionProof(leafHashes[v.index]!, v.index, v.size, v.path))).toBe(
+        toHex(roots[v.size]!),
       );
-      expect(toHex(rootFromInclusionProof(leafHashes[v.index]!, v.index, v.size, v.path))).toBe(toHex(roots[v.size]!));
-      expect(() => verifyInclusion(leafHashes[v.index]!, v.index, v.size, v.path, roots[v.size]!)).not.toThrow();
+      expect(() =>
+        verifyInclusion(leafHashes[v.index]!, v.index, v.size, v.path, roots[v.size]!),
+      ).not.toThrow();
     });
   }
 

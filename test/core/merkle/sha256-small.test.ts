@@ -10,14 +10,16 @@ describe("sha256Prefixed", () => {
       "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
     );
     let seed = 7;
-    const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) & 0xff);
+    const rnd = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) & 0xff;
     for (let len = 1; len <= SMALL_MESSAGE_MAX; len++) {
       for (let trial = 0; trial < 5; trial++) {
         const split = Math.floor(((len - 1) * trial) / 4);
         const a = Uint8Array.from({ length: split }, rnd);
         const b = Uint8Array.from({ length: len - 1 - split }, rnd);
         const prefix = rnd();
-        expect(toHex(sha256Prefixed(prefix, a, b)), `length ${len}`).toBe(toHex(sha256(concatBytes(Uint8Array.of(prefix), a, b))));
+        expect(toHex(sha256Prefixed(prefix, a, b)), `length ${len}`).toBe(
+          toHex(sha256(concatBytes(Uint8Array.of(prefix), a, b))),
+        );
       }
     }
   });

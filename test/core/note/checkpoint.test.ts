@@ -8,11 +8,18 @@ const origin = "edgelog.example/test-log";
 
 describe("formatCheckpoint", () => {
   it("writes origin, size and base64 root, one per line, ending in a newline", () => {
-    expect(formatCheckpoint({ origin, size: 8, rootHash: fromHex(ROOT_8) })).toBe(`${origin}\n8\n${ROOT_8_B64}\n`);
+    expect(formatCheckpoint({ origin, size: 8, rootHash: fromHex(ROOT_8) })).toBe(
+      `${origin}\n8\n${ROOT_8_B64}\n`,
+    );
   });
 
   it("appends extension lines", () => {
-    const text = formatCheckpoint({ origin, size: 0, rootHash: new Uint8Array(32), extensions: ["ext one", "two"] });
+    const text = formatCheckpoint({
+      origin,
+      size: 0,
+      rootHash: new Uint8Array(32),
+      extensions: ["ext one", "two"],
+    });
     expect(text).toBe(`${origin}\n0\n${toBase64(new Uint8Array(32))}\next one\ntwo\n`);
   });
 
@@ -24,7 +31,9 @@ describe("formatCheckpoint", () => {
     expect(() => formatCheckpoint({ origin, size: 1.5, rootHash })).toThrow(MalformedCheckpointError);
     expect(() => formatCheckpoint({ origin, size: 2 ** 53, rootHash })).toThrow(MalformedCheckpointError);
     expect(() => formatCheckpoint({ origin, size: 1, rootHash: rootHash.subarray(1) })).toThrow(/32 bytes/);
-    expect(() => formatCheckpoint({ origin, size: 1, rootHash, extensions: [""] })).toThrow(/extension line 1/);
+    expect(() => formatCheckpoint({ origin, size: 1, rootHash, extensions: [""] })).toThrow(
+      /extension line 1/,
+    );
   });
 });
 
@@ -49,12 +58,20 @@ describe("parseCheckpoint", () => {
 
   const refuses: Array<[string, string, RegExp]> = [
     ["checkpoint with leading zero in size", `${origin}\n08\n${ROOT_8_B64}\n`, /leading zeroes/],
-    ["checkpoint with short root", `${origin}\n8\n${toBase64(fromHex(ROOT_8).subarray(0, 31))}\n`, /32 bytes/],
+    [
+      "checkpoint with short root",
+      `${origin}\n8\n${toBase64(fromHex(ROOT_8).subarray(0, 31))}\n`,
+      /32 bytes/,
+    ],
     ["checkpoint with a sign in size", `${origin}\n+8\n${ROOT_8_B64}\n`, /size/],
     ["checkpoint with an empty size", `${origin}\n\n${ROOT_8_B64}\n`, /size/],
     ["checkpoint with a size above 2^53", `${origin}\n9007199254740993\n${ROOT_8_B64}\n`, /too large/],
     ["checkpoint with an empty origin", `\n8\n${ROOT_8_B64}\n`, /origin/],
-    ["checkpoint with a root that is not base64", `${origin}\n8\n${ROOT_8_B64.replace("=", "*")}\n`, /base64/],
+    [
+      "checkpoint with a root that is not base64",
+      `${origin}\n8\n${ROOT_8_B64.replace("=", "*")}\n`,
+      /base64/,
+    ],
     ["checkpoint with only two lines", `${origin}\n8\n`, /at least 3 lines/],
     ["checkpoint without a final newline", `${origin}\n8\n${ROOT_8_B64}`, /newline/],
     ["checkpoint with an empty extension line", `${origin}\n8\n${ROOT_8_B64}\n\n`, /extension line 1/],

@@ -31,7 +31,8 @@ function parts(note: string) {
   const [, name, b64] = line.split(" ") as [string, string, string];
   return { text: note.slice(0, split + 1), name, sig: fromBase64(b64) };
 }
-const assemble = (text: string, name: string, sig: Uint8Array) => `${text}\n\u2014 ${name} ${toBase64(sig)}\n`;
+const assemble = (text: string, name: string, sig: Uint8Array) =>
+  `${text}\n\u2014 ${name} ${toBase64(sig)}\n`;
 
 describe("the signed-note vector", () => {
   it("signing the 8-leaf checkpoint reproduces the exact note bytes", async () => {
@@ -41,7 +42,9 @@ describe("the signed-note vector", () => {
 
   it("opens with the vkey, reporting the key that verified", async () => {
     const opened = await openNote(vector.note, [await verifier()]);
-    expect(opened.signatures.map((s) => [s.name, toHex(s.keyId)])).toEqual([[vector.key_name, vector.key_id_hex]]);
+    expect(opened.signatures.map((s) => [s.name, toHex(s.keyId)])).toEqual([
+      [vector.key_name, vector.key_id_hex],
+    ]);
     const checkpoint = parseCheckpoint(opened.text);
     expect(checkpoint.origin).toBe(vector.key_name);
     expect(checkpoint.size).toBe(8);
@@ -59,7 +62,11 @@ describe("openNote rejects", () => {
   it("wrong key (another seed signs under the vector key's name and ID)", async () => {
     const other = await signerFromSeed(vector.key_name, OTHER_SEED);
     const { text, name } = parts(vector.note);
-    const forged = assemble(text, name, concatBytes(fromHex(vector.key_id_hex), await other.sign(utf8(text))));
+    const forged = assemble(
+      text,
+      name,
+      concatBytes(fromHex(vector.key_id_hex), await other.sign(utf8(text))),
+    );
     const err = await openNote(forged, [await verifier()]).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SignatureMismatchError);
     expect((err as SignatureMismatchError).expected).toContain(`${vector.key_name}+${vector.key_id_hex}`);
@@ -69,14 +76,16 @@ describe("openNote rejects", () => {
     const { text, name, sig } = parts(vector.note);
     const flipped = sig.slice();
     flipped[20]! ^= 0x01;
-    await expect(openNote(assemble(text, name, flipped), [await verifier()])).rejects.toThrow(SignatureMismatchError);
+    await expect(openNote(assemble(text, name, flipped), [await verifier()])).rejects.toThrow(
+      SignatureMismatchError,
+    );
   });
 
   it("truncated signature", async () => {
     const { text, name, sig } = parts(vector.note);
-    await expect(openNote(assemble(text, name, sig.subarray(0, sig.length - 1)), [await verifier()])).rejects.toThrow(
-      SignatureMismatchError,
-    );
+    await expect(
+      openNote(assemble(text, name, sig.subarray(0, sig.length - 1)), [await verifier()]),
+    ).rejects.toThrow(SignatureMismatchError);
   });
 
   it("missing blank line", async () => {
@@ -110,16 +119,22 @@ describe("openNote rejects", () => {
   });
 
   it("signature line with a third field", async () => {
-    await expect(openNote(vector.note.replace(/\n$/, " x\n"), [await verifier()])).rejects.toThrow(MalformedNoteError);
+    await expect(openNote(vector.note.replace(/\n$/, " x\n"), [await verifier()])).rejects.toThrow(
+      MalformedNoteError,
+    );
   });
 
   it("signature that is only a key ID", async () => {
     const { text, name } = parts(vector.note);
-    await expect(openNote(assemble(text, name, fromHex(vector.key_id_hex)), [await verifier()])).rejects.toThrow(/too short/);
+    await expect(
+      openNote(assemble(text, name, fromHex(vector.key_id_hex)), [await verifier()]),
+    ).rejects.toThrow(/too short/);
   });
 
   it("signature that is not base64", async () => {
-    await expect(openNote(vector.note.replace(/=\n$/, "*\n"), [await verifier()])).rejects.toThrow(/not base64/);
+    await expect(openNote(vector.note.replace(/=\n$/, "*\n"), [await verifier()])).rejects.toThrow(
+      /not base64/,
+    );
   });
 
   it("control characters and a missing final newline", async () => {
@@ -130,7 +145,9 @@ describe("openNote rejects", () => {
 
   it(`more than ${MAX_SIGNATURES} signature lines`, async () => {
     const line = vector.note.slice(vector.note.lastIndexOf("\n\n") + 2);
-    await expect(openNote(vector.note + line.repeat(MAX_SIGNATURES), [await verifier()])).rejects.toThrow(/too many/);
+    await expect(openNote(vector.note + line.repeat(MAX_SIGNATURES), [await verifier()])).rejects.toThrow(
+      /too many/,
+    );
   });
 });
 
@@ -145,7 +162,10 @@ describe("openNote accepts", () => {
   it("verifies every known signature and reports them in note order", async () => {
     const other = await signerFromSeed("witness.example/w1", OTHER_SEED);
     const note = await signNote(parts(vector.note).text, [await signer(), other]);
-    const verifiers: NoteVerifier[] = [await verifierFromPublicKey(other.name, other.publicKey), await verifier()];
+    const verifiers: NoteVerifier[] = [
+      await verifierFromPublicKey(other.name, other.publicKey),
+      await verifier(),
+    ];
     const opened = await openNote(note, verifiers);
     expect(opened.signatures.map((s) => s.name)).toEqual([vector.key_name, "witness.example/w1"]);
   });
@@ -153,7 +173,9 @@ describe("openNote accepts", () => {
   it("a text with blank lines, split at the last blank line", async () => {
     const text = "first\n\nsecond \u00e9 \u{1f600}\n";
     const note = await signNote(text, [await signer()]);
-    const opened = await openNote(note, [await verifierFromVkey(formatVerifierKey(vector.key_name, fromHex(vector.public_key_hex)))]);
+    const opened = await openNote(note, [
+      await verifierFromVkey(formatVerifierKey(vector.key_name, fromHex(vector.public_key_hex))),
+    ]);
     expect(opened.text).toBe(text);
   });
 });

@@ -88,7 +88,11 @@ describe("tiles of a tree (c2sp.org/tlog-tiles, Partial Tiles)", () => {
 
 describe("entry bundles: big-endian uint16 length-prefixed entries", () => {
   it("frames each entry with its length", () => {
-    const bundle = encodeBundle([new TextEncoder().encode("ab"), new Uint8Array(0), new Uint8Array(300).fill(7)]);
+    const bundle = encodeBundle([
+      new TextEncoder().encode("ab"),
+      new Uint8Array(0),
+      new Uint8Array(300).fill(7),
+    ]);
     expect([...bundle.subarray(0, 6)]).toEqual([0x00, 0x02, 0x61, 0x62, 0x00, 0x00]);
     expect([...bundle.subarray(6, 8)]).toEqual([0x01, 0x2c]);
     expect(bundle.length).toBe(6 + 2 + 300);

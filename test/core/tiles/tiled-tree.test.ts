@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { hashChildren, hashLeaf, merkleRoot, verifyConsistency, verifyInclusion } from "../../../src/core/merkle";
+import {
+  hashChildren,
+  hashLeaf,
+  merkleRoot,
+  verifyConsistency,
+  verifyInclusion,
+} from "../../../src/core/merkle";
 import { Frontier, TiledTree, TileRangeError, tilesOfTree, type TileRef } from "../../../src/core/tiles";
 
 /** Tiles built the long way, straight from the spec's definition: entry i of tile (l, n) is MTH(D[(n·256+i)·256^l : (n·256+i+1)·256^l]). */
@@ -28,16 +34,20 @@ function tileServer(leaves: Uint8Array[]) {
   return { fetchTile, requests };
 }
 
-const leavesOf = (n: number) => Array.from({ length: n }, (_, i) => hashLeaf(new TextEncoder().encode(`entry ${i}`)));
+const leavesOf = (n: number) =>
+  Array.from({ length: n }, (_, i) => hashLeaf(new TextEncoder().encode(`entry ${i}`)));
 
 describe("TiledTree: roots and proofs from tiles", () => {
   const all = leavesOf(70_000);
 
-  it.each([1, 2, 255, 256, 257, 511, 512, 65_535, 65_536, 65_537, 70_000])("root of a tree of %i leaves equals MTH", async (size) => {
-    const leaves = all.slice(0, size);
-    const { fetchTile } = tileServer(leaves);
-    expect(await new TiledTree(size, fetchTile).root()).toEqual(merkleRoot(leaves));
-  });
+  it.each([1, 2, 255, 256, 257, 511, 512, 65_535, 65_536, 65_537, 70_000])(
+    "root of a tree of %i leaves equals MTH",
+    async (size) => {
+      const leaves = all.slice(0, size);
+      const { fetchTile } = tileServer(leaves);
+      expect(await new TiledTree(size, fetchTile).root()).toEqual(merkleRoot(leaves));
+    },
+  );
 
   it("inclusion proofs from tiles verify against the root", async () => {
     const size = 70_000;
@@ -81,7 +91,8 @@ describe("Frontier", () => {
     const f = new Frontier();
     for (let i = 0; i < 300; i++) {
       f.append(leaves[i]!);
-      if ([1, 2, 3, 128, 255, 256, 299].includes(i)) expect(f.root()).toEqual(merkleRoot(leaves.slice(0, i + 1)));
+      if ([1, 2, 3, 128, 255, 256, 299].includes(i))
+        expect(f.root()).toEqual(merkleRoot(leaves.slice(0, i + 1)));
       if (i === 150) {
         const resumed = new Frontier(151, f.snapshot());
         expect(resumed.root()).toEqual(f.root());

@@ -56,7 +56,12 @@ async function send(url: string, r: BadRequest): Promise<Outcome> {
         devProxyDrops++;
         continue;
       }
-      return { request: r, status: null, problems: [`no answer: ${reason}`], ms: performance.now() - started };
+      return {
+        request: r,
+        status: null,
+        problems: [`no answer: ${reason}`],
+        ms: performance.now() - started,
+      };
     }
     if (attempt === 4) break;
     if (isDevReload(status, text)) devReloads++;
@@ -68,7 +73,8 @@ async function send(url: string, r: BadRequest): Promise<Outcome> {
     head: r.method === "HEAD",
     api: r.path.startsWith("/v1/") || r.path === "/v1",
   });
-  if (r.allowed && !r.allowed.includes(status)) problems.push(`status ${status}, the contract allows ${r.allowed.join(" or ")}: ${text.slice(0, 200)}`);
+  if (r.allowed && !r.allowed.includes(status))
+    problems.push(`status ${status}, the contract allows ${r.allowed.join(" or ")}: ${text.slice(0, 200)}`);
   return { request: r, status, problems, ms: performance.now() - started };
 }
 
@@ -89,9 +95,18 @@ describe("malformed input (wrangler dev)", () => {
     dev = await startDev();
     const { tenant, key } = await devTenant(dev.url, "bad-input");
     caller = { url: dev.url, key };
-    const readKey = ((await (await adminPost(dev.url, `/v1/admin/tenants/${tenant}/keys`, { scopes: ["read"] })).json()) as { key: string }).key;
-    const revoked = (await (await adminPost(dev.url, `/v1/admin/tenants/${tenant}/keys`, { scopes: ["ingest", "read", "admin"] })).json()) as { id: string; key: string };
-    const del = await fetch(`${dev.url}/v1/admin/keys/${revoked.id}`, { method: "DELETE", headers: { authorization: `Bearer ${DEV_ADMIN_TOKEN}` } });
+    const readKey = (
+      (await (await adminPost(dev.url, `/v1/admin/tenants/${tenant}/keys`, { scopes: ["read"] })).json()) as {
+        key: string;
+      }
+    ).key;
+    const revoked = (await (
+      await adminPost(dev.url, `/v1/admin/tenants/${tenant}/keys`, { scopes: ["ingest", "read", "admin"] })
+    ).json()) as { id: string; key: string };
+    const del = await fetch(`${dev.url}/v1/admin/keys/${revoked.id}`, {
+      method: "DELETE",
+      headers: { authorization: `Bearer ${DEV_ADMIN_TOKEN}` },
+    });
     expect(del.status).toBe(200);
     const first = await fetch(`${dev.url}/v1/events?wait=sealed`, {
       method: "POST",
@@ -108,39 +123,53 @@ describe("malformed input (wrangler dev)", () => {
     await dev?.stop();
   });
 
-  it(`answers ${REQUESTS} malformed requests without a 5xx, each in the documented shape`, { timeout: bySize(100_000, 1_200_000) }, async () => {
-    const seed = runSeed();
-    console.log(`bad-input seed ${seed} (replay: EDGELOG_RELIABILITY_SEED=${seed}); ${REQUESTS} requests, ${IN_FLIGHT} in flight`);
-    const requests = generateAll(new Prng(seed), ctx, REQUESTS);
-    const started = Date.now();
-    const outcomes = await mapLimit(requests, IN_FLIGHT, (r) => send(dev.url, r));
-    const elapsed = Date.now() - started;
+  it(
+    `answers ${REQUESTS} malformed requests without a 5xx, each in the documented shape`,
+    { timeout: bySize(100_000, 1_200_000) },
+    async () => {
+      const seed = runSeed();
+      console.log(
+        `bad-input seed ${seed} (replay: EDGELOG_RELIABILITY_SEED=${seed}); ${REQUESTS} requests, ${IN_FLIGHT} in flight`,
+      );
+      const requests = generateAll(new Prng(seed), ctx, REQUESTS);
+      const started = Date.now();
+      const outcomes = await mapLimit(requests, IN_FLIGHT, (r) => send(dev.url, r));
+      const elapsed = Date.now() - started;
 
-    const table: Record<string, Record<string, number>> = {};
-    for (const o of outcomes) {
-      const row = (table[o.request.category] ??= { requests: 0, "mean ms": 0 });
-      row["mean ms"] = Math.round((row["mean ms"]! * row.requests! + o.ms) / (row.requests! + 1));
-      row.requests = row.requests! + 1;
-      const k = o.status === null ? "no answer" : String(o.status);
-      row[k] = (row[k] ?? 0) + 1;
-    }
-    console.log(`bad-input: ${outcomes.length} requests in ${elapsed} ms (resent: ${devReloads} after a wrangler dev reload, ${devProxyDrops} streamed bodies the dev proxy dropped)`);
-    console.table(table);
+      const table: Record<string, Record<string, number>> = {};
+      for (const o of outcomes) {
+        const row = (table[o.request.category] ??= { requests: 0, "mean ms": 0 });
+        row["mean ms"] = Math.round((row["mean ms"]! * row.requests! + o.ms) / (row.requests! + 1));
+        row.requests = row.requests! + 1;
+        const k = o.status === null ? "no answer" : String(o.status);
+        row[k] = (row[k] ?? 0) + 1;
+      }
+      console.log(
+        `bad-input: ${outcomes.length} requests in ${elapsed} ms (resent: ${devReloads} after a wrangler dev reload, ${devProxyDrops} streamed bodies the dev proxy dropped)`,
+      );
+      console.table(table);
 
-    const failures = outcomes.filter((o) => o.problems.length > 0);
-    // Group by what went wrong so one bug does not print a thousand times.
-    const grouped = new Map<string, { count: number; example: string }>();
-    for (const f of failures) {
-      const key = `${f.request.category} / ${f.request.label}`;
-      const g = grouped.get(key) ?? { count: 0, example: `${f.request.method} ${f.request.path.slice(0, 120)}: ${f.problems.join("; ")}` };
-      g.count++;
-      grouped.set(key, g);
-    }
-    const report = [...grouped].map(([k, g]) => `${k} (×${g.count}) — ${g.example}`);
-    expect(report, `requests that broke the contract (seed ${seed}); server log tail:\n${dev.output().slice(-3000)}`).toEqual([]);
-    expect(Object.keys(table).sort()).toEqual(CATEGORIES.map(([name]) => name).sort());
-    expect(dev.output()).not.toMatch(/unhandled error/);
-  });
+      const failures = outcomes.filter((o) => o.problems.length > 0);
+      // Group by what went wrong so one bug does not print a thousand times.
+      const grouped = new Map<string, { count: number; example: string }>();
+      for (const f of failures) {
+        const key = `${f.request.category} / ${f.request.label}`;
+        const g = grouped.get(key) ?? {
+          count: 0,
+          example: `${f.request.method} ${f.request.path.slice(0, 120)}: ${f.problems.join("; ")}`,
+        };
+        g.count++;
+        grouped.set(key, g);
+      }
+      const report = [...grouped].map(([k, g]) => `${k} (×${g.count}) — ${g.example}`);
+      expect(
+        report,
+        `requests that broke the contract (seed ${seed}); server log tail:\n${dev.output().slice(-3000)}`,
+      ).toEqual([]);
+      expect(Object.keys(table).sort()).toEqual(CATEGORIES.map(([name]) => name).sort());
+      expect(dev.output()).not.toMatch(/unhandled error/);
+    },
+  );
 
   it("still ingests and serves a valid event afterwards, with the log intact", async () => {
     const event = makeEvent({ decisionId: "bad-input-after", tier: "full", risk: "high" });

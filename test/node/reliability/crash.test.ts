@@ -18,7 +18,14 @@ import { devTenant, freePort, killGroup, startDev, type DevServer } from "../sup
 import { getText, mapLimit, sleep, type Caller } from "./support/caller";
 import { eventId, IngestLedger } from "./support/ingest-ledger";
 import { runWriter, type WriterStats } from "./support/ingest-writer";
-import { auditLog, checkConsistent, fetchVerifiedEvent, readCheckpoint, waitUntilSealed, type SeenCheckpoint } from "./support/log-audit";
+import {
+  auditLog,
+  checkConsistent,
+  fetchVerifiedEvent,
+  readCheckpoint,
+  waitUntilSealed,
+  type SeenCheckpoint,
+} from "./support/log-audit";
 import { bySize, runSeed } from "./support/mode";
 import { Prng } from "./support/prng";
 
@@ -71,105 +78,126 @@ describe("crash consistency under SIGKILL (wrangler dev)", () => {
     rmSync(persistDir, { recursive: true, force: true });
   });
 
-  it(`keeps every acknowledged event, once, with valid proofs, across ${CYCLES} kills`, { timeout: bySize(110_000, 1_200_000) }, async () => {
-    const seed = runSeed();
-    console.log(`crash test seed ${seed} (replay: EDGELOG_RELIABILITY_SEED=${seed}); ${CYCLES} cycles, ${WRITERS} writers`);
-    const rng = new Prng(seed);
-    dev = await startDev({ persistDir, vars: DEV_VARS });
-    const { key } = await devTenant(dev.url, "crash");
-    const caller: Caller = { url: dev.url, key };
-    const ledger = new IngestLedger();
-
-    // One sealed event first, so the log exists and its key and first checkpoint are known.
-    const firstEvent = makeEvent({ decisionId: `s${seed}-first` });
-    const first = await fetch(`${dev.url}/v1/events?wait=sealed`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
-      body: JSON.stringify(firstEvent),
-    });
-    expect(first.status).toBe(200);
-    const firstResult = ((await first.json()) as { results: Array<{ id: string; seq: number }> }).results[0]!;
-    const vkeyAnswer = await getText(caller, "/v1/logs/0/key");
-    expect(vkeyAnswer.status).toBe(200);
-    const vkey = vkeyAnswer.body.trim();
-    const verifier = await verifierFromVkey(vkey);
-    ledger.noteSent({ id: await eventId(firstEvent), event: firstEvent });
-    ledger.noteAck(firstResult.id, firstResult.seq, "first event");
-    let lastVerified: SeenCheckpoint | null = await readCheckpoint(caller, verifier);
-    expect(lastVerified?.size).toBe(1);
-    const totals: WriterStats = { requests: 0, acknowledged: 0, unanswered: 0, waitSealed: 0 };
-
-    for (let cycle = 0; cycle < CYCLES; cycle++) {
-      // --- ingest until killed ---
-      let stopping = false;
-      const seen: SeenCheckpoint[] = [];
-      const writers = Array.from({ length: WRITERS }, (_, w) =>
-        runWriter({ caller, ledger, rng: rng.fork(), label: `s${seed}-c${cycle}-w${w}`, batchSize: BATCH_SIZE, shouldStop: () => stopping }),
-      );
-      const watcher = (async () => {
-        while (!stopping) {
-          try {
-            const cp = await readCheckpoint(caller, verifier);
-            if (cp && !stopping) seen.push(cp);
-          } catch (err) {
-            if (!stopping) ledger.violations.push(`reading the checkpoint while up: ${String(err)}`);
-          }
-          await sleep(100);
-        }
-      })();
-      const killAfter = rng.int(KILL_AFTER_MS[0], KILL_AFTER_MS[1]);
-      await sleep(killAfter);
-      stopping = true;
-      await killHard(dev);
-      const stats = await Promise.all(writers);
-      await watcher;
-      for (const s of stats) for (const k of Object.keys(totals) as (keyof WriterStats)[]) totals[k] += s[k];
-
-      // --- restart on the same state and check everything ---
-      const t0 = Date.now();
-      dev = await restart(persistDir, dev, cycle % 2 === 0);
-      const t1 = Date.now();
-      caller.url = dev.url;
-      expect(ledger.violations, `answers before the kill in cycle ${cycle}`).toEqual([]);
-      const keyNow = await getText(caller, "/v1/logs/0/key");
-      expect(keyNow.status).toBe(200);
-      expect(keyNow.body.trim(), "the log key is the same after a restart").toBe(vkey);
-
-      await waitUntilSealed(caller, SEAL_TIMEOUT_MS);
-      const t2 = Date.now();
-      const snap = await auditLog(caller, verifier);
-      const lost = [...ledger.acked].filter(([id, seq]) => snap.seqOf.get(id) !== seq);
-      expect(lost.map(([id, seq]) => `${id} acked at seq ${seq}, stored at ${snap.seqOf.get(id) ?? "nowhere"}`), "acknowledged events after the kill").toEqual([]);
-      const phantoms = [...snap.seqOf.keys()].filter((id) => !ledger.wasSent(id));
-      expect(phantoms, "stored events that were never sent").toEqual([]);
-
-      const fresh = ledger.takeFresh();
-      const freshSet = new Set(fresh);
-      const older = [...ledger.acked.keys()].filter((id) => !freshSet.has(id));
-      const freshChecked = fresh.length <= FRESH_SAMPLE ? fresh : Array.from({ length: FRESH_SAMPLE }, () => rng.pick(fresh));
-      const sample = Array.from({ length: Math.min(OLD_SAMPLE, older.length) }, () => rng.pick(older));
-      await mapLimit([...freshChecked, ...sample], 16, async (id) => {
-        const { doc, checkpoint } = await fetchVerifiedEvent(caller, id, verifier, SEAL_TIMEOUT_MS);
-        expect(doc.envelope.seq, `seq of ${id}`).toBe(ledger.acked.get(id));
-        expect(checkpoint.size, `proof of ${id} is anchored to the latest checkpoint`).toBe(snap.checkpoint!.size);
-      });
-
-      const t3 = Date.now();
-      const current = snap.checkpoint!;
-      const earlier = lastVerified ? [lastVerified, ...seen] : seen;
-      for (const cp of earlier) await checkConsistent(caller, cp, current);
-      lastVerified = current;
+  it(
+    `keeps every acknowledged event, once, with valid proofs, across ${CYCLES} kills`,
+    { timeout: bySize(110_000, 1_200_000) },
+    async () => {
+      const seed = runSeed();
       console.log(
-        `cycle ${cycle}: killed after ${killAfter} ms; ${fresh.length} newly acknowledged (${freshChecked.length} fetched with proofs), ${snap.seqOf.size} stored, ` +
-          `${current.size} batches, ${seen.length} checkpoints seen before the kill checked for consistency ` +
-          `(restart ${t1 - t0} ms, sealing ${t2 - t1} ms, audit and proofs ${t3 - t2} ms, consistency ${Date.now() - t3} ms)`,
+        `crash test seed ${seed} (replay: EDGELOG_RELIABILITY_SEED=${seed}); ${CYCLES} cycles, ${WRITERS} writers`,
       );
-    }
-    console.log(
-      `crash totals: ${totals.requests} requests (${totals.waitSealed} with ?wait=sealed), ${totals.acknowledged} acknowledgements, ` +
-        `${totals.unanswered} cut off by a kill; ${ledger.acked.size} distinct events acknowledged, ${ledger.sent.length} sent`,
-    );
-    expect(ledger.acked.size).toBeGreaterThan(0);
-    expect(totals.unanswered, "some kill landed while a request was in flight").toBeGreaterThan(0);
-  });
+      const rng = new Prng(seed);
+      dev = await startDev({ persistDir, vars: DEV_VARS });
+      const { key } = await devTenant(dev.url, "crash");
+      const caller: Caller = { url: dev.url, key };
+      const ledger = new IngestLedger();
+
+      // One sealed event first, so the log exists and its key and first checkpoint are known.
+      const firstEvent = makeEvent({ decisionId: `s${seed}-first` });
+      const first = await fetch(`${dev.url}/v1/events?wait=sealed`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+        body: JSON.stringify(firstEvent),
+      });
+      expect(first.status).toBe(200);
+      const firstResult = ((await first.json()) as { results: Array<{ id: string; seq: number }> })
+        .results[0]!;
+      const vkeyAnswer = await getText(caller, "/v1/logs/0/key");
+      expect(vkeyAnswer.status).toBe(200);
+      const vkey = vkeyAnswer.body.trim();
+      const verifier = await verifierFromVkey(vkey);
+      ledger.noteSent({ id: await eventId(firstEvent), event: firstEvent });
+      ledger.noteAck(firstResult.id, firstResult.seq, "first event");
+      let lastVerified: SeenCheckpoint | null = await readCheckpoint(caller, verifier);
+      expect(lastVerified?.size).toBe(1);
+      const totals: WriterStats = { requests: 0, acknowledged: 0, unanswered: 0, waitSealed: 0 };
+
+      for (let cycle = 0; cycle < CYCLES; cycle++) {
+        // --- ingest until killed ---
+        let stopping = false;
+        const seen: SeenCheckpoint[] = [];
+        const writers = Array.from({ length: WRITERS }, (_, w) =>
+          runWriter({
+            caller,
+            ledger,
+            rng: rng.fork(),
+            label: `s${seed}-c${cycle}-w${w}`,
+            batchSize: BATCH_SIZE,
+            shouldStop: () => stopping,
+          }),
+        );
+        const watcher = (async () => {
+          while (!stopping) {
+            try {
+              const cp = await readCheckpoint(caller, verifier);
+              if (cp && !stopping) seen.push(cp);
+            } catch (err) {
+              if (!stopping) ledger.violations.push(`reading the checkpoint while up: ${String(err)}`);
+            }
+            await sleep(100);
+          }
+        })();
+        const killAfter = rng.int(KILL_AFTER_MS[0], KILL_AFTER_MS[1]);
+        await sleep(killAfter);
+        stopping = true;
+        await killHard(dev);
+        const stats = await Promise.all(writers);
+        await watcher;
+        for (const s of stats)
+          for (const k of Object.keys(totals) as (keyof WriterStats)[]) totals[k] += s[k];
+
+        // --- restart on the same state and check everything ---
+        const t0 = Date.now();
+        dev = await restart(persistDir, dev, cycle % 2 === 0);
+        const t1 = Date.now();
+        caller.url = dev.url;
+        expect(ledger.violations, `answers before the kill in cycle ${cycle}`).toEqual([]);
+        const keyNow = await getText(caller, "/v1/logs/0/key");
+        expect(keyNow.status).toBe(200);
+        expect(keyNow.body.trim(), "the log key is the same after a restart").toBe(vkey);
+
+        await waitUntilSealed(caller, SEAL_TIMEOUT_MS);
+        const t2 = Date.now();
+        const snap = await auditLog(caller, verifier);
+        const lost = [...ledger.acked].filter(([id, seq]) => snap.seqOf.get(id) !== seq);
+        expect(
+          lost.map(([id, seq]) => `${id} acked at seq ${seq}, stored at ${snap.seqOf.get(id) ?? "nowhere"}`),
+          "acknowledged events after the kill",
+        ).toEqual([]);
+        const phantoms = [...snap.seqOf.keys()].filter((id) => !ledger.wasSent(id));
+        expect(phantoms, "stored events that were never sent").toEqual([]);
+
+        const fresh = ledger.takeFresh();
+        const freshSet = new Set(fresh);
+        const older = [...ledger.acked.keys()].filter((id) => !freshSet.has(id));
+        const freshChecked =
+          fresh.length <= FRESH_SAMPLE ? fresh : Array.from({ length: FRESH_SAMPLE }, () => rng.pick(fresh));
+        const sample = Array.from({ length: Math.min(OLD_SAMPLE, older.length) }, () => rng.pick(older));
+        await mapLimit([...freshChecked, ...sample], 16, async (id) => {
+          const { doc, checkpoint } = await fetchVerifiedEvent(caller, id, verifier, SEAL_TIMEOUT_MS);
+          expect(doc.envelope.seq, `seq of ${id}`).toBe(ledger.acked.get(id));
+          expect(checkpoint.size, `proof of ${id} is anchored to the latest checkpoint`).toBe(
+            snap.checkpoint!.size,
+          );
+        });
+
+        const t3 = Date.now();
+        const current = snap.checkpoint!;
+        const earlier = lastVerified ? [lastVerified, ...seen] : seen;
+        for (const cp of earlier) await checkConsistent(caller, cp, current);
+        lastVerified = current;
+        console.log(
+          `cycle ${cycle}: killed after ${killAfter} ms; ${fresh.length} newly acknowledged (${freshChecked.length} fetched with proofs), ${snap.seqOf.size} stored, ` +
+            `${current.size} batches, ${seen.length} checkpoints seen before the kill checked for consistency ` +
+            `(restart ${t1 - t0} ms, sealing ${t2 - t1} ms, audit and proofs ${t3 - t2} ms, consistency ${Date.now() - t3} ms)`,
+        );
+      }
+      console.log(
+        `crash totals: ${totals.requests} requests (${totals.waitSealed} with ?wait=sealed), ${totals.acknowledged} acknowledgements, ` +
+          `${totals.unanswered} cut off by a kill; ${ledger.acked.size} distinct events acknowledged, ${ledger.sent.length} sent`,
+      );
+      expect(ledger.acked.size).toBeGreaterThan(0);
+      expect(totals.unanswered, "some kill landed while a request was in flight").toBeGreaterThan(0);
+    },
+  );
 });

@@ -58,9 +58,13 @@ describe.skipIf(process.platform !== "linux")("memory bounds of hostile bodies (
   }
 
   async function measure(body: Uint8Array, type: string) {
-    const { before, peak, result } = await peakDuring(pids, () => Promise.all(Array.from({ length: COPIES }, () => post(body, type))));
+    const { before, peak, result } = await peakDuring(pids, () =>
+      Promise.all(Array.from({ length: COPIES }, () => post(body, type))),
+    );
     const growth = peak - before;
-    console.log(`workerd RSS ${(before / MiB).toFixed(0)} → peak ${(peak / MiB).toFixed(0)} MiB (+${(growth / MiB).toFixed(1)} MiB) for ${COPIES} × ${body.length} bytes of gzip`);
+    console.log(
+      `workerd RSS ${(before / MiB).toFixed(0)} → peak ${(peak / MiB).toFixed(0)} MiB (+${(growth / MiB).toFixed(1)} MiB) for ${COPIES} × ${body.length} bytes of gzip`,
+    );
     return { growth, answers: result };
   }
 

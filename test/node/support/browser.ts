@@ -31,7 +31,12 @@ const SYSTEM_ARGS = [
 ];
 
 /** Flags added to the packaged browser's own: the tests talk to loopback only. */
-const OFFLINE_ARGS = ["--disable-quic", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+const OFFLINE_ARGS = [
+  "--disable-quic",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
 
 // The package unpacks itself into os.tmpdir(), checking only whether a file of the target name
 // already exists, so two test runs unpacking at once could each see the other's half-written
@@ -52,7 +57,8 @@ async function unpackPackaged(): Promise<string> {
     // os.tmpdir() reads TMPDIR on every call: the package unpacks into `staging`.
     process.env["TMPDIR"] = staging;
     const unpacked = await chromium.executablePath();
-    if (unpacked !== join(staging, "chromium")) throw new Error(`@sparticuz/chromium unpacked to ${unpacked}, expected ${join(staging, "chromium")}`);
+    if (unpacked !== join(staging, "chromium"))
+      throw new Error(`@sparticuz/chromium unpacked to ${unpacked}, expected ${join(staging, "chromium")}`);
     // The shared libraries the binary links beyond glibc (NSS, NSPR, expat), also shipped in the
     // package: a machine without Debian's libnss3 still runs the browser.
     await inflate(join(PACKAGE, "bin", "al2023.tar.br"));
@@ -84,7 +90,9 @@ async function unpackPackaged(): Promise<string> {
 /** The browser to launch: EDGELOG_CHROMIUM when set, else the packaged Chromium. */
 export async function testBrowser(): Promise<Browser> {
   const named = process.env["EDGELOG_CHROMIUM"];
-  const env = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined));
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined),
+  );
   if (named) {
     if (!existsSync(named)) throw new Error(`EDGELOG_CHROMIUM names ${named}, which does not exist`);
     return { executablePath: named, args: SYSTEM_ARGS, env, source: `EDGELOG_CHROMIUM=${named}` };
@@ -96,7 +104,9 @@ export async function testBrowser(): Promise<Browser> {
     env: {
       ...env,
       FONTCONFIG_FILE: join(dirname(executablePath), "fonts.conf"),
-      LD_LIBRARY_PATH: [join(dirname(executablePath), "al2023", "lib"), env["LD_LIBRARY_PATH"]].filter(Boolean).join(":"),
+      LD_LIBRARY_PATH: [join(dirname(executablePath), "al2023", "lib"), env["LD_LIBRARY_PATH"]]
+        .filter(Boolean)
+        .join(":"),
     },
     source: "@sparticuz/chromium",
   };

@@ -26,17 +26,24 @@ export interface RunOptions {
 /** Runs `node bin/edgelog.mjs ...args` with a clean EDGELOG_* environment plus `env`. */
 export function runCli(args: readonly string[], options: RunOptions = {}): Promise<CliRun> {
   const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith("EDGELOG_")) env[k] = v;
+  for (const [k, v] of Object.entries(process.env))
+    if (v !== undefined && !k.startsWith("EDGELOG_")) env[k] = v;
   Object.assign(env, options.env);
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: REPO_ROOT, env, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [CLI, ...args], {
+      cwd: REPO_ROOT,
+      env,
+      stdio: ["pipe", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
-      reject(new Error(`edgelog ${args.join(" ")} did not finish in time\nstdout: ${stdout}\nstderr: ${stderr}`));
+      reject(
+        new Error(`edgelog ${args.join(" ")} did not finish in time\nstdout: ${stdout}\nstderr: ${stderr}`),
+      );
     }, options.timeoutMs ?? 60_000);
     child.on("error", reject);
     child.on("close", (code, signal) => {
@@ -65,18 +72,32 @@ export function desEvent(i: number, options: EventOptions = {}): Record<string, 
       decision_id: `${options.prefix ?? "d"}-${i}`,
       decision_type: "credit_approval",
       trigger: "application submitted",
-      inputs: [{ input_id: `app-${i}`, input_type: "application", input_source: "portal", input_version: "2" }],
+      inputs: [
+        { input_id: `app-${i}`, input_type: "application", input_source: "portal", input_version: "2" },
+      ],
     },
-    decision_logic: { logic_type: "rule_based", output: i % 7 === 0 ? "decline" : "approve", rules_fired: ["r12", "r40"] },
+    decision_logic: {
+      logic_type: "rule_based",
+      output: i % 7 === 0 ? "decline" : "approve",
+      rules_fired: ["r12", "r40"],
+    },
     human_override_record: { override_occurred: false },
     temporal_metadata: {
       event_timestamp: new Date(Date.UTC(2026, 2, 1, 9, 30, 0, i)).toISOString(),
       sequence_number: 0,
-      hash_chain: { previous_hash: null, current_hash: i.toString(16).padStart(8, "0"), algorithm: "SHA-256" },
+      hash_chain: {
+        previous_hash: null,
+        current_hash: i.toString(16).padStart(8, "0"),
+        algorithm: "SHA-256",
+      },
       evidence_tier: tier,
     },
   };
-  if (tier !== "lightweight") event.decision_quality_indicators = { decision_risk_level: i % 2 === 0 ? "low" : "high", confidence_score: 0.9 };
+  if (tier !== "lightweight")
+    event.decision_quality_indicators = {
+      decision_risk_level: i % 2 === 0 ? "low" : "high",
+      confidence_score: 0.9,
+    };
   if (options.pad) event.notes = "x".repeat(options.pad);
   return event;
 }
@@ -85,7 +106,8 @@ export function desEvents(count: number, options: EventOptions = {}, start = 0):
   return Array.from({ length: count }, (_, k) => desEvent(start + k, options));
 }
 
-export const toNdjson = (events: readonly unknown[]) => events.map((e) => JSON.stringify(e)).join("\n") + "\n";
+export const toNdjson = (events: readonly unknown[]) =>
+  events.map((e) => JSON.stringify(e)).join("\n") + "\n";
 
 /** The bundled CLI's entry, loaded in this process (the same file bin/edgelog.mjs runs). */
 export type MainFn = (argv: string[], io?: import("../../../src/cli/io").CliIo) => Promise<number>;
@@ -105,7 +127,9 @@ export interface MemoryIo {
 }
 
 /** An in-memory CliIo: captured output, given stdin and environment, real fetch and timers. */
-export function memoryIo(options: { env?: Record<string, string>; stdin?: string; tty?: boolean } = {}): MemoryIo {
+export function memoryIo(
+  options: { env?: Record<string, string>; stdin?: string; tty?: boolean } = {},
+): MemoryIo {
   let out = "";
   let err = "";
   const handlers = new Set<() => void>();

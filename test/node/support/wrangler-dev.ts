@@ -56,16 +56,25 @@ export async function startDev(opts: StartOptions = {}): Promise<DevServer> {
   const childTmp = join(scratch, "tmp");
   mkdirSync(childTmp);
   const removeState = () => rmSync(scratch, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
-  const vars = { EDGELOG_ADMIN_TOKEN: DEV_ADMIN_TOKEN, EDGELOG_SIGNING_KEY: DEV_SIGNING_KEY, ...(opts.vars ?? {}) };
+  const vars = {
+    EDGELOG_ADMIN_TOKEN: DEV_ADMIN_TOKEN,
+    EDGELOG_SIGNING_KEY: DEV_SIGNING_KEY,
+    ...(opts.vars ?? {}),
+  };
   const args = [
     join(REPO_ROOT, "node_modules/wrangler/bin/wrangler.js"),
     "dev",
-    "--ip", "127.0.0.1",
-    "--port", String(port),
-    "--persist-to", persistDir,
-    "--inspector-port", String(await freePort()),
+    "--ip",
+    "127.0.0.1",
+    "--port",
+    String(port),
+    "--persist-to",
+    persistDir,
+    "--inspector-port",
+    String(await freePort()),
     "--show-interactive-dev-session=false",
-    "--log-level", "warn",
+    "--log-level",
+    "warn",
     ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
   ];
   const child = spawn(process.execPath, args, {
@@ -101,7 +110,9 @@ export async function startDev(opts: StartOptions = {}): Promise<DevServer> {
     }
     if (Date.now() > deadline) {
       killGroup(child, "SIGKILL");
-      await new Promise<void>((r) => (child.exitCode !== null || child.signalCode !== null ? r() : child.once("exit", () => r())));
+      await new Promise<void>((r) =>
+        child.exitCode !== null || child.signalCode !== null ? r() : child.once("exit", () => r()),
+      );
       removeState();
       throw new Error(`wrangler dev did not answer within the timeout:\n${log}`);
     }

@@ -7,7 +7,9 @@
 import { EVENT_ID_PATTERN, ITEM_STATUSES, type ItemResult } from "../../../../src/core/protocol";
 
 /** An item of an answer under test: its members are the contract's, their values still unchecked. */
-type UncheckedItem = { [K in keyof ItemResult]?: unknown } & { errors?: Array<{ path: unknown; message: unknown }> };
+type UncheckedItem = { [K in keyof ItemResult]?: unknown } & {
+  errors?: Array<{ path: unknown; message: unknown }>;
+};
 
 /** RFC 6901: "" (the whole document) or a sequence of "/"-prefixed reference tokens. */
 const JSON_POINTER = /^(\/([^~]|~[01])*)*$/;
@@ -19,10 +21,15 @@ function itemProblems(results: unknown): string[] {
     if (typeof r.status !== "string" || !(ITEM_STATUSES as readonly string[]).includes(r.status)) {
       problems.push(`item ${String(r.index)} has unknown status ${JSON.stringify(r.status)}`);
     } else if (r.status === "rejected") {
-      if (!Array.isArray(r.errors) || r.errors.length === 0) problems.push(`item ${String(r.index)} rejected without errors`);
+      if (!Array.isArray(r.errors) || r.errors.length === 0)
+        problems.push(`item ${String(r.index)} rejected without errors`);
       for (const e of r.errors ?? []) {
-        if (typeof e.path !== "string" || !JSON_POINTER.test(e.path)) problems.push(`item ${String(r.index)}: error path ${JSON.stringify(e.path)} is not a JSON pointer`);
-        if (typeof e.message !== "string" || e.message.trim() === "") problems.push(`item ${String(r.index)}: error without a message`);
+        if (typeof e.path !== "string" || !JSON_POINTER.test(e.path))
+          problems.push(
+            `item ${String(r.index)}: error path ${JSON.stringify(e.path)} is not a JSON pointer`,
+          );
+        if (typeof e.message !== "string" || e.message.trim() === "")
+          problems.push(`item ${String(r.index)}: error without a message`);
       }
     } else if (typeof r.id !== "string" || !EVENT_ID_PATTERN.test(r.id)) {
       problems.push(`item ${String(r.index)} ${r.status} without an id`);
@@ -36,7 +43,11 @@ function itemProblems(results: unknown): string[] {
  * request was `POST /v1/events` (whose 200/207/422 answers are per-item); `api` whether its
  * path is the API's (`/v1/...`), whose errors the contract shapes.
  */
-export function answerProblems(status: number, text: string, opts: { ingest: boolean; head: boolean; api: boolean }): string[] {
+export function answerProblems(
+  status: number,
+  text: string,
+  opts: { ingest: boolean; head: boolean; api: boolean },
+): string[] {
   if (status >= 500) return [`server error ${status}: ${text.slice(0, 300)}`];
   if (status < 200 || (status >= 300 && status < 400)) return [`unexpected status ${status}`];
   // Outside the API (the dashboard's static assets) the platform answers; only "no 5xx" applies.
@@ -56,6 +67,7 @@ export function answerProblems(status: number, text: string, opts: { ingest: boo
   if (!err || typeof err !== "object") return [`${status} without an error object: ${text.slice(0, 200)}`];
   const problems: string[] = [];
   if (typeof err.code !== "string" || err.code === "") problems.push(`${status} error without a code`);
-  if (typeof err.message !== "string" || err.message.trim() === "") problems.push(`${status} error without a message`);
+  if (typeof err.message !== "string" || err.message.trim() === "")
+    problems.push(`${status} error without a message`);
   return problems;
 }

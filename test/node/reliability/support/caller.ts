@@ -23,7 +23,8 @@ export async function getText(caller: Caller, path: string): Promise<Answer<stri
       });
       return { status: res.status, body: await res.text() };
     } catch (err) {
-      if (attempt >= 4) throw new Error(`GET ${path} failed ${attempt} times: ${String(err)}`, { cause: err });
+      if (attempt >= 4)
+        throw new Error(`GET ${path} failed ${attempt} times: ${String(err)}`, { cause: err });
       await sleep(100 * attempt);
     }
   }
@@ -40,7 +41,11 @@ export async function getJson<T>(caller: Caller, path: string): Promise<Answer<T
 }
 
 /** Runs `work` over `items` with at most `limit` in flight; results keep the input order. */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const out: R[] = new Array(items.length);
   let next = 0;
   const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {

@@ -33,7 +33,10 @@ async function freshEvent(rng: Prng, label: string, n: number, ledger: IngestLed
   const conflictWith = ledger.sent.length > 0 && rng.chance(0.03) ? rng.pick(ledger.sent) : null;
   const tier = rng.pick(TIERS);
   const event = conflictWith
-    ? { ...conflictWith.event, decision_logic: { logic_type: "rule_based", output: `conflicting-${label}-${n}` } }
+    ? {
+        ...conflictWith.event,
+        decision_logic: { logic_type: "rule_based", output: `conflicting-${label}-${n}` },
+      }
     : makeEvent({
         decisionId: `${label}-${n}`,
         sequenceNumber: rng.int(0, 3),
@@ -58,7 +61,9 @@ export async function runWriter(opts: WriterOptions): Promise<WriterStats> {
     const wait = rng.chance(0.3);
     const ndjson = rng.chance(0.25);
     const gzip = rng.chance(0.2);
-    const text = ndjson ? batch.map((e) => JSON.stringify(e.event)).join("\n") + "\n" : JSON.stringify(batch.map((e) => e.event));
+    const text = ndjson
+      ? batch.map((e) => JSON.stringify(e.event)).join("\n") + "\n"
+      : JSON.stringify(batch.map((e) => e.event));
     const headers: Record<string, string> = {
       authorization: `Bearer ${caller.key}`,
       "content-type": ndjson ? "application/x-ndjson" : "application/json",
@@ -92,12 +97,16 @@ export async function runWriter(opts: WriterOptions): Promise<WriterStats> {
     try {
       body = JSON.parse(answer) as Partial<IngestResponse>;
     } catch {
-      if (!opts.shouldStop()) ledger.violations.push(`${label}: ingest answered ${status} with a body that is not JSON: ${answer.slice(0, 200)}`);
+      if (!opts.shouldStop())
+        ledger.violations.push(
+          `${label}: ingest answered ${status} with a body that is not JSON: ${answer.slice(0, 200)}`,
+        );
       continue;
     }
     if (status !== 200) {
       // Every event is valid, so anything but 200 is wrong — unless the server is going away.
-      if (!opts.shouldStop()) ledger.violations.push(`${label}: ingest answered ${status}: ${JSON.stringify(body).slice(0, 300)}`);
+      if (!opts.shouldStop())
+        ledger.violations.push(`${label}: ingest answered ${status}: ${JSON.stringify(body).slice(0, 300)}`);
       continue;
     }
     const results = body.results ?? [];
@@ -111,7 +120,8 @@ export async function runWriter(opts: WriterOptions): Promise<WriterStats> {
         ledger.violations.push(`${label}: valid event ${sent.id} answered ${r.status}`);
         continue;
       }
-      if (r.id !== sent.id) ledger.violations.push(`${label}: event id should be ${sent.id}, server said ${r.id}`);
+      if (r.id !== sent.id)
+        ledger.violations.push(`${label}: event id should be ${sent.id}, server said ${r.id}`);
       if (typeof r.seq !== "number") {
         ledger.violations.push(`${label}: acknowledged ${sent.id} without a seq`);
         continue;

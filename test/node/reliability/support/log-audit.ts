@@ -41,7 +41,8 @@ export interface LogSnapshot {
 /** The tenant's log 0 as `GET /v1/logs` describes it. */
 export async function logInfo(caller: Caller): Promise<LogInfo> {
   const { status, body } = await getJson<LogInfo[]>(caller, "/v1/logs");
-  if (status !== 200) throw new LogAuditError("GET /v1/logs failed", "200", `${status} ${JSON.stringify(body)}`);
+  if (status !== 200)
+    throw new LogAuditError("GET /v1/logs failed", "200", `${status} ${JSON.stringify(body)}`);
   const log = body.find((l) => l.log === "0");
   if (!log) throw new LogAuditError("GET /v1/logs has no log 0", "log 0", JSON.stringify(body));
   return log;
@@ -54,7 +55,11 @@ export async function waitUntilSealed(caller: Caller, timeoutMs: number): Promis
     const info = await logInfo(caller);
     if (info.pending === 0) return info;
     if (Date.now() > deadline) {
-      throw new LogAuditError(`events stay pending after ${timeoutMs} ms`, "0 pending", `${info.pending} of ${info.events}`);
+      throw new LogAuditError(
+        `events stay pending after ${timeoutMs} ms`,
+        "0 pending",
+        `${info.pending} of ${info.events}`,
+      );
     }
     await sleep(100);
   }
@@ -64,7 +69,8 @@ export async function waitUntilSealed(caller: Caller, timeoutMs: number): Promis
 export async function readCheckpoint(caller: Caller, verifier: NoteVerifier): Promise<SeenCheckpoint | null> {
   const { status, body } = await getText(caller, "/v1/logs/0/checkpoint");
   if (status === 404) return null;
-  if (status !== 200) throw new LogAuditError("GET checkpoint failed", "200", `${status} ${body.slice(0, 200)}`);
+  if (status !== 200)
+    throw new LogAuditError("GET checkpoint failed", "200", `${status} ${body.slice(0, 200)}`);
   const opened = await openNote(body, [verifier]);
   const cp = parseCheckpoint(opened.text);
   return { size: cp.size, root: cp.rootHash, note: body };
@@ -74,13 +80,21 @@ export async function readCheckpoint(caller: Caller, verifier: NoteVerifier): Pr
  * Checks that `later` extends `earlier` (RFC 9162 §2.1.4.2) with the server's consistency proof.
  * Equal sizes must have equal roots: a log never signs two trees of one size.
  */
-export async function checkConsistent(caller: Caller, earlier: SeenCheckpoint, later: SeenCheckpoint): Promise<void> {
+export async function checkConsistent(
+  caller: Caller,
+  earlier: SeenCheckpoint,
+  later: SeenCheckpoint,
+): Promise<void> {
   if (earlier.size > later.size) {
     throw new LogAuditError("the log shrank", `a tree of at least ${earlier.size} batches`, `${later.size}`);
   }
   if (earlier.size === later.size) {
     if (!bytesEqual(earlier.root, later.root)) {
-      throw new LogAuditError(`two different roots signed for size ${later.size}`, toHex(earlier.root), toHex(later.root));
+      throw new LogAuditError(
+        `two different roots signed for size ${later.size}`,
+        toHex(earlier.root),
+        toHex(later.root),
+      );
     }
     return;
   }
@@ -88,7 +102,8 @@ export async function checkConsistent(caller: Caller, earlier: SeenCheckpoint, l
     caller,
     `/v1/logs/0/consistency?from=${earlier.size}&to=${later.size}`,
   );
-  if (status !== 200) throw new LogAuditError("GET consistency failed", "200", `${status} ${JSON.stringify(body)}`);
+  if (status !== 200)
+    throw new LogAuditError("GET consistency failed", "200", `${status} ${JSON.stringify(body)}`);
   verifyConsistency(earlier.size, later.size, earlier.root, later.root, body.path.map(fromHex));
 }
 
@@ -96,23 +111,39 @@ export async function checkConsistent(caller: Caller, earlier: SeenCheckpoint, l
  * Audits the whole log. Precondition: the log is quiescent (no writer, nothing pending), so the
  * checkpoint, `GET /v1/logs` and the exports describe the same state.
  */
-export async function auditLog(caller: Caller, verifier: NoteVerifier, concurrency = 8): Promise<LogSnapshot> {
+export async function auditLog(
+  caller: Caller,
+  verifier: NoteVerifier,
+  concurrency = 8,
+): Promise<LogSnapshot> {
   const info = await logInfo(caller);
-  if (info.pending !== 0) throw new LogAuditError("audit needs a quiescent log", "0 pending", String(info.pending));
+  if (info.pending !== 0)
+    throw new LogAuditError("audit needs a quiescent log", "0 pending", String(info.pending));
   const checkpoint = await readCheckpoint(caller, verifier);
   const size = checkpoint?.size ?? 0;
-  if (size !== info.size) throw new LogAuditError("checkpoint size differs from GET /v1/logs", String(info.size), String(size));
-  const batches = await mapLimit(Array.from({ length: size }, (_, n) => n), concurrency, async (n) => {
-    const { status, body } = await getText(caller, `/v1/logs/0/batches/${n}`);
-    if (status !== 200) throw new LogAuditError(`GET batch ${n} failed`, "200", `${status} ${body.slice(0, 200)}`);
-    return utf8(body);
-  });
+  if (size !== info.size)
+    throw new LogAuditError("checkpoint size differs from GET /v1/logs", String(info.size), String(size));
+  const batches = await mapLimit(
+    Array.from({ length: size }, (_, n) => n),
+    concurrency,
+    async (n) => {
+      const { status, body } = await getText(caller, `/v1/logs/0/batches/${n}`);
+      if (status !== 200)
+        throw new LogAuditError(`GET batch ${n} failed`, "200", `${status} ${body.slice(0, 200)}`);
+      return utf8(body);
+    },
+  );
   const hasher = nodeHasher();
   const seqOf = new Map<string, number>();
   // Every id is kept here (the CLI keeps none): an event stored twice would show as one id at two seqs.
   const remember = (envelope: { id: string }, seq: number) => {
     const prior = seqOf.get(envelope.id);
-    if (prior !== undefined) throw new LogAuditError(`event ${envelope.id} stored twice`, `once (seq ${prior})`, `again at seq ${seq}`);
+    if (prior !== undefined)
+      throw new LogAuditError(
+        `event ${envelope.id} stored twice`,
+        `once (seq ${prior})`,
+        `again at seq ${seq}`,
+      );
     seqOf.set(envelope.id, seq);
   };
   const tree = new LogTreeAudit(hasher, size);
@@ -124,10 +155,18 @@ export async function auditLog(caller: Caller, verifier: NoteVerifier, concurren
   }
   const { root } = tree.finish();
   if (tree.totals.events !== info.events) {
-    throw new LogAuditError("exported events differ from GET /v1/logs", String(info.events), String(tree.totals.events));
+    throw new LogAuditError(
+      "exported events differ from GET /v1/logs",
+      String(info.events),
+      String(tree.totals.events),
+    );
   }
   if (checkpoint && !bytesEqual(root, checkpoint.root)) {
-    throw new LogAuditError("log root recomputed from the batch headers differs from the checkpoint", toHex(checkpoint.root), toHex(root));
+    throw new LogAuditError(
+      "log root recomputed from the batch headers differs from the checkpoint",
+      toHex(checkpoint.root),
+      toHex(root),
+    );
   }
   return { info, checkpoint, seqOf };
 }
@@ -149,14 +188,25 @@ export async function fetchVerifiedEvent(
   const deadline = Date.now() + sealTimeoutMs;
   for (;;) {
     const { status, body } = await getJson<EventDocument>(caller, `/v1/events/${id}`);
-    if (status !== 200) throw new LogAuditError(`acknowledged event ${id} is not retrievable`, "200", `${status} ${JSON.stringify(body)}`);
-    if (body.envelope.id !== id) throw new LogAuditError("GET /v1/events answered another event", id, body.envelope.id);
+    if (status !== 200)
+      throw new LogAuditError(
+        `acknowledged event ${id} is not retrievable`,
+        "200",
+        `${status} ${JSON.stringify(body)}`,
+      );
+    if (body.envelope.id !== id)
+      throw new LogAuditError("GET /v1/events answered another event", id, body.envelope.id);
     if (body.status === "sealed") {
       await verifyEventProof(body, verifier);
       const cp = parseCheckpoint((await openNote(body.proof!.checkpoint, [verifier])).text);
       return { doc: body, checkpoint: { size: cp.size, root: cp.rootHash, note: body.proof!.checkpoint } };
     }
-    if (Date.now() > deadline) throw new LogAuditError(`event ${id} not sealed after ${sealTimeoutMs} ms`, "status sealed", body.status);
+    if (Date.now() > deadline)
+      throw new LogAuditError(
+        `event ${id} not sealed after ${sealTimeoutMs} ms`,
+        "status sealed",
+        body.status,
+      );
     await sleep(100);
   }
 }

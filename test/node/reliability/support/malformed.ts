@@ -42,14 +42,22 @@ function validEvent(rng: Prng): Record<string, unknown> {
   return makeEvent({ decisionId: `bad-input-${rng.u32().toString(16)}`, sequenceNumber: rng.int(0, 5) });
 }
 
-function ingest(ctx: MalformedContext, body: BadRequest["body"], extra: Partial<BadRequest> & { category: string; label: string }): BadRequest {
+function ingest(
+  ctx: MalformedContext,
+  body: BadRequest["body"],
+  extra: Partial<BadRequest> & { category: string; label: string },
+): BadRequest {
   return {
     method: "POST",
     path: "/v1/events",
     body,
     allowed: null,
     ...extra,
-    headers: { authorization: `Bearer ${ctx.key}`, "content-type": "application/json", ...(extra.headers ?? {}) },
+    headers: {
+      authorization: `Bearer ${ctx.key}`,
+      "content-type": "application/json",
+      ...(extra.headers ?? {}),
+    },
   };
 }
 
@@ -80,7 +88,13 @@ const JSON_BREAKERS: Array<[string, (text: string, rng: Prng) => string]> = [
   ["Infinity literal", (t) => t.replace(/"sequence_number":\d+/, '"sequence_number":Infinity')],
   ["comment", (t) => `/* event */ ${t}`],
   ["two documents", (t) => `${t}${t}`],
-  ["stray byte", (t, rng) => { const i = rng.int(0, t.length); return t.slice(0, i) + rng.pick(["{", "}", "[", "]", ",", ":", '"', "\\", "\u0000"]) + t.slice(i); }],
+  [
+    "stray byte",
+    (t, rng) => {
+      const i = rng.int(0, t.length);
+      return t.slice(0, i) + rng.pick(["{", "}", "[", "]", ",", ":", '"', "\\", "\u0000"]) + t.slice(i);
+    },
+  ],
   ["unterminated string", (t) => t.replace(/"approve"/, '"approve')],
   ["bad escape", (t) => t.replace(/"approve"/, '"appr\\qove"')],
   ["control character in string", (t) => t.replace(/"approve"/, '"appr\u0001ove"')],
@@ -91,7 +105,9 @@ const JSON_BREAKERS: Array<[string, (text: string, rng: Prng) => string]> = [
 
 const brokenJson: Generator = (rng, ctx) => {
   const [name, breaker] = rng.pick(JSON_BREAKERS);
-  const base = rng.chance(0.3) ? JSON.stringify([validEvent(rng), validEvent(rng)]) : JSON.stringify(validEvent(rng));
+  const base = rng.chance(0.3)
+    ? JSON.stringify([validEvent(rng), validEvent(rng)])
+    : JSON.stringify(validEvent(rng));
   const text = breaker(base, rng);
   // A random cut or stray byte can leave valid JSON; everything else must be a 400.
   const certain = name !== "truncated" && name !== "stray byte";
@@ -100,7 +116,21 @@ const brokenJson: Generator = (rng, ctx) => {
 
 // ---- wrong types -------------------------------------------------------------------------
 
-const WRONG_VALUES: unknown[] = [null, 0, -1, 1.5, 1e308, "", "x".repeat(10), true, [], [1, 2], {}, { a: 1 }, -0];
+const WRONG_VALUES: unknown[] = [
+  null,
+  0,
+  -1,
+  1.5,
+  1e308,
+  "",
+  "x".repeat(10),
+  true,
+  [],
+  [1, 2],
+  {},
+  { a: 1 },
+  -0,
+];
 const TYPED_PATHS = [
   ["schema_version"],
   ["decision_context"],
@@ -126,7 +156,18 @@ function setPath(obj: Record<string, unknown>, path: string[], value: unknown): 
 
 const wrongTypes: Generator = (rng, ctx) => {
   if (rng.chance(0.25)) {
-    const top = rng.pick(["1", '"event"', "null", "true", "[1,2,3]", "[null]", "[[]]", '[""]', "-0", "1e999"]);
+    const top = rng.pick([
+      "1",
+      '"event"',
+      "null",
+      "true",
+      "[1,2,3]",
+      "[null]",
+      "[[]]",
+      '[""]',
+      "-0",
+      "1e999",
+    ]);
     return ingest(ctx, top, { category: "wrong-types", label: `top-level ${top}`, allowed: [400, 422] });
   }
   const event = validEvent(rng);
@@ -134,7 +175,11 @@ const wrongTypes: Generator = (rng, ctx) => {
   const value = rng.pick(WRONG_VALUES);
   setPath(event, path, value);
   // previous_hash accepts null, and a few replacements keep the type: allow any non-5xx then.
-  return ingest(ctx, JSON.stringify(event), { category: "wrong-types", label: `/${path.join("/")} = ${JSON.stringify(value)}`, allowed: null });
+  return ingest(ctx, JSON.stringify(event), {
+    category: "wrong-types",
+    label: `/${path.join("/")} = ${JSON.stringify(value)}`,
+    allowed: null,
+  });
 };
 
 // ---- deep nesting ------------------------------------------------------------------------
@@ -142,9 +187,18 @@ const wrongTypes: Generator = (rng, ctx) => {
 const deepNesting: Generator = (rng, ctx) => {
   const depth = rng.pick([1_000, 10_000, 50_000, 100_000]);
   const shape = rng.pick(["arrays", "objects", "inside an event", "ndjson line"]);
-  if (shape === "arrays") return ingest(ctx, "[".repeat(depth) + "]".repeat(depth), { category: "deep-nesting", label: `${depth} nested arrays`, allowed: [400, 422] });
+  if (shape === "arrays")
+    return ingest(ctx, "[".repeat(depth) + "]".repeat(depth), {
+      category: "deep-nesting",
+      label: `${depth} nested arrays`,
+      allowed: [400, 422],
+    });
   if (shape === "objects") {
-    return ingest(ctx, '{"a":'.repeat(depth) + "1" + "}".repeat(depth), { category: "deep-nesting", label: `${depth} nested objects`, allowed: [400, 422] });
+    return ingest(ctx, '{"a":'.repeat(depth) + "1" + "}".repeat(depth), {
+      category: "deep-nesting",
+      label: `${depth} nested objects`,
+      allowed: [400, 422],
+    });
   }
   const nested = "[".repeat(depth) + "]".repeat(depth);
   const text = JSON.stringify(validEvent(rng)).replace(/}$/, `,"deep":${nested}}`);
@@ -152,7 +206,11 @@ const deepNesting: Generator = (rng, ctx) => {
   // (or when it cannot be canonicalized) the item must be rejected.
   const overLimit = nested.length > 65_536;
   if (shape === "inside an event") {
-    return ingest(ctx, text, { category: "deep-nesting", label: `event with ${depth} nested arrays`, allowed: overLimit ? [400, 422] : [200, 400, 422] });
+    return ingest(ctx, text, {
+      category: "deep-nesting",
+      label: `event with ${depth} nested arrays`,
+      allowed: overLimit ? [400, 422] : [200, 400, 422],
+    });
   }
   return ingest(ctx, `${JSON.stringify(validEvent(rng))}\n${text}\n`, {
     category: "deep-nesting",
@@ -165,7 +223,14 @@ const deepNesting: Generator = (rng, ctx) => {
 // ---- huge strings ------------------------------------------------------------------------
 
 const hugeStrings: Generator = (rng, ctx) => {
-  const kind = rng.pick(["field over the event limit", "body near the limit", "body over the limit", "huge key", "huge number", "many keys"]);
+  const kind = rng.pick([
+    "field over the event limit",
+    "body near the limit",
+    "body over the limit",
+    "huge key",
+    "huge number",
+    "many keys",
+  ]);
   const event = validEvent(rng);
   switch (kind) {
     case "field over the event limit":
@@ -183,7 +248,11 @@ const hugeStrings: Generator = (rng, ctx) => {
     case "huge number": {
       const digits = "9".repeat(rng.int(400, 100_000));
       const text = JSON.stringify(event).replace(/"sequence_number":\d+/, `"sequence_number":${digits}`);
-      return ingest(ctx, text, { category: "huge-strings", label: `${digits.length}-digit number`, allowed: [422] });
+      return ingest(ctx, text, {
+        category: "huge-strings",
+        label: `${digits.length}-digit number`,
+        allowed: [422],
+      });
     }
     default: {
       for (let i = 0; i < 10_000; i++) event[`k${i}`] = i;
@@ -199,9 +268,21 @@ const badGzip: Generator = (rng, ctx) => {
   const good = gzipSync(json);
   const cases: Array<[string, Uint8Array, number[] | null]> = [
     ["random bytes", rng.bytes(rng.int(1, 2000)), [400]],
-    ["gzip magic then garbage", concat(new Uint8Array([0x1f, 0x8b, 0x08, 0x00]), rng.bytes(rng.int(1, 500))), [400]],
+    [
+      "gzip magic then garbage",
+      concat(new Uint8Array([0x1f, 0x8b, 0x08, 0x00]), rng.bytes(rng.int(1, 500))),
+      [400],
+    ],
     ["truncated gzip", good.slice(0, rng.int(1, good.length - 9)), [400]],
-    ["corrupt CRC", (() => { const b = good.slice(); b[b.length - 6]! ^= 0xff; return b; })(), [400]],
+    [
+      "corrupt CRC",
+      (() => {
+        const b = good.slice();
+        b[b.length - 6]! ^= 0xff;
+        return b;
+      })(),
+      [400],
+    ],
     ["plain JSON labelled gzip", json, [400]],
     ["gzip of gzip", gzipSync(good), [400]],
     ["trailing garbage after the member", concat(good, rng.bytes(rng.int(1, 64))), null],
@@ -225,21 +306,39 @@ function gzipBombs(): Array<[string, Uint8Array, number[], string]> {
   bombs ??= [
     ["64 MiB of spaces", gzipSync(Buffer.alloc(64 << 20, 0x20), { level: 9 }), [413], "application/json"],
     ["9 MiB of zeros", gzipSync(Buffer.alloc(9 << 20, 0), { level: 9 }), [413], "application/json"],
-    ["8 MB of newlines as NDJSON", gzipSync(Buffer.alloc(8_000_000, 0x0a), { level: 9 }), [400], "application/x-ndjson"],
+    [
+      "8 MB of newlines as NDJSON",
+      gzipSync(Buffer.alloc(8_000_000, 0x0a), { level: 9 }),
+      [400],
+      "application/x-ndjson",
+    ],
     [
       `${NESTED_BOMB_DEPTH} nested arrays in ${(2 * NESTED_BOMB_DEPTH) / 1e6} MB`,
-      gzipSync(Buffer.concat([Buffer.alloc(NESTED_BOMB_DEPTH, 0x5b), Buffer.alloc(NESTED_BOMB_DEPTH, 0x5d)]), { level: 9 }),
+      gzipSync(
+        Buffer.concat([Buffer.alloc(NESTED_BOMB_DEPTH, 0x5b), Buffer.alloc(NESTED_BOMB_DEPTH, 0x5d)]),
+        { level: 9 },
+      ),
       [400, 422],
       "application/json",
     ],
-    ["bomb split over two members", Buffer.concat([gzipSync(Buffer.alloc(5 << 20, 0x20)), gzipSync(Buffer.alloc(5 << 20, 0x20))]), [400, 413], "application/json"],
+    [
+      "bomb split over two members",
+      Buffer.concat([gzipSync(Buffer.alloc(5 << 20, 0x20)), gzipSync(Buffer.alloc(5 << 20, 0x20))]),
+      [400, 413],
+      "application/json",
+    ],
   ];
   return bombs;
 }
 
 const gzipBomb: Generator = (rng, ctx) => {
   const [label, body, allowed, type] = rng.pick(gzipBombs());
-  return ingest(ctx, body, { category: "gzip-bomb", label, headers: { "content-encoding": "gzip", "content-type": type }, allowed });
+  return ingest(ctx, body, {
+    category: "gzip-bomb",
+    label,
+    headers: { "content-encoding": "gzip", "content-type": type },
+    allowed,
+  });
 };
 
 // ---- content types and encodings ---------------------------------------------------------
@@ -247,8 +346,22 @@ const gzipBomb: Generator = (rng, ctx) => {
 const contentTypes: Generator = (rng, ctx) => {
   const body = JSON.stringify(validEvent(rng));
   if (rng.chance(0.3)) {
-    const encoding = rng.pick(["br", "deflate", "compress", "x-gzip", "gzip, gzip", "zstd", "identity;q=0", printable(rng, 12)]);
-    return ingest(ctx, body, { category: "content-type", label: `Content-Encoding ${encoding}`, headers: { "content-encoding": encoding }, allowed: [400, 415] });
+    const encoding = rng.pick([
+      "br",
+      "deflate",
+      "compress",
+      "x-gzip",
+      "gzip, gzip",
+      "zstd",
+      "identity;q=0",
+      printable(rng, 12),
+    ]);
+    return ingest(ctx, body, {
+      category: "content-type",
+      label: `Content-Encoding ${encoding}`,
+      headers: { "content-encoding": encoding },
+      allowed: [400, 415],
+    });
   }
   const type = rng.pick([
     "text/plain",
@@ -263,7 +376,12 @@ const contentTypes: Generator = (rng, ctx) => {
     `x${printable(rng, rng.int(1, 40)).replace(/[;\s]/g, "_")}`,
     "x/" + "y".repeat(2000),
   ]);
-  return ingest(ctx, body, { category: "content-type", label: `Content-Type ${type.slice(0, 40)}`, headers: { "content-type": type }, allowed: [415] });
+  return ingest(ctx, body, {
+    category: "content-type",
+    label: `Content-Type ${type.slice(0, 40)}`,
+    headers: { "content-type": type },
+    allowed: [415],
+  });
 };
 
 // ---- invalid UTF-8 -----------------------------------------------------------------------
@@ -292,7 +410,10 @@ const invalidUtf8: Generator = (rng, ctx) => {
   return ingest(ctx, gzip ? gzipSync(body) : body, {
     category: "invalid-utf8",
     label: `${label}${ndjson ? " (NDJSON)" : ""}${gzip ? " (gzip)" : ""}`,
-    headers: { "content-type": ndjson ? "application/x-ndjson" : "application/json", ...(gzip ? { "content-encoding": "gzip" } : {}) },
+    headers: {
+      "content-type": ndjson ? "application/x-ndjson" : "application/json",
+      ...(gzip ? { "content-encoding": "gzip" } : {}),
+    },
     allowed: [400],
   });
 };
@@ -336,9 +457,18 @@ const badAuth: Generator = (rng, ctx) => {
     ["truncated key", `Bearer ${key.slice(0, rng.int(1, key.length - 1))}`],
     ["one character changed", `Bearer ${key.slice(0, -1)}${key.endsWith("A") ? "B" : "A"}`],
     // A key is elk_<tenant>_<key id>_<secret>, the secret its last 43 characters.
-    ["real key id, random secret", `Bearer ${key.slice(0, -43)}${printable(rng, 43).replace(/[^A-Za-z0-9_-]/g, "x")}`],
-    ["random key of the tenant", `Bearer elk_${ctx.tenant}_${rng.u32().toString(16).padStart(8, "0")}abcd_${"Q".repeat(43)}`],
-    ["random elk_ key", `Bearer elk_no-such-tenant_${rng.u32().toString(16).padStart(8, "0")}abcd_${"Q".repeat(43)}`],
+    [
+      "real key id, random secret",
+      `Bearer ${key.slice(0, -43)}${printable(rng, 43).replace(/[^A-Za-z0-9_-]/g, "x")}`,
+    ],
+    [
+      "random key of the tenant",
+      `Bearer elk_${ctx.tenant}_${rng.u32().toString(16).padStart(8, "0")}abcd_${"Q".repeat(43)}`,
+    ],
+    [
+      "random elk_ key",
+      `Bearer elk_no-such-tenant_${rng.u32().toString(16).padStart(8, "0")}abcd_${"Q".repeat(43)}`,
+    ],
     ["random printable", `Bearer ${printable(rng, rng.int(1, 200)).replace(/\s/g, "_")}`],
     ["4 KiB token", `Bearer ${"a".repeat(4096)}`],
     ["admin token plus a character", `Bearer ${ctx.adminToken}x`],
@@ -353,7 +483,12 @@ const badAuth: Generator = (rng, ctx) => {
     method,
     path: path(ctx),
     headers,
-    body: method === "GET" ? undefined : JSON.stringify(method === "POST" && path(ctx) === "/v1/events" ? validEvent(rng) : { scopes: ["read"] }),
+    body:
+      method === "GET"
+        ? undefined
+        : JSON.stringify(
+            method === "POST" && path(ctx) === "/v1/events" ? validEvent(rng) : { scopes: ["read"] },
+          ),
     allowed: [401],
   };
 };
@@ -361,11 +496,21 @@ const badAuth: Generator = (rng, ctx) => {
 // ---- oversized batches -------------------------------------------------------------------
 
 const oversized: Generator = (rng, ctx) => {
-  const kind = rng.pick(["JSON array over the count", "NDJSON over the count", "streamed body over the size", "exactly the count, all invalid", "empty array"]);
+  const kind = rng.pick([
+    "JSON array over the count",
+    "NDJSON over the count",
+    "streamed body over the size",
+    "exactly the count, all invalid",
+    "empty array",
+  ]);
   switch (kind) {
     case "JSON array over the count": {
       const n = rng.int(1001, 3000);
-      return ingest(ctx, JSON.stringify(Array.from({ length: n }, () => ({}))), { category: "oversized-batch", label: `${n} items`, allowed: [413] });
+      return ingest(ctx, JSON.stringify(Array.from({ length: n }, () => ({}))), {
+        category: "oversized-batch",
+        label: `${n} items`,
+        allowed: [413],
+      });
     }
     case "NDJSON over the count": {
       const n = rng.int(1001, 3000);
@@ -395,7 +540,11 @@ const oversized: Generator = (rng, ctx) => {
       );
     }
     case "exactly the count, all invalid":
-      return ingest(ctx, JSON.stringify(Array.from({ length: 1000 }, () => ({}))), { category: "oversized-batch", label: kind, allowed: [422] });
+      return ingest(ctx, JSON.stringify(Array.from({ length: 1000 }, () => ({}))), {
+        category: "oversized-batch",
+        label: kind,
+        allowed: [422],
+      });
     default:
       return ingest(ctx, "[]", { category: "oversized-batch", label: kind, allowed: [400] });
   }
@@ -485,7 +634,22 @@ const methodsPaths: Generator = (rng, ctx) => {
 
 // ---- bad query parameters ----------------------------------------------------------------
 
-const BAD_NUMBERS = ["", "-1", "abc", "1e3", "0x10", "01", "99999999999999999999", "9007199254740993", "%201", "1.5", "%00", "0", "1,2", "+1"];
+const BAD_NUMBERS = [
+  "",
+  "-1",
+  "abc",
+  "1e3",
+  "0x10",
+  "01",
+  "99999999999999999999",
+  "9007199254740993",
+  "%201",
+  "1.5",
+  "%00",
+  "0",
+  "1,2",
+  "+1",
+];
 
 const queryParams: Generator = (rng, ctx) => {
   const kind = rng.pick(["consistency", "batch", "log", "wait"]);
@@ -506,7 +670,12 @@ const queryParams: Generator = (rng, ctx) => {
       return get(`/v1/logs/0/consistency?${q}`, `consistency ${q}`, [400]);
     }
     case "batch": {
-      const n = rng.pick([...BAD_NUMBERS.filter((x) => x !== "" && x !== "0"), "9999999999999999", "4294967296", "123456"]);
+      const n = rng.pick([
+        ...BAD_NUMBERS.filter((x) => x !== "" && x !== "0"),
+        "9999999999999999",
+        "4294967296",
+        "123456",
+      ]);
       return get(`/v1/logs/0/batches/${n}`, `batch ${n}`, [400, 404]);
     }
     case "log": {
@@ -516,7 +685,12 @@ const queryParams: Generator = (rng, ctx) => {
     }
     default: {
       const wait = rng.pick(["", "Sealed", "SEALED", "true", "1", "sealed%00", "all", "x".repeat(3000)]);
-      return ingest(ctx, JSON.stringify(validEvent(rng)), { category: "query-params", label: `wait=${wait.slice(0, 20)}`, path: `/v1/events?wait=${wait}`, allowed: [400] });
+      return ingest(ctx, JSON.stringify(validEvent(rng)), {
+        category: "query-params",
+        label: `wait=${wait.slice(0, 20)}`,
+        path: `/v1/events?wait=${wait}`,
+        allowed: [400],
+      });
     }
   }
 };
@@ -534,7 +708,11 @@ const badIds: Generator = (rng, ctx) => {
     ["spaces", "%20".repeat(64), [400]],
     ["NUL", `${hex.slice(0, 63)}%00`, [400]],
     ["10k characters", "a".repeat(10_000), [400]],
-    ["unknown but well-formed", rng.bytes(32).reduce((s, b) => s + b.toString(16).padStart(2, "0"), ""), [404]],
+    [
+      "unknown but well-formed",
+      rng.bytes(32).reduce((s, b) => s + b.toString(16).padStart(2, "0"), ""),
+      [404],
+    ],
     ["dot segments", "..", [400, 404]],
   ];
   const [label, id, allowed] = rng.pick(ids);
@@ -564,12 +742,19 @@ const schemaViolations: Generator = (rng, ctx) => {
     ["override without details", () => (event.human_override_record!.override_occurred = true)],
     ["full tier without risk level", () => (event.temporal_metadata!.evidence_tier = "full")],
     ["unsupported schema version", () => ((event as Record<string, unknown>).schema_version = "9.9.9")],
-    ["hash chain without algorithm", () => delete (event.temporal_metadata!.hash_chain as Record<string, unknown>).algorithm],
+    [
+      "hash chain without algorithm",
+      () => delete (event.temporal_metadata!.hash_chain as Record<string, unknown>).algorithm,
+    ],
   ];
   const [label, apply] = rng.pick(violations);
   apply();
   const asArray = rng.chance(0.3);
-  return ingest(ctx, JSON.stringify(asArray ? [event] : event), { category: "schema", label, allowed: [422] });
+  return ingest(ctx, JSON.stringify(asArray ? [event] : event), {
+    category: "schema",
+    label,
+    allowed: [422],
+  });
 };
 
 // ---- admin bodies ------------------------------------------------------------------------
@@ -590,7 +775,15 @@ const adminBodies: Generator = (rng, ctx) => {
       ["body over 64 KiB", JSON.stringify({ name: "x", pad: "p".repeat(70_000) }), [413]],
       ["name of punctuation only", JSON.stringify({ name: "!!!" }), [422]],
     ]);
-    return { category: "admin-bodies", label: `tenant: ${label}`, method: "POST", path: "/v1/admin/tenants", headers: operator, body, allowed };
+    return {
+      category: "admin-bodies",
+      label: `tenant: ${label}`,
+      method: "POST",
+      path: "/v1/admin/tenants",
+      headers: operator,
+      body,
+      allowed,
+    };
   }
   if (kind === "key") {
     const [label, body, allowed] = rng.pick<[string, string, number[]]>([
@@ -601,10 +794,25 @@ const adminBodies: Generator = (rng, ctx) => {
       ["broken JSON", '{"scopes":', [400]],
       ["scope of the wrong type", '{"scopes":[1]}', [422]],
     ]);
-    return { category: "admin-bodies", label: `key: ${label}`, method: "POST", path: `/v1/admin/tenants/${ctx.tenant}/keys`, headers: operator, body, allowed };
+    return {
+      category: "admin-bodies",
+      label: `key: ${label}`,
+      method: "POST",
+      path: `/v1/admin/tenants/${ctx.tenant}/keys`,
+      headers: operator,
+      body,
+      allowed,
+    };
   }
   const id = rng.pick(["", "x", "000000000000", "%00", "a".repeat(500), "../tenants"]);
-  return { category: "admin-bodies", label: `revoke '${id.slice(0, 12)}'`, method: "DELETE", path: `/v1/admin/keys/${id}`, headers: operator, allowed: [400, 404] };
+  return {
+    category: "admin-bodies",
+    label: `revoke '${id.slice(0, 12)}'`,
+    method: "DELETE",
+    path: `/v1/admin/keys/${id}`,
+    headers: operator,
+    allowed: [400, 404],
+  };
 };
 
 /** Categories with their relative weight: the heavy ones (megabytes a request) are drawn less. */

@@ -44,7 +44,10 @@ export function rssBytes(pid: number): number {
  * Runs `work` and returns, summed over `pids`, the resident size just before and the peak
  * resident size while it ran, in bytes.
  */
-export async function peakDuring<T>(pids: readonly number[], work: () => Promise<T>): Promise<{ before: number; peak: number; result: T }> {
+export async function peakDuring<T>(
+  pids: readonly number[],
+  work: () => Promise<T>,
+): Promise<{ before: number; peak: number; result: T }> {
   const resettable = pids.map((pid) => {
     try {
       writeFileSync(`/proc/${pid}/clear_refs`, "5");
