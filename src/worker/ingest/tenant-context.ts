@@ -1,6 +1,7 @@
 import { utf8 } from "../../core/bytes";
 import { compilePolicy, DEFAULT_COMPILED_POLICY } from "../../core/policy";
 import type { CompiledPolicy, PolicyDocument } from "../../core/policy/types";
+import { PRODUCER_PATTERN } from "../../core/protocol";
 import { ApiError } from "../api-error";
 import type { TenantScope } from "../middleware/auth";
 
@@ -41,12 +42,10 @@ export async function maskSaltOf(
   return salt;
 }
 
-const PRODUCER = /^[\x21-\x7e]{1,128}$/;
-
 /** The producer of a request's events: the `X-Edgelog-Producer` header, else the ingest key. */
 export function producerOf(header: string | undefined, tenant: TenantScope): string {
   if (header === undefined) return `key:${tenant.keyId}`;
-  if (!PRODUCER.test(header)) {
+  if (!PRODUCER_PATTERN.test(header)) {
     throw new ApiError(
       400,
       "invalid_producer",

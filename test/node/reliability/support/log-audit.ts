@@ -13,17 +13,10 @@ import { VerificationError } from "../../../../src/core/errors";
 import { verifyEventProof, type EventProofDocument } from "../../../../src/core/event-proof";
 import { verifyConsistency } from "../../../../src/core/merkle";
 import { openNote, parseCheckpoint, type NoteVerifier } from "../../../../src/core/note";
+import type { LogInfo } from "../../../../src/core/protocol";
 import { getJson, getText, mapLimit, sleep, type Caller } from "./caller";
 
 export class LogAuditError extends VerificationError {}
-
-export interface LogInfo {
-  log: string;
-  origin: string;
-  size: number;
-  events: number;
-  pending: number;
-}
 
 export interface SeenCheckpoint {
   size: number;
