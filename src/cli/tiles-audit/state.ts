@@ -2,11 +2,11 @@
  * What a tiles audit keeps between runs: the last verified checkpoint, the tree's right edge
  * (so the next run hashes only new batch headers) and the next expected event seq.
  */
-import { readFile, rename, writeFile } from "node:fs/promises";
 import { fromHex, toHex } from "../../core/bytes";
 import { Frontier } from "../../core/tiles";
 import { HASH_HEX_PATTERN } from "../../core/protocol";
 import { InputError } from "../errors";
+import { readStateJson, writeStateJson } from "../state-file";
 
 export interface TilesAuditState {
   format: "edgelog-tiles-audit/1";
@@ -22,21 +22,9 @@ export interface TilesAuditState {
 }
 
 export async function readTilesState(path: string): Promise<TilesAuditState | null> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") return null;
-    throw new InputError(
-      `cannot read state file ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
-    );
-  }
-  let v: Partial<TilesAuditState>;
-  try {
-    v = JSON.parse(text) as Partial<TilesAuditState>;
-  } catch (err) {
-    throw new InputError(`state file ${path} is not JSON: ${(err as Error).message}`);
-  }
+  const parsed = await readStateJson(path);
+  if (parsed === undefined) return null;
+  const v = parsed as Partial<TilesAuditState> | null;
   const ok =
     v?.format === "edgelog-tiles-audit/1" &&
     typeof v.origin === "string" &&
@@ -68,7 +56,5 @@ export function frontierJson(frontier: Frontier): Array<[number, string]> {
 
 /** Written to a temporary file and renamed, so a crash never leaves half a state. */
 export async function writeTilesState(path: string, state: TilesAuditState): Promise<void> {
-  const tmp = `${path}.tmp-${process.pid}`;
-  await writeFile(tmp, JSON.stringify(state, null, 2) + "\n");
-  await rename(tmp, path);
+  await writeStateJson(path, state);
 }
