@@ -6,7 +6,7 @@ import { readBody } from "../body/read-body";
 import { MAX_NESTING, nestsDeeperThan } from "../body/parse-events";
 import { prepareItem, type PrepareContext } from "../ingest/prepare";
 import { maskSaltOf, policyOf, producerOf } from "../ingest/tenant-context";
-import { appendPrepared } from "./events";
+import { appendPrepared } from "../ingest/append-prepared";
 import { itemsOf, resourceProducer } from "../otlp/records";
 import { decodeLogsJson } from "../../core/otlp/decode-json";
 import { decodeLogsProtobuf } from "../../core/otlp/decode-protobuf";
