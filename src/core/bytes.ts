@@ -36,13 +36,19 @@ function hexDigit(c: number): number {
 }
 
 export function concatBytes(...parts: Uint8Array[]): Uint8Array {
+  return joinChunks(parts);
+}
+
+/** The chunks as one array (the chunk itself when there is only one: no copy). */
+export function joinChunks(chunks: readonly Uint8Array[]): Uint8Array {
+  if (chunks.length === 1) return chunks[0]!;
   let n = 0;
-  for (const p of parts) n += p.length;
+  for (const c of chunks) n += c.byteLength;
   const out = new Uint8Array(n);
   let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
+  for (const c of chunks) {
+    out.set(c, off);
+    off += c.byteLength;
   }
   return out;
 }

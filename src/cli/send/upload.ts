@@ -5,7 +5,7 @@
  */
 import { gzipSync } from "node:zlib";
 import { HttpError, type ApiClient } from "../http";
-import type { SendItem } from "./items";
+import { refusedBeforeSending, type SendItem } from "./items";
 import type { IngestResponse, ItemError, ItemStatus } from "../../core/protocol";
 
 export interface ItemOutcome {
@@ -92,13 +92,5 @@ export async function upload(options: UploadOptions): Promise<UploadStats> {
 }
 
 function rejectedLocally(item: SendItem, message: string): ItemOutcome {
-  return {
-    index: item.index,
-    line: item.line,
-    status: "rejected",
-    id: null,
-    seq: null,
-    conflict: false,
-    errors: [{ path: "", message }],
-  };
+  return refusedBeforeSending({ ...item, errors: [{ path: "", message }] });
 }

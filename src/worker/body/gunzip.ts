@@ -23,6 +23,7 @@
  * Bytes after the last member that do not form a member ("trailing garbage") are refused: the
  * body as sent is not what a gzip reader of the whole file would see.
  */
+import { joinChunks } from "../../core/bytes";
 
 /** Compressed bytes handed to the inflater per write: at most ~1 MiB of output each (deflate's 1032:1). */
 export const SLICE_BYTES = 1024;
@@ -101,7 +102,7 @@ export async function gunzipBounded(raw: Uint8Array, maxOutput: number): Promise
       throw new GunzipError("invalid", `body is not valid gzip${where}: ${outcome.message}`);
     }
   }
-  return concat(chunks, total);
+  return joinChunks(chunks);
 }
 
 /** First position ≥ from where `1f 8b 08` starts, or the end of the body. */
@@ -168,15 +169,4 @@ async function inflateMember(member: Uint8Array, budget: number, out: Uint8Array
     trailing: TRAILING.test(message),
     message,
   };
-}
-
-function concat(chunks: Uint8Array[], total: number): Uint8Array {
-  if (chunks.length === 1) return chunks[0]!;
-  const out = new Uint8Array(total);
-  let off = 0;
-  for (const c of chunks) {
-    out.set(c, off);
-    off += c.byteLength;
-  }
-  return out;
 }

@@ -1,3 +1,4 @@
+import { joinChunks } from "../../core/bytes";
 import { ApiError } from "../api-error";
 import { gunzipBounded, GunzipError } from "./gunzip";
 
@@ -66,12 +67,5 @@ async function collect(
     }
     chunks.push(value);
   }
-  if (chunks.length === 1) return chunks[0]!;
-  const out = new Uint8Array(total);
-  let off = 0;
-  for (const c of chunks) {
-    out.set(c, off);
-    off += c.byteLength;
-  }
-  return out;
+  return joinChunks(chunks);
 }
