@@ -97,7 +97,7 @@ export class LogShard extends DurableObject<Env> {
     this.witnessing = shardWitnessing(ctx, env, this.tree.getNode, () => this.meta?.log?.tenant ?? null);
     this.sql.exec("CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v) WITHOUT ROWID");
     try {
-      this.meta = loadMeta(this.sql);
+      this.meta = loadMeta(this.sql, (work) => ctx.storage.transactionSync(work));
     } catch (err) {
       this.layoutError = err as Error;
       return;

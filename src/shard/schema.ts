@@ -1,5 +1,5 @@
 /**
- * The LogShard's SQLite layout, version 2 (README: Storage). Sequence numbers are dense from
+ * The LogShard's SQLite layout, version 3 (README: Storage; migrate.ts takes version 2 to it). Sequence numbers are dense from
  * 0; batch n holds the contiguous range [first_seq, first_seq + count).
  *
  * - `slices`: each accepted request's events (those routed to this shard) as one row, in the
@@ -11,7 +11,13 @@
  *   lookups) and (decision_id, sequence_number) → seq (conflicts, decision_id queries).
  * - `tree_nodes`, `checkpoints`: the log tree over batch headers and its signed checkpoints.
  */
-export const LAYOUT_VERSION = 2;
+export const LAYOUT_VERSION = 3;
+
+/** Exported for the layout 2 → 3 migration, which creates it. */
+export const STATS_TOTALS_TABLE = `CREATE TABLE IF NOT EXISTS stats_totals (
+  k TEXT PRIMARY KEY,
+  v TEXT NOT NULL
+) WITHOUT ROWID;`;
 
 export const SHARD_SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (
@@ -52,12 +58,10 @@ CREATE TABLE IF NOT EXISTS event_pairs (
   seq INTEGER NOT NULL,
   PRIMARY KEY (decision_id, sequence_number, seq)
 ) WITHOUT ROWID;
--- The exact stats of every sealed event (one row, rewritten at each seal): a stats call over the
--- whole log reads it and the pending slices, never the events.
-CREATE TABLE IF NOT EXISTS stats_totals (
-  k INTEGER PRIMARY KEY CHECK (k = 0),
-  stats TEXT NOT NULL
-);
+-- The exact stats of every sealed event ('counts', rewritten at each seal) and the stats key
+-- dictionary ('keys/<group>', rewritten when a group takes a key): stats-totals.ts. A stats call
+-- over the whole log reads these rows and the pending slices, never the events.
+${STATS_TOTALS_TABLE}
 CREATE TABLE IF NOT EXISTS tree_nodes (
   level INTEGER NOT NULL,
   idx INTEGER NOT NULL,
