@@ -7,6 +7,7 @@
 import { toHex } from "../../src/core/bytes";
 import { signerFromSeed, type NoteSigner } from "../../src/core/note";
 import { appendEvents } from "../../src/shard/append";
+import { pendingStored } from "../../src/shard/event-ids";
 import * as shardSchema from "../../src/shard/schema";
 import { sealBatch } from "../../src/shard/seal";
 import { TreeStore } from "../../src/shard/tree-store";
@@ -96,9 +97,17 @@ export class LogBuilder {
           futureTimestamp: false,
         });
       }
-      const { nextSeq } = this.store.commit(() =>
-        appendEvents(this.store.sql, BENCH_LOG, events, receivedAt, this.position.events),
+      // Every pending event is in a slice; a sealed candidate (two random ids sharing their
+      // first 48 bits) would need a bundle read, which this builder does not do.
+      const sealedUpto = this.position.events;
+      const appended = this.store.commit(() =>
+        appendEvents(this.store.sql, BENCH_LOG, events, receivedAt, this.position.events, (seq) =>
+          pendingStored(this.store.sql, seq, sealedUpto),
+        ),
       );
+      if ("unresolved" in appended)
+        throw new Error(`random event ids met sealed id-index candidates ${appended.unresolved.join(", ")}`);
+      const { nextSeq } = appended;
       const sealed = await sealBatch(this.store.sql, this.tree, {
         origin: BENCH_LOG.origin,
         batch: this.position.treeSize,

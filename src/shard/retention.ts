@@ -7,6 +7,7 @@
 import { addFacts, emptyAggregate, factsOfLine, mergeAggregate, type Aggregate } from "./facts";
 import { lineWithoutBody, splitLine } from "./bundle";
 import { addToTotals, loadStatsKeys } from "./stats-totals";
+import { decisionKey } from "./event-pairs";
 
 export const DAY_MS = 86_400_000;
 /** How often the alarm sweeps for bodies past retention when nothing else wakes the shard. */
@@ -91,8 +92,8 @@ export function recordErasure(sql: SqlStorage, seq: number, erasure: Erasure, bo
   let deleted = 0;
   if (typeof id === "string" && typeof n === "number") {
     const cursor = sql.exec(
-      "DELETE FROM event_pairs WHERE decision_id = ? AND sequence_number = ? AND seq = ?",
-      id,
+      "DELETE FROM event_pairs WHERE d = ? AND sequence_number = ? AND seq = ?",
+      decisionKey(id),
       n,
       seq,
     );

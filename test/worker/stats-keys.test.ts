@@ -1,9 +1,8 @@
-import { env, evictDurableObject, runInDurableObject } from "cloudflare:test";
+import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { call, ingest, newTenant } from "../support/api";
 import { makeEvent } from "../support/events";
 import { STATS_KEYS_MAX } from "../../src/shard/stats-keys";
-import type { LogShard } from "../../src/shard/log-shard";
 
 type StatsAnswer = {
   events: number;
@@ -112,83 +111,5 @@ describe("stats keys: at most STATS_KEYS_MAX per group, the rest under other", (
     expect(answer.producers).toHaveLength(STATS_KEYS_MAX);
     expect(answer.capped?.other_producers?.events).toBe(3);
     expect(answer.capped?.other).toBe(0);
-  });
-});
-
-describe("storage layout 2 → 3 migration", () => {
-  it("opens a layout 2 database, recounts its stats into the key dictionary and answers the same", async () => {
-    const t = await newTenant();
-    const events = [];
-    for (let i = 0; i < 40; i++) events.push(makeEvent({ output: i % 3 === 0 ? "deny" : "approve" }));
-    const { body } = await ingest(t.key, events, "?wait=sealed");
-    expect(body.accepted).toBe(40);
-    await ingest(t.key, [makeEvent({ output: "pending" })]);
-    const erased = await call("DELETE", `/v1/events/${body.results[0]!.id}/body`, {
-      token: t.key,
-      json: { reason: "test" },
-    });
-    expect(erased.status).toBe(200);
-    const stub = env.LOG_SHARD.getByName(`${t.id}/0`);
-    const asked = { exact: "output" } as const;
-    const expected = await stub.stats({}, asked);
-    // Rewrite the database as layout 2 stored it: one totals row (k = 0) and each batch's stats
-    // keyed by the values themselves, producers by name.
-    await runInDurableObject(stub, (_i, state) => {
-      const sql = state.storage.sql;
-      const dict = Object.fromEntries(
-        sql
-          .exec<{ k: string; v: string }>("SELECT k, v FROM stats_totals WHERE k LIKE 'keys/%'")
-          .toArray()
-          .map((r) => [r.k.slice(5), JSON.parse(r.v) as Array<string | null>]),
-      );
-      type Stored = {
-        exact: Record<string, Record<string, number>>;
-        producers: Record<string, number[]>;
-      };
-      const toV2 = (text: string): Stored => {
-        const a = JSON.parse(text) as Stored;
-        const key = (dim: string, slot: string) =>
-          slot === "n" ? "null" : (dict[dim]![Number(slot)] as string);
-        for (const dim of Object.keys(a.exact))
-          a.exact[dim] = Object.fromEntries(Object.entries(a.exact[dim]!).map(([s, n]) => [key(dim, s), n]));
-        a.producers = Object.fromEntries(
-          Object.entries(a.producers).map(([s, c]) => [JSON.parse(key("producer", s)) as string, c]),
-        );
-        return a;
-      };
-      for (const b of sql.exec<{ n: number; stats: string }>("SELECT n, stats FROM batches").toArray())
-        sql.exec("UPDATE batches SET stats = ? WHERE n = ?", JSON.stringify(toV2(b.stats)), b.n);
-      const totals = toV2(sql.exec<{ v: string }>("SELECT v FROM stats_totals WHERE k = 'counts'").one().v);
-      sql.exec("DROP TABLE stats_totals");
-      sql.exec("CREATE TABLE stats_totals (k INTEGER PRIMARY KEY CHECK (k = 0), stats TEXT NOT NULL)");
-      sql.exec("INSERT INTO stats_totals (k, stats) VALUES (0, ?)", JSON.stringify(totals));
-      sql.exec("UPDATE meta SET v = 2 WHERE k = 'layout'");
-    });
-    await evictDurableObject(stub);
-    const migrated = await runInDurableObject(stub, async (instance: LogShard, state) => {
-      const sql = state.storage.sql;
-      return {
-        layout: sql.exec<{ v: number }>("SELECT v FROM meta WHERE k = 'layout'").one().v,
-        rows: sql
-          .exec<{ k: string }>("SELECT k FROM stats_totals ORDER BY k")
-          .toArray()
-          .map((r) => r.k),
-        stats: await instance.stats({}, asked),
-        ranged: await instance.stats({ since: 0 }, asked),
-      };
-    });
-    expect(migrated.layout).toBe(3);
-    expect(migrated.rows).toContain("counts");
-    expect(migrated.rows).toContain("keys/output");
-    expect(migrated.stats).toEqual(expected);
-    expect(migrated.ranged.exact).toEqual(expected.exact);
-    // And the shard goes on: ingest, seal, stats.
-    const more = await ingest(t.key, [makeEvent({ output: "deny" })], "?wait=sealed");
-    expect(more.body.accepted).toBe(1);
-    const now = await statsOf(t.key, "?group_by=output");
-    expect(now.events).toBe(42);
-    expect(now.groups.find((g) => g.key === '"deny"')?.count).toBe(
-      (expected.exact!.find((g) => g.key === '"deny"')?.count ?? 0) + 1,
-    );
   });
 });
