@@ -3,6 +3,7 @@
 // answers and in wrangler's output, and serve the tenant as usual.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEV_ADMIN_TOKEN, startDev, type DevServer } from "./support/wrangler-dev";
+import { runCli } from "./support/cli";
 
 const admin = { authorization: `Bearer ${DEV_ADMIN_TOKEN}`, "content-type": "application/json" };
 
@@ -65,5 +66,35 @@ describe("data residency under wrangler dev", () => {
     expect(warned().length, dev.output()).toBeGreaterThanOrEqual(1);
     expect(dev.output()).toContain("Jurisdiction restrictions are not implemented in workerd");
     expect(dev.output()).not.toMatch(/EvalError|Code generation from strings disallowed/);
+  });
+
+  it("edgelog tenant create --jurisdiction passes it on and repeats the server's warning", async () => {
+    const run = await runCli([
+      "tenant",
+      "create",
+      "fed-cli",
+      "--jurisdiction",
+      "fedramp",
+      "--admin-token",
+      DEV_ADMIN_TOKEN,
+      "--url",
+      dev.url,
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain("created tenant fed-cli (fed-cli, jurisdiction fedramp)");
+    expect(run.stderr).toMatch(/warning: residency is not enforced in this runtime/);
+    const bad = await runCli([
+      "tenant",
+      "create",
+      "x",
+      "--jurisdiction",
+      "mars",
+      "--admin-token",
+      DEV_ADMIN_TOKEN,
+      "--url",
+      dev.url,
+    ]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('"eu", "fedramp"');
   });
 });
