@@ -239,3 +239,10 @@ export function cpuBetween(a: CpuSample, b: CpuSample): CpuWindow {
   }
   return { seconds, machineBusy, cores, byRole, loadGenerator, other, busiestThread, activeThreads, changed };
 }
+
+/** Resident memory of a process in bytes (VmRSS in /proc/<pid>/status); NaN when unreadable. */
+export function residentBytes(pid: number): number {
+  const status = readText(`/proc/${pid}/status`);
+  const kb = status ? /^VmRSS:\s+(\d+)\s+kB/m.exec(status) : null;
+  return kb ? Number(kb[1]) * 1024 : NaN;
+}
