@@ -8,6 +8,8 @@
 import { runLoad, type LoadResult } from "../load";
 import { cpuBetween, findWranglerGroup, sampleCpu, type CpuWindow } from "../proc-cpu";
 import { fmt3, fmtInt, fmtRatio, table, verdict, type FigureResult } from "../report";
+import { hotFunctions, inclusiveShares, renderHotFunctions, type HotFunction } from "../cpu-profile";
+import { profileWorker } from "../worker-profile";
 import { median, quantile, range } from "../stats";
 import { startBenchWorker } from "../wrangler";
 import { loadAverage } from "../machine";
@@ -20,6 +22,8 @@ export interface SequencerOptions {
   eventsPerRequest: number;
   /** Distinct prepared requests captured, then replayed in turn (each made new per replay). */
   poolRequests: number;
+  /** Seconds of one extra, uncounted LogShard run under the CPU profiler; 0 skips it. */
+  profileSeconds: number;
 }
 
 export const SEQUENCER_FULL: SequencerOptions = {
@@ -29,6 +33,7 @@ export const SEQUENCER_FULL: SequencerOptions = {
   clients: 8,
   eventsPerRequest: 100,
   poolRequests: 64,
+  profileSeconds: 4,
 };
 export const SEQUENCER_QUICK: SequencerOptions = {
   runs: 1,
@@ -37,9 +42,36 @@ export const SEQUENCER_QUICK: SequencerOptions = {
   clients: 2,
   eventsPerRequest: 20,
   poolRequests: 4,
+  profileSeconds: 0,
 };
 
 const TARGET = 0.5;
+
+/** Stages of the append + seal path whose inclusive share the profile reports (absent names are left out). */
+const SHARD_STAGES = [
+  "append",
+  "appendEvents",
+  "findExisting",
+  "findTakenPairs",
+  "loadProducers",
+  "envelopeJson",
+  "factsOf",
+  "insertRows",
+  "recordExposures",
+  "sealPending",
+  "sealBatch",
+  "takePending",
+  "hashLeavesNative",
+  "encodeBundle",
+  "signNote",
+  "addToTotals",
+  "archiveSealed",
+];
+
+interface Profile {
+  self: HotFunction[];
+  inclusive: Array<{ name: string; percent: number }>;
+}
 
 type Side = "shard" | "rows";
 
@@ -61,21 +93,35 @@ export async function sequencerFigure(options: SequencerOptions): Promise<Figure
     if (!setup.ok) throw new Error(`capturing prepared events: ${setup.status} ${await setup.text()}`);
     const pool = (await setup.json()) as { meanEventBytes: number; meanRetainedBytes: number };
     const runs: Record<Side, Run[]> = { shard: [], rows: [] };
+    const shardLoad = (durationMs: number, warmupMs: number) =>
+      runLoad({
+        url: worker.url,
+        path: "/sequencer/append?target=shard",
+        headers: {},
+        clients: options.clients,
+        warmupMs,
+        durationMs,
+        body: () => "",
+        acknowledged: (_status, text) => (JSON.parse(text) as { stored: number }).stored,
+      });
     for (let r = 0; r < options.runs; r++) {
       // Alternate which side goes first, so neither always runs on a fresher machine.
       const order: Side[] = r % 2 === 0 ? ["shard", "rows"] : ["rows", "shard"];
       for (const side of order) {
         const before = sampleCpu(group, port);
-        const load = await runLoad({
-          url: worker.url,
-          path: `/sequencer/append?target=${side}`,
-          headers: {},
-          clients: options.clients,
-          warmupMs: options.warmupMs,
-          durationMs: options.durationMs,
-          body: () => "",
-          acknowledged: (_status, text) => (JSON.parse(text) as { stored: number }).stored,
-        });
+        const load =
+          side === "shard"
+            ? await shardLoad(options.durationMs, options.warmupMs)
+            : await runLoad({
+                url: worker.url,
+                path: "/sequencer/append?target=rows",
+                headers: {},
+                clients: options.clients,
+                warmupMs: options.warmupMs,
+                durationMs: options.durationMs,
+                body: () => "",
+                acknowledged: (_status, text) => (JSON.parse(text) as { stored: number }).stored,
+              });
         const cpu = cpuBetween(before, sampleCpu(group, port));
         if (load.events === 0)
           throw new Error(`${side}: no event acknowledged; first failure: ${load.firstFailure ?? "none"}`);
@@ -85,7 +131,18 @@ export async function sequencerFigure(options: SequencerOptions): Promise<Figure
         );
       }
     }
-    return render(options, runs, pool, loadAtStart, loadAverage());
+    let hot: Profile | string | null = null;
+    if (options.profileSeconds > 0) {
+      try {
+        const profile = await profileWorker(worker.inspectorPort, () =>
+          shardLoad(options.profileSeconds * 1000, 0),
+        );
+        hot = { self: hotFunctions(profile, 15), inclusive: inclusiveShares(profile, SHARD_STAGES) };
+      } catch (err) {
+        hot = `Profile not taken: ${(err as Error).message}.`;
+      }
+    }
+    return render(options, runs, pool, hot, loadAtStart, loadAverage());
   } finally {
     await worker.stop();
   }
@@ -95,6 +152,7 @@ function render(
   options: SequencerOptions,
   runs: Record<Side, Run[]>,
   pool: { meanEventBytes: number; meanRetainedBytes: number },
+  hot: Profile | string | null,
   loadAtStart: string,
   loadAtEnd: string,
 ): FigureResult {
@@ -175,10 +233,19 @@ function render(
         ],
         perRun,
       ),
+      ...(hot === null
+        ? []
+        : typeof hot === "string"
+          ? [hot]
+          : [
+              `Where the shard's time goes: CPU profile of workerd's isolate through \`wrangler dev\`'s inspector during one extra ${options.profileSeconds} s LogShard run, not counted above (the isolate also runs the bench Worker's HTTP handling and replay). Inclusive share of the append + seal path's stages (a stage's own time plus what it calls; nested stages are part of their parent's share; a function the JIT inlined shows under its caller): ${hot.inclusive.map((i) => `\`${i.name}\` ${fmt3(i.percent)} %`).join(", ")}. Self time, top ${hot.self.length} (\`(program)\` is time in the runtime outside JavaScript, SQLite's native calls show under \`exec\`):`,
+              renderHotFunctions(hot.self),
+            ]),
     ],
     raw: {
       options,
       pool,
+      profile: hot,
       loadAtStart,
       loadAtEnd,
       runs: Object.fromEntries(
