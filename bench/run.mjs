@@ -18,6 +18,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node
 import { loadavg } from "node:os";
 import { dirname, join, relative, resolve as resolvePath } from "node:path";
 import { fileURLToPath } from "node:url";
+import { mergeResults } from "./merge-results.mjs";
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
 const root = join(benchDir, "..");
@@ -204,6 +205,7 @@ for (const id of figures) {
     command,
     date: new Date().toISOString(),
     commit: machine.commit,
+    cpu: machine.cpuModel,
     loadAverage: loadavg()
       .map((l) => l.toFixed(2))
       .join(" "),
@@ -212,27 +214,10 @@ for (const id of figures) {
 }
 writeFileSync(join(buildDir, "results.json"), JSON.stringify(results, null, 2) + "\n");
 
-/**
- * A measured run updates bench/results.json figure by figure: the figures just run replace
- * their earlier results, every other figure (the opt-in ones after `npm run bench`, all the
- * others after a partial run) keeps its result and the run stamp saying where it comes from.
- * Results from before run stamps take their file's machine line as their stamp.
- */
 function mergeWithCommitted(fresh) {
   const committed = join(benchDir, "results.json");
   if (!existsSync(committed)) return fresh;
-  const old = JSON.parse(readFileSync(committed, "utf8"));
-  const stamp = {
-    command: old.command,
-    date: old.machine.date,
-    commit: old.machine.commit,
-    loadAverage: old.machine.loadAverage,
-  };
-  const ran = new Set(fresh.figures.map((f) => f.id));
-  const kept = old.figures
-    .filter((f) => !ran.has(f.id) && KNOWN.includes(f.id))
-    .map((f) => ({ run: stamp, ...f }));
-  return { ...fresh, figures: [...kept, ...fresh.figures] };
+  return mergeResults(JSON.parse(readFileSync(committed, "utf8")), fresh, KNOWN);
 }
 
 const toCommitted = !options.quick && !options.out;

@@ -19,6 +19,8 @@ export interface RunStamp {
   /** ISO time the figure started. */
   date: string;
   commit: string;
+  /** CPU model of the machine, when known. */
+  cpu?: string;
   /** Load average (1, 5, 15 min) when the figure started. */
   loadAverage: string;
 }
@@ -73,7 +75,7 @@ export function renderFigure(n: number, f: FigureResult): string {
   const parts = [`## ${n}. ${f.title}`, ""];
   if (f.run) {
     parts.push(
-      `Measured by \`${f.run.command}\` on ${f.run.date.slice(0, 16).replace("T", " ")} UTC at commit ${f.run.commit}; load average at its start ${f.run.loadAverage}.`,
+      `Measured by \`${f.run.command}\` on ${f.run.date.slice(0, 16).replace("T", " ")} UTC at commit ${f.run.commit}${f.run.cpu ? ` (${f.run.cpu})` : ""}; load average at its start ${f.run.loadAverage}.`,
       "",
     );
   }
