@@ -43,7 +43,7 @@ const OPT_IN = ["steady"];
 const KNOWN = [...FIGURES, ...OPT_IN];
 /** Wall-clock limit per figure, in seconds: a stuck figure fails, the others still report. */
 const LIMIT_S = {
-  ingest: 240,
+  ingest: 300,
   validation: 150,
   merkle: 150,
   proofs: 420,

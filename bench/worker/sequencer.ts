@@ -191,6 +191,8 @@ export interface MeterReport {
   pending: number;
   batches: number;
   databaseBytes: number;
+  /** Length of the running stats totals row, which every seal reads and rewrites whole. */
+  totalsBytes: number;
 }
 
 /** A statement's first words up to its column list, e.g. "INSERT INTO ids", for the rows breakdown. */
@@ -265,6 +267,11 @@ export class MeteredLogShard extends LogShard {
       pending: info?.pending ?? 0,
       batches: info?.size ?? 0,
       databaseBytes: this.ctx.storage.sql.databaseSize,
+      totalsBytes: Number(
+        this.ctx.storage.sql
+          .exec<{ n: number }>("SELECT coalesce(sum(length(stats)), 0) AS n FROM stats_totals")
+          .one().n,
+      ),
     };
   }
 }

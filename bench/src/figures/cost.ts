@@ -62,6 +62,7 @@ interface Meter {
   pending: number;
   batches: number;
   databaseBytes: number;
+  totalsBytes: number;
   r2Objects: number;
   r2Bytes: number;
 }
@@ -252,6 +253,7 @@ function render(
         ["item", "quantity × price", "USD"],
         [...lines.map(([item, how, usd]) => [item, how, money(usd)]), ["total", "", money(total)]],
       ),
+      `The running stats totals row (\`stats_totals\`, read, parsed and rewritten whole by every seal) held ${fmtInt(before.totalsBytes)} B after ${fmtInt(before.events)} events and ${fmtInt(after.totalsBytes)} B after ${fmtInt(after.events)}: ${fmt3(d("totalsBytes") / events)} B more per event, so the work of each seal grows with the log's distinct stats keys.`,
       "Rows written per event by statement (cursor counts; setAlarm calls listed separately):",
       table(
         ["statement", "rows per event"],

@@ -26,7 +26,7 @@ export interface IngestOptions {
 }
 
 export const INGEST_FULL: IngestOptions = {
-  runs: 5,
+  runs: 4,
   warmupMs: 2_000,
   durationMs: 8_000,
   clients: 8,

@@ -192,6 +192,19 @@ function render(
   const units = (n: number) => (options.bucketMs === 60_000 ? `${n} minutes` : `${n} × ${seconds} s`);
   const total = buckets.reduce((s, b) => s + b.events, 0);
   const log = logs[0];
+  const heapRise = (last.heapUsed - first.heapUsed) / MB;
+  const rssRise = (endRss(last) - endRss(first)) / MB;
+  const cpuRatio = last.cpuCores / first.cpuCores;
+  const perEventCpu = (b: Bucket) => (b.cpuCores * 1000 * 1000) / rate(b);
+  const why = [
+    `From the first ${unit} to the last, workerd's resident memory went from ${fmtInt(endRss(first) / MB)} to ${fmtInt(endRss(last) / MB)} MB (${rssRise >= 0 ? "+" : ""}${fmtInt(rssRise)} MB) and the isolate's JavaScript heap in use from ${fmt3(first.heapUsed / MB)} to ${fmt3(last.heapUsed / MB)} MB (${heapRise >= 0 ? "+" : ""}${fmt3(heapRise)} MB)`,
+    Number.isFinite(heapRise) && Number.isFinite(rssRise)
+      ? heapRise > 0.5 * rssRise
+        ? ": most of the rise is in the JavaScript heap (objects the Worker or the shards keep)."
+        : ": most of the rise is outside the JavaScript heap (workerd's native memory: SQLite's page cache and databases, buffers, the runtime itself)."
+      : ".",
+    ` workerd CPU per 1,000 events went from ${fmt3(perEventCpu(first))} ms to ${fmt3(perEventCpu(last))} ms (${fmtRatio(perEventCpu(last) / perEventCpu(first))}) while the runtime's CPU share changed ${fmtRatio(cpuRatio)}: ${perEventCpu(last) > 1.1 * perEventCpu(first) ? "each event costs more as the log grows" : "each event costs about the same as the log grows, so a change in rate follows the CPU the process got"}.`,
+  ].join("");
   return {
     id: "steady",
     title: "Steady as the log grows: 10 minutes at full speed into one shard (wrangler dev)",
@@ -228,6 +241,7 @@ function render(
       `Load average (1, 5, 15 min) at start ${loadAtStart}, at end ${loadAtEnd}; the machine is shared, so a change in other processes' load moves the per-${unit} rate too (compare the workerd CPU column).`,
     ],
     details: [
+      `**Why.** ${why}`,
       `Per ${unit}:`,
       table(
         [
