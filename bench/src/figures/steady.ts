@@ -7,7 +7,7 @@
  */
 import { createEventGenerator } from "../events";
 import { runLoad } from "../load";
-import { cpuBetween, findWranglerGroup, residentBytes, sampleCpu, type CpuSample } from "../proc-cpu";
+import { cpuBetween, findWranglerGroup, residentMemory, sampleCpu, type CpuSample } from "../proc-cpu";
 import { fmt3, fmtInt, fmtRatio, table, verdict, type FigureResult } from "../report";
 import { quantile } from "../stats";
 import { openInspector, type Inspector } from "../worker-profile";
@@ -66,8 +66,10 @@ interface Bucket {
   events: number;
   latencies: number[];
   failures: number;
-  /** Resident bytes of workerd's runtime process at each sample in the bucket. */
+  /** Resident bytes of workerd's runtime process at each sample in the bucket, with its anonymous and file-backed parts. */
   rss: number[];
+  anon: number[];
+  file: number[];
   /** JavaScript heap of the isolate (used bytes) at the bucket's end; NaN when not read. */
   heapUsed: number;
   heapTotal: number;
@@ -108,6 +110,8 @@ export async function steadyFigure(options: SteadyOptions): Promise<FigureResult
       latencies: [],
       failures: 0,
       rss: [],
+      anon: [],
+      file: [],
       heapUsed: NaN,
       heapTotal: NaN,
       cpuCores: NaN,
@@ -120,7 +124,13 @@ export async function steadyFigure(options: SteadyOptions): Promise<FigureResult
     const sampler = setInterval(() => {
       const at = performance.now() - started;
       const pid = runtimePid();
-      if (pid !== null && at < options.durationMs) buckets[bucketAt(at)]!.rss.push(residentBytes(pid));
+      if (pid !== null && at < options.durationMs) {
+        const b = buckets[bucketAt(at)]!;
+        const m = residentMemory(pid);
+        b.rss.push(m.rss);
+        b.anon.push(m.anon);
+        b.file.push(m.file);
+      }
       if (at >= nextBucketEnd && nextBucketEnd <= options.durationMs) {
         const b = buckets[bucketAt(nextBucketEnd - 1)]!;
         nextBucketEnd += options.bucketMs;
@@ -186,6 +196,9 @@ function render(
   const last = buckets[buckets.length - 1]!;
   const throughputRatio = rate(last) / rate(first);
   const endRss = (b: Bucket) => b.rss[b.rss.length - 1] ?? NaN;
+  const endOf = (list: number[]) => list[list.length - 1] ?? NaN;
+  const anonRise = (endOf(last.anon) - endOf(first.anon)) / MB;
+  const fileRise = (endOf(last.file) - endOf(first.file)) / MB;
   const earlier = buckets[Math.max(0, buckets.length - 1 - LEVEL_BUCKETS)]!;
   const rise = endRss(last) / endRss(earlier);
   const unit = options.bucketMs === 60_000 ? "minute" : `${seconds} s`;
@@ -201,9 +214,10 @@ function render(
     Number.isFinite(heapRise) && Number.isFinite(rssRise)
       ? heapRise > 0.5 * rssRise
         ? ": most of the rise is in the JavaScript heap (objects the Worker or the shards keep)."
-        : ": most of the rise is outside the JavaScript heap (workerd's native memory: SQLite's page cache and databases, buffers, the runtime itself)."
+        : ": most of the rise is outside the JavaScript heap."
       : ".",
-    ` workerd CPU per 1,000 events went from ${fmt3(perEventCpu(first))} ms to ${fmt3(perEventCpu(last))} ms (${fmtRatio(perEventCpu(last) / perEventCpu(first))}) while the runtime's CPU share changed ${fmtRatio(cpuRatio)}: ${perEventCpu(last) > 1.1 * perEventCpu(first) ? "each event costs more as the log grows" : "each event costs about the same as the log grows, so a change in rate follows the CPU the process got"}.`,
+    ` Of the resident memory's change, ${fmtInt(anonRise)} MB is anonymous (private memory: workerd's native allocations, SQLite's page caches, the V8 heap's reserved pages) and ${fmtInt(fileRise)} MB file-backed or shared (pages of mapped files such as the Durable Objects' SQLite databases and their WAL index, which the kernel can reclaim).`,
+    ` workerd CPU per 1,000 events went from ${fmt3(perEventCpu(first))} ms to ${fmt3(perEventCpu(last))} ms (${fmtRatio(perEventCpu(last) / perEventCpu(first))}) while the runtime's CPU share changed ${fmtRatio(cpuRatio)}: ${perEventCpu(last) > 1.1 * perEventCpu(first) ? "each event costs more as the log grows" : "each event costs no more as the log grows, so a change in rate follows the CPU the process got"}.`,
   ].join("");
   return {
     id: "steady",
@@ -236,7 +250,7 @@ function render(
     ],
     method: [
       `One \`wrangler dev\` of the repository's wrangler.toml, fresh persist dir, one tenant with one shard and the default policy; ${options.clients} closed-loop keep-alive HTTP clients on 127.0.0.1 send ${options.eventsPerRequest} generated DES events per request (the ingest figure's generator; every event new) for ${options.durationMs / 60_000} minutes without pause. Counted per ${unit}: the \`accepted\` total of the answers completing in it.`,
-      `Memory: VmRSS of workerd's runtime process (the one holding the Worker and every Durable Object) from /proc every ${options.sampleMs / 1000} s; the isolate's JavaScript heap (\`Runtime.getHeapUsage\` through \`wrangler dev\`'s inspector, used / total) at the end of each ${unit}. Memory levels off when the last ${units(LEVEL_BUCKETS)} added at most ${LEVEL_RISE * 100} % to the resident size.`,
+      `Memory: VmRSS of workerd's runtime process (the one holding the Worker and every Durable Object) from /proc every ${options.sampleMs / 1000} s, split into RssAnon and RssFile + RssShmem; the isolate's JavaScript heap (\`Runtime.getHeapUsage\` through \`wrangler dev\`'s inspector, used / total) at the end of each ${unit}. Memory levels off when the last ${units(LEVEL_BUCKETS)} added at most ${LEVEL_RISE * 100} % to the resident size.`,
       `The log after the run (\`GET /v1/logs\`): ${log ? `${fmtInt(log.events)} events in ${fmtInt(log.size)} batches, ${fmtInt(log.pending)} pending` : "not read"}.`,
       `Load average (1, 5, 15 min) at start ${loadAtStart}, at end ${loadAtEnd}; the machine is shared, so a change in other processes' load moves the per-${unit} rate too (compare the workerd CPU column).`,
     ],
@@ -249,7 +263,7 @@ function render(
           "events/s",
           "latency p50 / p99 ms",
           "failed requests",
-          "workerd RSS at end, MB",
+          "workerd RSS at end (anon + file), MB",
           "RSS max, MB",
           "JS heap used / total, MB",
           "workerd CPU, cores",
@@ -259,7 +273,7 @@ function render(
           fmtInt(rate(b)),
           `${fmt3(quantile(b.latencies, 0.5))} / ${fmt3(quantile(b.latencies, 0.99))}`,
           fmtInt(b.failures),
-          fmtInt(endRss(b) / MB),
+          `${fmtInt(endRss(b) / MB)} (${fmtInt(endOf(b.anon) / MB)} + ${fmtInt(endOf(b.file) / MB)})`,
           fmtInt(Math.max(...b.rss) / MB),
           `${fmt3(b.heapUsed / MB)} / ${fmt3(b.heapTotal / MB)}`,
           fmt3(b.cpuCores),
@@ -278,6 +292,8 @@ function render(
         p50: quantile(b.latencies, 0.5),
         p99: quantile(b.latencies, 0.99),
         rss: b.rss,
+        anon: b.anon,
+        file: b.file,
         heapUsed: b.heapUsed,
         heapTotal: b.heapTotal,
         cpuCores: b.cpuCores,
