@@ -32,9 +32,9 @@ export interface SequencerEnv {
   ARCHIVE: R2Bucket;
 }
 
-/** The tenant the replayed events belong to; its log is `<LOG_ORIGIN>/<tenant>/0`. */
+/** The tenant the replayed events belong to (no jurisdiction); its log is `<LOG_ORIGIN>/<tenant>/0`. */
 const TENANT = "bench-seq";
-const LOG = logRef(DEFAULTS, TENANT, 0);
+const LOG = logRef(DEFAULTS, { id: TENANT, jurisdiction: null }, 0);
 /** The deployment's default batching (wrangler.toml's values are the defaults). */
 const SETTINGS = shardSettings(DEFAULTS);
 
