@@ -2,28 +2,48 @@
 // runs each figure in its own Node process (so one figure's JIT state and garbage do not bleed
 // into the next) with a time limit, and writes bench/RESULTS.md and bench/results.json.
 //
-//   node bench/run.mjs                         all seven figures → bench/RESULTS.md
-//   node bench/run.mjs merkle proofs           only these, printed to stdout
-//   node bench/run.mjs --quick [figures]       tiny sizes, for checking the scripts work
-//   node bench/run.mjs ... --out <file.md>     write the Markdown there instead
+//   node bench/run.mjs                         every default figure → bench/RESULTS.md
+//   node bench/run.mjs merkle steady           only these; their sections in bench/RESULTS.md
+//                                              are replaced, every other section is kept
+//   node bench/run.mjs --quick [figures]       tiny sizes, for checking the scripts work (stdout)
+//   node bench/run.mjs ... --out <file.md>     this run's Markdown there; RESULTS.md untouched
 //   node bench/run.mjs ... --build-dir <dir>   bundle and raw results there (inside bench/)
 //
-// Figures: ingest, validation, merkle, proofs, storage, audit, shards, ijson (see bench/README.md).
+// Default figures: ingest, validation, merkle, proofs, storage, audit, shards, ijson, sequencer,
+// cost; opt-in (named only): steady (see bench/README.md). Each figure's result carries the run
+// it comes from (command, date, commit, load average), which its section in RESULTS.md states.
 
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import { dirname, join, relative, resolve as resolvePath } from "node:path";
 import { fileURLToPath } from "node:url";
+import { mergeResults } from "./merge-results.mjs";
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
 const root = join(benchDir, "..");
 let buildDir = join(benchDir, ".build");
 let bundle = join(buildDir, "bench.mjs");
 
-const FIGURES = ["ingest", "validation", "merkle", "proofs", "storage", "audit", "shards", "ijson"];
+/** What `npm run bench` runs, in RESULTS.md's order. */
+const FIGURES = [
+  "ingest",
+  "validation",
+  "merkle",
+  "proofs",
+  "storage",
+  "audit",
+  "shards",
+  "ijson",
+  "sequencer",
+  "cost",
+];
+/** Figures run only when named (too long for every run); their sections are kept across runs. */
+const OPT_IN = ["steady"];
+const KNOWN = [...FIGURES, ...OPT_IN];
 /** Wall-clock limit per figure, in seconds: a stuck figure fails, the others still report. */
 const LIMIT_S = {
-  ingest: 240,
+  ingest: 300,
   validation: 150,
   merkle: 150,
   proofs: 420,
@@ -31,6 +51,10 @@ const LIMIT_S = {
   audit: 420,
   shards: 240,
   ijson: 120,
+  sequencer: 150,
+  cost: 150,
+  // Ten minutes of load, plus start-up and the final sealing.
+  steady: 840,
 };
 const QUICK_LIMIT_S = 60;
 
@@ -57,14 +81,12 @@ function parseArgs(argv) {
     else if (a === "--build-dir") options.buildDir = argv[++i];
     else if (a === "-h" || a === "--help") {
       console.log(
-        "usage: node bench/run.mjs [--quick] [--out file.md] [--build-dir dir] [" +
-          FIGURES.join("|") +
-          " ...]",
+        "usage: node bench/run.mjs [--quick] [--out file.md] [--build-dir dir] [" + KNOWN.join("|") + " ...]",
       );
       process.exit(0);
-    } else if (FIGURES.includes(a)) options.figures.push(a);
+    } else if (KNOWN.includes(a)) options.figures.push(a);
     else {
-      console.error(`unknown argument '${a}'; figures: ${FIGURES.join(", ")}`);
+      console.error(`unknown argument '${a}'; figures: ${FIGURES.join(", ")}; opt-in: ${OPT_IN.join(", ")}`);
       process.exit(2);
     }
   }
@@ -169,7 +191,7 @@ if (options.buildDir) {
   }
   bundle = join(buildDir, "bench.mjs");
 }
-const figures = options.figures.length > 0 ? FIGURES.filter((f) => options.figures.includes(f)) : FIGURES;
+const figures = options.figures.length > 0 ? KNOWN.filter((f) => options.figures.includes(f)) : FIGURES;
 const command =
   `${options.figures.length === 0 && !options.quick ? "npm run bench" : `node bench/run.mjs ${process.argv.slice(2).join(" ")}`}`.trim();
 
@@ -178,21 +200,43 @@ const machine = JSON.parse(
   spawnSync(process.execPath, [bundle, "machine"], { cwd: root, encoding: "utf8" }).stdout,
 );
 const results = { machine, command, figures: [] };
-for (const id of figures) results.figures.push(await runFigure(id, options.quick));
+for (const id of figures) {
+  const run = {
+    command,
+    date: new Date().toISOString(),
+    commit: machine.commit,
+    cpu: machine.cpuModel,
+    loadAverage: loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" "),
+  };
+  results.figures.push({ ...(await runFigure(id, options.quick)), run });
+}
+writeFileSync(join(buildDir, "results.json"), JSON.stringify(results, null, 2) + "\n");
 
-const resultsFile = join(buildDir, "results.json");
-writeFileSync(resultsFile, JSON.stringify(results, null, 2) + "\n");
-const markdown = spawnSync(process.execPath, [bundle, "render", resultsFile], {
+function mergeWithCommitted(fresh) {
+  const committed = join(benchDir, "results.json");
+  if (!existsSync(committed)) return fresh;
+  return mergeResults(JSON.parse(readFileSync(committed, "utf8")), fresh, KNOWN);
+}
+
+const toCommitted = !options.quick && !options.out;
+const rendered = toCommitted ? mergeWithCommitted(results) : results;
+const renderFile = join(buildDir, "rendered.json");
+writeFileSync(renderFile, JSON.stringify(rendered, null, 2) + "\n");
+const markdown = spawnSync(process.execPath, [bundle, "render", renderFile], {
   cwd: root,
   encoding: "utf8",
 }).stdout;
-const complete = figures.length === FIGURES.length && !options.quick;
-const out = options.out ?? (complete ? join(benchDir, "RESULTS.md") : null);
-if (out) {
-  writeFileSync(out, markdown);
-  if (complete && !options.out)
-    writeFileSync(join(benchDir, "results.json"), JSON.stringify(results, null, 2) + "\n");
-  process.stderr.write(`bench: wrote ${relative(process.cwd(), out)}\n`);
+if (toCommitted) {
+  writeFileSync(join(benchDir, "results.json"), JSON.stringify(rendered, null, 2) + "\n");
+  writeFileSync(join(benchDir, "RESULTS.md"), markdown);
+  process.stderr.write(
+    `bench: updated ${relative(process.cwd(), join(benchDir, "RESULTS.md"))} (${figures.join(", ")})\n`,
+  );
+} else if (options.out) {
+  writeFileSync(options.out, markdown);
+  process.stderr.write(`bench: wrote ${relative(process.cwd(), options.out)}\n`);
 } else {
   process.stdout.write(markdown);
 }

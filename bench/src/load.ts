@@ -16,6 +16,8 @@ export interface LoadOptions {
   body: () => string;
   /** Events acknowledged by one answer (0 for a failed request). */
   acknowledged: (status: number, text: string) => number;
+  /** Called for every answer, counted or not (ms since the load started), for time series. */
+  onAnswer?: (answer: { atMs: number; latencyMs: number; status: number; events: number }) => void;
 }
 
 export interface LoadResult {
@@ -89,6 +91,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       }
       const done = performance.now();
       const acked = status >= 200 && status < 300 ? options.acknowledged(status, text) : 0;
+      options.onAnswer?.({ atMs: done - start, latencyMs: done - sent, status, events: acked });
       if (done < windowStart || done > windowEnd) continue;
       requests++;
       statuses[status] = (statuses[status] ?? 0) + 1;

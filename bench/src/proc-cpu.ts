@@ -239,3 +239,17 @@ export function cpuBetween(a: CpuSample, b: CpuSample): CpuWindow {
   }
   return { seconds, machineBusy, cores, byRole, loadGenerator, other, busiestThread, activeThreads, changed };
 }
+
+/**
+ * Resident memory of a process in bytes from /proc/<pid>/status (proc(5)): VmRSS, split into
+ * RssAnon (heap and other private memory) and RssFile + RssShmem (pages of mapped files and
+ * shared memory, e.g. a memory-mapped database, which the kernel can drop); NaN when unreadable.
+ */
+export function residentMemory(pid: number): { rss: number; anon: number; file: number } {
+  const status = readText(`/proc/${pid}/status`) ?? "";
+  const field = (name: string) => {
+    const m = new RegExp(`^${name}:\\s+(\\d+)\\s+kB`, "m").exec(status);
+    return m ? Number(m[1]) * 1024 : NaN;
+  };
+  return { rss: field("VmRSS"), anon: field("RssAnon"), file: field("RssFile") + field("RssShmem") };
+}

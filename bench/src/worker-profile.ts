@@ -5,10 +5,14 @@
  */
 import type { CpuProfile } from "./cpu-profile";
 
-export async function profileWorker(
-  inspectorPort: number,
-  during: () => Promise<unknown>,
-): Promise<CpuProfile> {
+/** A DevTools Protocol connection to the Worker's isolate through `wrangler dev`'s inspector. */
+export interface Inspector {
+  /** Sends a command; with `needsResult`, waits for the answer that carries data. */
+  send: (method: string, params?: Record<string, unknown>, needsResult?: boolean) => Promise<unknown>;
+  close: () => void;
+}
+
+export async function openInspector(inspectorPort: number): Promise<Inspector> {
   // The inspector proxy refuses connections without an Origin header.
   const ws = new WebSocket(`ws://127.0.0.1:${inspectorPort}/ws`, {
     headers: { Origin: `http://127.0.0.1:${inspectorPort}` },
@@ -50,6 +54,15 @@ export async function profileWorker(
       });
       ws.send(JSON.stringify({ id, method, params }));
     });
+  return { send, close: () => ws.close() };
+}
+
+export async function profileWorker(
+  inspectorPort: number,
+  during: () => Promise<unknown>,
+): Promise<CpuProfile> {
+  const inspector = await openInspector(inspectorPort);
+  const { send } = inspector;
   try {
     await send("Profiler.enable");
     await send("Profiler.setSamplingInterval", { interval: 200 });
@@ -58,6 +71,6 @@ export async function profileWorker(
     const { profile } = (await send("Profiler.stop", {}, true)) as { profile: CpuProfile };
     return profile;
   } finally {
-    ws.close();
+    inspector.close();
   }
 }

@@ -36,6 +36,17 @@ export const EDGELOG_VARS: Readonly<Record<string, string>> = {
   EDGELOG_SIGNING_KEY: DEV_SIGNING_KEY,
 };
 
+/**
+ * The bench Worker (bench/worker), with the signing key its LogShard needs to sign checkpoints
+ * (the sequencer and cost figures).
+ */
+export function startBenchWorker(): Promise<Wrangler> {
+  return startWrangler({
+    config: "bench/worker/wrangler.toml",
+    vars: { EDGELOG_SIGNING_KEY: DEV_SIGNING_KEY },
+  });
+}
+
 /** Every wrangler still running, so a figure stopped by its time limit leaves none behind. */
 const running = new Set<import("node:child_process").ChildProcess>();
 let cleanupInstalled = false;

@@ -9,6 +9,10 @@
  *   GET /merkle/run?contender=&task=root|proofs&size=&minMs=
  *   GET /proofs/fill?batches=N                        append and seal N batches (ProofLog DO)
  *   GET /proofs/run?samples=N                         time buildEventProof / buildConsistency
+ *   POST /sequencer/setup?requests=N&events=M         capture prepared requests (sequencer.ts)
+ *   POST /sequencer/append?target=shard|metered|rows  replay the next one by RPC
+ *   GET /sequencer/meter                              billed rows and storage of the metered shard
+ *   GET /sequencer/prepare?requests=&events=&iterations=  time the Worker's per-event work
  */
 import { Validator, type Schema } from "@cfworker/json-schema";
 import { DurableObject } from "cloudflare:workers";
@@ -20,9 +24,19 @@ import { EventLines } from "../../src/shard/lines";
 import { createEventGenerator, invalidEvents, type DesEvent } from "../src/events";
 import { LogBuilder } from "../src/log-builder";
 import { checkAgreement, makeInputs, merkleTask, type MerkleTask } from "../src/merkle-tasks";
+import { capturePool, meterReport, replay, timePrepare, type SequencerEnv } from "./sequencer";
 
-interface BenchEnv {
+export { LogShard } from "../../src/shard/log-shard";
+export { MeteredLogShard, RowSink, TenantRegistry } from "./sequencer";
+
+interface BenchEnv extends SequencerEnv {
   PROOF_LOG: DurableObjectNamespace<ProofLog>;
+}
+
+function intParam(url: URL, name: string, fallback: number): number {
+  const n = Number(url.searchParams.get(name) ?? fallback);
+  if (!Number.isSafeInteger(n) || n < 1) throw new Error(`'${name}' must be a positive integer`);
+  return n;
 }
 
 /** The validation corpus: the same seeded events the Node side describes in RESULTS.md. */
@@ -184,6 +198,24 @@ export default {
       case "/proofs/run":
         return Response.json(
           await env.PROOF_LOG.getByName("proofs").run(Number(url.searchParams.get("samples") ?? "100")),
+        );
+      case "/sequencer/setup":
+        return Response.json(await capturePool(intParam(url, "requests", 64), intParam(url, "events", 100)));
+      case "/sequencer/append": {
+        const target = url.searchParams.get("target");
+        if (target !== "shard" && target !== "metered" && target !== "rows")
+          return new Response("target must be shard, metered or rows", { status: 400 });
+        return Response.json({ stored: await replay(env, target) });
+      }
+      case "/sequencer/meter":
+        return Response.json(await meterReport(env));
+      case "/sequencer/prepare":
+        return Response.json(
+          await timePrepare(
+            intParam(url, "requests", 8),
+            intParam(url, "events", 100),
+            intParam(url, "iterations", 1),
+          ),
         );
       default:
         return new Response("not found", { status: 404 });

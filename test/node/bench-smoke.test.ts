@@ -15,6 +15,7 @@ import {
   type CpuSample,
 } from "../../bench/src/proc-cpu";
 import { roundOrder } from "../../bench/src/figures/shards";
+import { mergeResults } from "../../bench/merge-results.mjs";
 import { quantile, median } from "../../bench/src/stats";
 import { validateEvent } from "../../src/validate/index";
 import { REPO_ROOT } from "./support/wrangler-dev";
@@ -167,6 +168,40 @@ describe("shards figure helpers", () => {
   });
 });
 
+describe("bench/merge-results.mjs", () => {
+  const machine = (date: string, commit: string) => ({ date, commit, cpuModel: "cpu", loadAverage: "1 1 1" });
+  const figure = (id: string, value: string, run?: object) => ({ id, value, ...(run ? { run } : {}) });
+
+  it("replaces the figures a run measured, keeps the others with the run they came from, in order", () => {
+    const committed = {
+      machine: machine("2026-01-01T00:00:00.000Z", "aaaaaaa"),
+      command: "npm run bench",
+      figures: [
+        figure("ingest", "old"),
+        figure("cost", "old"),
+        figure("steady", "old", { command: "node bench/run.mjs steady", commit: "bbbbbbb" }),
+        figure("retired", "old"),
+      ],
+    };
+    const fresh = {
+      machine: machine("2026-02-01T00:00:00.000Z", "ccccccc"),
+      command: "node bench/run.mjs cost",
+      figures: [figure("cost", "new", { command: "node bench/run.mjs cost", commit: "ccccccc" })],
+    };
+    const merged = mergeResults(committed, fresh, ["ingest", "cost", "steady"]);
+    expect(merged.command).toBe("node bench/run.mjs cost");
+    expect(merged.machine.commit).toBe("ccccccc");
+    expect(merged.figures.map((f) => [f.id, (f as { value: string }).value])).toEqual([
+      ["ingest", "old"],
+      ["cost", "new"],
+      ["steady", "old"],
+    ]);
+    // A result without a stamp gets its file's machine line; a stamped one keeps its own.
+    expect(merged.figures[0]!.run).toMatchObject({ command: "npm run bench", commit: "aaaaaaa", cpu: "cpu" });
+    expect(merged.figures[2]!.run).toMatchObject({ commit: "bbbbbbb" });
+  });
+});
+
 describe("bench/run.mjs --quick", () => {
   mkdirSync(join(REPO_ROOT, "bench", ".build"), { recursive: true });
   const buildDir = mkdtempSync(join(REPO_ROOT, "bench", ".build", "smoke-"));
@@ -246,5 +281,44 @@ describe("bench/run.mjs --quick", () => {
     const four = figure.raw.shardSizes["4"];
     expect(Array.isArray(four), String(four)).toBe(true);
     expect((four as Array<{ events: number }>).map((l) => l.events > 0)).toEqual([true, true, true, true]);
+  });
+
+  it("runs the sequencer and cost figures against the real LogShard, counting billed rows", () => {
+    const out = join(buildDir, "sequencer.md");
+    const run = spawnSync(
+      process.execPath,
+      ["bench/run.mjs", "--quick", "sequencer", "cost", "--build-dir", buildDir, "--out", out],
+      { cwd: REPO_ROOT, encoding: "utf8", timeout: 170_000 },
+    );
+    expect(run.status, run.stderr.slice(-2000)).toBe(0);
+    const markdown = readFileSync(out, "utf8");
+    expect(markdown).toContain("## 9. Sequencer capacity");
+    expect(markdown).toContain("## 10. Worker CPU, billed rows and cost per million events");
+    const results = JSON.parse(readFileSync(join(buildDir, "results.json"), "utf8")) as {
+      figures: Array<{
+        id: string;
+        run: { commit: string };
+        rows: Array<{ value: string; ratio: string; verdict: string }>;
+        raw: {
+          rowsPerEvent?: number;
+          before?: { events: number };
+          after?: { events: number; batches: number };
+        };
+      }>;
+    };
+    for (const figure of results.figures) {
+      expect(figure.run.commit).toMatch(/^[0-9a-f]{7,}$|^unknown$/);
+      for (const row of figure.rows) {
+        expect(row.value).not.toBe("failed");
+        expect(VERDICTS.has(row.verdict), row.verdict).toBe(true);
+      }
+    }
+    const cost = results.figures.find((f) => f.id === "cost")!;
+    // Every accepted event writes its two index rows, so fewer than 2 rows per event means the
+    // meter missed writes; the fill must have been sealed into batches.
+    expect(cost.raw.rowsPerEvent).toBeGreaterThanOrEqual(2);
+    expect(cost.raw.rowsPerEvent).toBeLessThan(3);
+    expect(cost.raw.after!.events - cost.raw.before!.events).toBeGreaterThan(0);
+    expect(cost.raw.after!.batches).toBeGreaterThan(0);
   });
 });

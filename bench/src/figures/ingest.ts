@@ -9,6 +9,7 @@ import { profileWorker } from "../worker-profile";
 import { fmt3, fmtInt, fmtRatio, table, verdict, type FigureResult } from "../report";
 import { median, quantile, range } from "../stats";
 import { createTenant, EDGELOG_VARS, startWrangler, type Wrangler } from "../wrangler";
+import { loadAverage } from "../machine";
 
 export interface IngestOptions {
   runs: number;
@@ -20,16 +21,19 @@ export interface IngestOptions {
   templates: number;
   /** Seconds of one extra, uncounted edgelog run under the CPU profiler; 0 skips it. */
   profileSeconds: number;
+  /** Pause between the `?wait=sealed` probe's requests (one event each, one at a time). */
+  sealedProbeGapMs: number;
 }
 
 export const INGEST_FULL: IngestOptions = {
-  runs: 5,
+  runs: 4,
   warmupMs: 2_000,
   durationMs: 8_000,
   clients: 8,
   eventsPerRequest: 100,
   templates: 32,
   profileSeconds: 4,
+  sealedProbeGapMs: 200,
 };
 export const INGEST_QUICK: IngestOptions = {
   runs: 1,
@@ -39,9 +43,54 @@ export const INGEST_QUICK: IngestOptions = {
   eventsPerRequest: 20,
   templates: 2,
   profileSeconds: 0,
+  sealedProbeGapMs: 200,
 };
 
 const TOKEN = "~U~";
+/** `?wait=sealed` answer time under the ingest load must stay below this (p99). */
+const SEALED_P99_TARGET_MS = 300;
+
+/**
+ * A low-rate client beside the load: one new event per request with `?wait=sealed`, one request
+ * at a time with a pause between them, until `endMs` (performance.now()). Latencies of answers
+ * completing in [startMs, endMs] are returned, with any failure.
+ */
+async function sealedProbe(
+  url: string,
+  key: string,
+  gapMs: number,
+  startMs: number,
+  endMs: number,
+): Promise<{ latenciesMs: number[]; failures: string[] }> {
+  const generator = createEventGenerator({ seed: 5, idPrefix: `sealed${Date.now().toString(36)}` });
+  const latenciesMs: number[] = [];
+  const failures: string[] = [];
+  while (performance.now() < endMs) {
+    const sent = performance.now();
+    let ok = false;
+    let why = "";
+    try {
+      const res = await fetch(`${url}/v1/events?wait=sealed`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+        body: JSON.stringify(generator.next()),
+      });
+      const text = await res.text();
+      const parsed = res.ok ? (JSON.parse(text) as { results?: Array<{ batch?: number }> }) : null;
+      ok = parsed?.results?.[0]?.batch !== undefined;
+      if (!ok) why = `${res.status} ${text.slice(0, 200)}`;
+    } catch (err) {
+      why = String(err);
+    }
+    const done = performance.now();
+    if (done >= startMs && done <= endMs) {
+      if (ok) latenciesMs.push(done - sent);
+      else failures.push(why);
+    }
+    await new Promise((r) => setTimeout(r, gapMs));
+  }
+  return { latenciesMs, failures };
+}
 
 /**
  * Functions of the ingest path whose inclusive share the profile reports, outermost first
@@ -95,10 +144,16 @@ interface Side {
   runs: LoadResult[];
 }
 
+interface SealedRun {
+  latenciesMs: number[];
+  failures: string[];
+}
+
 export async function ingestFigure(options: IngestOptions): Promise<FigureResult> {
   const bodies = makeBodies(options);
   const sizes = meanSizeByTier(bodies.sample);
   const meanBytes = bodies.sample.reduce((s, e) => s + JSON.stringify(e).length, 0) / bodies.sample.length;
+  const loadAtStart = loadAverage();
   let edgelog: Wrangler | undefined;
   let baseline: Wrangler | undefined;
   try {
@@ -107,6 +162,7 @@ export async function ingestFigure(options: IngestOptions): Promise<FigureResult
       startWrangler({ config: "bench/baseline/wrangler.toml" }),
     ]);
     const key = await createTenant(edgelog.url, "bench-ingest");
+    const sealed: SealedRun[] = [];
     const base = {
       path: "/v1/events",
       clients: options.clients,
@@ -115,7 +171,16 @@ export async function ingestFigure(options: IngestOptions): Promise<FigureResult
       body: bodies.next,
     };
     const loads = {
-      edgelog: () => loads.edgelogFor(options.durationMs),
+      edgelog: async () => {
+        // The sealed probe runs beside the counted load, over the same measured window.
+        const start = performance.now() + options.warmupMs;
+        const [result, probe] = await Promise.all([
+          loads.edgelogFor(options.durationMs),
+          sealedProbe(edgelog!.url, key, options.sealedProbeGapMs, start, start + options.durationMs),
+        ]);
+        sealed.push(probe);
+        return result;
+      },
       edgelogFor: (durationMs: number) =>
         runLoad({
           ...base,
@@ -172,7 +237,7 @@ export async function ingestFigure(options: IngestOptions): Promise<FigureResult
     }
     const listed = await fetch(`${edgelog.url}/v1/logs`, { headers: { authorization: `Bearer ${key}` } });
     const logs = listed.ok ? (await listed.text()).slice(0, 300) : `GET /v1/logs answered ${listed.status}`;
-    return render(options, sides, sizes, meanBytes, hot, logs);
+    return render(options, sides, sealed, sizes, meanBytes, hot, logs, loadAtStart, loadAverage());
   } finally {
     await Promise.all([edgelog?.stop(), baseline?.stop()]);
   }
@@ -183,11 +248,17 @@ type SideName = "edgelog" | "baseline" | "perRow";
 function render(
   options: IngestOptions,
   sides: Record<SideName, Side>,
+  sealed: SealedRun[],
   sizes: ReturnType<typeof meanSizeByTier>,
   meanBytes: number,
   hot: Profile | string,
   logs: string,
+  loadAtStart: string,
+  loadAtEnd: string,
 ): FigureResult {
+  const sealedAll = sealed.flatMap((r) => r.latenciesMs);
+  const sealedFailures = sealed.flatMap((r) => r.failures);
+  const sealedP99 = quantile(sealedAll, 0.99);
   const rate = (s: Side) => median(s.runs.map((r) => r.eventsPerSecond));
   const p = (s: Side, q: number) => median(s.runs.map((r) => quantile(r.latenciesMs, q)));
   const ratios = sides.edgelog.runs.map(
@@ -240,6 +311,17 @@ function render(
         verdict: verdict(perRowRatio, 1),
       },
       {
+        measure: "`?wait=sealed` latency p50 / p99 under the load (1 event per request), ms",
+        value: `${fmt3(quantile(sealedAll, 0.5))} / ${fmt3(sealedP99)}`,
+        peer: "—",
+        ratio: "—",
+        target: `p99 < ${SEALED_P99_TARGET_MS} ms`,
+        verdict:
+          sealedAll.length > 0 && sealedFailures.length === 0 && sealedP99 < SEALED_P99_TARGET_MS
+            ? "met"
+            : "missed",
+      },
+      {
         measure: "request latency p50, ms",
         value: fmt3(p(sides.edgelog, 0.5)),
         peer: fmt3(p(sides.baseline, 0.5)),
@@ -263,6 +345,8 @@ function render(
       "Baseline: `wrangler dev -c bench/baseline/wrangler.toml`, a Worker passing the raw body to one Durable Object that INSERTs it as one SQLite row and answers after the write; counted as the request's event count on 2xx.",
       "Per-row logger: the same `wrangler dev`, `POST /v1/rows`: the Worker parses the array and computes each event's SHA-256 id, one Durable Object INSERTs each event as its own row (id, JSON) in one transaction and answers after the write; no validation. Counted: its `stored` total.",
       `${options.runs} runs per side alternated (edgelog, baseline, per-row, edgelog, …), each ${options.warmupMs / 1000} s warm-up then ${options.durationMs / 1000} s measured; only answers completing inside the window count. Both servers run at once on the same 2 cores as the load generator; the idle one is idle.`,
+      `Sealed-with-proof latency: during every edgelog run, one more client sends one new event per request with \`?wait=sealed\`, one request at a time with ${options.sealedProbeGapMs} ms between them, and times each answer (it must carry the event's \`batch\`); answers completing in the measured windows count: ${fmtInt(sealedAll.length)} answers, ${sealedFailures.length} failed${sealedFailures[0] ? ` (first: ${sealedFailures[0].slice(0, 160)})` : ""}. Batches seal at 256 events or 250 ms after their first event (wrangler.toml).`,
+      `Load average (1, 5, 15 min) at start ${loadAtStart}, at end ${loadAtEnd}.`,
       `Answers in the measured windows by status: edgelog ${statuses(sides.edgelog)}; baseline ${statuses(sides.baseline)}. Requests acknowledging no event: edgelog ${failures(sides.edgelog)}, baseline ${failures(sides.baseline)}${sides.edgelog.runs.find((r) => r.firstFailure) ? ` (first: ${sides.edgelog.runs.find((r) => r.firstFailure)!.firstFailure!.slice(0, 160)})` : ""}.`,
     ],
     details: [
@@ -285,6 +369,12 @@ function render(
       edgelog: sides.edgelog.runs.map(summary),
       baseline: sides.baseline.runs.map(summary),
       perRow: sides.perRow.runs.map(summary),
+      sealed: sealed.map((r) => ({
+        answers: r.latenciesMs.length,
+        failures: r.failures.length,
+        p50: quantile(r.latenciesMs, 0.5),
+        p99: quantile(r.latenciesMs, 0.99),
+      })),
       profile: hot,
     },
   };
