@@ -269,7 +269,7 @@ export class MeteredLogShard extends LogShard {
       databaseBytes: this.ctx.storage.sql.databaseSize,
       totalsBytes: Number(
         this.ctx.storage.sql
-          .exec<{ n: number }>("SELECT coalesce(sum(length(stats)), 0) AS n FROM stats_totals")
+          .exec<{ n: number }>("SELECT coalesce(sum(length(v)), 0) AS n FROM stats_totals")
           .one().n,
       ),
     };

@@ -253,7 +253,7 @@ function render(
         ["item", "quantity × price", "USD"],
         [...lines.map(([item, how, usd]) => [item, how, money(usd)]), ["total", "", money(total)]],
       ),
-      `The running stats totals row (\`stats_totals\`, read, parsed and rewritten whole by every seal) held ${fmtInt(before.totalsBytes)} B after ${fmtInt(before.events)} events and ${fmtInt(after.totalsBytes)} B after ${fmtInt(after.events)}: ${fmt3(d("totalsBytes") / events)} B more per event, so the work of each seal grows with the log's distinct stats keys.`,
+      `The stats totals (\`stats_totals\`: a counts row that every seal reads and rewrites, plus one key-dictionary row per group, rewritten only when the group takes a new key; at most 256 keys per group and shard) held ${fmtInt(before.totalsBytes)} B after ${fmtInt(before.events)} events and ${fmtInt(after.totalsBytes)} B after ${fmtInt(after.events)}: ${fmt3(d("totalsBytes") / events)} B more per event. The key cap bounds both rows, so a seal's stats work stops growing once each group has its 256 keys.`,
       "Rows written per event by statement (cursor counts; setAlarm calls listed separately):",
       table(
         ["statement", "rows per event"],
