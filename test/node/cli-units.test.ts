@@ -253,8 +253,11 @@ describe("edgelog offline commands (bundled main)", () => {
 describe("proof check (synthetic log: one batch of 4 events, log of 3 batches)", () => {
   const origin = "edgelog.test/t/0";
   const enc = (t: string) => new TextEncoder().encode(t);
-  async function build(envelopeExtra: Record<string, unknown>, event: unknown) {
-    const body = { decision: "approve", n: 1 };
+  async function build(
+    envelopeExtra: Record<string, unknown>,
+    event: unknown,
+    body: unknown = { decision: "approve", n: 1 },
+  ) {
     const id = await sha256Hex(enc(canonicalJson(body)));
     const envelopes = [0, 1, 2, 3].map((seq) => ({
       log: origin,
@@ -314,14 +317,32 @@ describe("proof check (synthetic log: one batch of 4 events, log of 3 batches)",
     expect((err as CheckFailedError).step).toBe("event digest");
   });
 
-  it("says a masked body or a projection cannot be checked against the digest, and checks the rest", async () => {
-    const masked = await build({ masked: ["/decision"] }, { decision: "hmac:0f0f", n: 1 });
+  // Contract change (keyed commitments): a masked body is now checked, by rebuilding the
+  // committed form the id hashes; only a projection (or no body) stays unchecked.
+  it("checks a masked body against the committed form, and says a projection cannot be checked", async () => {
+    const commitment = `hmac-sha256:${"0f".repeat(32)}`;
+    const committed = { decision: commitment, n: 1, ssn: `hmac-sha256:${"1e".repeat(32)}` };
+    const removed = { "/ssn": committed.ssn };
+    const stored = { decision: commitment, n: 1 };
+    const masked = await build({ masked: ["/decision", "/ssn"], removed }, stored, committed);
     const steps = await checkEventProof(masked.doc, masked.verifier);
-    expect(steps[1]).toEqual({
-      step: "event digest",
-      detail: "not checked: the retained body has masked members (/decision)",
-    });
+    expect(steps[1]!.step).toBe("event digest");
+    expect(steps[1]!.detail).toMatch(
+      /1 removed member\(s\) put back as their commitments\) = [0-9a-f]{64} matches/,
+    );
     expect(steps.at(-1)!.step).toBe("log inclusion");
+    // Content where a member was removed, a changed masked value, or a missing commitment: refused.
+    for (const bad of [
+      { ...stored, ssn: "078-05-1120" },
+      { ...stored, decision: `hmac-sha256:${"0e".repeat(32)}` },
+    ]) {
+      const doc = (await build({ masked: ["/decision", "/ssn"], removed }, bad, committed)).doc;
+      const err = await checkEventProof(doc, masked.verifier).catch((e: unknown) => e);
+      expect((err as CheckFailedError).step, JSON.stringify(bad)).toBe("event digest");
+    }
+    const unrebuilt = await build({ masked: ["/decision", "/ssn"] }, stored, committed);
+    const err = await checkEventProof(unrebuilt.doc, unrebuilt.verifier).catch((e: unknown) => e);
+    expect((err as CheckFailedError).step).toBe("event digest");
     const projection = await build({ retained: "projection" }, { decision: "approve" });
     expect((await checkEventProof(projection.doc, projection.verifier))[1]!.detail).toMatch(/projection/);
   });
