@@ -22,6 +22,11 @@ import { ApiClient, HttpError, NetworkError } from "../../src/cli/http";
 import { ProgressBar } from "../../src/cli/progress";
 import { chunkItems, detectFormat, parseItems } from "../../src/cli/send/items";
 import { loadBundledMain, memoryIo } from "./support/cli";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { commitEvent } from "../../src/core/commitment";
+import { compileMask } from "../../src/core/masking";
 
 describe("parseArgs", () => {
   const specs = {
@@ -345,6 +350,62 @@ describe("proof check (synthetic log: one batch of 4 events, log of 3 batches)",
     expect((err as CheckFailedError).step).toBe("event digest");
     const projection = await build({ retained: "projection" }, { decision: "approve" });
     expect((await checkEventProof(projection.doc, projection.verifier))[1]!.detail).toMatch(/projection/);
+  });
+
+  it("verify --event --mask-key opens a masked event's commitment from the original; a wrong original or key exits 1", async () => {
+    const key = new Uint8Array(32).fill(7);
+    const original = {
+      decision_logic: { output: { ssn_last4: "4821", applicant_dob: "1987-03-14", action: "approve" } },
+      temporal_metadata: {
+        hash_chain: { algorithm: "SHA-256", current_hash: "ab".repeat(32), previous_hash: null },
+      },
+    };
+    const c = commitEvent(
+      original,
+      [
+        compileMask("/decision_logic/output/ssn_last4", "hash"),
+        compileMask("/decision_logic/output/applicant_dob", "remove"),
+      ],
+      key,
+    );
+    const built = await build({ masked: c.masked, removed: c.removed }, c.stored, c.committed);
+    const dir = mkdtempSync(join(tmpdir(), "edgelog-open-"));
+    try {
+      const proofFile = join(dir, "proof.json");
+      writeFileSync(proofFile, JSON.stringify(built.doc));
+      const signer = await signerFromSeed(origin, new Uint8Array(32).fill(3));
+      const vkey = formatVerifierKey(origin, signer.publicKey);
+      const eventFile = (e: unknown) => {
+        const f = join(dir, `event-${Math.random().toString(36).slice(2)}.json`);
+        writeFileSync(f, JSON.stringify(e));
+        return f;
+      };
+      const main = await loadBundledMain();
+      const run = async (...extra: string[]) => {
+        const io = memoryIo();
+        const code = await main(["verify", proofFile, "--vkey", vkey, ...extra], io.io);
+        return { code, out: io.stdout(), err: io.stderr() };
+      };
+      const hex = toHex(key);
+      const ok = await run("--event", eventFile(original), "--mask-key", hex);
+      expect(ok.code, ok.err).toBe(0);
+      expect(ok.out).toMatch(/✓ original event .*committed form of the original, 3 value\(s\) keyed/);
+      expect(ok.out).toMatch(/✓ event digest .*1 removed member/);
+      const changed = structuredClone(original);
+      changed.decision_logic.output.applicant_dob = "1987-03-15";
+      const wrongEvent = await run("--event", eventFile(changed), "--mask-key", hex);
+      expect(wrongEvent.code).toBe(1);
+      expect(wrongEvent.out + wrongEvent.err).toMatch(/original event/);
+      const wrongKey = await run("--event", eventFile(original), "--mask-key", "00".repeat(32));
+      expect(wrongKey.code).toBe(1);
+      const noKey = await run("--event", eventFile(original));
+      expect(noKey.code).toBe(1);
+      expect(noKey.out + noKey.err).toMatch(/mask key/);
+      expect((await run("--mask-key", hex)).code).toBe(2);
+      expect((await run("--event", eventFile(original), "--mask-key", "xyz")).code).toBe(2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("names 'proof document' for a pending event or something that is not a proof", async () => {
