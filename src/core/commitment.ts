@@ -73,8 +73,8 @@ export interface CommittedEvent {
 export function commitEvent(event: unknown, masks: readonly CompiledMask[], key: Uint8Array): CommittedEvent {
   const chain = CHAIN_MASKS.filter((m) => typeof resolvePointer(event, m) === "string");
   const matching = masks.filter((m) => resolvePointer(event, m) !== undefined);
-  const removing = matching.filter((m) => m.action === "remove").map((m) => m.pointer);
-  const keyed = [...matching.filter((m) => m.action === "hash"), ...chain].map((m) => m.pointer);
+  const removing = matching.filter((m) => m.action === "remove");
+  const keyed = [...matching.filter((m) => m.action === "hash"), ...chain];
   const { committed, stored, removed } = commitWith(event, keyed, removing, key);
   return {
     committed,
@@ -84,16 +84,19 @@ export function commitEvent(event: unknown, masks: readonly CompiledMask[], key:
   };
 }
 
-/** The committed form with the values at `keyed` hashed and the members at `removing` committed per event. */
+/**
+ * The committed form with the values at `keyed` hashed and the members at `removing` committed
+ * per event. Precondition: every pointer resolves in `event`, and none overlaps another.
+ */
 function commitWith(
   event: unknown,
-  keyed: readonly string[],
-  removing: readonly string[],
+  keyed: readonly ParsedPointer[],
+  removing: readonly ParsedPointer[],
   key: Uint8Array,
 ): { committed: unknown; stored: unknown; removed: Record<string, string> } {
   const hashed = applyMasks(
     event,
-    keyed.map((p) => compileMask(p, "hash")),
+    keyed.map((p) => ({ ...p, action: "hash" as const })),
     key,
   ).body;
   const removed: Record<string, string> = {};
@@ -101,13 +104,11 @@ function commitWith(
   // The removal itself never hashes: the key is not used by "remove".
   const stored = applyMasks(
     hashed,
-    removing.map((p) => compileMask(p, "remove")),
+    removing.map((p) => ({ ...p, action: "remove" as const })),
     new Uint8Array(0),
   ).body;
   const h = toHex(sha256(utf8(canonicalJson(stored))));
-  for (const pointer of removing) {
-    removed[pointer] = maskHash([h, resolvePointer(event, parsePointer(pointer))], key);
-  }
+  for (const p of removing) removed[p.pointer] = maskHash([h, resolvePointer(event, p)], key);
   return { committed: rebuildCommitted(stored, removed), stored, removed };
 }
 
@@ -201,26 +202,28 @@ export function recommit(
   removed: readonly string[],
   key: Uint8Array,
 ): unknown {
+  const parsed = new Map<string, ParsedPointer>();
   for (const pointer of [...masked, ...removed]) {
-    let parsed: ParsedPointer;
+    let p: ParsedPointer;
     try {
-      parsed = parsePointer(pointer);
+      p = parsePointer(pointer);
     } catch {
       throw new CommitmentError("a masked member is not a JSON pointer", "an RFC 6901 pointer", pointer);
     }
-    if (parsed.tokens.length === 0 || resolvePointer(original, parsed) === undefined) {
+    if (p.tokens.length === 0 || resolvePointer(original, p) === undefined) {
       throw new CommitmentError(
         `the event has no member ${pointer}, which the envelope lists as masked`,
         "a value",
         "nothing",
       );
     }
+    parsed.set(pointer, p);
   }
   const removing = new Set(removed);
   return commitWith(
     original,
-    masked.filter((p) => !removing.has(p)),
-    [...removing],
+    masked.filter((p) => !removing.has(p)).map((p) => parsed.get(p)!),
+    [...removing].map((p) => parsed.get(p)!),
     key,
   ).committed;
 }
