@@ -18,7 +18,14 @@ import { canonicalJson } from "./canonical";
 import { toHex, utf8 } from "./bytes";
 import { sha256Hex } from "./digest";
 import { VerificationError } from "./errors";
-import { applyMasks, compileMask, MASK_HASH_PREFIX, maskHash, type CompiledMask } from "./masking";
+import {
+  applyMasks,
+  compileMask,
+  MASK_HASH_PREFIX,
+  maskHash,
+  replaceValues,
+  type CompiledMask,
+} from "./masking";
 import { parsePointer, resolvePointer, type ParsedPointer } from "./policy/json-pointer";
 
 /**
@@ -43,6 +50,8 @@ export interface CommittedEvent {
   readonly committed: unknown;
   /** The committed form without the removed members (deleted from objects, null in arrays). */
   readonly stored: unknown;
+  /** RFC 8785 text of `stored`, when it differs from the committed form (computed for the commitments). */
+  readonly storedText?: string;
   /** Pointers whose values the committed form replaced, policy masks first, then the chain values. */
   readonly masked: string[];
   /** Each removed member (policy action "remove") → its commitment in the committed form. */
@@ -75,10 +84,11 @@ export function commitEvent(event: unknown, masks: readonly CompiledMask[], key:
   const matching = masks.filter((m) => resolvePointer(event, m) !== undefined);
   const removing = matching.filter((m) => m.action === "remove");
   const keyed = [...matching.filter((m) => m.action === "hash"), ...chain];
-  const { committed, stored, removed } = commitWith(event, keyed, removing, key);
+  const { committed, stored, storedText, removed } = commitWith(event, keyed, removing, key);
   return {
     committed,
     stored,
+    ...(storedText === undefined ? {} : { storedText }),
     removed,
     masked: [...matching.map((m) => m.pointer), ...chain.map((m) => m.pointer)],
   };
@@ -93,7 +103,7 @@ function commitWith(
   keyed: readonly ParsedPointer[],
   removing: readonly ParsedPointer[],
   key: Uint8Array,
-): { committed: unknown; stored: unknown; removed: Record<string, string> } {
+): { committed: unknown; stored: unknown; storedText?: string; removed: Record<string, string> } {
   const hashed = applyMasks(
     event,
     keyed.map((p) => ({ ...p, action: "hash" as const })),
@@ -107,9 +117,14 @@ function commitWith(
     removing.map((p) => ({ ...p, action: "remove" as const })),
     new Uint8Array(0),
   ).body;
-  const h = toHex(sha256(utf8(canonicalJson(stored))));
+  const storedText = canonicalJson(stored);
+  const h = toHex(sha256(utf8(storedText)));
   for (const p of removing) removed[p.pointer] = maskHash([h, resolvePointer(event, p)], key);
-  return { committed: rebuildCommitted(stored, removed), stored, removed };
+  const committed = replaceValues(
+    hashed,
+    removing.map((p) => ({ at: p, value: removed[p.pointer] })),
+  );
+  return { committed, stored, storedText, removed };
 }
 
 type Container = Record<string, unknown> | unknown[];

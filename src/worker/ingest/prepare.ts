@@ -103,6 +103,15 @@ export async function prepareItem(item: ParsedItem, ctx: PrepareContext): Promis
   const body = keepBody ? whole : projectRequired(whole);
   const masked = commitment?.masked ?? [];
   const removed = commitment?.removed ?? {};
+  // Reuse a canonical text already made for the retained content when there is one.
+  const bodyText =
+    body === event
+      ? canonical
+      : body === commitment?.committed
+        ? committedText
+        : body === commitment?.stored && commitment.storedText !== undefined
+          ? commitment.storedText
+          : canonicalJson(body);
   const timestamp = Date.parse(temporal.event_timestamp);
   // Every derived key comes from what is retained after masking, never from the event as
   // received: a masked value must not reach a column, an index or a stat.
@@ -125,7 +134,7 @@ export async function prepareItem(item: ParsedItem, ctx: PrepareContext): Promis
       rule: decision.rule,
       sample,
       retained: keepBody ? "body" : "projection",
-      body: body === event ? canonical : body === commitment?.committed ? committedText : canonicalJson(body),
+      body: bodyText,
       masked,
       ...(Object.keys(removed).length > 0 ? { removed } : {}),
       producer: ctx.producer,
