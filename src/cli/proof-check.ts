@@ -8,8 +8,10 @@
 import { CanonicalJsonError } from "../core/canonical";
 import {
   MalformedProofError,
+  OriginalMismatchError,
   ProofMismatchError,
   verifyEventProof,
+  verifyOriginalEvent,
   type EventProofDocument,
   type VerificationStep,
 } from "../core/event-proof";
@@ -82,11 +84,9 @@ export async function checkEventProof(doc: unknown, verifier: NoteVerifier): Pro
   const where = { seq: typeof seq === "number" ? seq : String(seq), id: String(proofDoc.envelope.id) };
   const unchecked = bodyNotCheckable(proofDoc);
   try {
-    // A masked body is not the event that was hashed: verify everything else without it.
-    const steps = await verifyEventProof(
-      unchecked?.masked ? { ...proofDoc, event: null } : proofDoc,
-      tracked,
-    );
+    // A masked body is checked too: with its removed members put back as their commitments it
+    // is the committed form the id hashes (src/core/commitment.ts).
+    const steps = await verifyEventProof(unchecked ? { ...proofDoc, event: null } : proofDoc, tracked);
     if (unchecked) steps.splice(1, 0, { step: "event digest", detail: `not checked: ${unchecked.reason}` });
     return steps;
   } catch (err) {
@@ -111,20 +111,33 @@ export async function checkEventProof(doc: unknown, verifier: NoteVerifier): Pro
   }
 }
 
-/** Why the retained content cannot be checked against the envelope's digest, if it cannot. */
-function bodyNotCheckable(doc: EventProofDocument): { reason: string; masked: boolean } | null {
-  const env = doc.envelope;
-  if (doc.event === null || doc.event === undefined)
-    return { reason: "no body retained or returned", masked: false };
-  if (env.retained === "projection")
-    return { reason: "only the DES required-field projection is retained", masked: false };
-  const masked = env.masked;
-  if (env.retained === "body" && Array.isArray(masked) && masked.length > 0) {
-    return {
-      reason: `the retained body has masked members (${masked.map(String).join(", ")})`,
-      masked: true,
-    };
+/**
+ * Checks that `original` is the event the (already verified) proof document's envelope was
+ * made for; throws `CheckFailedError` at step "original event" otherwise.
+ */
+export async function checkOriginal(
+  original: unknown,
+  doc: unknown,
+  maskKey: Uint8Array | null,
+): Promise<VerificationStep> {
+  const proofDoc = asProofDocument(doc);
+  try {
+    return await verifyOriginalEvent(original, proofDoc.envelope, maskKey);
+  } catch (err) {
+    if (err instanceof OriginalMismatchError || err instanceof CanonicalJsonError) {
+      throw new CheckFailedError("original event", baseMessage(err), err.expected, err.found, {
+        id: String(proofDoc.envelope.id),
+      });
+    }
+    throw err;
   }
+}
+
+/** Why the retained content cannot be checked against the envelope's digest, if it cannot. */
+function bodyNotCheckable(doc: EventProofDocument): { reason: string } | null {
+  const env = doc.envelope;
+  if (doc.event === null || doc.event === undefined) return { reason: "no body retained or returned" };
+  if (env.retained === "projection") return { reason: "only the DES required-field projection is retained" };
   return null;
 }
 

@@ -5,6 +5,7 @@
  */
 import { bytesEqual, fromHex, toHex, utf8 } from "./bytes";
 import { canonicalJson } from "./canonical";
+import { CommitmentError, rebuildCommitted, recommit } from "./commitment";
 import { sha256Hex } from "./digest";
 import { VerificationError } from "./errors";
 import { hashLeaf, rootFromInclusionProof, verifyInclusion } from "./merkle";
@@ -32,9 +33,10 @@ export class ProofMismatchError extends VerificationError {}
 /**
  * Verifies `doc` against the log's key. Returns the steps checked; throws a VerificationError
  * subclass naming the first thing that failed, with the expected and found values.
- * When `doc.event` is present and not null, its RFC 8785 digest must match the envelope's —
- * unless what is retained is not the event as received: a projection (`retained` is
- * "projection") or a body with masked members (`masked`), which the step list then says.
+ * When `doc.event` is a retained body (`retained` is "body"), its RFC 8785 digest — after the
+ * members the envelope lists under `removed` are put back as their commitments — must match
+ * the envelope's id; a masked body is thus checked like any other (src/core/commitment.ts). A
+ * projection cannot be checked, which the step list then says.
  */
 export async function verifyEventProof(
   doc: EventProofDocument,
@@ -54,18 +56,37 @@ export async function verifyEventProof(
       String(envelope.digest),
     );
   }
-  const masked = Array.isArray(envelope.masked) && envelope.masked.length > 0;
-  if (doc.event !== undefined && doc.event !== null && envelope.retained === "body" && !masked) {
-    const digest = await sha256Hex(utf8(canonicalJson(doc.event)));
+  if (doc.event !== undefined && doc.event !== null && envelope.retained === "body") {
+    // The stored body plus the removed members' commitments is the committed form the id hashes
+    // (src/core/commitment.ts); without removals the body is that form already.
+    let removed: Record<string, unknown> | null;
+    let committed: unknown;
+    try {
+      removed = removedOf(envelope);
+      committed = removed === null ? doc.event : rebuildCommitted(doc.event, removed);
+    } catch (err) {
+      if (!(err instanceof CommitmentError)) throw err;
+      throw new ProofMismatchError(
+        `event body does not fit its envelope: ${baseOf(err)}`,
+        err.expected,
+        err.found,
+      );
+    }
+    const digest = await sha256Hex(utf8(canonicalJson(committed)));
     if (digest !== envelope.id)
       throw new ProofMismatchError("event body does not match the envelope digest", envelope.id, digest);
-    steps.push({ step: "event digest", detail: `SHA-256(canonical event) = ${digest} matches the envelope` });
+    const count = removed === null ? 0 : Object.keys(removed).length;
+    steps.push({
+      step: "event digest",
+      detail:
+        count > 0
+          ? `SHA-256(canonical body with ${count} removed member(s) put back as their commitments) = ${digest} matches the envelope`
+          : `SHA-256(canonical event) = ${digest} matches the envelope`,
+    });
   } else if (doc.event !== undefined && doc.event !== null) {
     steps.push({
       step: "event digest",
-      detail: masked
-        ? "not checked: the stored body has masked members; the digest covers the event as received"
-        : "not checked: only the projection onto the required fields is retained",
+      detail: "not checked: only the projection onto the required fields is retained",
     });
   }
 
@@ -133,4 +154,85 @@ export async function verifyEventProof(
     detail: `batch ${proof.batch_index} of ${proof.tree_size} → checkpoint root ${toHex(checkpoint.rootHash)}`,
   });
   return steps;
+}
+
+/**
+ * The envelope's `removed` map, or null when it has none. A member that is present but not an
+ * object of strings is refused: a verifier must not skip a check because a field is odd.
+ */
+function removedOf(envelope: EventProofDocument["envelope"]): Record<string, unknown> | null {
+  const removed = envelope["removed"];
+  if (removed === undefined) return null;
+  if (typeof removed !== "object" || removed === null || Array.isArray(removed))
+    throw new CommitmentError(
+      "envelope 'removed' is not a map",
+      "an object of pointers",
+      JSON.stringify(removed),
+    );
+  return removed as Record<string, unknown>;
+}
+
+/** A VerificationError's message without the "(expected …, found …)" its constructor appended. */
+function baseOf(err: VerificationError): string {
+  const suffix = ` (expected ${err.expected}, found ${err.found})`;
+  return err.message.endsWith(suffix) ? err.message.slice(0, -suffix.length) : err.message;
+}
+
+/** The original event is not the one the envelope commits to, or cannot be opened without the mask key. */
+export class OriginalMismatchError extends VerificationError {}
+
+/**
+ * Opens a commitment: checks that `original` (the event as the producer sent it) is the event
+ * `envelope` was made for. For an envelope with `masked` members the committed form is rebuilt
+ * from `original` with the tenant's mask key `maskKey` (`GET /v1/admin/tenants/{t}/mask-key`),
+ * each listed value replaced by its keyed commitment (src/core/commitment.ts); otherwise the
+ * event as received is hashed. Either way SHA-256 of the RFC 8785 form must equal the id.
+ *
+ * Precondition: `envelope` was itself verified (`verifyEventProof`), or this proves nothing
+ * about the log.
+ *
+ * @throws OriginalMismatchError when the key is needed and missing, a listed member is absent
+ * from `original`, or the hash differs from the id.
+ */
+export async function verifyOriginalEvent(
+  original: unknown,
+  envelope: EventProofDocument["envelope"],
+  maskKey: Uint8Array | null,
+): Promise<VerificationStep> {
+  const masked = envelope["masked"];
+  const list = Array.isArray(masked) ? masked.map(String) : [];
+  if (list.length > 0 && maskKey === null) {
+    throw new OriginalMismatchError(
+      "the envelope commits to masked values: opening them needs the tenant's mask key",
+      "a mask key",
+      "none",
+    );
+  }
+  let committed: unknown = original;
+  if (list.length > 0) {
+    try {
+      const removed = removedOf(envelope);
+      committed = recommit(original, list, removed === null ? [] : Object.keys(removed), maskKey!);
+    } catch (err) {
+      if (!(err instanceof CommitmentError)) throw err;
+      throw new OriginalMismatchError(`original event: ${baseOf(err)}`, err.expected, err.found);
+    }
+  }
+  const digest = await sha256Hex(utf8(canonicalJson(committed)));
+  if (digest !== envelope.id) {
+    throw new OriginalMismatchError(
+      list.length > 0
+        ? "the original event's committed form (under this mask key) does not hash to the envelope's id"
+        : "the original event does not hash to the envelope's id",
+      envelope.id,
+      digest,
+    );
+  }
+  return {
+    step: "original event",
+    detail:
+      list.length > 0
+        ? `SHA-256(committed form of the original, ${list.length} value(s) keyed) = ${digest} matches the envelope`
+        : `SHA-256(canonical original) = ${digest} matches the envelope`,
+  };
 }

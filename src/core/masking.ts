@@ -56,7 +56,32 @@ export function compileMask(pointer: string, action: MaskAction): CompiledMask {
  * @throws CanonicalJsonError when `value` is not JSON data.
  */
 export function maskHash(value: unknown, salt: Uint8Array): string {
-  return MASK_HASH_PREFIX + toHex(hmac(sha256, salt, utf8(canonicalJson(value))));
+  return (
+    MASK_HASH_PREFIX +
+    toHex(
+      keyed(salt)
+        .clone()
+        .update(utf8(canonicalJson(value)))
+        .digest(),
+    )
+  );
+}
+
+type KeyedHmac = ReturnType<typeof hmac.create>;
+
+// HMAC's two keyed SHA-256 states per salt, made once: a masked event hashes several short
+// values under one tenant's salt, and setting up the key costs as much as hashing each of them.
+// Keyed by the salt's identity (callers keep one array per tenant); an array edited in place
+// after use would keep its old state, so salts are treated as immutable.
+const keyedStates = new WeakMap<Uint8Array, KeyedHmac>();
+
+function keyed(salt: Uint8Array): KeyedHmac {
+  let state = keyedStates.get(salt);
+  if (state === undefined) {
+    state = hmac.create(sha256, salt);
+    keyedStates.set(salt, state);
+  }
+  return state;
 }
 
 type Container = Record<string, unknown> | unknown[];
@@ -68,7 +93,7 @@ function isContainer(value: unknown): value is Container {
 }
 
 /** The container that holds the member `mask` designates, or undefined when it does not resolve. */
-function parentOf(root: unknown, mask: CompiledMask): Container | undefined {
+function parentOf(root: unknown, mask: ParsedPointer): Container | undefined {
   const last = mask.tokens.length - 1;
   let node = root;
   for (let i = 0; i <= last; i++) {
@@ -89,7 +114,7 @@ function parentOf(root: unknown, mask: CompiledMask): Container | undefined {
   return undefined;
 }
 
-function keyAt(container: Container, mask: CompiledMask, i: number): string | number {
+function keyAt(container: Container, mask: ParsedPointer, i: number): string | number {
   return Array.isArray(container) ? mask.indexes[i]! : mask.tokens[i]!;
 }
 
@@ -112,7 +137,41 @@ export function applyMasks(
   masks: readonly CompiledMask[],
   salt: Uint8Array,
 ): { body: unknown; masked: string[] } {
-  let body = event;
+  return editCopy(event, masks, (slot, key, mask) => {
+    if (mask.action === "hash") slot[key] = maskHash(slot[key], salt);
+    else if (Array.isArray(slot)) slot[key as number] = null;
+    else delete slot[key];
+  });
+}
+
+/**
+ * A copy of `root` with the value at each of `edits`' pointers replaced by the given value,
+ * copied only along the paths edited (as `applyMasks` copies). A pointer that does not resolve
+ * is skipped.
+ */
+export function replaceValues(
+  root: unknown,
+  edits: ReadonlyArray<{ readonly at: ParsedPointer; readonly value: unknown }>,
+): unknown {
+  const values = new Map(edits.map((e) => [e.at, e.value]));
+  return editCopy(
+    root,
+    edits.map((e) => e.at),
+    (slot, key, at) => {
+      slot[key] = values.get(at);
+    },
+  ).body;
+}
+
+type Slot = Record<string | number, unknown>;
+
+/** Runs `edit` on the parent of each pointer that resolves, in a copy made along the paths edited. */
+function editCopy<P extends ParsedPointer>(
+  root: unknown,
+  pointers: readonly P[],
+  edit: (slot: Slot, key: string | number, pointer: P) => void,
+): { body: unknown; masked: string[] } {
+  let body = root;
   const masked: string[] = [];
   const copies = new Set<Container>();
   const own = (value: Container): Container => {
@@ -121,7 +180,7 @@ export function applyMasks(
     copies.add(copy);
     return copy;
   };
-  for (const mask of masks) {
+  for (const mask of pointers) {
     if (mask.tokens.length === 0 || parentOf(body, mask) === undefined) continue;
     // Copy the path from the root down to the parent; every key on it resolves (checked
     // above) and is an own member, so the writes below never reach a prototype setter.
@@ -130,15 +189,11 @@ export function applyMasks(
     const last = mask.tokens.length - 1;
     for (let i = 0; i < last; i++) {
       const key = keyAt(node, mask, i);
-      const child = own((node as Record<string | number, unknown>)[key] as Container);
-      (node as Record<string | number, unknown>)[key] = child;
+      const child = own((node as Slot)[key] as Container);
+      (node as Slot)[key] = child;
       node = child;
     }
-    const key = keyAt(node, mask, last);
-    const slot = node as Record<string | number, unknown>;
-    if (mask.action === "hash") slot[key] = maskHash(slot[key], salt);
-    else if (Array.isArray(node)) slot[key] = null;
-    else delete slot[key];
+    edit(node as Slot, keyAt(node, mask, last), mask);
     masked.push(mask.pointer);
   }
   return { body, masked };

@@ -81,6 +81,7 @@ export function appendEvents(
     if (e.rule !== null) envelope.rule = e.rule;
     if (e.sample) envelope.sample = e.sample;
     if (e.masked.length > 0) envelope.masked = e.masked;
+    if (e.removed !== undefined) envelope.removed = e.removed;
     if (sequence.kind === "gap" || sequence.kind === "repeat" || sequence.kind === "regress")
       envelope.sequence = sequence.kind;
     if (sequence.missing !== undefined) envelope.missing = sequence.missing;

@@ -18,7 +18,10 @@ export interface LogRef {
 export interface PreparedEvent {
   /** Position in the request, echoed in results. */
   index: number;
-  /** Lowercase hex SHA-256 of the RFC 8785 canonical event: the content-derived id. */
+  /**
+   * Lowercase hex SHA-256 of the RFC 8785 canonical event — of its keyed committed form for a
+   * tenant whose policy masks anything: the content-derived id.
+   */
   id: string;
   /** decision_id as retained; its keyed hash (`hmac-sha256:…`) when the policy masks it. */
   decisionId: string;
@@ -40,8 +43,10 @@ export interface PreparedEvent {
   retained: "body" | "projection";
   /** The retained content, canonical JSON. */
   body: string;
-  /** JSON pointers masked in the retained content. */
+  /** JSON pointers whose values the committed form replaced by keyed commitments (src/core/commitment.ts). */
   masked: string[];
+  /** The commitment of each member removed from the retained content, by pointer (absent when none). */
+  removed?: Record<string, string>;
   /** Whose hash chain and sequence this event continues (the ingest key or X-Edgelog-Producer). */
   producer: string;
   /** DES hash_chain check done at the edge; the shard adds the link to the producer's previous event. */

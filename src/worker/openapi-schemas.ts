@@ -19,6 +19,7 @@ import {
   TENANT_ID_PATTERN,
   TIERS,
 } from "../core/protocol";
+import { MASK_HASH_PREFIX } from "../core/masking";
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const str = { type: "string" } as const;
@@ -109,6 +110,12 @@ export const SCHEMAS = {
         in_sample: { type: "boolean" },
       }),
       masked: { type: "array", items: str, minItems: 1 },
+      removed: {
+        type: "object",
+        minProperties: 1,
+        description: "pointer of each member removed from the retained body → its keyed commitment",
+        additionalProperties: { type: "string", pattern: `^${MASK_HASH_PREFIX}[0-9a-f]{64}$` },
+      },
       producer: str,
       chain: { enum: [...CHAIN_VERDICTS] },
       sequence: { enum: [...SEQUENCE_FLAGS] },
@@ -299,6 +306,11 @@ export const SCHEMAS = {
     },
   }),
   KeyRevoked: closed({ id: str, revoked: { const: true } }),
+  MaskKey: closed({
+    tenant: str,
+    algorithm: { const: "HMAC-SHA256" },
+    mask_key: { type: "string", pattern: "^[0-9a-f]{64}$" },
+  }),
   PolicyAnswer: closed({
     tenant: str,
     policy: { type: "object", description: "the policy document (schema/policy.schema.json)" },

@@ -464,6 +464,14 @@ export const OPENAPI = {
         responses: { "200": ok("tenant", json(ref("Tenant"))), ...authErrors, ...notFound },
       },
     },
+    "/v1/admin/tenants/{tenant}/mask-key": {
+      get: {
+        summary:
+          "the tenant's mask key: HMAC-SHA256 key of masked values and of masked events' committed form; never to read or ingest keys (admin)",
+        parameters: [tenantParam],
+        responses: { "200": ok("mask key", json(ref("MaskKey"))), ...authErrors, ...notFound },
+      },
+    },
     "/v1/admin/tenants/{tenant}/keys": {
       get: {
         summary:

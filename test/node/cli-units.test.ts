@@ -22,6 +22,11 @@ import { ApiClient, HttpError, NetworkError } from "../../src/cli/http";
 import { ProgressBar } from "../../src/cli/progress";
 import { chunkItems, detectFormat, parseItems } from "../../src/cli/send/items";
 import { loadBundledMain, memoryIo } from "./support/cli";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { commitEvent } from "../../src/core/commitment";
+import { compileMask } from "../../src/core/masking";
 
 describe("parseArgs", () => {
   const specs = {
@@ -253,8 +258,11 @@ describe("edgelog offline commands (bundled main)", () => {
 describe("proof check (synthetic log: one batch of 4 events, log of 3 batches)", () => {
   const origin = "edgelog.test/t/0";
   const enc = (t: string) => new TextEncoder().encode(t);
-  async function build(envelopeExtra: Record<string, unknown>, event: unknown) {
-    const body = { decision: "approve", n: 1 };
+  async function build(
+    envelopeExtra: Record<string, unknown>,
+    event: unknown,
+    body: unknown = { decision: "approve", n: 1 },
+  ) {
     const id = await sha256Hex(enc(canonicalJson(body)));
     const envelopes = [0, 1, 2, 3].map((seq) => ({
       log: origin,
@@ -314,16 +322,90 @@ describe("proof check (synthetic log: one batch of 4 events, log of 3 batches)",
     expect((err as CheckFailedError).step).toBe("event digest");
   });
 
-  it("says a masked body or a projection cannot be checked against the digest, and checks the rest", async () => {
-    const masked = await build({ masked: ["/decision"] }, { decision: "hmac:0f0f", n: 1 });
+  // Contract change (keyed commitments): a masked body is now checked, by rebuilding the
+  // committed form the id hashes; only a projection (or no body) stays unchecked.
+  it("checks a masked body against the committed form, and says a projection cannot be checked", async () => {
+    const commitment = `hmac-sha256:${"0f".repeat(32)}`;
+    const committed = { decision: commitment, n: 1, ssn: `hmac-sha256:${"1e".repeat(32)}` };
+    const removed = { "/ssn": committed.ssn };
+    const stored = { decision: commitment, n: 1 };
+    const masked = await build({ masked: ["/decision", "/ssn"], removed }, stored, committed);
     const steps = await checkEventProof(masked.doc, masked.verifier);
-    expect(steps[1]).toEqual({
-      step: "event digest",
-      detail: "not checked: the retained body has masked members (/decision)",
-    });
+    expect(steps[1]!.step).toBe("event digest");
+    expect(steps[1]!.detail).toMatch(
+      /1 removed member\(s\) put back as their commitments\) = [0-9a-f]{64} matches/,
+    );
     expect(steps.at(-1)!.step).toBe("log inclusion");
+    // Content where a member was removed, a changed masked value, or a missing commitment: refused.
+    for (const bad of [
+      { ...stored, ssn: "078-05-1120" },
+      { ...stored, decision: `hmac-sha256:${"0e".repeat(32)}` },
+    ]) {
+      const doc = (await build({ masked: ["/decision", "/ssn"], removed }, bad, committed)).doc;
+      const err = await checkEventProof(doc, masked.verifier).catch((e: unknown) => e);
+      expect((err as CheckFailedError).step, JSON.stringify(bad)).toBe("event digest");
+    }
+    const unrebuilt = await build({ masked: ["/decision", "/ssn"] }, stored, committed);
+    const err = await checkEventProof(unrebuilt.doc, unrebuilt.verifier).catch((e: unknown) => e);
+    expect((err as CheckFailedError).step).toBe("event digest");
     const projection = await build({ retained: "projection" }, { decision: "approve" });
     expect((await checkEventProof(projection.doc, projection.verifier))[1]!.detail).toMatch(/projection/);
+  });
+
+  it("verify --event --mask-key opens a masked event's commitment from the original; a wrong original or key exits 1", async () => {
+    const key = new Uint8Array(32).fill(7);
+    const original = {
+      decision_logic: { output: { ssn_last4: "4821", applicant_dob: "1987-03-14", action: "approve" } },
+      temporal_metadata: {
+        hash_chain: { algorithm: "SHA-256", current_hash: "ab".repeat(32), previous_hash: null },
+      },
+    };
+    const c = commitEvent(
+      original,
+      [
+        compileMask("/decision_logic/output/ssn_last4", "hash"),
+        compileMask("/decision_logic/output/applicant_dob", "remove"),
+      ],
+      key,
+    );
+    const built = await build({ masked: c.masked, removed: c.removed }, c.stored, c.committed);
+    const dir = mkdtempSync(join(tmpdir(), "edgelog-open-"));
+    try {
+      const proofFile = join(dir, "proof.json");
+      writeFileSync(proofFile, JSON.stringify(built.doc));
+      const signer = await signerFromSeed(origin, new Uint8Array(32).fill(3));
+      const vkey = formatVerifierKey(origin, signer.publicKey);
+      const eventFile = (e: unknown) => {
+        const f = join(dir, `event-${Math.random().toString(36).slice(2)}.json`);
+        writeFileSync(f, JSON.stringify(e));
+        return f;
+      };
+      const main = await loadBundledMain();
+      const run = async (...extra: string[]) => {
+        const io = memoryIo();
+        const code = await main(["verify", proofFile, "--vkey", vkey, ...extra], io.io);
+        return { code, out: io.stdout(), err: io.stderr() };
+      };
+      const hex = toHex(key);
+      const ok = await run("--event", eventFile(original), "--mask-key", hex);
+      expect(ok.code, ok.err).toBe(0);
+      expect(ok.out).toMatch(/✓ original event .*committed form of the original, 3 value\(s\) keyed/);
+      expect(ok.out).toMatch(/✓ event digest .*1 removed member/);
+      const changed = structuredClone(original);
+      changed.decision_logic.output.applicant_dob = "1987-03-15";
+      const wrongEvent = await run("--event", eventFile(changed), "--mask-key", hex);
+      expect(wrongEvent.code).toBe(1);
+      expect(wrongEvent.out + wrongEvent.err).toMatch(/original event/);
+      const wrongKey = await run("--event", eventFile(original), "--mask-key", "00".repeat(32));
+      expect(wrongKey.code).toBe(1);
+      const noKey = await run("--event", eventFile(original));
+      expect(noKey.code).toBe(1);
+      expect(noKey.out + noKey.err).toMatch(/mask key/);
+      expect((await run("--mask-key", hex)).code).toBe(2);
+      expect((await run("--event", eventFile(original), "--mask-key", "xyz")).code).toBe(2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("names 'proof document' for a pending event or something that is not a proof", async () => {

@@ -26,7 +26,16 @@ describe("envelopeJson", () => {
         declared_tier: "lightweight",
         rule: "high-risk",
         sample: { rate: 0.1, threshold: "e6666666666666", adjusted_count: 10, in_sample: false },
-        masked: ["/decision_context/email", "/a~1b"],
+        masked: ["/decision_context/email", "/a~1b", "/z", "/é", "/\ud83d\ude00", "/\uff61"],
+        // Pointer order is UTF-16 code-unit order (RFC 8785 §3.2.3), not insertion order, and
+        // not code-point order: U+1F600 (surrogates D83D DE00) sorts before U+FF61.
+        removed: {
+          "/z": `hmac-sha256:${"01".repeat(32)}`,
+          "/\uff61": `hmac-sha256:${"02".repeat(32)}`,
+          "/\ud83d\ude00": `hmac-sha256:${"03".repeat(32)}`,
+          "/é": `hmac-sha256:${"04".repeat(32)}`,
+          "/a~1b": `hmac-sha256:${"05".repeat(32)}`,
+        },
         sequence: "gap",
         missing: 3,
         future_timestamp: true,

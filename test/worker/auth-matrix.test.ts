@@ -185,6 +185,13 @@ const ROUTES: Route[] = [
     build: async (f, w) => ({ path: `/v1/admin/tenants/${tenantOf(f, w).id}/keys` }),
   },
   {
+    route: "GET /v1/admin/tenants/{t}/mask-key",
+    access: { kind: "tenant-admin" },
+    ok: 200,
+    foreign: true,
+    build: async (f, w) => ({ path: `/v1/admin/tenants/${tenantOf(f, w).id}/mask-key` }),
+  },
+  {
     route: "POST /v1/admin/tenants/{t}/keys",
     access: { kind: "tenant-admin" },
     ok: 201,

@@ -146,6 +146,13 @@ describe("every route answers as the OpenAPI document says", () => {
     expect((await req("get", "/v1/admin/tenants/{tenant}/keys", keysPath, { token: key })).status).toBe(200);
     expect(
       (
+        await req("get", "/v1/admin/tenants/{tenant}/mask-key", `/v1/admin/tenants/${tenant}/mask-key`, {
+          token: key,
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (
         await req("post", "/v1/admin/tenants/{tenant}/keys", "/v1/admin/tenants/nobody/keys", {
           token: ADMIN_TOKEN,
           json: { scopes: ["read"] },

@@ -151,7 +151,14 @@ describe("stats never see masked values", () => {
       everythingStored(state.storage.sql),
     );
     expect(everything).not.toContain("approve");
-    expect(everything).not.toContain("hmac-sha256:");
+    // Contract change (keyed commitments): the envelope, which erasure never changes, carries
+    // the removed member's commitment (bound to its event); nothing else keyed survives, and
+    // in particular not the body's keyed ssn_last4.
+    const ssnKeyed = JSON.parse(before[0]!.key).ssn_last4 as string;
+    expect(everything).not.toContain(ssnKeyed.slice("hmac-sha256:".length));
+    const commitments = everything.match(/hmac-sha256:[0-9a-f]{64}/g) ?? [];
+    expect(commitments).toHaveLength(1);
+    expect(everything).toContain(`"removed":{"/decision_logic/output/applicant_dob":"${commitments[0]}"}`);
   });
 });
 

@@ -126,7 +126,9 @@ describe("policies", () => {
     expect(now.default).toBe(false);
   });
 
-  it("masks PII before storage; the digest still covers the original", async () => {
+  // Contract change (keyed commitments): a masking tenant's id and digest cover the committed
+  // form (masked values keyed), no longer the event as received, and the proof checks the body.
+  it("masks PII before storage; the digest covers the keyed committed form", async () => {
     const t = await newTenant(undefined, {
       policy: {
         rules: [],
@@ -142,18 +144,23 @@ describe("policies", () => {
     (event.decision_logic as Record<string, unknown>).parameters = { ssn: "078-05-1120", score: 712 };
     const { body } = await ingest(t.key, [event], "?wait=sealed");
     const d = await doc(t.key, body.results[0]!.id!);
-    expect(d.envelope.masked).toEqual(["/decision_context/customer_email", "/decision_logic/parameters/ssn"]);
+    expect(d.envelope.masked).toEqual([
+      "/decision_context/customer_email",
+      "/decision_logic/parameters/ssn",
+      "/temporal_metadata/hash_chain/current_hash",
+    ]);
     const stored = d.event as {
       decision_context: { customer_email: string };
       decision_logic: { parameters: Record<string, unknown> };
     };
     expect(stored.decision_context.customer_email).toMatch(/^hmac-sha256:[0-9a-f]{64}$/);
     expect(stored.decision_logic.parameters).toEqual({ score: 712 });
-    expect(d.envelope.digest).toBe(`sha256:${await sha256Hex(utf8(canonicalJson(event)))}`);
-    // The proof of a masked event still verifies; the digest step says why it was not compared.
+    expect(Object.keys(d.envelope.removed as object)).toEqual(["/decision_logic/parameters/ssn"]);
+    expect(d.envelope.digest).not.toBe(`sha256:${await sha256Hex(utf8(canonicalJson(event)))}`);
+    // The proof of a masked event verifies, its body included (rebuilt with the removed member).
     const vkey = (await (await call("GET", "/v1/logs/0/key", { token: t.key })).text()).trim();
     const steps = await verifyEventProof(d as unknown as EventProofDocument, await verifierFromVkey(vkey));
-    expect(steps.find((s) => s.step === "event digest")?.detail).toMatch(/masked members/);
+    expect(steps.find((s) => s.step === "event digest")?.detail).toMatch(/1 removed member\(s\)/);
     const everything = await runInDurableObject(env.LOG_SHARD.getByName(`${t.id}/0`), (_i, state) =>
       everythingStored(state.storage.sql),
     );

@@ -2,8 +2,9 @@
 import { defineCommand, onePositional } from "../command";
 import { EXIT_OK, UsageError } from "../errors";
 import { loadVkey, parseJsonDocument, readInput } from "../input";
-import { checkEventProof } from "../proof-check";
+import { checkEventProof, checkOriginal } from "../proof-check";
 import type { Output } from "../output";
+import { fromHex } from "../../core/bytes";
 import type { VerificationStep } from "../../core/event-proof";
 import type { NoteVerifier } from "../../core/note";
 import { checkQuorum, quorumPolicy } from "../witness-quorum";
@@ -11,7 +12,8 @@ import { checkQuorum, quorumPolicy } from "../witness-quorum";
 export const verify = defineCommand({
   name: "verify",
   summary: "verify an event proof offline (no server needed)",
-  usage: "edgelog verify <proof.json|-> --vkey <vkey|file> [--witness <vkey> …] [--quorum K]",
+  usage:
+    "edgelog verify <proof.json|-> --vkey <vkey|file> [--witness <vkey> …] [--quorum K] [--event <original.json> [--mask-key <hex>]]",
   help: `Checks an event proof document, as saved from \`edgelog get <id> --json\` or
 GET /v1/events/{id}: envelope digest, retained body digest, inclusion of the
 envelope in its batch, the checkpoint's Ed25519 signature, and inclusion of the
@@ -25,8 +27,21 @@ the expected and found values and exits 1.
   --witness <vkey>     a witness's cosigner key (tlog-cosignature/v1, type
                        0x04); repeat per witness
   --quorum <K>         the proof's checkpoint must carry valid cosignatures
-                       from at least K of the --witness keys (default: all)`,
-  flags: { vkey: { type: "string" }, witness: { type: "strings" }, quorum: { type: "integer", min: 1 } },
+                       from at least K of the --witness keys (default: all)
+  --event <file>       the original event as the producer sent it: check that
+                       it is the event logged (its id is SHA-256 of the event,
+                       or of its keyed committed form when the envelope lists
+                       masked members)
+  --mask-key <hex>     the tenant's mask key (64 hex digits, from
+                       GET /v1/admin/tenants/{t}/mask-key), needed with
+                       --event when the envelope lists masked members`,
+  flags: {
+    vkey: { type: "string" },
+    witness: { type: "strings" },
+    quorum: { type: "integer", min: 1 },
+    event: { type: "string" },
+    "mask-key": { type: "string" },
+  },
   async run(ctx, { flags, positionals }) {
     const source = onePositional(positionals, "proof file (or - for stdin)", "verify");
     if (flags.vkey !== undefined && flags.key !== undefined)
@@ -40,9 +55,22 @@ the expected and found values and exits 1.
       await readInput(ctx.io, source),
       source === "-" ? "standard input" : source,
     );
-    const cosigned = policy
-      ? async () => [await checkQuorum((doc as { proof: { checkpoint: string } }).proof.checkpoint, policy)]
-      : undefined;
+    if (flags["mask-key"] !== undefined && flags.event === undefined)
+      throw new UsageError("verify: --mask-key opens the original event given with --event");
+    const maskKey = flags["mask-key"] === undefined ? null : parseMaskKey(flags["mask-key"]);
+    const original =
+      flags.event === undefined
+        ? undefined
+        : parseJsonDocument(await readInput(ctx.io, flags.event), flags.event);
+    const cosigned =
+      policy || original !== undefined
+        ? async () => [
+            ...(policy
+              ? [await checkQuorum((doc as { proof: { checkpoint: string } }).proof.checkpoint, policy)]
+              : []),
+            ...(original !== undefined ? [await checkOriginal(original, doc, maskKey)] : []),
+          ]
+        : undefined;
     return reportProof(ctx.out, doc, verifier, { vkey }, cosigned);
   },
 });
@@ -77,4 +105,13 @@ export async function reportProof(
     ...extra,
   });
   return EXIT_OK;
+}
+
+/** A mask key as `GET /v1/admin/tenants/{t}/mask-key` gives it: 32 bytes in lowercase or uppercase hex. */
+function parseMaskKey(text: string): Uint8Array {
+  if (!/^[0-9a-fA-F]{64}$/.test(text))
+    throw new UsageError(
+      `verify: --mask-key must be 64 hex digits (32 bytes), found ${text.length} characters`,
+    );
+  return fromHex(text.toLowerCase());
 }

@@ -34,7 +34,10 @@ export interface Envelope {
   /** Origin of the log that holds the event. */
   log: string;
   seq: number;
-  /** Lowercase hex SHA-256 of the RFC 8785 canonical event as received. */
+  /**
+   * Lowercase hex SHA-256 of the RFC 8785 canonical event: as received, or — for a tenant whose
+   * policy masks anything — its keyed committed form (src/core/commitment.ts).
+   */
   id: string;
   received_at: string;
   /** Effective tier; `declared_tier` is added when the producer declared a lower one. */
@@ -44,11 +47,17 @@ export interface Envelope {
   rule?: string;
   /** DES schema version of the event. */
   schema: string;
-  /** sha256:<hex> of the RFC 8785 canonical event as received (before any masking). */
+  /** "sha256:" + `id`. */
   digest: string;
   retained: Retained;
   sample?: SampleRecord;
+  /** Pointers whose values the committed form holds as keyed commitments, in the order applied. */
   masked?: string[];
+  /**
+   * Each member removed from the retained content (pointer → its `hmac-sha256:` commitment), so
+   * that a retained body plus this map rebuilds the committed form the id hashes.
+   */
+  removed?: Record<string, string>;
   producer: string;
   chain: ChainVerdict;
   /** How sequence_number follows the producer's previous one, when not simply the next. */

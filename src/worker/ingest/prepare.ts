@@ -2,7 +2,8 @@ import { canonicalJson } from "../../core/canonical";
 import { sha256Hex } from "../../core/digest";
 import { toHex, utf8 } from "../../core/bytes";
 import { isSha256Algorithm, normalizeHashText } from "../../core/des-chain";
-import { applyMasks, maskHash } from "../../core/masking";
+import { maskHash } from "../../core/masking";
+import { commitEvent } from "../../core/commitment";
 import { countedExposure } from "../../core/experiment-exposure";
 import { evaluatePolicy } from "../../core/policy";
 import type { CompiledPolicy } from "../../core/policy/types";
@@ -49,7 +50,8 @@ export interface PrepareContext {
 
 /**
  * Validates one parsed item and decides everything about it that needs no state: its id (the
- * SHA-256 of its RFC 8785 canonical form, so a retry or another edge gets the same id), its
+ * SHA-256 of its RFC 8785 canonical form — for a tenant whose policy masks anything, of its
+ * keyed committed form — so a retry or another edge gets the same id), its
  * effective tier (the higher of the declared one and the policy's), whether it is in the
  * consistent sample, what is retained (the masked body or the masked projection), and whether
  * its DES `current_hash` is right. Linking to the producer's previous event is the shard's job.
@@ -85,19 +87,31 @@ export async function prepareItem(item: ParsedItem, ctx: PrepareContext): Promis
   const temporal = event.temporal_metadata;
   const decision = evaluatePolicy(ctx.policy, event);
   const tier = maxTier(temporal.evidence_tier, decision.tier);
+  // A tenant that masks anything commits to the keyed form of each event (src/core/commitment.ts):
+  // the id, the digest and the retained content then hold no unkeyed hash of a masked value.
+  const commitment = ctx.policy.masks.length > 0 ? commitEvent(event, ctx.policy.masks, ctx.maskSalt) : null;
+  const committedText = commitment === null ? canonical : canonicalJson(commitment.committed);
   const [id, hashVerdict, sample] = await Promise.all([
-    sha256Hex(bytes),
+    commitment === null ? sha256Hex(bytes) : sha256Hex(utf8(committedText)),
     checkCurrentHash(canonical, event),
     tier === "sampled"
       ? sampleOf(event.decision_context.decision_id, decision.tier === "sampled" ? decision.rate : 1)
       : null,
   ]);
   const keepBody = tier === "full" || (sample !== null && sample.in_sample);
-  const { body, masked } = applyMasks(
-    keepBody ? event : projectRequired(event),
-    ctx.policy.masks,
-    ctx.maskSalt,
-  );
+  const whole = (commitment?.stored ?? event) as DesShape;
+  const body = keepBody ? whole : projectRequired(whole);
+  const masked = commitment?.masked ?? [];
+  const removed = commitment?.removed ?? {};
+  // Reuse a canonical text already made for the retained content when there is one.
+  const bodyText =
+    body === event
+      ? canonical
+      : body === commitment?.committed
+        ? committedText
+        : body === commitment?.stored && commitment.storedText !== undefined
+          ? commitment.storedText
+          : canonicalJson(body);
   const timestamp = Date.parse(temporal.event_timestamp);
   // Every derived key comes from what is retained after masking, never from the event as
   // received: a masked value must not reach a column, an index or a stat.
@@ -120,8 +134,9 @@ export async function prepareItem(item: ParsedItem, ctx: PrepareContext): Promis
       rule: decision.rule,
       sample,
       retained: keepBody ? "body" : "projection",
-      body: body === event ? canonical : canonicalJson(body),
+      body: bodyText,
       masked,
+      ...(Object.keys(removed).length > 0 ? { removed } : {}),
       producer: ctx.producer,
       chain:
         hashVerdict === "unverified"

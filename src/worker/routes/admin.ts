@@ -14,6 +14,8 @@ import {
 } from "../../core/protocol";
 import { jsonType } from "../body/parse-events";
 import { DEFAULT_POLICY, validatePolicy } from "../../core/policy";
+import { toHex } from "../../core/bytes";
+import { maskSaltOf } from "../ingest/tenant-context";
 import {
   jurisdictionChangeRefused,
   refuseJurisdictionChange,
@@ -156,6 +158,24 @@ admin.get("/tenants/:tenant/keys", async (c) => {
   if (!(await registry(c.env).getTenant(tenant))) throw notFound(`tenant '${tenant}'`);
   const keys = await tenantKeys(c.env, tenant).listKeys();
   return c.json({ tenant, keys });
+});
+
+/**
+ * GET /v1/admin/tenants/{t}/mask-key: the tenant's mask key, the HMAC-SHA256 key of its masked
+ * values and of the committed form its event ids hash (src/core/commitment.ts). With it and an
+ * original event, the producer or the tenant can show that the original is the event logged
+ * (`edgelog verify --event … --mask-key …`) — and can test guesses of masked values, which is
+ * why only the tenant's admins get it (the operator token or an `admin` key of this tenant),
+ * never a read or ingest key. The key is derived per tenant, so it tells nothing about the
+ * deployment's secret or another tenant's key.
+ */
+admin.get("/tenants/:tenant/mask-key", async (c) => {
+  const tenant = c.req.param("tenant");
+  requireTenantAdmin(c.var.principal, tenant);
+  if (!(await registry(c.env).getTenant(tenant))) throw notFound(`tenant '${tenant}'`);
+  const key = await maskSaltOf(c.env, tenant);
+  c.header("cache-control", "no-store");
+  return c.json({ tenant, algorithm: "HMAC-SHA256", mask_key: toHex(key) });
 });
 
 /** DELETE /v1/admin/keys/{id}: revokes a key (a tenant admin only its own tenant's keys). */
