@@ -13,13 +13,17 @@ import {
 } from "../../core/audit";
 import type { NoteVerifier } from "../../core/note";
 import { CheckFailedError } from "../errors";
+import { inflated, splitRange, type ExportRange } from "./fetch-batches";
 import { nodeHasher } from "./node-hasher";
 
 export type { AuditState, LogAuditReport };
 
+/** A batch's bytes or UTF-8 text, or a range of batches as fetched. */
+export type BatchSource = Uint8Array | string | ExportRange;
+
 export interface LogAuditSources {
-  /** The bytes (or UTF-8 text) of batches 0 … size−1, in order. */
-  batches(size: number): AsyncIterable<Uint8Array | string>;
+  /** Batches 0 … size−1, in order, one by one or in ranges. */
+  batches(size: number): AsyncIterable<BatchSource>;
   /** Hex consistency path between tree sizes `from` and `to` (`GET /v1/logs/{log}/consistency`). */
   consistency(from: number, to: number): Promise<string[]>;
 }
@@ -34,13 +38,17 @@ export interface LogAuditInput {
    * Checks batches 0 … size−1 of `origin` from `batches`, yielding them in order (e.g. in
    * worker threads); by default each is checked on this thread as it arrives.
    */
-  check?: (
-    batches: AsyncIterable<Uint8Array | string>,
-    origin: string,
-    size: number,
-  ) => AsyncIterable<CheckedBatch>;
+  check?: (batches: AsyncIterable<BatchSource>, origin: string, size: number) => AsyncIterable<CheckedBatch>;
   onStep?: (step: string, detail: string) => void;
   onBatch?: (progress: { batches: number; events: number }) => void;
+}
+
+/** The batches of `sources`, ranges inflated (by zlib, off this thread) and split. */
+export async function* eachBatch(sources: AsyncIterable<BatchSource>): AsyncGenerator<Uint8Array | string> {
+  for await (const item of sources) {
+    if (typeof item === "string" || item instanceof Uint8Array) yield item;
+    else yield* splitRange(await inflated(item), item.count);
+  }
 }
 
 /** The core's failure as the CLI's exit-1 error. */
@@ -51,7 +59,7 @@ export function toCheckFailed(err: unknown): unknown {
 
 export async function auditLog(input: LogAuditInput): Promise<LogAuditReport> {
   const hasher = nodeHasher();
-  const check = input.check ?? ((batches, origin) => checkInOrder(batches, origin, hasher));
+  const check = input.check ?? ((batches, origin) => checkInOrder(eachBatch(batches), origin, hasher));
   try {
     return await coreAuditLog({
       verifier: input.verifier,

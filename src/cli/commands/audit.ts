@@ -5,8 +5,8 @@ import { loadVkey } from "../input";
 import { fetchCheckpoint, fetchConsistency } from "../logs";
 import { formatCount, formatDuration, ProgressBar } from "../progress";
 import { availableParallelism } from "node:os";
-import { fetchBatches } from "../audit/fetch-batches";
-import { auditLog } from "../audit/log-audit";
+import { fetchRanges, type ExportRange } from "../audit/fetch-batches";
+import { auditLog, eachBatch } from "../audit/log-audit";
 import { readState, writeState } from "../audit/state";
 import { runTilesAudit, TILES_AUDIT_HELP } from "../tiles-audit/run";
 import { CheckPool } from "../audit/worker-pool";
@@ -97,7 +97,7 @@ ${TILES_AUDIT_HELP}`,
       sources: {
         batches: (size) => {
           bar.setTotal(size);
-          return fetchBatches({ client, log, from: 0, to: size, concurrency });
+          return fetchRanges({ client, log, from: 0, to: size, concurrency });
         },
         consistency: (from, to) => fetchConsistency(client, log, from, to),
       },
@@ -110,9 +110,9 @@ ${TILES_AUDIT_HELP}`,
         // checked on this thread unless --workers is given.
         if (script && (flags.workers !== undefined || size >= MIN_BATCHES_FOR_WORKERS)) {
           pool = new CheckPool(script, workers);
-          return pool.checkAll(batches, origin, concurrency + workers);
+          return pool.checkAll(batches as AsyncIterable<ExportRange>, origin, concurrency + workers);
         }
-        return checkInOrder(batches, origin, nodeHasher());
+        return checkInOrder(eachBatch(batches), origin, nodeHasher());
       },
       onBatch: ({ batches, events }) => bar.update(batches, { count: events, unit: "events" }),
     }).finally(() => {
