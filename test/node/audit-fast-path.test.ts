@@ -8,6 +8,7 @@ import { AuditFailure, checkBatch } from "../../src/core/audit";
 import { newEnvelopeMembers, scanEnvelope } from "../../src/core/audit/envelope-scan";
 import { nodeHasher } from "../../src/cli/audit/node-hasher";
 import { splitRange } from "../../src/cli/audit/fetch-batches";
+import { defaultWorkers } from "../../src/cli/commands/audit";
 import { toHex, utf8 } from "../../src/core/bytes";
 import { canonicalJson } from "../../src/core/canonical";
 import { hashLeaf, merkleRoot } from "../../src/core/merkle";
@@ -284,5 +285,14 @@ describe("splitting a range export", () => {
     );
     // Nothing sent is dropped: the last batch takes everything after it.
     expect(decode(splitRange(utf8(text(batches) + "extra\n"), 2))[1]).toMatch(/extra\n$/);
+  });
+});
+
+describe("worker threads by default", () => {
+  it("one per free core (cores minus the load average, rounded), at most 3", () => {
+    expect(defaultWorkers(2, 0.1)).toBe(2);
+    expect(defaultWorkers(2, 1.2)).toBe(1);
+    expect(defaultWorkers(2, 11)).toBe(0);
+    expect(defaultWorkers(16, 0)).toBe(3);
   });
 });
