@@ -5,7 +5,7 @@
  */
 import * as nodeCrypto from "node:crypto";
 import type { AuditHasher } from "../../core/audit";
-import { hashChildren, LEAF_HASH_PREFIX } from "../../core/merkle";
+import { LEAF_HASH_PREFIX, NODE_HASH_PREFIX } from "../../core/merkle";
 
 /** One-shot `crypto.hash` (Node ≥ 20.12) avoids a Hash object per call; `createHash` otherwise. */
 const oneShot = (nodeCrypto as { hash?: (algorithm: string, data: Uint8Array, encoding: "buffer") => Buffer })
@@ -18,6 +18,8 @@ function sha256(data: Uint8Array): Uint8Array {
 export function nodeHasher(): AuditHasher {
   // One scratch buffer holds 0x00 ‖ data for the leaf being hashed (grown when needed).
   let scratch = new Uint8Array(4096);
+  const node = new Uint8Array(65);
+  node[0] = NODE_HASH_PREFIX;
   const hashLeaf = (data: Uint8Array): Uint8Array => {
     if (data.length + 1 > scratch.length) scratch = new Uint8Array(2 * (data.length + 1));
     scratch[0] = LEAF_HASH_PREFIX;
@@ -27,8 +29,13 @@ export function nodeHasher(): AuditHasher {
   return {
     hashLeaves: (data) => data.map(hashLeaf),
     digests: (data) => data.map(sha256),
-    // 65 bytes: the core's allocation-free JavaScript SHA-256 beats a native call's overhead and
-    // leaves no native buffer per node to collect (bench/RESULTS.md, Merkle).
-    hashChildren,
+    hashChildren(left, right) {
+      if (left.length !== 32 || right.length !== 32) {
+        return sha256(Uint8Array.of(NODE_HASH_PREFIX, ...left, ...right));
+      }
+      node.set(left, 1);
+      node.set(right, 33);
+      return sha256(node);
+    },
   };
 }
