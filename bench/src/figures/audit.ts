@@ -7,6 +7,7 @@
  * alone — with and without worker threads; then a CPU profile of the auditor.
  */
 import { execFile } from "node:child_process";
+import { hash as nodeHash } from "node:crypto";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { Agent, createServer, get as httpGet, type IncomingHttpHeaders, type Server } from "node:http";
 import { gunzipSync, gzipSync } from "node:zlib";
@@ -223,6 +224,71 @@ async function fill(url: string, key: string, options: AuditOptions): Promise<nu
   return (performance.now() - start) / 1000;
 }
 
+interface Floor {
+  /** CPU µs per event of zlib inflating the stored bundles (gunzipSync). */
+  inflateUs: number;
+  /** CPU µs per event of exactly the SHA-256 calls an audit makes (node:crypto one-shot). */
+  hashUs: number;
+  /** Calls per event: leaves, bodies, interior nodes. */
+  calls: number;
+  /** Bytes hashed per event. */
+  hashedBytes: number;
+  /** node:crypto SHA-256 on 1 MiB inputs, MB/s of CPU time. */
+  shaMBps: number;
+}
+
+const cpuMs = (since: NodeJS.CpuUsage) => {
+  const u = process.cpuUsage(since);
+  return (u.user + u.system) / 1000;
+};
+
+/**
+ * What the audit cannot go below on this CPU, measured on the captured bundles in this process:
+ * inflating them, and the SHA-256 calls alone — one per envelope (0x00 ‖ E, RFC 9162 §2.1.1),
+ * one per checkable body, one per interior node (65 bytes) — on inputs prepared beforehand.
+ * Median CPU time of `rounds` runs each.
+ */
+function floorOf(bundles: readonly Buffer[], events: number, rounds: number): Floor {
+  const inflate: number[] = [];
+  let plain: Buffer[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const t = process.cpuUsage();
+    plain = bundles.map((b) => gunzipSync(b));
+    inflate.push(cpuMs(t));
+  }
+  const inputs: Buffer[] = [];
+  for (const batch of plain) {
+    const lines = batch.toString("utf8").split("\n").slice(1, -1);
+    for (const line of lines) {
+      const at = line.indexOf(',"event":');
+      const envelope = Buffer.from(line.slice('{"envelope":'.length, at));
+      inputs.push(Buffer.concat([Buffer.of(0), envelope]));
+      const env = JSON.parse(envelope.toString()) as { retained?: string; masked?: unknown[] };
+      const body = line.slice(at + ',"event":'.length, -1);
+      if (env.retained === "body" && body !== "null" && !(env.masked && env.masked.length > 0))
+        inputs.push(Buffer.from(body));
+    }
+    for (let k = 1; k < lines.length; k++) inputs.push(Buffer.alloc(65, 1));
+  }
+  const hash: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const t = process.cpuUsage();
+    for (const input of inputs) nodeHash("sha256", input, "buffer");
+    hash.push(cpuMs(t));
+  }
+  const big = Buffer.alloc(1 << 20, 7);
+  const t = process.cpuUsage();
+  for (let k = 0; k < 64; k++) nodeHash("sha256", big, "buffer");
+  const shaMBps = (64 * big.length) / 1e6 / (cpuMs(t) / 1000);
+  return {
+    inflateUs: (median(inflate) * 1000) / events,
+    hashUs: (median(hash) * 1000) / events,
+    calls: inputs.length / events,
+    hashedBytes: inputs.reduce((n, b) => n + b.length, 0) / events,
+    shaMBps,
+  };
+}
+
 export async function auditFigure(options: AuditOptions): Promise<FigureResult> {
   const dev = await startWrangler({ vars: { ...EDGELOG_VARS } });
   const dir = mkdtempSync(join(tmpdir(), "edgelog-audit-"));
@@ -295,6 +361,8 @@ export async function auditFigure(options: AuditOptions): Promise<FigureResult> 
     }
 
     const events = runs.server[0]!.events;
+    const floor = floorOf(captured, events, 3);
+    const floorUs = floor.inflateUs + floor.hashUs;
     const gzBytes = captured.reduce((s, b) => s + b.length, 0);
     const bytes = captured.reduce((s, b) => s + gunzipSync(b).length, 0);
     const rate = (xs: readonly AuditRun[]) => median(xs.map((r) => r.events / r.wallSeconds));
@@ -360,6 +428,15 @@ export async function auditFigure(options: AuditOptions): Promise<FigureResult> 
           verdict: "no target",
         },
         {
+          measure:
+            "floor: CPU µs per event of inflating the stored gzip plus the audit's SHA-256 calls alone (node:crypto), nothing else",
+          value: `${fmt3(floorUs)} µs`,
+          peer: `${fmtInt(2e6 / floorUs)} events/s on 2 cores`,
+          ratio: `${fmt3(2e6 / floorUs / TARGET_EVENTS_PER_S)}× target`,
+          target: "—",
+          verdict: "no target",
+        },
+        {
           measure: "events/s against the replay as the command reports it (its own clock, after start-up)",
           value: fmtInt(ownClock),
           peer: "—",
@@ -378,11 +455,13 @@ export async function auditFigure(options: AuditOptions): Promise<FigureResult> 
           : `Target missed by ${fmt3(1 / ratio)}×; the first bound is ${bound}: the export alone gives ${fmtInt(exportRate)} events/s and the auditor alone ${fmtInt(replayRate)} events/s.`,
       ],
       details: [
+        `Floor, measured in the bench process on the captured bundles (median CPU time of 3 runs): inflating ${fmt3(floor.inflateUs)} µs per event (gunzipSync); SHA-256 ${fmt3(floor.hashUs)} µs per event — ${fmt3(floor.calls)} one-shot \`crypto.hash\` calls per event (every envelope as a leaf, every checkable body, every interior node) over ${fmtInt(floor.hashedBytes)} bytes per event, where this CPU hashes ${fmtInt(floor.shaMBps)} MB/s on 1 MiB inputs, so the per-call cost, not the bytes, dominates. Both cores doing nothing else would allow ${fmtInt(2e6 / floorUs)} events/s before any parsing, HTTP or start-up.`,
+        "",
         "CPU profile of `edgelog audit --workers 0` against the replay (self time, top functions):",
         "",
         hot.length > 0 ? renderHotFunctions(hot) : `(no profile: ${profileError})`,
       ],
-      raw: { options, runs, fillSeconds, load, bytes, hot },
+      raw: { options, runs, fillSeconds, load, bytes, gzBytes, floor, hot },
     };
   } finally {
     replay?.closeAllConnections();
