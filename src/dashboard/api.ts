@@ -3,6 +3,7 @@
  * the page's own origin with the signed-in read key.
  */
 import type { ExperimentsAnswer } from "./panels/experiments-panel";
+import type { WitnessInfo } from "./cosignature-check";
 import type { EventProofDocument } from "../core/event-proof";
 import type { TenantHeadDocument } from "../core/tenant-head";
 import type { Erasure, LogInfo } from "../core/protocol";
@@ -57,6 +58,8 @@ export interface ApiClient {
   logs(): Promise<LogInfo[]>;
   /** The latest signed checkpoint (C2SP signed note), or null while the log has sealed nothing. */
   checkpoint(log: string): Promise<string | null>;
+  /** The log's configured witnesses with their keys and progress (empty when the route is absent). */
+  witnesses(log: string): Promise<WitnessInfo[]>;
   /** The log's verifier key (vkey), trimmed. */
   logKey(log: string): Promise<string>;
   /** Batch `n` as NDJSON text: the header line, then one `{envelope, event}` per event. */
@@ -109,6 +112,11 @@ export function createApi(key: string, fetcher: Fetcher = (input, init) => fetch
         throw err;
       }
     },
+    witnesses: (log) =>
+      json<WitnessInfo[]>(`${logPath(log)}/witnesses`).catch((err: unknown) => {
+        if (err instanceof ApiFailure && err.status === 404) return [];
+        throw err;
+      }),
     logKey: async (log) => (await text(`${logPath(log)}/key`)).trim(),
     batch: (log, n) => text(`${logPath(log)}/batches/${n}`),
     event: (id) => json<EventAnswer>(`/v1/events/${encodeURIComponent(id)}`),

@@ -9,7 +9,7 @@
  */
 import type { ApiClient } from "./api";
 import { toHex } from "../core/bytes";
-import { verifierFromVkey, type NoteVerifier } from "../core/note";
+import { verifierFromVkey, type CosignerKey, type NoteVerifier } from "../core/note";
 import type { PinnedKeys } from "./pinned-keys";
 
 /** Where a verifier key came from: pinned by the user, or served by the server being audited. */
@@ -61,6 +61,11 @@ export class KeyRing {
     const pinned = this.pins.forOrigin(origin);
     if (pinned) return used(pinned.verifier, "pinned");
     return used(await verifierFromVkey(await this.api.headKey()), "server");
+  }
+
+  /** Every witness key the user pinned (they replace the keys the server lists for those names). */
+  pinnedWitnesses(): CosignerKey[] {
+    return this.pins.list().flatMap((p) => (p.kind === "witness" ? [p.cosigner] : []));
   }
 
   /** The key of every log already asked for, by log name (for checking the tenant head's entries). */

@@ -1,23 +1,62 @@
 /**
- * Verifier keys the user pins: vkeys (C2SP signed-note `name+keyid+base64(0x01||pubkey)`)
- * obtained independently of the server being audited, one per line, kept in the tab's
- * sessionStorage. A pinned key is used instead of the key the server hands out for the log or
- * head whose origin is the key's name, so a server that signs with another key fails visibly
- * instead of being checked against a key of its own choosing.
+ * Verifier keys the user pins, obtained independently of the server being audited, one per
+ * line, kept in the tab's sessionStorage:
+ * - signer vkeys (C2SP signed-note `name+keyid+base64(0x01||pubkey)`): used instead of the key
+ *   the server hands out for the log or head whose origin is the key's name;
+ * - witness vkeys (C2SP tlog-cosignature `name+keyid+base64(0x04||pubkey)`): used instead of the
+ *   key the server lists for the witness of that name.
+ * So a server that signs, or shows cosignatures, with another key fails visibly instead of
+ * being checked against a key of its own choosing.
  */
-import { toHex } from "../core/bytes";
-import { verifierFromVkey, type NoteVerifier } from "../core/note";
+import { fromBase64, toHex } from "../core/bytes";
+import { parseCosignerVkey, verifierFromVkey, type CosignerKey, type NoteVerifier } from "../core/note";
 import type { KeyValueStore } from "./dom";
 
 export const PINNED_ITEM = "edgelog.pinnedKeys";
 
-export interface PinnedKey {
+interface PinBase {
   /** The vkey as pasted (trimmed). */
   readonly vkey: string;
-  /** `name+keyidhex`, as the checkpoints' signature lines name keys. */
+  /** `name+keyidhex`, as signature lines name keys. */
   readonly label: string;
+}
+
+/** A log's or the head's signing key. */
+export interface PinnedKey extends PinBase {
+  readonly kind: "signer";
   readonly verifier: NoteVerifier;
 }
+
+/** A witness's cosigning key. */
+export interface PinnedWitness extends PinBase {
+  readonly kind: "witness";
+  readonly cosigner: CosignerKey;
+}
+
+export type Pin = PinnedKey | PinnedWitness;
+
+/** The type byte of a vkey's key data (0x01 signer, 0x04 witness), or null when it has none. */
+function keyType(vkey: string): number | null {
+  // name+keyid+data: names and key IDs have no "+", base64 data may.
+  const second = vkey.indexOf("+", vkey.indexOf("+") + 1);
+  if (second < 0) return null;
+  try {
+    return fromBase64(vkey.slice(second + 1))[0] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+async function parsePin(vkey: string): Promise<Pin> {
+  if (keyType(vkey) === 0x04) {
+    const cosigner = parseCosignerVkey(vkey);
+    return { kind: "witness", vkey, label: `${cosigner.name}+${toHex(cosigner.keyId)}`, cosigner };
+  }
+  const verifier = await verifierFromVkey(vkey);
+  return { kind: "signer", vkey, label: `${verifier.name}+${toHex(verifier.keyId)}`, verifier };
+}
+
+const pinName = (pin: Pin): string => (pin.kind === "signer" ? pin.verifier.name : pin.cosigner.name);
 
 /** A pasted line that is not a verifier key, or two keys for one name. */
 export class PinError extends Error {
@@ -30,36 +69,39 @@ export class PinError extends Error {
 }
 
 /**
- * Parses `text`: one vkey per non-empty line. At most one key per name, since the name is the
- * origin it is used for.
+ * Parses `text`: one vkey per non-empty line, a signer or a witness key. At most one key of
+ * each kind per name, since the name is the origin or witness it is used for.
  *
  * @throws PinError naming the first line that is not a verifier key, or repeats a name.
  */
-export async function parsePins(text: string): Promise<PinnedKey[]> {
-  const pins: PinnedKey[] = [];
+export async function parsePins(text: string): Promise<Pin[]> {
+  const pins: Pin[] = [];
   const lines = text.split(/\r?\n/);
   for (const [i, raw] of lines.entries()) {
     const vkey = raw.trim();
     if (vkey === "") continue;
-    let verifier: NoteVerifier;
+    let pin: Pin;
     try {
-      verifier = await verifierFromVkey(vkey);
+      pin = await parsePin(vkey);
     } catch (err) {
       throw new PinError(
         i + 1,
         `not a verifier key (name+keyid+key): ${err instanceof Error ? err.message : String(err)}`,
       );
     }
-    if (pins.some((p) => p.verifier.name === verifier.name))
-      throw new PinError(i + 1, `a second key for ${verifier.name}`);
-    pins.push({ vkey, label: `${verifier.name}+${toHex(verifier.keyId)}`, verifier });
+    if (pins.some((p) => p.kind === pin.kind && pinName(p) === pinName(pin)))
+      throw new PinError(
+        i + 1,
+        `a second ${pin.kind === "witness" ? "witness " : ""}key for ${pinName(pin)}`,
+      );
+    pins.push(pin);
   }
   return pins;
 }
 
 /** The pins of this tab, kept in `store` (sessionStorage) so they survive a reload but not the tab. */
 export class PinnedKeys {
-  private pins: readonly PinnedKey[] = [];
+  private pins: readonly Pin[] = [];
 
   constructor(private readonly store: KeyValueStore) {}
 
@@ -76,7 +118,7 @@ export class PinnedKeys {
   }
 
   /** Replaces the pins with those in `text` (nothing changes when a line is invalid). */
-  async set(text: string): Promise<readonly PinnedKey[]> {
+  async set(text: string): Promise<readonly Pin[]> {
     const pins = await parsePins(text);
     this.pins = pins;
     if (pins.length === 0) this.store.removeItem(PINNED_ITEM);
@@ -89,12 +131,17 @@ export class PinnedKeys {
     this.store.removeItem(PINNED_ITEM);
   }
 
-  list(): readonly PinnedKey[] {
+  list(): readonly Pin[] {
     return this.pins;
   }
 
-  /** The pinned key named `origin`, if any. */
+  /** The pinned signer key named `origin`, if any. */
   forOrigin(origin: string): PinnedKey | undefined {
-    return this.pins.find((p) => p.verifier.name === origin);
+    return this.pins.find((p): p is PinnedKey => p.kind === "signer" && p.verifier.name === origin);
+  }
+
+  /** The pinned witness key named `name`, if any. */
+  forWitness(name: string): PinnedWitness | undefined {
+    return this.pins.find((p): p is PinnedWitness => p.kind === "witness" && p.cosigner.name === name);
   }
 }

@@ -499,8 +499,8 @@ export class LogShard extends DurableObject<Env> {
     this.witnessing.refresh();
   }
 
-  /** Each witness's progress: the size it last cosigned and the last answer. */
-  witnessStatus(): WitnessStatus[] {
+  /** Each configured witness with its key and progress: the size it last cosigned and the last answer. */
+  witnessStatus(): Promise<WitnessStatus[]> {
     return this.witnessing.status();
   }
 

@@ -39,12 +39,20 @@ interface Runtime {
   nextAt: number;
 }
 
+/**
+ * One configured witness as `GET /v1/logs/{log}/witnesses` answers it: its key (public, so a
+ * reader can check the cosignatures a checkpoint carries) and how far it has cosigned.
+ */
 export interface WitnessStatus {
   witness: string;
-  /** The size the witness last cosigned, as far as this log knows. */
+  /** The witness's cosignature/v1 vkey, as the tenant configured it. */
+  vkey: string;
+  /** The size the witness last cosigned, as far as this log knows (0: none yet). */
   size: number;
+  /** "ok", "error: <why>", or "waiting" before the first submission ended. */
   status: string;
-  at: string;
+  /** When the status was recorded (RFC 3339); absent while waiting. */
+  at?: string;
 }
 
 export class Witnessing {
@@ -87,13 +95,22 @@ export class Witnessing {
     this.kick();
   }
 
-  status(): WitnessStatus[] {
-    return this.deps.sql
-      .exec<{ witness: string; size: number; status: string; at: number }>(
-        "SELECT witness, size, status, at FROM witness_progress ORDER BY witness",
-      )
-      .toArray()
-      .map((r) => ({ witness: r.witness, size: r.size, status: r.status, at: new Date(r.at).toISOString() }));
+  /** Each configured witness, in configuration order, with its progress on this log. */
+  async status(): Promise<WitnessStatus[]> {
+    const progress = new Map(
+      this.deps.sql
+        .exec<{ witness: string; size: number; status: string; at: number }>(
+          "SELECT witness, size, status, at FROM witness_progress",
+        )
+        .toArray()
+        .map((r) => [r.witness, r] as const),
+    );
+    return (await this.deps.witnesses()).map((w) => {
+      const p = progress.get(w.name);
+      return p
+        ? { witness: w.name, vkey: w.vkey, size: p.size, status: p.status, at: new Date(p.at).toISOString() }
+        : { witness: w.name, vkey: w.vkey, size: 0, status: "waiting" };
+    });
   }
 
   /** Brings one witness up to the latest checkpoint; throws to trigger a backoff. */

@@ -161,6 +161,13 @@ export const SCHEMAS = {
 
   // LogInfo (src/core/protocol/log-info.ts)
   LogInfo: closed({ log: str, origin: str, size: int, events: int, pending: int }),
+  // WitnessStatus (src/shard/witnessing.ts)
+  WitnessStatus: closed({ witness: str, vkey: str, size: int, status: str, at: dateTime }, [
+    "witness",
+    "vkey",
+    "size",
+    "status",
+  ]),
   Consistency: closed({ from: int, to: int, path: { type: "array", items: ref("Hash") } }),
   // TenantHeadDocument (src/core/tenant-head.ts)
   TenantHead: closed({

@@ -215,10 +215,10 @@ export const OPENAPI = {
     "/v1/logs/{log}/witnesses": {
       get: {
         summary:
-          "each witness's progress on this log: the size it last cosigned and its last answer (scope: read)",
+          "each configured witness with its vkey and its progress on this log: the size it last cosigned and its last answer (scope: read)",
         parameters: [logParam],
         responses: {
-          "200": ok("witness progress", json({ type: "array", items: { type: "object" } })),
+          "200": ok("witness progress", json({ type: "array", items: ref("WitnessStatus") })),
           ...authErrors,
           ...notFound,
         },

@@ -4,7 +4,6 @@
 // demanding a quorum the checkpoint lacks fails with a clear message; a down witness never
 // holds up ingest.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { spawn, type ChildProcess } from "node:child_process";
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -25,62 +24,8 @@ import {
   startDev,
   type DevServer,
 } from "./support/wrangler-dev";
-import { CLI, desEvents, runCli, toNdjson } from "./support/cli";
-
-interface Witness {
-  process: ChildProcess;
-  vkey: string;
-  url: string;
-  stderr: () => string;
-}
-
-async function startWitness(dir: string, logVkey: string): Promise<Witness> {
-  const child = spawn(
-    process.execPath,
-    [
-      CLI,
-      "witness",
-      "--name",
-      "witness.test/w1",
-      "--signing-key",
-      join(dir, "witness.key"),
-      "--state",
-      join(dir, "witness.json"),
-      "--log",
-      logVkey,
-      "--port",
-      "0",
-    ],
-    { stdio: ["ignore", "pipe", "pipe"] },
-  );
-  let out = "";
-  let err = "";
-  child.stderr!.on("data", (d: Buffer) => (err += d.toString()));
-  const line = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`witness did not start: ${out} ${err}`)), 30_000);
-    child.stdout!.on("data", (d: Buffer) => {
-      out += d.toString();
-      if (out.includes("\n")) {
-        clearTimeout(timer);
-        resolve(out.split("\n")[0]!);
-      }
-    });
-    child.once("exit", (code) => reject(new Error(`witness exited with ${code}: ${err}`)));
-  });
-  const m = /^witness (\S+) listening on (\S+)$/.exec(line);
-  if (!m) throw new Error(`unexpected witness banner: ${line}`);
-  return { process: child, vkey: m[1]!, url: m[2]!, stderr: () => err };
-}
-
-async function until<T>(what: string, probe: () => Promise<T | null>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== null) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+import { desEvents, runCli, toNdjson } from "./support/cli";
+import { startWitness, until, type Witness } from "./support/witness";
 
 describe("witness cosigning with a real log and a real witness", () => {
   const dir = mkdtempSync(join(tmpdir(), "edgelog-witness-"));

@@ -4,6 +4,7 @@
 import { Validator, type OutputUnit } from "@cfworker/json-schema";
 import { describe, expect, it } from "vitest";
 import { OPENAPI } from "../../src/worker/openapi";
+import { cosignerFromSeed, formatCosignerVkey } from "../../src/core/note";
 import { ADMIN_TOKEN, call, newKey, newTenant } from "../support/api";
 import { makeEvent, makeEvents, ndjson } from "../support/events";
 
@@ -312,6 +313,24 @@ describe("every route answers as the OpenAPI document says", () => {
         .status,
     ).toBe(422);
     expect((await req("get", "/v1/admin/tenants/{tenant}/open", openPath, { token: key })).status).toBe(200);
+    // With a witness configured, the progress answer lists it with its key (validated by `req`).
+    const cosigner = await cosignerFromSeed("witness.test/openapi", new Uint8Array(32).fill(3));
+    const witnessVkey = formatCosignerVkey(cosigner.name, cosigner.publicKey);
+    expect(
+      (
+        await req("put", "/v1/admin/tenants/{tenant}/open", openPath, {
+          token: key,
+          json: { tiles: "key", witnesses: [{ vkey: witnessVkey, url: "http://127.0.0.1:9" }] },
+        })
+      ).status,
+    ).toBe(200);
+    const progress = await req("get", "/v1/logs/{log}/witnesses", `/v1/logs/${log}/witnesses`, {
+      token: key,
+    });
+    expect(progress.status).toBe(200);
+    expect(JSON.parse(progress.body)).toEqual([
+      expect.objectContaining({ witness: "witness.test/openapi", vkey: witnessVkey }),
+    ]);
     const tiles = `/v1/tiles/${tenant}/${log}`;
     expect(
       (await req("get", "/v1/tiles/{tenant}/{log}/checkpoint", `${tiles}/checkpoint`, { token: key })).status,

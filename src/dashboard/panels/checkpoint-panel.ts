@@ -1,5 +1,6 @@
 /**
- * Latest checkpoint of each log, verified in the browser against the log's key, and the tenant
+ * Latest checkpoint of each log, verified in the browser against the log's key, with its witness
+ * cosignatures checked against the witnesses' keys (cosignatures-view.ts), and the tenant
  * head (one signed note over every log's checkpoint) verified against its own key.
  */
 import type { ApiClient, LogInfo } from "../api";
@@ -7,6 +8,7 @@ import { formatCount } from "../chart-scale";
 import { noteOrigin, verifyCheckpointNote, verifyHead } from "../checkpoint-check";
 import { byId, h, type DomElement } from "../dom";
 import type { KeyRing, UsedKey } from "../key-ring";
+import { cosignaturesBlock } from "./cosignatures-view";
 import { badge, errorMessage, figures, hashText, keySourceText, timeText } from "../view";
 
 /** Why a check failed, naming the pinned key when that is what the server's signature missed. */
@@ -53,6 +55,7 @@ async function checkpointItem(api: ApiClient, keys: KeyRing, log: LogInfo): Prom
     if (verified.origin !== log.origin) {
       item.append(badge("failed", `checkpoint names origin ${verified.origin}, the log is ${log.origin}`));
     }
+    item.append(await cosignaturesBlock(api, keys, log.log, verified.origin, note));
   } catch (err) {
     const pairs: Array<readonly [string, DomElement | string]> = [["Origin", log.origin]];
     if (key) pairs.push(["Verifier key", keySourceText(key.source)]);
