@@ -151,7 +151,7 @@ export async function* fetchBatches(options: FetchBatchesOptions): AsyncGenerato
 export async function inflated(range: ExportRange): Promise<Uint8Array> {
   if (!range.gzip) return range.bytes;
   try {
-    return await gunzipAsync(range.bytes, { chunkSize: INFLATE_CHUNK });
+    return await gunzipAsync(range.bytes, { chunkSize: inflateChunk(range.bytes) });
   } catch (err) {
     throw notGzip(range, err);
   }
@@ -161,7 +161,7 @@ export async function inflated(range: ExportRange): Promise<Uint8Array> {
 export function inflatedSync(range: ExportRange): Uint8Array {
   if (!range.gzip) return range.bytes;
   try {
-    return gunzipSync(range.bytes, { chunkSize: INFLATE_CHUNK });
+    return gunzipSync(range.bytes, { chunkSize: inflateChunk(range.bytes) });
   } catch (err) {
     throw notGzip(range, err);
   }
@@ -177,8 +177,16 @@ function notGzip(range: ExportRange, err: unknown): AuditFailure {
   );
 }
 
-/** Few large output chunks: each one is a round trip between zlib's thread and this one. */
-export const INFLATE_CHUNK = 1 << 22;
+/**
+ * zlib's output chunk for inflating `gzip`: large enough for the whole output of an export
+ * (JSON lines inflate about 7× here), so zlib hands back one buffer instead of pieces to join
+ * (a copy of every byte), and each chunk costs a round trip between zlib's thread and this one.
+ */
+function inflateChunk(gzip: Uint8Array): number {
+  return Math.min(MAX_INFLATE_CHUNK, Math.max(MIN_INFLATE_CHUNK, 12 * gzip.length));
+}
+const MIN_INFLATE_CHUNK = 1 << 16;
+const MAX_INFLATE_CHUNK = 1 << 26;
 const gunzipAsync = promisify(gunzip);
 
 /**

@@ -43,12 +43,28 @@ export interface LogAuditInput {
   onBatch?: (progress: { batches: number; events: number }) => void;
 }
 
-/** The batches of `sources`, ranges inflated (by zlib, off this thread) and split. */
+/** Ranges being inflated ahead of the one being checked, so zlib's thread works while this one checks. */
+const INFLATE_AHEAD = 2;
+
+/**
+ * The batches of `sources` in order, ranges inflated (by zlib, off this thread) and split. A
+ * range starts inflating as soon as it has arrived, up to INFLATE_AHEAD ranges ahead.
+ */
 export async function* eachBatch(sources: AsyncIterable<BatchSource>): AsyncGenerator<Uint8Array | string> {
+  const ahead: Promise<Uint8Array[]>[] = [];
   for await (const item of sources) {
-    if (typeof item === "string" || item instanceof Uint8Array) yield item;
-    else yield* splitRange(await inflated(item), item.count);
+    if (typeof item === "string" || item instanceof Uint8Array) {
+      while (ahead.length > 0) yield* await ahead.shift()!;
+      yield item;
+      continue;
+    }
+    const batches = inflated(item).then((bytes) => splitRange(bytes, item.count));
+    // Awaited in order below; marked handled now in case the consumer stops early.
+    batches.catch(() => {});
+    ahead.push(batches);
+    if (ahead.length > INFLATE_AHEAD) yield* await ahead.shift()!;
   }
+  while (ahead.length > 0) yield* await ahead.shift()!;
 }
 
 /** The core's failure as the CLI's exit-1 error. */
