@@ -273,7 +273,8 @@ function floorOf(bundles: readonly Buffer[], events: number, rounds: number): Fl
   const hash: number[] = [];
   for (let r = 0; r < rounds; r++) {
     const t = process.cpuUsage();
-    for (const input of inputs) nodeHash("sha256", input, "buffer");
+    // As the CLI's hasher does: the digest as a latin1 string, not a Buffer (node-hasher.ts).
+    for (const input of inputs) nodeHash("sha256", input, "binary");
     hash.push(cpuMs(t));
   }
   const big = Buffer.alloc(1 << 20, 7);

@@ -66,6 +66,10 @@ export function newEnvelopeMembers(): EnvelopeMembers {
   };
 }
 
+/** 1 for the bytes a JSON string holds as they are: 0x20–0x7f except `"` and `\`. */
+const PLAIN = new Uint8Array(256);
+for (let b = 0x20; b < 0x80; b++) PLAIN[b] = b === QUOTE || b === BACKSLASH ? 0 : 1;
+
 /** Set by `stringEnd`: whether the string just skipped held an escape. */
 let escaped = false;
 
@@ -77,6 +81,9 @@ function stringEnd(bytes: Uint8Array, i: number, limit: number): number {
   escaped = false;
   i++;
   while (i < limit) {
+    // Most bytes of a string are printable ASCII other than `"` and `\`: one table look-up each.
+    while (i < limit && PLAIN[bytes[i]!] === 1) i++;
+    if (i >= limit) return -1;
     const b = bytes[i]!;
     if (b === QUOTE) return i + 1;
     if (b < 0x20) return -1;
