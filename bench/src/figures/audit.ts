@@ -38,11 +38,22 @@ const TARGET_EVENTS_PER_S = 200_000;
 const CLI = repoPath("bin/edgelog.mjs");
 const CONCURRENCY = 8;
 const execFileAsync = promisify(execFile);
+/**
+ * Preloaded into the command: at exit it writes the process's CPU time (every thread: main,
+ * workers, zlib's) to stderr, where runAudit reads it. Writes to a pipe are synchronous on Linux.
+ */
+const CPU_REPORT =
+  "data:text/javascript," +
+  encodeURIComponent(
+    'process.on("exit", () => process.stderr.write("\\nbench-cpu " + JSON.stringify(process.cpuUsage()) + "\\n"));',
+  );
 
 interface AuditRun {
   events: number;
   batches: number;
   wallSeconds: number;
+  /** CPU time of the command's process, every thread (user + system), start-up included. */
+  cpuSeconds: number;
   /** The CLI's own measure (excludes process start-up and the checkpoint fetch). */
   reportedSeconds: number;
 }
@@ -59,11 +70,26 @@ async function runAudit(
   extra: string[] = [],
 ): Promise<AuditRun> {
   const state = join(dir, `state-${Math.random().toString(36).slice(2)}.json`);
-  const args = [CLI, "audit", url, "--vkey", vkey, "--state", state, "--key", key, "--json", ...extra];
+  const args = [
+    "--import",
+    CPU_REPORT,
+    CLI,
+    "audit",
+    url,
+    "--vkey",
+    vkey,
+    "--state",
+    state,
+    "--key",
+    key,
+    "--json",
+    ...extra,
+  ];
   const start = performance.now();
   let stdout: string;
+  let stderr: string;
   try {
-    ({ stdout } = await execFileAsync(process.execPath, args, {
+    ({ stdout, stderr } = await execFileAsync(process.execPath, args, {
       encoding: "utf8",
       timeout: 300_000,
       maxBuffer: 64 << 20,
@@ -78,7 +104,16 @@ async function runAudit(
   }
   const wallSeconds = (performance.now() - start) / 1000;
   const result = JSON.parse(stdout) as { events: number; size: number; seconds: number };
-  return { events: result.events, batches: result.size, wallSeconds, reportedSeconds: result.seconds };
+  const cpu = /bench-cpu (\{.*\})/.exec(stderr);
+  if (!cpu) throw new Error(`edgelog audit did not report its CPU time: ${stderr.slice(-300)}`);
+  const usage = JSON.parse(cpu[1]!) as { user: number; system: number };
+  return {
+    events: result.events,
+    batches: result.size,
+    wallSeconds,
+    cpuSeconds: (usage.user + usage.system) / 1e6,
+    reportedSeconds: result.seconds,
+  };
 }
 
 /** GET `path` over loopback keep-alive HTTP, the body as sent (no Content-Encoding undone). */
@@ -373,6 +408,10 @@ export async function auditFigure(options: AuditOptions): Promise<FigureResult> 
     const replayRate = rate(runs.replay);
     const replayOne = rate(runs.replayOneThread);
     const ownClock = median(runs.replay.map((r) => r.events / r.reportedSeconds));
+    const cpuUs = (xs: readonly AuditRun[]) => median(xs.map((r) => (r.cpuSeconds * 1e6) / r.events));
+    const replayCpu = cpuUs(runs.replay);
+    const replayOneCpu = cpuUs(runs.replayOneThread);
+    const serverCpu = cpuUs(runs.server);
     const ratio = endToEnd / TARGET_EVENTS_PER_S;
     const bound =
       exportRate < TARGET_EVENTS_PER_S
@@ -430,6 +469,23 @@ export async function auditFigure(options: AuditOptions): Promise<FigureResult> 
         },
         {
           measure:
+            "CPU µs per event of the command against the replay (its process, every thread, start-up included; `--workers 0`)",
+          value: `${fmt3(replayOneCpu)} µs`,
+          peer: `${fmt3(floorUs)} µs (floor, below)`,
+          ratio: `${fmt3(replayOneCpu / floorUs)}×`,
+          target: "—",
+          verdict: "no target",
+        },
+        {
+          measure: "the same with the default worker threads; and against `wrangler dev`",
+          value: `${fmt3(replayCpu)} µs; ${fmt3(serverCpu)} µs`,
+          peer: `${fmt3(replayOneCpu)} µs (\`--workers 0\`)`,
+          ratio: `${fmt3(replayCpu / replayOneCpu)}×; ${fmt3(serverCpu / replayOneCpu)}×`,
+          target: "—",
+          verdict: "no target",
+        },
+        {
+          measure:
             "floor: CPU µs per event of inflating the stored gzip plus the audit's SHA-256 calls alone (node:crypto), nothing else",
           value: `${fmt3(floorUs)} µs`,
           peer: `${fmtInt(2e6 / floorUs)} events/s on 2 cores`,
@@ -448,7 +504,7 @@ export async function auditFigure(options: AuditOptions): Promise<FigureResult> 
       ],
       method: [
         `A fresh \`wrangler dev\` of edgelog; one tenant, one log; ${fmtInt(options.events)} generated events (${options.eventsPerRequest} per request, ${options.clients} client${options.clients > 1 ? "s" : ""}), then waiting until none is pending: ${fmtInt(events)} events in ${fmtInt(size)} batches, ${fmtInt(bytes / events)} bytes per event as exported (${fmt3(bytes / 1e6)} MB of NDJSON; ${fmt3(gzBytes / 1e6)} MB as stored gzip, ${fmtInt(gzBytes / events)} bytes per event), filled in ${fmt3(fillSeconds)} s.`,
-        `\`node bin/edgelog.mjs audit <url> --vkey <vkey> --state <new file> --key <key> --json\` (default \`--concurrency ${CONCURRENCY}\` and worker threads), timed from spawn to exit: it fetches the checkpoint, downloads every batch over loopback HTTP — ranges of up to ${MAX_EXPORT_BATCHES} batches as application/gzip, the log split over ${CONCURRENCY} requests in flight — inflates them with zlib and checks signatures, envelopes, body digests, batch roots and the log root (hashing the received bytes with node:crypto).`,
+        `\`node bin/edgelog.mjs audit <url> --vkey <vkey> --state <new file> --key <key> --json\` (default \`--concurrency ${CONCURRENCY}\` and worker threads), timed from spawn to exit (and its CPU time, every thread, read by a preloaded exit hook): it fetches the checkpoint, downloads every batch over loopback HTTP — ranges of up to ${MAX_EXPORT_BATCHES} batches as application/gzip, the log split over ${CONCURRENCY} requests in flight — inflates them with zlib and checks signatures, envelopes, body digests, batch roots and the log root (hashing the received bytes with node:crypto).`,
         "The export alone: the same range downloads from the bench process with node:http (8 in flight), bodies kept as sent, nothing inflated or checked; beside it the same with one batch per request. The replay: a Node HTTP server on loopback answering the checkpoint, each batch and each range with the stored gzip bundles captured from the per-batch download, so the command runs as against the real server but the server costs almost nothing.",
         `${options.rounds} round${options.rounds > 1 ? "s" : ""}; values are medians. One-minute load average at the start, before each round and at the end: ${load.map((l) => l.toFixed(1)).join(", ")} (2 cores: above 2 other processes were competing for them).`,
         ratio >= 1
