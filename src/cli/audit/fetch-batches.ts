@@ -142,11 +142,6 @@ export async function* fetchRanges(options: FetchBatchesOptions): AsyncGenerator
   }));
 }
 
-/** The batches of `fetchRanges`, one by one, inflated (on this thread) where they came gzipped. */
-export async function* fetchBatches(options: FetchBatchesOptions): AsyncGenerator<Uint8Array> {
-  for await (const range of fetchRanges(options)) yield* splitRange(await inflated(range), range.count);
-}
-
 /** A range's NDJSON bytes, inflated off this thread (zlib's) where they came gzipped. @throws AuditFailure */
 export async function inflated(range: ExportRange): Promise<Uint8Array> {
   if (!range.gzip) return range.bytes;
