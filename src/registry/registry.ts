@@ -1,5 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { generateKeyId } from "./credentials";
+import { isJurisdiction, type Jurisdiction } from "../core/protocol";
 import {
   OPEN_SETTINGS_SCHEMA,
   readOpenSettings,
@@ -22,6 +23,8 @@ export interface Tenant {
   name: string;
   created_at: string;
   routing: RoutingVersion[];
+  /** Where its data must stay (README "Data residency"); null: unrestricted. Set at creation only. */
+  jurisdiction: Jurisdiction | null;
 }
 
 /** What a request authenticated by one of the tenant's keys needs (cached per tenant). */
@@ -29,9 +32,16 @@ export interface TenantContext {
   routing: RoutingVersion[];
   /** The tenant's policy document (JSON), or null for the default policy. */
   policy: string | null;
+  jurisdiction: Jurisdiction | null;
 }
 
-export type CreateTenantResult = { ok: true; tenant: Tenant } | { ok: false; reason: "exists" };
+export type CreateTenantResult =
+  { ok: true; tenant: Tenant } | { ok: false; reason: "exists"; jurisdiction: Jurisdiction | null };
+
+/** A stored jurisdiction: anything but a known one (NULL, from before jurisdictions) is unrestricted. */
+function storedJurisdiction(value: string | null): Jurisdiction | null {
+  return isJurisdiction(value) ? value : null;
+}
 
 /**
  * The deployment's tenants: one instance (named "registry"), so tenant ids and key ids are
@@ -54,7 +64,8 @@ export class TenantRegistry extends DurableObject<Env> {
         name TEXT NOT NULL,
         created_at TEXT NOT NULL,
         routing TEXT NOT NULL,
-        policy TEXT
+        policy TEXT,
+        jurisdiction TEXT
       );
       CREATE TABLE IF NOT EXISTS heads (
         tenant TEXT PRIMARY KEY REFERENCES tenants(id),
@@ -67,6 +78,10 @@ export class TenantRegistry extends DurableObject<Env> {
       );
     `);
     this.sql.exec(OPEN_SETTINGS_SCHEMA);
+    // Registries created before data residency lack the column; their tenants are unrestricted.
+    const columns = this.sql.exec<{ name: string }>("PRAGMA table_info(tenants)").toArray();
+    if (!columns.some((c) => c.name === "jurisdiction"))
+      this.sql.exec("ALTER TABLE tenants ADD COLUMN jurisdiction TEXT");
   }
 
   /** The tenant's tiles access and witnesses (see open-settings.ts); null for an unknown tenant. */
@@ -81,31 +96,52 @@ export class TenantRegistry extends DurableObject<Env> {
     return true;
   }
 
-  /** Creates a tenant whose events spread over `shards` logs from the start (one routing generation). */
-  createTenant(id: string, name: string, shards = 1): CreateTenantResult {
-    if (this.sql.exec("SELECT 1 FROM tenants WHERE id = ?", id).toArray().length > 0) {
-      return { ok: false, reason: "exists" };
-    }
+  /**
+   * Creates a tenant whose events spread over `shards` logs from the start (one routing
+   * generation), bound to `jurisdiction` for good: no method changes it. An existing id answers
+   * its jurisdiction, so the caller can say when a different one was asked for.
+   */
+  createTenant(
+    id: string,
+    name: string,
+    shards = 1,
+    jurisdiction: Jurisdiction | null = null,
+  ): CreateTenantResult {
+    const existing = this.getTenant(id);
+    if (existing) return { ok: false, reason: "exists", jurisdiction: existing.jurisdiction };
     const created_at = new Date().toISOString();
-    const tenant: Tenant = { id, name, created_at, routing: [{ version: 1, shards, since: created_at }] };
+    const tenant: Tenant = {
+      id,
+      name,
+      created_at,
+      routing: [{ version: 1, shards, since: created_at }],
+      jurisdiction,
+    };
     this.sql.exec(
-      "INSERT INTO tenants (id, name, created_at, routing) VALUES (?, ?, ?, ?)",
+      "INSERT INTO tenants (id, name, created_at, routing, jurisdiction) VALUES (?, ?, ?, ?, ?)",
       tenant.id,
       tenant.name,
       tenant.created_at,
       JSON.stringify(tenant.routing),
+      jurisdiction,
     );
     return { ok: true, tenant };
   }
 
   getTenant(id: string): Tenant | null {
     const row = this.sql
-      .exec<{ id: string; name: string; created_at: string; routing: string }>(
-        "SELECT id, name, created_at, routing FROM tenants WHERE id = ?",
+      .exec<{ id: string; name: string; created_at: string; routing: string; jurisdiction: string | null }>(
+        "SELECT id, name, created_at, routing, jurisdiction FROM tenants WHERE id = ?",
         id,
       )
       .toArray()[0];
-    return row ? { ...row, routing: JSON.parse(row.routing) as RoutingVersion[] } : null;
+    return row
+      ? {
+          ...row,
+          routing: JSON.parse(row.routing) as RoutingVersion[],
+          jurisdiction: storedJurisdiction(row.jurisdiction),
+        }
+      : null;
   }
 
   /** Starts a new routing generation with `shards` logs; earlier generations stay readable. */
@@ -145,15 +181,21 @@ export class TenantRegistry extends DurableObject<Env> {
     return row?.tenant ?? null;
   }
 
-  /** The routing and policy requests of `tenant` run under, or null when it does not exist. */
+  /** The routing, policy and jurisdiction requests of `tenant` run under, or null when it does not exist. */
   tenantContext(tenant: string): TenantContext | null {
     const row = this.sql
-      .exec<{ routing: string; policy: string | null }>(
-        "SELECT routing, policy FROM tenants WHERE id = ?",
+      .exec<{ routing: string; policy: string | null; jurisdiction: string | null }>(
+        "SELECT routing, policy, jurisdiction FROM tenants WHERE id = ?",
         tenant,
       )
       .toArray()[0];
-    return row ? { routing: JSON.parse(row.routing) as RoutingVersion[], policy: row.policy } : null;
+    return row
+      ? {
+          routing: JSON.parse(row.routing) as RoutingVersion[],
+          policy: row.policy,
+          jurisdiction: storedJurisdiction(row.jurisdiction),
+        }
+      : null;
   }
 
   listTenantIds(): string[] {

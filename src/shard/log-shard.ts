@@ -23,7 +23,7 @@ import {
   stripBodies,
   type Erasure,
 } from "./retention";
-import { batchKey, readArchived, writeArchived } from "./archive";
+import { archiveBucketFor, batchKey, readArchived, writeArchived } from "./archive";
 import { decodeBundle, encodeBundle, joinLines, splitLine, splitLines, type DecodedBundle } from "./bundle";
 import { batchOf, batchRow, bundleBytes, EventLines, sliceOf } from "./lines";
 import { latestCheckpoint } from "./log-records";
@@ -88,6 +88,8 @@ export class LogShard extends DurableObject<Env> {
   private waiters: Waiter[] = [];
   private signer: NoteSigner | null = null;
   private readonly witnessing: Witnessing;
+  /** Set once the missing archive binding of this log's jurisdiction has been logged. */
+  private archiveRefusalLogged = false;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -135,7 +137,13 @@ export class LogShard extends DurableObject<Env> {
 
   private bind(log: LogRef, settings: ShardSettings): void {
     const m = this.m;
-    if (m.log && (m.log.origin !== log.origin || m.log.tenant !== log.tenant || m.log.shard !== log.shard)) {
+    if (
+      m.log &&
+      (m.log.origin !== log.origin ||
+        m.log.tenant !== log.tenant ||
+        m.log.shard !== log.shard ||
+        (m.log.jurisdiction ?? null) !== (log.jurisdiction ?? null))
+    ) {
       throw new Error(`shard holds log ${m.log.origin}, asked for ${log.origin}`);
     }
     const s = m.settings;
@@ -309,7 +317,10 @@ export class LogShard extends DurableObject<Env> {
       // Witnesses are asked outside the chain: a slow or down witness never delays sealing.
       if (this.m.treeSize > before) this.witnessing.kick();
       await this.archiveSealed();
-      const behind = this.nextSeq > this.m.sealedUpto || this.m.archivedUpto < this.m.treeSize;
+      // Archiving is behind only where there is a bucket to archive to: without one, waking up
+      // every batchMs would not help (archive.ts; the missing binding was logged).
+      const unarchived = this.m.archivedUpto < this.m.treeSize && this.archiveBucket() !== null;
+      const behind = this.nextSeq > this.m.sealedUpto || unarchived;
       if (behind && (await this.ctx.storage.getAlarm()) === null) {
         await this.ctx.storage.setAlarm(Date.now() + this.settings.batchMs);
       }
@@ -339,16 +350,38 @@ export class LogShard extends DurableObject<Env> {
     return sealed;
   }
 
+  /**
+   * The bucket this log archives to: its jurisdiction's (archive.ts), or null when there is
+   * none. A jurisdiction log whose binding is missing is not archived (its batches stay in
+   * SQLite, nothing goes to the default bucket); the error is logged once per wake-up.
+   */
+  private archiveBucket(): R2Bucket | null {
+    const log = this.m.log;
+    if (!log) return null;
+    const choice = archiveBucketFor(this.env as unknown as Record<string, unknown>, log.jurisdiction ?? null);
+    if (choice.kind === "bucket") return choice.bucket;
+    if (choice.kind === "missing" && !this.archiveRefusalLogged) {
+      this.archiveRefusalLogged = true;
+      console.error(`not archiving ${log.origin}: ${choice.message}; its batches stay in SQLite`);
+    }
+    return null;
+  }
+
   private async putArchived(n: number, bundle: Uint8Array): Promise<void> {
     const log = this.m.log!;
-    await writeArchived(this.env.ARCHIVE, batchKey(log.tenant, log.shard, n), bundle);
+    const bucket = this.archiveBucket();
+    // Only batches below archivedUpto are rewritten, so a bucket existed; refuse rather than skip.
+    if (!bucket)
+      throw new Error(`cannot rewrite archived batch ${n} of ${log.origin}: its archive bucket is not bound`);
+    await writeArchived(bucket, batchKey(log.tenant, log.shard, n), bundle);
   }
 
   /** Batch `n` as archived in R2 (with the bodies that left SQLite), or null when R2 has none. */
   private async archivedBundle(n: number): Promise<DecodedBundle | null> {
     const log = this.m.log;
-    if (!this.env.ARCHIVE || !log) return null;
-    const bytes = await readArchived(this.env.ARCHIVE, batchKey(log.tenant, log.shard, n));
+    const bucket = this.archiveBucket();
+    if (!bucket || !log) return null;
+    const bytes = await readArchived(bucket, batchKey(log.tenant, log.shard, n));
     return bytes ? decodeBundle(bytes) : null;
   }
 
@@ -360,7 +393,7 @@ export class LogShard extends DurableObject<Env> {
    */
   private async archiveSealed(): Promise<void> {
     const m = this.m;
-    if (!this.env.ARCHIVE || !m.log) return;
+    if (!m.log || !this.archiveBucket()) return;
     while (m.archivedUpto < m.treeSize) {
       const n = m.archivedUpto;
       try {
@@ -544,8 +577,9 @@ export class LogShard extends DurableObject<Env> {
     const m = this.m;
     const row = batchRow(this.sql, n);
     if (!row) return null;
-    if (row.bodies === "offloaded" && this.env.ARCHIVE && m.log) {
-      const archived = await readArchived(this.env.ARCHIVE, batchKey(m.log.tenant, m.log.shard, n));
+    const bucket = row.bodies === "offloaded" ? this.archiveBucket() : null;
+    if (bucket && m.log) {
+      const archived = await readArchived(bucket, batchKey(m.log.tenant, m.log.shard, n));
       if (archived) return archived;
     }
     return bundleBytes(this.sql, n);

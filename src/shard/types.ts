@@ -1,7 +1,7 @@
 /** Types crossing the Worker → LogShard RPC boundary (structured-clone friendly). */
 import type { CountedExposure } from "../core/experiment-exposure";
 
-import type { Tier } from "../core/protocol";
+import type { Jurisdiction, Tier } from "../core/protocol";
 /** The index of a tier in TIERS is stored in the shard's id index: the order must never change. */
 export { TIERS, type Tier } from "../core/protocol";
 
@@ -10,6 +10,8 @@ export interface LogRef {
   tenant: string;
   shard: number;
   origin: string;
+  /** The tenant's jurisdiction (README "Data residency"); absent for an unrestricted tenant. */
+  jurisdiction?: Jurisdiction;
 }
 
 /** An event that passed validation, ready to be sequenced. */

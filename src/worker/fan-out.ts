@@ -1,13 +1,12 @@
 import type { Config } from "./config";
 import type { RoutingVersion } from "../registry/registry";
 import type { LogRef } from "../shard/types";
-import { logRef, shardStub, shardsOf } from "./routing";
+import { logRef, shardStub, shardsOf, type TenantRef } from "./routing";
 
 export type ShardStub = ReturnType<typeof shardStub>;
 
-/** A tenant as the fan-out needs it: its id and every routing generation. */
-export interface RoutedTenant {
-  id: string;
+/** A tenant as the fan-out needs it: its id, jurisdiction and every routing generation. */
+export interface RoutedTenant extends TenantRef {
   routing: readonly RoutingVersion[];
 }
 
@@ -25,7 +24,7 @@ export function fanOut<T>(
 ): Promise<T[]> {
   return Promise.all(
     shards.map((shard) => {
-      const log = logRef(config, tenant.id, shard);
+      const log = logRef(config, tenant, shard);
       return ask(shardStub(env, log), log);
     }),
   );

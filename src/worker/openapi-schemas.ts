@@ -11,6 +11,7 @@ import {
   EVENT_ID_PATTERN,
   HASH_HEX_PATTERN,
   ITEM_STATUSES,
+  JURISDICTIONS,
   MAX_SHARDS,
   RETAINED_KINDS,
   SCOPES,
@@ -230,17 +231,31 @@ export const SCHEMAS = {
     shards: { type: "integer", minimum: 1, maximum: MAX_SHARDS },
     since: dateTime,
   }),
+  // src/worker/residency.ts: null for a tenant without a jurisdiction.
+  Residency: {
+    oneOf: [
+      { type: "null" },
+      closed({ enforced: { type: "boolean" }, archive_binding: str, warning: str }, [
+        "enforced",
+        "archive_binding",
+      ]),
+    ],
+  },
   TenantCreated: closed({
     id: { type: "string", pattern: TENANT_ID_PATTERN.source },
     name: str,
     created_at: dateTime,
     shards: { type: "integer", minimum: 1, maximum: MAX_SHARDS },
+    jurisdiction: { enum: [...JURISDICTIONS, null] },
+    residency: ref("Residency"),
   }),
   Tenant: closed({
     id: { type: "string", pattern: TENANT_ID_PATTERN.source },
     name: str,
     created_at: dateTime,
     routing: { type: "array", items: ref("RoutingVersion"), minItems: 1 },
+    jurisdiction: { enum: [...JURISDICTIONS, null] },
+    residency: ref("Residency"),
   }),
   Routing: closed({ id: str, routing: { type: "array", items: ref("RoutingVersion"), minItems: 1 } }),
   KeyCreated: closed({

@@ -8,6 +8,7 @@
 import {
   DEFAULT_INGEST_LIMITS,
   EVENT_ID_PATTERN,
+  JURISDICTIONS,
   LOG_NUMBER_PATTERN,
   MAX_ADMIN_BODY_BYTES,
   MAX_EXPORT_BATCHES,
@@ -236,6 +237,7 @@ export const OPENAPI = {
         requestBody: { required: true, content: json(ref("OpenSettings")) },
         responses: {
           "200": ok("settings", json(ref("OpenSettings"))),
+          "409": error("jurisdiction_immutable: the body asks for another jurisdiction"),
           "422": error("invalid settings"),
           ...authErrors,
           ...notFound,
@@ -461,13 +463,19 @@ export const OPENAPI = {
               name: { type: "string" },
               id: { type: "string", pattern: TENANT_ID_PATTERN.source },
               shards: { type: "integer", minimum: 1, maximum: MAX_SHARDS, default: 1 },
+              jurisdiction: {
+                enum: [...JURISDICTIONS, null],
+                description:
+                  "keep the tenant's Durable Objects and archive in this jurisdiction, for good (README: Data residency); absent or null: unrestricted",
+              },
             },
           }),
         },
         responses: {
           "201": ok("created", json(ref("TenantCreated"))),
-          "409": error("exists"),
+          "409": error("exists (jurisdiction_immutable when it exists with another jurisdiction)"),
           "422": error("invalid name or id"),
+          "501": error("no R2 archive bucket is bound for the jurisdiction in this deployment"),
           ...badRequest,
           ...tooLarge,
           ...authErrors,
@@ -476,7 +484,8 @@ export const OPENAPI = {
     },
     "/v1/admin/tenants/{tenant}": {
       get: {
-        summary: "a tenant with its routing generations (admin)",
+        summary:
+          "a tenant with its routing generations, its jurisdiction and whether this runtime enforces it (admin)",
         parameters: [tenantParam],
         responses: { "200": ok("tenant", json(ref("Tenant"))), ...authErrors, ...notFound },
       },
@@ -522,11 +531,15 @@ export const OPENAPI = {
           content: json({
             type: "object",
             required: ["shards"],
-            properties: { shards: { type: "integer", minimum: 1, maximum: MAX_SHARDS } },
+            properties: {
+              shards: { type: "integer", minimum: 1, maximum: MAX_SHARDS },
+              jurisdiction: { description: "optional; must be the tenant's own (409 otherwise)" },
+            },
           }),
         },
         responses: {
           "200": ok("routing", json(ref("Routing"))),
+          "409": error("jurisdiction_immutable: the body asks for another jurisdiction"),
           "422": error("invalid count"),
           ...badRequest,
           ...tooLarge,

@@ -1,6 +1,8 @@
 import type { Config } from "./config";
 import type { RoutingVersion } from "../registry/registry";
 import type { LogRef, ShardSettings } from "../shard/types";
+import { originBase, type Jurisdiction } from "../core/protocol";
+import { namespaces, type NamespaceSelector } from "./jurisdiction-namespace";
 
 /**
  * The one place that decides which Durable Object holds which log.
@@ -49,12 +51,33 @@ export function earlierShardsOf(
   return [...out];
 }
 
-export function logRef(config: Config, tenant: string, shard: number): LogRef {
-  return { tenant, shard, origin: `${config.logOrigin}/${tenant}/${shard}` };
+/** A tenant as addressing its logs needs it: its id and its jurisdiction (null: unrestricted). */
+export interface TenantRef {
+  id: string;
+  jurisdiction: Jurisdiction | null;
 }
 
-export function shardStub(env: Env, log: LogRef): DurableObjectStub<import("../shard/log-shard").LogShard> {
-  return env.LOG_SHARD.getByName(`${log.tenant}/${log.shard}`);
+/**
+ * Log `shard` of `tenant`, with its origin `<LOG_ORIGIN>/<tenant>/<shard>`, or
+ * `<jurisdiction>.<LOG_ORIGIN>/<tenant>/<shard>` for a tenant bound to a jurisdiction.
+ */
+export function logRef(config: Config, tenant: TenantRef, shard: number): LogRef {
+  const origin = `${originBase(config.logOrigin, tenant.jurisdiction)}/${tenant.id}/${shard}`;
+  return tenant.jurisdiction === null
+    ? { tenant: tenant.id, shard, origin }
+    : { tenant: tenant.id, shard, origin, jurisdiction: tenant.jurisdiction };
+}
+
+/**
+ * The log's Durable Object, addressed through its jurisdiction's namespace
+ * (jurisdiction-namespace.ts; `selector` is the isolate's own unless a test passes one).
+ */
+export function shardStub(
+  env: Env,
+  log: LogRef,
+  selector: NamespaceSelector = namespaces,
+): DurableObjectStub<import("../shard/log-shard").LogShard> {
+  return selector.select(env.LOG_SHARD, log.jurisdiction ?? null).getByName(`${log.tenant}/${log.shard}`);
 }
 
 export function shardSettings(config: Config): ShardSettings {

@@ -5,15 +5,17 @@ import {
   type ShardHeadEntry,
   type TenantHeadDocument,
 } from "../core/tenant-head";
-import type { RoutingVersion } from "../registry/registry";
+import { originBase } from "../core/protocol";
 import type { Config } from "./config";
-import { fanOut } from "./fan-out";
+import { fanOut, type RoutedTenant } from "./fan-out";
+import type { TenantRef } from "./routing";
 
 /** A head older than this is recomputed when asked for; the cron refreshes heads every minute. */
 export const HEAD_MAX_AGE_MS = 60_000;
 
-export function headOrigin(config: Config, tenant: string): string {
-  return `${config.logOrigin}/${tenant}`;
+/** `<LOG_ORIGIN>/<tenant>`, or `<jurisdiction>.<LOG_ORIGIN>/<tenant>` for a tenant bound to one. */
+export function headOrigin(config: Config, tenant: TenantRef): string {
+  return `${originBase(config.logOrigin, tenant.jurisdiction)}/${tenant.id}`;
 }
 
 const signers = new Map<string, NoteSigner>();
@@ -29,7 +31,7 @@ async function headSigner(env: Env, origin: string): Promise<NoteSigner> {
   return signer;
 }
 
-export async function headVerifierKey(env: Env, config: Config, tenant: string): Promise<string> {
+export async function headVerifierKey(env: Env, config: Config, tenant: TenantRef): Promise<string> {
   const signer = await headSigner(env, headOrigin(config, tenant));
   return formatVerifierKey(signer.name, signer.publicKey);
 }
@@ -38,11 +40,10 @@ export async function headVerifierKey(env: Env, config: Config, tenant: string):
 export async function refreshHead(
   env: Env,
   config: Config,
-  tenant: string,
-  routing: readonly RoutingVersion[],
+  tenant: RoutedTenant,
   now = new Date(),
 ): Promise<TenantHeadDocument> {
-  const shards: ShardHeadEntry[] = await fanOut(env, config, { id: tenant, routing }, async (stub, log) => {
+  const shards: ShardHeadEntry[] = await fanOut(env, config, tenant, async (stub, log) => {
     const summary = await stub.checkpointSummary();
     return summary
       ? {
@@ -57,7 +58,7 @@ export async function refreshHead(
   const origin = headOrigin(config, tenant);
   const note = await signNote(formatTenantHead(origin, shards, now), [await headSigner(env, origin)]);
   const doc: TenantHeadDocument = { note, shards };
-  await env.REGISTRY.getByName("registry").putHead(tenant, JSON.stringify(doc), now.getTime());
+  await env.REGISTRY.getByName("registry").putHead(tenant.id, JSON.stringify(doc), now.getTime());
   return doc;
 }
 
@@ -65,13 +66,12 @@ export async function refreshHead(
 export async function currentHead(
   env: Env,
   config: Config,
-  tenant: string,
-  routing: readonly RoutingVersion[],
+  tenant: RoutedTenant,
 ): Promise<TenantHeadDocument> {
-  const stored = await env.REGISTRY.getByName("registry").getHead(tenant);
+  const stored = await env.REGISTRY.getByName("registry").getHead(tenant.id);
   if (stored && Date.now() - stored.created_at < HEAD_MAX_AGE_MS)
     return JSON.parse(stored.document) as TenantHeadDocument;
-  return refreshHead(env, config, tenant, routing);
+  return refreshHead(env, config, tenant);
 }
 
 /** The cron: re-sign every tenant's head. */
@@ -81,7 +81,7 @@ export async function refreshAllHeads(env: Env, config: Config): Promise<number>
   for (const id of await registry.listTenantIds()) {
     const tenant = await registry.getTenant(id);
     if (!tenant) continue;
-    await refreshHead(env, config, id, tenant.routing);
+    await refreshHead(env, config, tenant);
     n++;
   }
   return n;

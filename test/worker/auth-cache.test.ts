@@ -19,7 +19,7 @@ function countingSources(policy: string | null, known: (tenant: string, id: stri
     },
     tenant: async (): Promise<TenantContext | null> => {
       calls.tenant++;
-      return { routing, policy };
+      return { routing, policy, jurisdiction: null };
     },
   };
   return { sources, calls };

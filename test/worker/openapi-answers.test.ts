@@ -451,4 +451,34 @@ describe("every route answers as the OpenAPI document says", () => {
       "operations without a checked success answer",
     ).toEqual([]);
   });
+
+  it("tenants with a jurisdiction: created, read, refused and changes refused as documented", async () => {
+    const id = `oa-eu-${Math.random().toString(36).slice(2, 8)}`;
+    const tenants = "/v1/admin/tenants";
+    const created = await req("post", tenants, tenants, {
+      token: ADMIN_TOKEN,
+      json: { name: id, id, jurisdiction: "eu" },
+    });
+    expect(created.status).toBe(201);
+    expect(JSON.parse(created.body)).toMatchObject({ jurisdiction: "eu", residency: { enforced: false } });
+    const tenantPath = `/v1/admin/tenants/${id}`;
+    const got = await req("get", "/v1/admin/tenants/{tenant}", tenantPath, { token: ADMIN_TOKEN });
+    expect(got.status).toBe(200);
+    expect(JSON.parse(got.body)).toMatchObject({
+      jurisdiction: "eu",
+      residency: { archive_binding: "ARCHIVE_EU" },
+    });
+    const bad = { token: ADMIN_TOKEN, json: { name: "x", jurisdiction: "mars" } };
+    expect((await req("post", tenants, tenants, bad)).status).toBe(400);
+    const other = { token: ADMIN_TOKEN, json: { name: id, id, jurisdiction: "fedramp" } };
+    expect((await req("post", tenants, tenants, other)).status).toBe(409);
+    const shards = { token: ADMIN_TOKEN, json: { shards: 2, jurisdiction: null } };
+    expect(
+      (await req("put", "/v1/admin/tenants/{tenant}/shards", `${tenantPath}/shards`, shards)).status,
+    ).toBe(409);
+    const open = { token: ADMIN_TOKEN, json: { tiles: "key", jurisdiction: "fedramp" } };
+    expect((await req("put", "/v1/admin/tenants/{tenant}/open", `${tenantPath}/open`, open)).status).toBe(
+      409,
+    );
+  });
 });

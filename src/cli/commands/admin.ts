@@ -9,26 +9,39 @@ function adminToken(ctx: Context, flag: string | undefined): string | undefined 
 export const tenantCreate = defineCommand({
   name: "tenant create",
   summary: "create a tenant (admin token)",
-  usage: "edgelog tenant create <name> [--id <id>] --admin-token <token>",
+  usage: "edgelog tenant create <name> [--id <id>] [--jurisdiction eu|fedramp] --admin-token <token>",
   help: `POST /v1/admin/tenants. The tenant id is derived from the name (lower case,
 dashes) unless --id is given.
 
   --admin-token <t>    the deployment's EDGELOG_ADMIN_TOKEN (or set the
                        environment variable EDGELOG_ADMIN_TOKEN)
-  --id <id>            explicit tenant id`,
-  flags: { "admin-token": { type: "string" }, id: { type: "string" } },
+  --id <id>            explicit tenant id
+  --jurisdiction <j>   keep the tenant's logs and archive in this jurisdiction
+                       (eu or fedramp), for good; the server says whether it
+                       enforces it (README "Data residency")`,
+  flags: { "admin-token": { type: "string" }, id: { type: "string" }, jurisdiction: { type: "string" } },
   async run(ctx, { flags, positionals }) {
     const name = onePositional(positionals, "tenant name", "tenant create");
     const token = adminToken(ctx, flags["admin-token"]);
     if (!token) throw new UsageError("tenant create: needs --admin-token <token> or EDGELOG_ADMIN_TOKEN");
     const client = ctx.client({ token });
-    const body = JSON.stringify(flags.id === undefined ? { name } : { name, id: flags.id });
+    const request: Record<string, string> = { name };
+    if (flags.id !== undefined) request.id = flags.id;
+    if (flags.jurisdiction !== undefined) request.jurisdiction = flags.jurisdiction;
+    const body = JSON.stringify(request);
     const res = await client.request("POST", "/v1/admin/tenants", {
       body,
       headers: { "content-type": "application/json" },
     });
-    const tenant = (await res.json()) as { id: string; name: string };
-    ctx.out.line(`created tenant ${tenant.id} (${tenant.name})`);
+    const tenant = (await res.json()) as {
+      id: string;
+      name: string;
+      jurisdiction?: string | null;
+      residency?: { enforced: boolean; warning?: string } | null;
+    };
+    const where = tenant.jurisdiction ? `, jurisdiction ${tenant.jurisdiction}` : "";
+    ctx.out.line(`created tenant ${tenant.id} (${tenant.name}${where})`);
+    if (tenant.residency?.warning) ctx.out.note(`warning: ${tenant.residency.warning}`);
     ctx.out.result(tenant);
     return EXIT_OK;
   },

@@ -39,6 +39,7 @@ export {
   QUERY_MAX_LIMIT,
   type IngestLimits,
 } from "./limits";
+export { isJurisdiction, JURISDICTIONS, originBase, type Jurisdiction } from "./jurisdiction";
 export { type LogInfo } from "./log-info";
 export {
   API_KEY_PATTERN,

@@ -48,7 +48,7 @@ export async function appendPrepared(
   if (earlier.size > 0) {
     const found = await Promise.all(
       [...earlier].map(async ([shard, list]) => {
-        const log = logRef(config, tenant.id, shard);
+        const log = logRef(config, tenant, shard);
         const hits = await shardStub(env, log).findEvents(list.map((e) => e.id));
         return { log, hits };
       }),
@@ -79,7 +79,7 @@ export async function appendPrepared(
   const settings = shardSettings(config);
   const appended = await Promise.all(
     [...byShard].map(async ([shard, list]) => {
-      const log = logRef(config, tenant.id, shard);
+      const log = logRef(config, tenant, shard);
       try {
         return await shardStub(env, log).append(log, settings, list, { waitSealed });
       } catch (err) {

@@ -1,6 +1,6 @@
 import { createMiddleware } from "hono/factory";
 import { keyMatches, parseKey, secretEquals } from "../../registry/credentials";
-import type { Scope } from "../../core/protocol";
+import type { Jurisdiction, Scope } from "../../core/protocol";
 import type { RoutingVersion } from "../../registry/registry";
 import { LAST_USED_RESOLUTION_MS } from "../../registry/tenant-keys";
 import { ApiError } from "../api-error";
@@ -17,6 +17,7 @@ export type Principal =
       scopes: readonly Scope[];
       routing: readonly RoutingVersion[];
       policy: string | null;
+      jurisdiction: Jurisdiction | null;
     };
 
 // Per isolate: saves registry round trips on most requests. A revoked key may therefore keep
@@ -100,6 +101,7 @@ export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
     scopes: record.scopes,
     routing: context.routing,
     policy: context.policy,
+    jurisdiction: context.jurisdiction,
   });
   return next();
 });
@@ -111,6 +113,8 @@ export interface TenantScope {
   policy: string | null;
   /** The key making the call (the default producer of its events). */
   keyId: string;
+  /** Where the tenant's data must stay (README "Data residency"); null: unrestricted. */
+  jurisdiction: Jurisdiction | null;
 }
 
 /**
@@ -133,6 +137,7 @@ export function tenantFor(principal: Principal, scope: Scope): TenantScope {
     routing: principal.routing,
     policy: principal.policy,
     keyId: principal.keyId,
+    jurisdiction: principal.jurisdiction,
   };
 }
 

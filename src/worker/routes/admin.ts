@@ -14,6 +14,13 @@ import {
 } from "../../core/protocol";
 import { jsonType } from "../body/parse-events";
 import { DEFAULT_POLICY, validatePolicy } from "../../core/policy";
+import {
+  jurisdictionChangeRefused,
+  refuseJurisdictionChange,
+  requestedJurisdiction,
+  requireArchiveBinding,
+  residencyReport,
+} from "../residency";
 
 export const admin = new Hono<AppEnv>();
 
@@ -47,9 +54,11 @@ function tenantKeys(env: Env, tenant: string) {
 }
 
 /**
- * POST /v1/admin/tenants {"name", "id"?, "shards"?}: operator only. Giving the shard count here
- * (rather than by PUT …/shards later) leaves a single routing generation, so ingest never has to
- * look for earlier copies of an event in other shards.
+ * POST /v1/admin/tenants {"name", "id"?, "shards"?, "jurisdiction"?}: operator only. Giving the
+ * shard count here (rather than by PUT …/shards later) leaves a single routing generation, so
+ * ingest never has to look for earlier copies of an event in other shards. A jurisdiction binds
+ * the tenant's data to it for good (README "Data residency"); the answer says whether this
+ * runtime enforces it.
  */
 admin.post("/tenants", async (c) => {
   if (c.var.principal.kind !== "operator") {
@@ -96,14 +105,22 @@ admin.post("/tenants", async (c) => {
       { path: "/shards", message: `must be an integer from 1 to ${MAX_SHARDS}` },
     ]);
   }
-  const result = await registry(c.env).createTenant(id, name.trim(), shards);
-  if (!result.ok) throw new ApiError(409, "tenant_exists", `tenant '${id}' already exists`);
+  const jurisdiction = requestedJurisdiction(body);
+  requireArchiveBinding(c.env, jurisdiction);
+  const result = await registry(c.env).createTenant(id, name.trim(), shards, jurisdiction);
+  if (!result.ok) {
+    if (result.jurisdiction !== jurisdiction)
+      throw jurisdictionChangeRefused(id, result.jurisdiction, jurisdiction);
+    throw new ApiError(409, "tenant_exists", `tenant '${id}' already exists`);
+  }
   return c.json(
     {
       id: result.tenant.id,
       name: result.tenant.name,
       created_at: result.tenant.created_at,
       shards: result.tenant.routing[0]!.shards,
+      jurisdiction: result.tenant.jurisdiction,
+      residency: residencyReport(c.env, result.tenant.jurisdiction),
     },
     201,
   );
@@ -164,13 +181,16 @@ admin.delete("/keys/:id", async (c) => {
   return c.json({ id, revoked: true });
 });
 
-/** GET /v1/admin/tenants/{t}: the tenant with its routing generations. */
+/**
+ * GET /v1/admin/tenants/{t}: the tenant with its routing generations, its jurisdiction and
+ * whether this runtime enforces it.
+ */
 admin.get("/tenants/:tenant", async (c) => {
   const tenant = c.req.param("tenant");
   requireTenantAdmin(c.var.principal, tenant);
   const found = await registry(c.env).getTenant(tenant);
   if (!found) throw notFound(`tenant '${tenant}'`);
-  return c.json(found);
+  return c.json({ ...found, residency: residencyReport(c.env, found.jurisdiction) });
 });
 
 /**
@@ -181,6 +201,11 @@ admin.put("/tenants/:tenant/shards", async (c) => {
   const tenant = c.req.param("tenant");
   requireTenantAdmin(c.var.principal, tenant);
   const body = await jsonBody(c.req.raw);
+  if ("jurisdiction" in body) {
+    const found = await registry(c.env).getTenant(tenant);
+    if (!found) throw notFound(`tenant '${tenant}'`);
+    refuseJurisdictionChange(body, tenant, found.jurisdiction);
+  }
   const shards = body.shards;
   if (typeof shards !== "number" || !Number.isInteger(shards) || shards < 1 || shards > MAX_SHARDS) {
     throw new ApiError(422, "invalid_shards", `'shards' must be an integer from 1 to ${MAX_SHARDS}`, [

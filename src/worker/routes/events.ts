@@ -52,7 +52,7 @@ events.get("/:id", async (c) => {
   }
   const records = await Promise.all(
     shardsOf(tenant.routing).map((shard) =>
-      shardStub(c.env, logRef(c.var.config, tenant.id, shard)).getEvent(id),
+      shardStub(c.env, logRef(c.var.config, tenant, shard)).getEvent(id),
     ),
   );
   for (const record of records) {
@@ -110,7 +110,7 @@ events.delete("/:id/body", async (c) => {
     if (typeof r === "string") reason = r;
   }
   for (const shard of shardsOf(routing)) {
-    const log = logRef(c.var.config, tenant, shard);
+    const log = logRef(c.var.config, { id: tenant, jurisdiction: principal.jurisdiction }, shard);
     const result = await shardStub(c.env, log).eraseEventBody(id, reason);
     if (!result.found) continue;
     if (!result.erased) throw new ApiError(409, "no_body", `event ${id} has no retained body to erase`);

@@ -52,7 +52,7 @@ export async function experiments(c: Context<AppEnv>): Promise<Response> {
   if (until !== undefined) query.toHour = Math.ceil(until / HOUR_MS);
   const parts = await Promise.all(
     shardsOf(tenant.routing).map((shard) =>
-      shardStub(c.env, logRef(c.var.config, tenant.id, shard)).experiments(query),
+      shardStub(c.env, logRef(c.var.config, tenant, shard)).experiments(query),
     ),
   );
   const byExperiment = new Map<string, Map<string, VariantTotals>>();

@@ -41,7 +41,7 @@ logs.get("/", async (c) => {
 
 logs.get("/:log/checkpoint", async (c) => {
   const tenant = tenantFor(c.var.principal, "read");
-  const log = logRef(c.var.config, tenant.id, shardParam(tenant, c.req.param("log")));
+  const log = logRef(c.var.config, tenant, shardParam(tenant, c.req.param("log")));
   const note = await shardStub(c.env, log).latestCheckpoint();
   if (note === null) throw new ApiError(404, "no_checkpoint", `log ${log.origin} has no sealed batch yet`);
   return c.text(note, 200, { "content-type": "text/plain; charset=utf-8" });
@@ -49,7 +49,7 @@ logs.get("/:log/checkpoint", async (c) => {
 
 logs.get("/:log/key", async (c) => {
   const tenant = tenantFor(c.var.principal, "read");
-  const log = logRef(c.var.config, tenant.id, shardParam(tenant, c.req.param("log")));
+  const log = logRef(c.var.config, tenant, shardParam(tenant, c.req.param("log")));
   const vkey = await shardStub(c.env, log).verifierKey();
   if (vkey === null) throw new ApiError(404, "no_key", `log ${log.origin} has not been written yet`);
   return c.text(`${vkey}\n`, 200, { "content-type": "text/plain; charset=utf-8" });
@@ -57,7 +57,7 @@ logs.get("/:log/key", async (c) => {
 
 logs.get("/:log/consistency", async (c) => {
   const tenant = tenantFor(c.var.principal, "read");
-  const log = logRef(c.var.config, tenant.id, shardParam(tenant, c.req.param("log")));
+  const log = logRef(c.var.config, tenant, shardParam(tenant, c.req.param("log")));
   const from = intParam("from", c.req.query("from"));
   const to = intParam("to", c.req.query("to"));
   const result = await shardStub(c.env, log).consistency(from, to);
@@ -71,7 +71,7 @@ logs.get("/:log/consistency", async (c) => {
  */
 logs.get("/:log/batches/:n", async (c) => {
   const tenant = tenantFor(c.var.principal, "read");
-  const log = logRef(c.var.config, tenant.id, shardParam(tenant, c.req.param("log")));
+  const log = logRef(c.var.config, tenant, shardParam(tenant, c.req.param("log")));
   const n = intParam("n", c.req.param("n"));
   const bundle = await shardStub(c.env, log).batchBundle(n);
   if (bundle === null) throw notFound(`batch ${n} of log ${log.origin}`);

@@ -8,6 +8,7 @@ import { ApiError, notFound } from "../api-error";
 import { requireTenantAdmin, tenantFor } from "../middleware/auth";
 import { logRef, shardStub, shardsOf } from "../routing";
 import { validateOpenSettings } from "../../registry/open-settings";
+import { refuseJurisdictionChange } from "../residency";
 
 export const openAdmin = new Hono<AppEnv>();
 export const witnessStatus = new Hono<AppEnv>();
@@ -26,6 +27,11 @@ openAdmin.put("/tenants/:tenant/open", async (c) => {
   } catch (err) {
     throw new ApiError(400, "invalid_json", `request body is not valid JSON: ${(err as Error).message}`);
   }
+  if (value !== null && typeof value === "object" && !Array.isArray(value) && "jurisdiction" in value) {
+    const found = await c.env.REGISTRY.getByName("registry").getTenant(tenant);
+    if (!found) throw notFound(`tenant '${tenant}'`);
+    refuseJurisdictionChange(value as Record<string, unknown>, tenant, found.jurisdiction);
+  }
   const checked = validateOpenSettings(value);
   if (!checked.ok)
     throw new ApiError(
@@ -40,7 +46,10 @@ openAdmin.put("/tenants/:tenant/open", async (c) => {
   const t = await c.env.REGISTRY.getByName("registry").getTenant(tenant);
   await Promise.all(
     shardsOf(t?.routing ?? []).map((shard) =>
-      shardStub(c.env, logRef(c.var.config, tenant, shard)).refreshWitnesses(),
+      shardStub(
+        c.env,
+        logRef(c.var.config, { id: tenant, jurisdiction: t?.jurisdiction ?? null }, shard),
+      ).refreshWitnesses(),
     ),
   );
   return c.json(checked.settings);
@@ -59,5 +68,5 @@ witnessStatus.get("/:log/witnesses", async (c) => {
   const raw = c.req.param("log");
   const shard = /^(0|[1-9][0-9]{0,5})$/.test(raw) ? Number(raw) : NaN;
   if (!shardsOf(tenant.routing).includes(shard)) throw notFound(`log '${raw}'`);
-  return c.json(await shardStub(c.env, logRef(c.var.config, tenant.id, shard)).witnessStatus());
+  return c.json(await shardStub(c.env, logRef(c.var.config, tenant, shard)).witnessStatus());
 });

@@ -16,7 +16,7 @@ import { ApiError } from "../api-error";
 import { authenticate, tenantFor } from "../middleware/auth";
 import { logRef, shardStub, shardsOf } from "../routing";
 import { parseTilePath, TilePathError, type TileRef } from "../../core/tiles";
-import { TENANT_ID_PATTERN } from "../../core/protocol";
+import { TENANT_ID_PATTERN, type Jurisdiction } from "../../core/protocol";
 import type { OpenSettings } from "../../registry/open-settings";
 import type { RoutingVersion } from "../../registry/registry";
 
@@ -26,6 +26,7 @@ const IMMUTABLE = "max-age=31536000, immutable";
 
 interface TenantView {
   routing: RoutingVersion[];
+  jurisdiction: Jurisdiction | null;
   settings: OpenSettings;
 }
 const cache = new Map<string, { view: TenantView | null; expires: number }>();
@@ -35,7 +36,7 @@ async function tenantView(env: Env, tenant: string, cacheMs: number): Promise<Te
   if (hit && hit.expires > Date.now()) return hit.view;
   const registry = env.REGISTRY.getByName("registry");
   const [t, settings] = await Promise.all([registry.getTenant(tenant), registry.getOpenSettings(tenant)]);
-  const view = t && settings ? { routing: t.routing, settings } : null;
+  const view = t && settings ? { routing: t.routing, jurisdiction: t.jurisdiction, settings } : null;
   if (cache.size > 10_000) cache.clear();
   cache.set(tenant, { view, expires: Date.now() + cacheMs });
   return view;
@@ -60,7 +61,7 @@ async function openLog(
     const scope = tenantFor(c.var.principal, "read");
     if (scope.id !== tenant) throw absent();
   }
-  const log = logRef(c.var.config, tenant, shard);
+  const log = logRef(c.var.config, { id: tenant, jurisdiction: view.jurisdiction }, shard);
   return { stub: shardStub(c.env, log), origin: log.origin, isPublic };
 }
 
