@@ -103,7 +103,7 @@ const RANGE_CHUNK_BYTES = 4 * 1024 * 1024;
  */
 logs.get("/:log/batches", async (c) => {
   const tenant = tenantFor(c.var.principal, "read");
-  const log = logRef(c.var.config, tenant.id, shardParam(tenant, c.req.param("log")));
+  const log = logRef(c.var.config, tenant, shardParam(tenant, c.req.param("log")));
   const from = intParam("from", c.req.query("from"));
   const to = intParam("to", c.req.query("to"));
   if (to <= from) {
