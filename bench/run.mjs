@@ -27,7 +27,7 @@ const LIMIT_S = {
   validation: 150,
   merkle: 150,
   proofs: 420,
-  storage: 150,
+  storage: 240,
   audit: 420,
   shards: 240,
   ijson: 120,

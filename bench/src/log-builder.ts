@@ -7,6 +7,9 @@
 import { toHex } from "../../src/core/bytes";
 import { signerFromSeed, type NoteSigner } from "../../src/core/note";
 import { appendEvents } from "../../src/shard/append";
+import { pendingStored } from "../../src/shard/event-ids";
+import { splitLine } from "../../src/shard/bundle";
+import { EventLines } from "../../src/shard/lines";
 import * as shardSchema from "../../src/shard/schema";
 import { sealBatch } from "../../src/shard/seal";
 import { TreeStore } from "../../src/shard/tree-store";
@@ -96,9 +99,17 @@ export class LogBuilder {
           futureTimestamp: false,
         });
       }
-      const { nextSeq } = this.store.commit(() =>
-        appendEvents(this.store.sql, BENCH_LOG, events, receivedAt, this.position.events),
+      // Every pending event is in a slice; a sealed candidate (two random ids sharing their
+      // first 48 bits) would need a bundle read, which this builder does not do.
+      const sealedUpto = this.position.events;
+      const appended = this.store.commit(() =>
+        appendEvents(this.store.sql, BENCH_LOG, events, receivedAt, this.position.events, (seq) =>
+          pendingStored(this.store.sql, seq, sealedUpto),
+        ),
       );
+      if ("unresolved" in appended)
+        throw new Error(`random event ids met sealed id-index candidates ${appended.unresolved.join(", ")}`);
+      const { nextSeq } = appended;
       const sealed = await sealBatch(this.store.sql, this.tree, {
         origin: BENCH_LOG.origin,
         batch: this.position.treeSize,
@@ -115,13 +126,19 @@ export class LogBuilder {
   }
 
   /** Ids of `count` events drawn uniformly from the sealed log (read before any timing). */
-  sampleIds(count: number): string[] {
-    // The id index is keyed by id, so draw from all of it (read once, before any timing).
-    // workerd returns BLOBs as ArrayBuffer, node:sqlite as Uint8Array: the constructor takes both.
-    const all = this.store.sql.exec<{ id: ArrayBuffer }>("SELECT id FROM event_ids").toArray();
+  /**
+   * `count` ids of events drawn uniformly (read before any timing). The id index keeps only a
+   * key of each id, so the ids are read from the drawn events' envelopes.
+   */
+  async sampleIds(count: number): Promise<string[]> {
+    const lines = new EventLines(this.store.sql);
     const ids: string[] = [];
-    for (let i = 0; i < count; i++)
-      ids.push(toHex(new Uint8Array(all[Math.floor(Math.random() * all.length)]!.id)));
+    for (let i = 0; i < count; i++) {
+      const seq = Math.floor(Math.random() * this.position.events);
+      const line = await lines.line(seq, this.position.events);
+      if (line === null) throw new Error(`the bench log has no event at seq ${seq}`);
+      ids.push((JSON.parse(splitLine(line).envelope) as { id: string }).id);
+    }
     return ids;
   }
 }

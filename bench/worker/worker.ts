@@ -135,7 +135,7 @@ export class ProofLog extends DurableObject<BenchEnv> {
   }> {
     const { events, treeSize } = this.builder.position;
     const sql = this.ctx.storage.sql;
-    const ids = this.builder.sampleIds(samples);
+    const ids = await this.builder.sampleIds(samples);
     const froms = ids.map(() => 1 + Math.floor(Math.random() * (treeSize - 1)));
     const time = async (calls: Array<() => unknown>) => {
       const perCallMs: number[] = [];

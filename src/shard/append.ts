@@ -1,16 +1,12 @@
-import { fromHex, toHex } from "../core/bytes";
 import type { Envelope } from "../core/protocol";
 import { envelopeJson } from "./envelope-json";
 import { advance, loadProducers, saveProducers } from "./producers";
 import { eventLine, joinLines } from "./bundle";
 import { factsOf, type EventFacts } from "./facts";
 import { MAX_BOUND_PARAMS } from "./schema";
-import { TIERS, type AppendResult, type LogRef, type PreparedEvent, type Tier } from "./types";
-
-export interface Existing {
-  seq: number;
-  tier: Tier;
-}
+import { idRow, matchIds, type Stored } from "./event-ids";
+import { decisionKey, pairText } from "./event-pairs";
+import type { AppendResult, LogRef, PreparedEvent } from "./types";
 
 /**
  * Sequences `events` into the shard inside the caller's transaction: the accepted ones become
@@ -18,6 +14,9 @@ export interface Existing {
  * Duplicates (same content id, stored before or earlier in this call) are answered with the
  * original; an event that reuses a (decision_id, sequence_number) pair with other content is
  * stored and flagged `conflict`, because evidence is never silently dropped.
+ * Id index rows are candidates confirmed by their stored envelope (event-ids.ts): `resolve`
+ * gives it; when it cannot for some candidate, nothing is written and those seqs are returned
+ * (`unresolved`) for the caller to read and retry with.
  * Precondition: runs inside `transactionSync`; `nextSeq` is the shard's next free sequence.
  */
 export function appendEvents(
@@ -26,12 +25,18 @@ export function appendEvents(
   events: readonly PreparedEvent[],
   receivedAt: Date,
   nextSeq: number,
-): { results: AppendResult[]; nextSeq: number } {
-  const existing = findExisting(
+  resolve: (seq: number) => Stored | undefined,
+): { results: AppendResult[]; nextSeq: number } | { unresolved: number[] } {
+  const unresolved: number[] = [];
+  const existing = matchIds(
     sql,
     events.map((e) => e.id),
+    resolve,
+    unresolved,
   );
-  const taken = findTakenPairs(sql, events);
+  if (!existing) return { unresolved };
+  const keys = events.map((e) => decisionKey(e.decisionId));
+  const taken = findTakenPairs(sql, keys);
   const producers = loadProducers(
     sql,
     events.map((e) => e.producer),
@@ -43,7 +48,7 @@ export function appendEvents(
   const ids: unknown[] = [];
   const pairs: unknown[] = [];
   const firstSeq = nextSeq;
-  for (const e of events) {
+  for (const [i, e] of events.entries()) {
     const prior = existing.get(e.id);
     if (prior) {
       results.push({
@@ -56,7 +61,7 @@ export function appendEvents(
       });
       continue;
     }
-    const pair = pairKey(e.decisionId, e.sequenceNumber);
+    const pair = pairText(keys[i]!, e.sequenceNumber);
     const conflict = taken.has(pair);
     const seq = nextSeq++;
     const { chain, sequence } = advance(producers.get(e.producer)!, e);
@@ -85,8 +90,8 @@ export function appendEvents(
     facts.push(
       factsOf(envelope, { decisionType: e.decisionType, logicType: e.logicType, output: e.outputKey }, true),
     );
-    ids.push(fromHex(e.id), seq, TIERS.indexOf(e.tier));
-    pairs.push(e.decisionId, e.sequenceNumber, seq);
+    ids.push(...idRow(e.id, seq));
+    pairs.push(keys[i]!, e.sequenceNumber, seq);
     existing.set(e.id, { seq, tier: e.tier });
     taken.add(pair);
     results.push({
@@ -108,8 +113,8 @@ export function appendEvents(
       joinLines(lines),
       JSON.stringify(facts),
     );
-    insertRows(sql, "event_ids (id, seq, tier)", 3, ids);
-    insertRows(sql, "event_pairs (decision_id, sequence_number, seq)", 3, pairs);
+    insertRows(sql, "event_ids (k, seq)", 2, ids);
+    insertRows(sql, "event_pairs (d, sequence_number, seq)", 3, pairs);
   }
   saveProducers(sql, producers.values());
   return { results, nextSeq };
@@ -128,45 +133,16 @@ function insertRows(sql: SqlStorage, into: string, columns: number, flat: unknow
   }
 }
 
-/** Which of `ids` (hex) the shard holds, with their seq and tier: one index read each. */
-export function findExisting(sql: SqlStorage, ids: readonly string[]): Map<string, Existing> {
-  const found = new Map<string, Existing>();
-  const unique = [...new Set(ids)];
+function findTakenPairs(sql: SqlStorage, keys: readonly Uint8Array[]): Set<string> {
+  const taken = new Set<string>();
+  const unique = [...new Map(keys.map((k) => [pairText(k, 0), k])).values()];
   for (let i = 0; i < unique.length; i += MAX_BOUND_PARAMS) {
     const chunk = unique.slice(i, i + MAX_BOUND_PARAMS);
-    const cursor = sql.exec<{ seq: number; id: ArrayBuffer; tier: number }>(
-      `SELECT seq, id, tier FROM event_ids WHERE id IN (${chunk.map(() => "?").join(",")})`,
-      ...chunk.map(fromHex),
-    );
-    for (const row of cursor)
-      found.set(toHex(new Uint8Array(row.id)), { seq: row.seq, tier: TIERS[row.tier]! });
-  }
-  return found;
-}
-
-/** The seq of event `id` (hex), or null. */
-export function seqOfId(sql: SqlStorage, id: string): number | null {
-  let bytes: Uint8Array;
-  try {
-    bytes = fromHex(id);
-  } catch {
-    return null;
-  }
-  return sql.exec<{ seq: number }>("SELECT seq FROM event_ids WHERE id = ?", bytes).toArray()[0]?.seq ?? null;
-}
-
-const pairKey = (decisionId: string, sequenceNumber: number) => `${sequenceNumber}\u0000${decisionId}`;
-
-function findTakenPairs(sql: SqlStorage, events: readonly PreparedEvent[]): Set<string> {
-  const taken = new Set<string>();
-  const decisions = [...new Set(events.map((e) => e.decisionId))];
-  for (let i = 0; i < decisions.length; i += MAX_BOUND_PARAMS) {
-    const chunk = decisions.slice(i, i + MAX_BOUND_PARAMS);
-    const cursor = sql.exec<{ decision_id: string; sequence_number: number }>(
-      `SELECT decision_id, sequence_number FROM event_pairs WHERE decision_id IN (${chunk.map(() => "?").join(",")})`,
+    const cursor = sql.exec<{ d: ArrayBuffer; sequence_number: number }>(
+      `SELECT d, sequence_number FROM event_pairs WHERE d IN (${chunk.map(() => "?").join(",")})`,
       ...chunk,
     );
-    for (const row of cursor) taken.add(pairKey(row.decision_id, row.sequence_number));
+    for (const row of cursor) taken.add(pairText(new Uint8Array(row.d), row.sequence_number));
   }
   return taken;
 }

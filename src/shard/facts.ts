@@ -119,7 +119,7 @@ export interface Aggregate {
   exact: Record<ExactDimension, Record<string, number>>;
   /** Per sampling rate (as text): [events, in sample]. */
   sampling: Record<string, [number, number]>;
-  /** Per producer: the PRODUCER_COUNTERS in order. */
+  /** Per producer (keyed by its JSON text, like the exact groups): the PRODUCER_COUNTERS in order. */
   producers: Record<string, number[]>;
 }
 
@@ -158,7 +158,7 @@ export function addFacts(agg: Aggregate, f: EventFacts, sign: 1 | -1 = 1): void 
     s[0] += sign;
     if (f.inSample) s[1] += sign;
   }
-  const p = (agg.producers[f.producer] ??= PRODUCER_COUNTERS.map(() => 0));
+  const p = (agg.producers[JSON.stringify(f.producer)] ??= PRODUCER_COUNTERS.map(() => 0));
   p[0]! += sign;
   if (f.chain === "ok") p[1]! += sign;
   else if (f.chain === "mismatch") p[2]! += sign;

@@ -1,6 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { sealBatch, type SealedBatch } from "./seal";
-import { appendEvents, findExisting, seqOfId } from "./append";
+import { appendEvents } from "./append";
+import { findIds, pendingStored, readStored, seqOfId, type Stored } from "./event-ids";
 import { queryEvents, type EventFilter, type QueryPage, type ShardPosition } from "./query";
 import { shardStats, type ExactGroup, type ShardStats } from "./stats";
 import {
@@ -99,7 +100,7 @@ export class LogShard extends DurableObject<Env> {
     this.witnessing = shardWitnessing(ctx, env, this.tree.getNode, () => this.meta?.log?.tenant ?? null);
     this.sql.exec("CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v) WITHOUT ROWID");
     try {
-      this.meta = loadMeta(this.sql);
+      this.meta = loadMeta(this.sql, (work) => ctx.storage.transactionSync(work));
     } catch (err) {
       this.layoutError = err as Error;
       return;
@@ -183,11 +184,27 @@ export class LogShard extends DurableObject<Env> {
       return { overloaded: true, pending: backlog, retryAfterMs: Math.max(1000, this.settings.batchMs * 4) };
     }
     const receivedAt = new Date();
-    const { results, nextSeq } = this.ctx.storage.transactionSync(() => {
-      const appended = appendEvents(this.sql, log, events, receivedAt, this.nextSeq);
-      recordExposures(this.sql, events, appended.results, receivedAt.getTime());
-      return appended;
-    });
+    // Id index rows are candidates confirmed by their envelopes (event-ids.ts): a pending one is
+    // read inside the transaction; a sealed one needs its bundle decoded first, so the
+    // transaction names what it could not confirm and runs again once those are read.
+    const confirmed = new Map<number, Stored>();
+    let appended: Exclude<ReturnType<typeof appendEvents>, { unresolved: number[] }> | null = null;
+    while (appended === null) {
+      const sealedUpto = this.m.sealedUpto;
+      const resolve = (seq: number) => confirmed.get(seq) ?? pendingStored(this.sql, seq, sealedUpto);
+      const out = this.ctx.storage.transactionSync(() => {
+        const done = appendEvents(this.sql, log, events, receivedAt, this.nextSeq, resolve);
+        if (!("unresolved" in done)) recordExposures(this.sql, events, done.results, receivedAt.getTime());
+        return done;
+      });
+      if ("unresolved" in out) {
+        for (const seq of out.unresolved)
+          confirmed.set(seq, await readStored(this.lines, seq, this.m.sealedUpto));
+      } else {
+        appended = out;
+      }
+    }
+    const { results, nextSeq } = appended;
     this.nextSeq = nextSeq;
     const pending = this.nextSeq - this.m.sealedUpto;
     if (pending >= this.settings.batchMax) {
@@ -254,7 +271,7 @@ export class LogShard extends DurableObject<Env> {
   /** Erases the retained body of event `id` (in SQLite and in R2); its envelope and proof stay valid. */
   eraseEventBody(id: string, reason: string): Promise<{ found: boolean; erased: Erasure | null }> {
     return this.serial(async () => {
-      const seq = seqOfId(this.sql, id);
+      const seq = await seqOfId(this.sql, this.lines, id, this.m.sealedUpto);
       if (seq === null) return { found: false, erased: null };
       if (isErased(this.sql, seq)) return { found: true, erased: null };
       const erasure: Erasure = { at: new Date().toISOString(), reason };
@@ -469,9 +486,9 @@ export class LogShard extends DurableObject<Env> {
   }
 
   /** Which of `ids` this shard holds (for duplicate checks across routing generations). */
-  findEvents(ids: string[]): Array<{ id: string; seq: number; tier: Tier }> {
-    void this.m;
-    return [...findExisting(this.sql, ids)].map(([id, e]) => ({ id, seq: e.seq, tier: e.tier }));
+  async findEvents(ids: string[]): Promise<Array<{ id: string; seq: number; tier: Tier }>> {
+    const found = await findIds(this.sql, this.lines, ids, this.m.sealedUpto);
+    return [...found].map(([id, e]) => ({ id, seq: e.seq, tier: e.tier }));
   }
 
   info(): ShardProgress | null {

@@ -1,4 +1,5 @@
 import { LAYOUT_VERSION } from "./schema";
+import { MIGRATIONS } from "./migrate";
 import type { LogRef, ShardSettings } from "./types";
 
 /**
@@ -49,11 +50,12 @@ export class LayoutVersionError extends Error {
 }
 
 /**
- * Reads the metadata, stamping a new database with this code's layout version.
- * @throws LayoutVersionError when the database was written by another layout (a database with
- * a log but no version is one of 0.1's, layout 1).
+ * Reads the metadata, stamping a new database with this code's layout version and migrating a
+ * database of an older layout (migrate.ts), one version at a time, inside `atomically`.
+ * @throws LayoutVersionError when the database was written by a layout with no migration to
+ * this one (a newer one, or 0.1's: a database with a log but no version is layout 1).
  */
-export function loadMeta(sql: SqlStorage): ShardMeta {
+export function loadMeta(sql: SqlStorage, atomically: (work: () => void) => void = (w) => w()): ShardMeta {
   const raw = new Map(
     sql
       .exec<{ k: string; v: string | number }>("SELECT k, v FROM meta")
@@ -68,7 +70,15 @@ export function loadMeta(sql: SqlStorage): ShardMeta {
     if (raw.has(KEYS.log) || tables > 0) throw new LayoutVersionError(LAYOUT_VERSION, "1 (edgelog 0.1)");
     sql.exec("INSERT INTO meta (k, v) VALUES (?, ?)", KEYS.layout, LAYOUT_VERSION);
   } else if (Number(layout) !== LAYOUT_VERSION) {
-    throw new LayoutVersionError(LAYOUT_VERSION, String(layout));
+    const from = Number(layout);
+    const steps: Array<(sql: SqlStorage) => void> = [];
+    for (let v = from; v < LAYOUT_VERSION && MIGRATIONS[v]; v++) steps.push(MIGRATIONS[v]!);
+    if (!Number.isInteger(from) || from + steps.length !== LAYOUT_VERSION)
+      throw new LayoutVersionError(LAYOUT_VERSION, String(layout));
+    atomically(() => {
+      for (const step of steps) step(sql);
+      sql.exec("UPDATE meta SET v = ? WHERE k = ?", LAYOUT_VERSION, KEYS.layout);
+    });
   }
   const num = (k: string) => Number(raw.get(k) ?? 0);
   const json = <T>(k: string): T | null => {

@@ -5,6 +5,7 @@
 import { splitLine } from "./bundle";
 import { retainedKeys } from "./facts";
 import type { EventLines } from "./lines";
+import { decisionKey } from "./event-pairs";
 
 export interface EventFilter {
   decisionId?: string;
@@ -123,8 +124,8 @@ export async function queryEvents(
   if (filter.decisionId !== undefined) {
     const seqs = sql
       .exec<{ seq: number }>(
-        "SELECT seq FROM event_pairs WHERE decision_id = ? AND seq >= ? AND seq < ? ORDER BY seq LIMIT ?",
-        filter.decisionId,
+        "SELECT seq FROM event_pairs WHERE d = ? AND seq >= ? AND seq < ? ORDER BY seq LIMIT ?",
+        decisionKey(filter.decisionId),
         start,
         end,
         scanMax,

@@ -5,7 +5,7 @@ import type { BatchHeader, EventProof as ProtocolEventProof } from "../core/prot
 import type { Envelope } from "../core/protocol";
 import { erasureOf, type Erasure } from "./retention";
 import type { TreeStore } from "./tree-store";
-import { seqOfId } from "./append";
+import { seqOfId } from "./event-ids";
 import { splitLine } from "./bundle";
 import { batchOf, type EventLines } from "./lines";
 import { checkpointOfSize } from "./log-records";
@@ -42,7 +42,7 @@ export async function buildEventProof(
   sealedUpto: number,
   treeSize: number,
 ): Promise<EventRecord | null> {
-  const seq = seqOfId(sql, id);
+  const seq = await seqOfId(sql, lines, id, sealedUpto);
   if (seq === null) return null;
   const line = await lines.line(seq, sealedUpto);
   if (line === null) throw new Error(`event ${id} is indexed at seq ${seq}, which is not stored`);

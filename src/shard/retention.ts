@@ -6,7 +6,8 @@
  */
 import { addFacts, emptyAggregate, factsOfLine, mergeAggregate, type Aggregate } from "./facts";
 import { lineWithoutBody, splitLine } from "./bundle";
-import { addToTotals } from "./stats-totals";
+import { addToTotals, loadStatsKeys } from "./stats-totals";
+import { decisionKey } from "./event-pairs";
 
 export const DAY_MS = 86_400_000;
 /** How often the alarm sweeps for bodies past retention when nothing else wakes the shard. */
@@ -59,14 +60,20 @@ export function stripBodies(
   return { lines: out, delta, removed };
 }
 
-/** Adds `delta` to batch `n`'s stored stats and to the totals. Precondition: inside the caller's transaction. */
-export function adjustBatchStats(sql: SqlStorage, n: number, delta: Aggregate): void {
+/**
+ * Adds `delta` (keys as JSON texts, from stripBodies) to batch `n`'s stored stats and to the
+ * totals, each removed key taken from the counter its event was sealed under (its slot, or
+ * OTHER). Precondition: inside the caller's transaction.
+ */
+export function adjustBatchStats(sql: SqlStorage, n: number, raw: Aggregate): void {
+  const keys = loadStatsKeys(sql);
+  const delta = keys.encode(keys.cap(raw, false));
   const stored = JSON.parse(
     sql.exec<{ stats: string }>("SELECT stats FROM batches WHERE n = ?", n).one().stats,
   ) as Aggregate;
   mergeAggregate(stored, delta);
   sql.exec("UPDATE batches SET stats = ? WHERE n = ?", JSON.stringify(stored), n);
-  addToTotals(sql, delta);
+  addToTotals(sql, delta, keys);
 }
 
 /**
@@ -85,8 +92,8 @@ export function recordErasure(sql: SqlStorage, seq: number, erasure: Erasure, bo
   let deleted = 0;
   if (typeof id === "string" && typeof n === "number") {
     const cursor = sql.exec(
-      "DELETE FROM event_pairs WHERE decision_id = ? AND sequence_number = ? AND seq = ?",
-      id,
+      "DELETE FROM event_pairs WHERE d = ? AND sequence_number = ? AND seq = ?",
+      decisionKey(id),
       n,
       seq,
     );

@@ -1,5 +1,5 @@
 /**
- * The LogShard's SQLite layout, version 2 (README: Storage). Sequence numbers are dense from
+ * The LogShard's SQLite layout, version 3 (README: Storage; migrate.ts takes version 2 to it). Sequence numbers are dense from
  * 0; batch n holds the contiguous range [first_seq, first_seq + count).
  *
  * - `slices`: each accepted request's events (those routed to this shard) as one row, in the
@@ -7,11 +7,30 @@
  * - `batches`: one row per sealed batch: its header, the stored upper nodes of its Merkle tree,
  *   its bundle (the gzip of its export: header line, then one line per event) and the exact
  *   stats of its events; `stats_totals` holds their sum.
- * - `event_ids`, `event_pairs`: the only per-event rows, both WITHOUT ROWID: id → seq (dedup,
- *   lookups) and (decision_id, sequence_number) → seq (conflicts, decision_id queries).
+ * - `event_ids`, `event_pairs`: the only per-event rows, both WITHOUT ROWID: id key → seq (dedup,
+ *   lookups; the key is the id's first 48 bits, confirmed from the envelope) and
+ *   (decision key, sequence_number) → seq (conflicts, decision_id queries; the key is 128 bits
+ *   of the decision id's SHA-256).
  * - `tree_nodes`, `checkpoints`: the log tree over batch headers and its signed checkpoints.
  */
-export const LAYOUT_VERSION = 2;
+export const LAYOUT_VERSION = 3;
+
+/** Exported for the layout 2 → 3 migration, which creates these. */
+export const EVENT_PAIRS_TABLE = `CREATE TABLE IF NOT EXISTS event_pairs (
+  d BLOB NOT NULL,
+  sequence_number INTEGER NOT NULL,
+  seq INTEGER NOT NULL,
+  PRIMARY KEY (d, sequence_number, seq)
+) WITHOUT ROWID;`;
+export const EVENT_IDS_TABLE = `CREATE TABLE IF NOT EXISTS event_ids (
+  k INTEGER NOT NULL,
+  seq INTEGER NOT NULL,
+  PRIMARY KEY (k, seq)
+) WITHOUT ROWID;`;
+export const STATS_TOTALS_TABLE = `CREATE TABLE IF NOT EXISTS stats_totals (
+  k TEXT PRIMARY KEY,
+  v TEXT NOT NULL
+) WITHOUT ROWID;`;
 
 export const SHARD_SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (
@@ -41,23 +60,14 @@ CREATE TABLE IF NOT EXISTS batches (
 );
 -- Finds the batch holding a seq (first_seq <= seq, the greatest) without scanning batches.
 CREATE UNIQUE INDEX IF NOT EXISTS batches_by_first_seq ON batches (first_seq);
-CREATE TABLE IF NOT EXISTS event_ids (
-  id BLOB PRIMARY KEY,
-  seq INTEGER NOT NULL,
-  tier INTEGER NOT NULL
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS event_pairs (
-  decision_id TEXT NOT NULL,
-  sequence_number INTEGER NOT NULL,
-  seq INTEGER NOT NULL,
-  PRIMARY KEY (decision_id, sequence_number, seq)
-) WITHOUT ROWID;
--- The exact stats of every sealed event (one row, rewritten at each seal): a stats call over the
--- whole log reads it and the pending slices, never the events.
-CREATE TABLE IF NOT EXISTS stats_totals (
-  k INTEGER PRIMARY KEY CHECK (k = 0),
-  stats TEXT NOT NULL
-);
+-- k: the id's first 48 bits (event-ids.ts); the envelope confirms the full id.
+${EVENT_IDS_TABLE}
+-- d: the decision id's 128-bit key (event-pairs.ts).
+${EVENT_PAIRS_TABLE}
+-- The exact stats of every sealed event ('counts', rewritten at each seal) and the stats key
+-- dictionary ('keys/<group>', rewritten when a group takes a key): stats-totals.ts. A stats call
+-- over the whole log reads these rows and the pending slices, never the events.
+${STATS_TOTALS_TABLE}
 CREATE TABLE IF NOT EXISTS tree_nodes (
   level INTEGER NOT NULL,
   idx INTEGER NOT NULL,

@@ -6,7 +6,7 @@ import { packUpperLevels, perfectLevels, rootOfLevels } from "./batch-tree";
 import { encodeBundle, joinLines, splitLine, splitLines } from "./bundle";
 import { addFacts, emptyAggregate, type EventFacts } from "./facts";
 import { saveMeta } from "./meta";
-import { addToTotals } from "./stats-totals";
+import { addToTotals, loadStatsKeys } from "./stats-totals";
 import { formatCheckpoint, signNote, type NoteSigner } from "../core/note";
 import type { SliceRow } from "./lines";
 import type { TreeStore } from "./tree-store";
@@ -121,9 +121,13 @@ export async function sealBatch(
     signNote(formatCheckpoint({ origin: req.origin, size, rootHash: logRoot }), [req.signer]),
     encodeBundle(headerText, taken.lines),
   ]);
-  const stats = emptyAggregate();
-  for (const f of taken.facts) addFacts(stats, f);
+  const raw = emptyAggregate();
+  for (const f of taken.facts) addFacts(raw, f);
   req.commit(() => {
+    // Keys take their stats slots here, once per batch (stats-keys.ts): the batch's stored
+    // stats and the totals count each event under the same counter.
+    const keys = loadStatsKeys(sql);
+    const stats = keys.encode(keys.cap(raw, true));
     for (const first of taken.consumed) sql.exec("DELETE FROM slices WHERE first_seq = ?", first);
     if (taken.rest) {
       const r = taken.rest;
@@ -154,7 +158,7 @@ export async function sealBatch(
     tree.put(newNodes);
     sql.exec("INSERT INTO checkpoints (size, root, note) VALUES (?, ?, ?)", size, logRoot, note);
     saveMeta(sql, { sealedUpto: req.firstSeq + count, treeSize: size });
-    addToTotals(sql, stats);
+    addToTotals(sql, stats, keys);
     req.onSealed?.({ n: req.batch, facts: taken.facts });
   });
   return { batch: req.batch, firstSeq: req.firstSeq, count, checkpoint: note };

@@ -13,7 +13,8 @@ import {
 import { batchOf, type EventLines, type SliceRow } from "./lines";
 import { firstSeqAtOrAfter, type ShardPosition } from "./query";
 import { splitLines } from "./bundle";
-import { readTotals } from "./stats-totals";
+import { loadStatsKeys, readTotals } from "./stats-totals";
+import { OTHER, type StatsKeys } from "./stats-keys";
 import type { Envelope } from "../core/protocol";
 
 /** Dimensions known for every event (envelope, or keys read from the retained content): counted exactly. */
@@ -28,6 +29,10 @@ export interface ShardStats {
   events: number;
   /** Exact groups: count per key. */
   exact?: Array<{ key: string | null; count: number }>;
+  /** Events of the exact group counted under "other": their key came once the group held STATS_KEYS_MAX keys. */
+  other?: number;
+  /** The producers beyond STATS_KEYS_MAX, counted together (the `producer` member is meaningless). */
+  otherProducers?: ShardStats["producers"][number];
   /**
    * Horvitz–Thompson sums over events whose body is retained: per key Σw and Σw(w−1), w the
    * event's adjusted count (1 for full, 1/rate for an in-sample sampled event).
@@ -67,9 +72,10 @@ export interface StatsSource {
  * the lines of at most two batches cut by the range, and the facts of pending slices. Costs
  * O(batches in range × groups), never a read per event outside the two edge batches.
  */
-async function aggregateOf(src: StatsSource, lo: number, hi: number): Promise<Aggregate> {
+async function aggregateOf(src: StatsSource, keys: StatsKeys, lo: number, hi: number): Promise<Aggregate> {
   const { sql, lines, at } = src;
   const agg = emptyAggregate();
+  const stored = emptyAggregate();
   const sealedHi = Math.min(hi, at.sealedUpto);
   if (lo < sealedHi) {
     let wholeFrom = lo;
@@ -90,12 +96,26 @@ async function aggregateOf(src: StatsSource, lo: number, hi: number): Promise<Ag
         wholeFrom,
         wholeTo,
       )) {
-        mergeAggregate(agg, JSON.parse(row.stats) as Aggregate);
+        mergeAggregate(stored, JSON.parse(row.stats) as Aggregate);
       }
     }
   }
-  if (hi > at.sealedUpto) addPending(agg, sql, Math.max(lo, at.sealedUpto), hi);
-  return agg;
+  // Sealed events of the edge batches count where their seal put them: no key takes a slot here.
+  const sealed = keys.cap(agg, false);
+  mergeAggregate(sealed, keys.decode(stored));
+  if (hi > at.sealedUpto)
+    mergeAggregate(sealed, pendingAggregate(sql, keys, Math.max(lo, at.sealedUpto), hi));
+  return sealed;
+}
+
+/**
+ * Pending events in [from, to), counted as their seal would count them (on a copy of the
+ * dictionary, since only a seal gives keys their slots).
+ */
+function pendingAggregate(sql: SqlStorage, keys: StatsKeys, from: number, to: number): Aggregate {
+  const agg = emptyAggregate();
+  addPending(agg, sql, from, to);
+  return keys.copy().cap(agg, true);
 }
 
 async function addLines(
@@ -144,14 +164,16 @@ export async function shardStats(
   const { sql, lines, at } = src;
   const lo = range.since === undefined ? 0 : await firstSeqAtOrAfter(sql, lines, range.since, at);
   const hi = range.until === undefined ? at.size : await firstSeqAtOrAfter(sql, lines, range.until, at);
+  const keys = loadStatsKeys(sql);
   let agg: Aggregate;
   if (lo === 0 && hi === at.size) {
     // The whole log: the running totals plus what is pending — O(groups + pending events).
-    agg = readTotals(sql);
-    addPending(agg, sql, at.sealedUpto, at.size);
+    agg = keys.decode(readTotals(sql));
+    mergeAggregate(agg, pendingAggregate(sql, keys, at.sealedUpto, at.size));
   } else {
-    agg = lo < hi ? await aggregateOf(src, lo, hi) : emptyAggregate();
+    agg = lo < hi ? await aggregateOf(src, keys, lo, hi) : emptyAggregate();
   }
+  const otherProducer = agg.producers[OTHER];
   const stats: ShardStats = {
     range: { lo, hi },
     events: agg.events,
@@ -162,23 +184,30 @@ export async function shardStats(
       .map(([rate, [events, inSample]]) => ({ rate: Number(rate), events, in_sample: inSample }))
       .sort((a, b) => a.rate - b.rate),
     producers: Object.entries(agg.producers)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([producer, counts]) => {
-        const out = { producer } as ShardStats["producers"][number];
-        PRODUCER_COUNTERS.forEach((name, i) => (out[name] = counts[i]!));
-        return out;
-      }),
+      .filter(([key]) => key !== OTHER)
+      .map(([key, counts]) => producerCounts(JSON.parse(key) as string, counts))
+      .sort((a, b) => (a.producer < b.producer ? -1 : a.producer > b.producer ? 1 : 0)),
   };
+  if (otherProducer) stats.otherProducers = producerCounts(OTHER, otherProducer);
   if (group && "exact" in group) {
-    stats.exact = Object.entries(agg.exact[group.exact])
+    const counts = agg.exact[group.exact];
+    stats.exact = Object.entries(counts)
+      .filter(([key]) => key !== OTHER)
       .map(([key, count]) => ({ key: JSON.parse(key) as string | null, count }))
       .sort((a, b) => b.count - a.count);
+    if (counts[OTHER]) stats.other = counts[OTHER];
   } else if (group && lo < hi) {
     await addEstimates(src, stats, group.pointer, lo, hi);
   } else if (group) {
     stats.estimated = [];
   }
   return stats;
+}
+
+function producerCounts(producer: string, counts: readonly number[]): ShardStats["producers"][number] {
+  const out = { producer } as ShardStats["producers"][number];
+  PRODUCER_COUNTERS.forEach((name, i) => (out[name] = counts[i]!));
+  return out;
 }
 
 /**

@@ -224,6 +224,26 @@ export const SCHEMAS = {
         additionalProperties: int,
       },
     },
+    capped: {
+      oneOf: [
+        { type: "null" },
+        closed({
+          keys_limit: int,
+          other: int,
+          other_producers: {
+            oneOf: [
+              { type: "null" },
+              {
+                type: "object",
+                required: ["events"],
+                properties: { events: int },
+                additionalProperties: int,
+              },
+            ],
+          },
+        }),
+      ],
+    },
   }),
 
   RoutingVersion: closed({

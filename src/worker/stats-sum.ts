@@ -4,6 +4,7 @@
  * independent), so the standard error is the square root of the summed variance.
  */
 import type { ExactGroup, ShardStats } from "../shard/stats";
+import { STATS_KEYS_MAX } from "../shard/stats-keys";
 
 type Sum<K extends string> = Map<string, Record<K, number>>;
 
@@ -29,6 +30,12 @@ export interface StatsSum {
   coverage: { estimable: number; lightweight: number; bodies_not_in_sqlite: number };
   sampling: Array<{ rate: number; events: number; in_sample: number; observed_rate: number | null }>;
   producers: Array<{ producer: string } & ProducerCounts>;
+  /**
+   * Null unless a shard's key limit was reached for what this answer shows: each shard counts at
+   * most `keys_limit` keys per group by name (README: Limits); `other` is the events of the
+   * requested exact group counted together beyond it, `other_producers` the producers beyond it.
+   */
+  capped: { keys_limit: number; other: number; other_producers: ProducerCounts | null } | null;
 }
 
 /**
@@ -47,7 +54,15 @@ export function sumShardStats(
   const estimated: Sum<"weight" | "variance" | "observed"> = new Map();
   const sampling: Sum<"events" | "in_sample"> = new Map();
   const producers: Sum<keyof ProducerCounts> = new Map();
+  let other = 0;
+  let otherProducers: ProducerCounts | null = null;
   for (const p of parts) {
+    if (group !== null && "exact" in group) other += p.other ?? 0;
+    if (p.otherProducers) {
+      const { producer: _, ...counts } = p.otherProducers;
+      if (otherProducers === null) otherProducers = { ...counts };
+      else for (const k of Object.keys(counts) as Array<keyof ProducerCounts>) otherProducers[k] += counts[k];
+    }
     events += p.events;
     covered += p.covered;
     uncovered += p.uncovered;
@@ -85,5 +100,9 @@ export function sumShardStats(
       observed_rate: v.events === 0 ? null : v.in_sample / v.events,
     })),
     producers: [...producers].map(([producer, v]) => ({ producer, ...v })),
+    capped:
+      other > 0 || otherProducers !== null
+        ? { keys_limit: STATS_KEYS_MAX, other, other_producers: otherProducers }
+        : null,
   };
 }

@@ -22,7 +22,7 @@ function rowCounts(sql: SqlStorage): Record<string, number> {
   );
 }
 
-describe("storage layout 2", () => {
+describe("storage layout 3", () => {
   it("stores an accepted request as one slice row plus two index rows per event, and a batch as one row", async () => {
     const t = await newTenant();
     const { body } = await ingest(t.key, makeEvents(40));
@@ -199,6 +199,6 @@ describe("storage layout 2", () => {
         return (err as Error).message;
       }
     });
-    expect(answered).toMatch(/storage layout 99; this version of edgelog reads layout 2/);
+    expect(answered).toMatch(/storage layout 99; this version of edgelog reads layout 3/);
   });
 });

@@ -141,7 +141,7 @@ async function measureShard(
   options: ProofsOptions,
 ): Promise<ShardMeasure> {
   const { events, treeSize } = builder.position;
-  const ids = builder.sampleIds(options.eventSamples);
+  const ids = await builder.sampleIds(options.eventSamples);
   // Warm SQLite's page cache the way a live shard's would be, then time.
   // A fresh reader per proof: a live shard's bundle cache rarely holds a random old batch.
   const proof = async (id: string) =>
