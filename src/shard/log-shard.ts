@@ -565,6 +565,28 @@ export class LogShard extends DurableObject<Env> {
   }
 
   /**
+   * The stored bundles of batches `from`, `from` + 1, … before `to` (each as `batchBundle`),
+   * stopping once they hold `maxBytes` (at least one is returned), with the number of sealed
+   * batches: a range export asks again from where this answer stopped. Nothing per event.
+   */
+  async batchBundles(
+    from: number,
+    to: number,
+    maxBytes: number,
+  ): Promise<{ sealed: number; bundles: Uint8Array[] }> {
+    const sealed = this.m.treeSize;
+    const bundles: Uint8Array[] = [];
+    let bytes = 0;
+    for (let n = from; n < Math.min(to, sealed) && (bundles.length === 0 || bytes < maxBytes); n++) {
+      const bundle = await this.batchBundle(n);
+      if (bundle === null) break;
+      bundles.push(bundle);
+      bytes += bundle.length;
+    }
+    return { sealed, bundles };
+  }
+
+  /**
    * Batch `n`'s export as stored: the gzip of its NDJSON (bundle.ts). Batches whose bodies
    * left SQLite are served from their R2 object.
    */

@@ -11,6 +11,7 @@ import {
   JURISDICTIONS,
   LOG_NUMBER_PATTERN,
   MAX_ADMIN_BODY_BYTES,
+  MAX_EXPORT_BATCHES,
   MAX_ERASURE_REASON_CHARS,
   MAX_PRODUCER_CHARS,
   MAX_SHARDS,
@@ -300,6 +301,31 @@ export const OPENAPI = {
         ],
         responses: {
           "200": ok("proof", json(ref("Consistency"))),
+          ...badRequest,
+          ...authErrors,
+          ...notFound,
+        },
+      },
+    },
+    "/v1/logs/{log}/batches": {
+      get: {
+        summary: `sealed batches from … to−1 (at most ${MAX_EXPORT_BATCHES}) in one answer: each batch's export (header line, then its count event lines) after the previous; with Accept: application/gzip, the stored gzip members back to back (scope: read)`,
+        parameters: [
+          logParam,
+          { ...queryParam("from", "first batch", { type: "integer", minimum: 0 }), required: true },
+          {
+            ...queryParam("to", `batch after the last (from < to ≤ from + ${MAX_EXPORT_BATCHES})`, {
+              type: "integer",
+              minimum: 1,
+            }),
+            required: true,
+          },
+        ],
+        responses: {
+          "200": ok("batches", {
+            ...ndjson,
+            "application/gzip": { schema: { type: "string", format: "binary" } },
+          }),
           ...badRequest,
           ...authErrors,
           ...notFound,

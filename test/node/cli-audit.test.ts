@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { gzipSync } from "node:zlib";
+import { gunzipSync, gzipSync } from "node:zlib";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fromHex, toHex } from "../../src/core/bytes";
@@ -209,38 +209,66 @@ describe("edgelog audit", () => {
     writeFileSync(stateFile, good);
   });
 
+  // The CLI fetches ranges of batches (`/batches?from=M&to=N`, gzip members as
+  // application/gzip) and, from a server without range exports (404 there), one batch per
+  // request: batch 3 is tampered with in whichever answer carries it.
   it.each([
-    ["on the main thread", "0"],
-    ["in worker threads", "2"],
+    ["on the main thread, from range exports", "0", "ranges"],
+    ["in worker threads, from range exports", "2", "ranges"],
+    ["on the main thread, one batch per request", "0", "batches"],
+    ["in worker threads, one batch per request", "2", "batches"],
   ])(
     "reports the batch and event of tampered data served to the CLI (exit 1), checking %s",
-    async (_how, workers) => {
+    async (_how, workers, served) => {
       const mem = memoryIo({ env: { EDGELOG_KEY: key } });
       const realFetch = mem.io.fetch;
+      let tamperedLine = 0;
+      let tampered = 0;
       const io = {
         ...mem.io,
         fetch: (async (url: string | URL | Request, init?: RequestInit) => {
+          const range = /\/batches\?from=(\d+)&to=(\d+)$/.exec(String(url));
+          if (range && served === "batches") {
+            return new Response('{"error":{"code":"not_found","message":"no route","details":[]}}', {
+              status: 404,
+            });
+          }
           const res = await realFetch(url, init);
-          if (!String(url).endsWith("/batches/3")) return res;
-          const text = await res.text();
-          const lines = text.split("\n");
-          const at = bodyLines(text)[3]!;
-          const changed = lines[at]!.replace(
+          const holds3 = range
+            ? Number(range[1]) <= 3 && 3 < Number(range[2])
+            : String(url).endsWith("/batches/3");
+          if (!holds3) return res;
+          const gz = /^application\/gzip/.test(res.headers.get("content-type") ?? "");
+          expect(gz, "range exports are asked for as application/gzip").toBe(range !== null);
+          const raw = new Uint8Array(await res.arrayBuffer());
+          const lines = new TextDecoder().decode(gz ? gunzipSync(raw) : raw).split("\n");
+          // Find batch 3's header line by walking the headers' counts.
+          let h = 0;
+          while ((JSON.parse(lines[h]!) as { batch: number }).batch !== 3)
+            h += 1 + (JSON.parse(lines[h]!) as { count: number }).count;
+          const count = (JSON.parse(lines[h]!) as { count: number }).count;
+          const at = bodyLines(lines.slice(h, h + 1 + count).join("\n"))[3]!;
+          const changed = lines[h + at]!.replace(
             '"decision_type":"credit_approval"',
             '"decision_type":"fraud_detection"',
           );
-          expect(changed).not.toBe(lines[at]);
-          lines[at] = changed;
+          expect(changed).not.toBe(lines[h + at]);
+          lines[h + at] = changed;
           tamperedLine = at + 1;
-          return new Response(lines.join("\n"), { status: 200 });
+          tampered++;
+          const text = lines.join("\n");
+          return new Response(gz ? gzipSync(text) : text, {
+            status: 200,
+            headers: { "content-type": gz ? "application/gzip" : "application/x-ndjson" },
+          });
         }) as typeof fetch,
       };
-      let tamperedLine = 0;
       const code = await main(
         ["audit", dev.url, "--vkey", vkeyFile, "--state", join(dir, "fresh.json"), "--workers", workers],
         io,
       );
       expect(code, mem.stdout() + mem.stderr()).toBe(1);
+      expect(tampered).toBe(1);
       expect(mem.stdout()).toMatch(
         new RegExp(
           `✗ event body +event seq (\\d+): retained body does not hash to the envelope's id\\n {4}at +batch 3, line ${tamperedLine}, seq \\1, id [0-9a-f]{64}\\n`,

@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import {
   MAX_ADMIN_BODY_BYTES,
   MAX_ERASURE_REASON_CHARS,
+  MAX_EXPORT_BATCHES,
   MAX_FILTER_CHARS,
   MAX_POLICY_BYTES,
   MAX_PRODUCER_CHARS,
@@ -53,6 +54,7 @@ describe("limits are documented with the values the code enforces", () => {
     expect(text).toContain(`\`X-Edgelog-Producer\` ≤ ${MAX_PRODUCER_CHARS} characters`);
     expect(text).toContain(`query \`limit\` 1–${QUERY_MAX_LIMIT} (default ${QUERY_DEFAULT_LIMIT})`);
     expect(text).toContain(`filter values ≤ ${MAX_FILTER_CHARS} characters`);
+    expect(text).toContain(`spans ≤ ${MAX_EXPORT_BATCHES} batches (400 \`invalid_range\` above)`);
     expect(text).toContain(`(1–${MAX_SHARDS})`);
     // Tiered evidence, policy limits: "Limits: 100 rules, …, 64 KiB."
     expect(/Limits: \d+ rules[^.]*, (\d+) KiB\./.exec(text)?.[1], "the policy size in README").toBe(

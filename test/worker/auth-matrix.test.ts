@@ -115,6 +115,13 @@ const ROUTES: Route[] = [
     build: async () => ({ path: "/v1/logs/0/consistency?from=1&to=1" }),
   },
   {
+    route: "GET /v1/logs/{log}/batches?from=M&to=N",
+    access: { kind: "scope", scope: "read" },
+    ok: 200,
+    foreign: false,
+    build: async () => ({ path: "/v1/logs/0/batches?from=0&to=1" }),
+  },
+  {
     route: "GET /v1/logs/{log}/batches/{n}",
     access: { kind: "scope", scope: "read" },
     ok: 200,

@@ -292,6 +292,14 @@ describe("every route answers as the OpenAPI document says", () => {
       ).status,
     ).toBe(400);
     expect(
+      (await req("get", "/v1/logs/{log}/batches", `/v1/logs/${log}/batches?from=0&to=1`, { token: key }))
+        .status,
+    ).toBe(200);
+    expect(
+      (await req("get", "/v1/logs/{log}/batches", `/v1/logs/${log}/batches?from=0&to=999`, { token: key }))
+        .status,
+    ).toBe(400);
+    expect(
       (await req("get", "/v1/logs/{log}/batches/{n}", `/v1/logs/${log}/batches/0`, { token: key })).status,
     ).toBe(200);
     expect(

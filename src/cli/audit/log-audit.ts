@@ -13,13 +13,17 @@ import {
 } from "../../core/audit";
 import type { NoteVerifier } from "../../core/note";
 import { CheckFailedError } from "../errors";
+import { inflated, splitRange, type ExportRange } from "./fetch-batches";
 import { nodeHasher } from "./node-hasher";
 
 export type { AuditState, LogAuditReport };
 
+/** A batch's bytes or UTF-8 text, or a range of batches as fetched. */
+export type BatchSource = Uint8Array | string | ExportRange;
+
 export interface LogAuditSources {
-  /** The bytes (or UTF-8 text) of batches 0 … size−1, in order. */
-  batches(size: number): AsyncIterable<Uint8Array | string>;
+  /** Batches 0 … size−1, in order, one by one or in ranges. */
+  batches(size: number): AsyncIterable<BatchSource>;
   /** Hex consistency path between tree sizes `from` and `to` (`GET /v1/logs/{log}/consistency`). */
   consistency(from: number, to: number): Promise<string[]>;
 }
@@ -34,13 +38,33 @@ export interface LogAuditInput {
    * Checks batches 0 … size−1 of `origin` from `batches`, yielding them in order (e.g. in
    * worker threads); by default each is checked on this thread as it arrives.
    */
-  check?: (
-    batches: AsyncIterable<Uint8Array | string>,
-    origin: string,
-    size: number,
-  ) => AsyncIterable<CheckedBatch>;
+  check?: (batches: AsyncIterable<BatchSource>, origin: string, size: number) => AsyncIterable<CheckedBatch>;
   onStep?: (step: string, detail: string) => void;
   onBatch?: (progress: { batches: number; events: number }) => void;
+}
+
+/** Ranges being inflated ahead of the one being checked, so zlib's thread works while this one checks. */
+const INFLATE_AHEAD = 2;
+
+/**
+ * The batches of `sources` in order, ranges inflated (by zlib, off this thread) and split. A
+ * range starts inflating as soon as it has arrived, up to INFLATE_AHEAD ranges ahead.
+ */
+export async function* eachBatch(sources: AsyncIterable<BatchSource>): AsyncGenerator<Uint8Array | string> {
+  const ahead: Promise<Uint8Array[]>[] = [];
+  for await (const item of sources) {
+    if (typeof item === "string" || item instanceof Uint8Array) {
+      while (ahead.length > 0) yield* await ahead.shift()!;
+      yield item;
+      continue;
+    }
+    const batches = inflated(item).then((bytes) => splitRange(bytes, item.count));
+    // Awaited in order below; marked handled now in case the consumer stops early.
+    batches.catch(() => {});
+    ahead.push(batches);
+    if (ahead.length > INFLATE_AHEAD) yield* await ahead.shift()!;
+  }
+  while (ahead.length > 0) yield* await ahead.shift()!;
 }
 
 /** The core's failure as the CLI's exit-1 error. */
@@ -51,7 +75,7 @@ export function toCheckFailed(err: unknown): unknown {
 
 export async function auditLog(input: LogAuditInput): Promise<LogAuditReport> {
   const hasher = nodeHasher();
-  const check = input.check ?? ((batches, origin) => checkInOrder(batches, origin, hasher));
+  const check = input.check ?? ((batches, origin) => checkInOrder(eachBatch(batches), origin, hasher));
   try {
     return await coreAuditLog({
       verifier: input.verifier,

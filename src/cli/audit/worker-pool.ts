@@ -1,37 +1,47 @@
 /**
- * Batch checks in worker threads. Checking is CPU-bound (JSON of each envelope, SHA-256 of
- * each envelope and body) while downloading mostly waits, so on a machine with more than one
- * core the main thread fetches and keeps the log tree while workers check batches; results are
- * handed out in batch order, so the first failure in log order is the one reported.
+ * Batch checks in worker threads. Inflating and checking are CPU-bound (zlib, SHA-256 of each
+ * envelope and body) while downloading mostly waits, so where a core is free the main thread
+ * fetches and keeps the log tree while workers inflate and check whole ranges of batches;
+ * results are handed out in batch order, so the first failure in log order is the one reported.
  */
 import { existsSync } from "node:fs";
 import { Worker } from "node:worker_threads";
-import { AuditFailure, peekSpan, type AuditFailureData, type CheckedBatch } from "../../core/audit";
+import { AuditFailure, type AuditFailureData, type CheckedBatch } from "../../core/audit";
+import type { ExportRange } from "./fetch-batches";
 
 export interface WorkerTask {
   id: number;
-  /** The batch bytes, transferred (not copied) to the worker. */
+  /** The range's bytes, transferred (not copied) to the worker. */
   bytes: ArrayBuffer;
+  gzip: boolean;
   origin: string;
-  batch: number;
+  /** The range's first batch number and how many batches it holds. */
+  from: number;
+  count: number;
+  /** Where batch `from` must start, when known (see `checkBatch`). */
   firstSeq: number | null;
 }
 
+/** The batches that passed, in order, then the failure that stopped the range, if any. */
 export type WorkerAnswer =
-  | { id: number; ok: true; checked: CheckedBatch }
-  | { id: number; ok: false; failure: AuditFailureData }
-  | { id: number; ok: false; error: string };
+  | { id: number; checked: CheckedBatch[]; failure?: AuditFailureData }
+  | { id: number; checked: CheckedBatch[]; error: string };
 
 interface Slot {
   worker: Worker;
   inFlight: number;
 }
 
+interface RangeResult {
+  checked: CheckedBatch[];
+  failure: unknown;
+}
+
 export class CheckPool {
   private readonly slots: Slot[];
   private readonly waiting = new Map<
     number,
-    { resolve: (c: CheckedBatch) => void; reject: (e: unknown) => void }
+    { resolve: (r: RangeResult) => void; reject: (e: unknown) => void }
   >();
   private nextId = 0;
 
@@ -51,22 +61,32 @@ export class CheckPool {
     return path.protocol === "file:" && existsSync(path) ? path.pathname : null;
   }
 
-  check(bytes: Uint8Array, origin: string, batch: number, firstSeq: number | null): Promise<CheckedBatch> {
+  private check(range: ExportRange, origin: string, firstSeq: number | null): Promise<RangeResult> {
     const slot = this.slots.reduce((a, b) => (b.inFlight < a.inFlight ? b : a));
     const id = this.nextId++;
-    // The whole buffer moves to the worker; a view into a larger buffer is copied out first.
+    const { bytes } = range;
+    // The whole buffer moves to the worker; a view into a larger buffer is copied out first
+    // (not bytes.slice(): on a Buffer that is a view of the same memory, not a copy).
     const own =
       bytes.byteOffset === 0 &&
       bytes.byteLength === bytes.buffer.byteLength &&
       bytes.buffer instanceof ArrayBuffer;
-    const buffer = own ? (bytes.buffer as ArrayBuffer) : bytes.slice().buffer;
-    const task: WorkerTask = { id, bytes: buffer, origin, batch, firstSeq };
+    const buffer = own ? (bytes.buffer as ArrayBuffer) : new Uint8Array(bytes).buffer;
+    const task: WorkerTask = {
+      id,
+      bytes: buffer,
+      gzip: range.gzip,
+      origin,
+      from: range.from,
+      count: range.count,
+      firstSeq,
+    };
     slot.inFlight++;
-    return new Promise<CheckedBatch>((resolve, reject) => {
+    return new Promise<RangeResult>((resolve, reject) => {
       this.waiting.set(id, {
-        resolve: (c) => {
+        resolve: (r) => {
           slot.inFlight--;
-          resolve(c);
+          resolve(r);
         },
         reject: (e) => {
           slot.inFlight--;
@@ -77,27 +97,24 @@ export class CheckPool {
     });
   }
 
-  /** Checks `batches` (0, 1, … of `origin`) with up to `window` in flight, yielding them in order. */
+  /**
+   * Checks `ranges` (batches 0, 1, … of `origin`) with up to `window` ranges in flight, yielding
+   * the batches in order; a range's failure is thrown after the batches before it in that range.
+   */
   async *checkAll(
-    batches: AsyncIterable<Uint8Array | string>,
+    ranges: AsyncIterable<ExportRange>,
     origin: string,
     window: number,
   ): AsyncGenerator<CheckedBatch> {
-    const pending: Promise<CheckedBatch>[] = [];
-    let n = 0;
-    // Where each batch must start, from the previous batch's header as received (see peekSpan).
-    let firstSeq: number | null = 0;
-    const encoder = new TextEncoder();
-    for await (const batch of batches) {
-      const bytes = typeof batch === "string" ? encoder.encode(batch) : batch;
-      const span = peekSpan(bytes);
-      const p = this.check(bytes, origin, n++, firstSeq);
-      firstSeq = span ? span.firstSeq + span.count : null;
+    const pending: Promise<RangeResult>[] = [];
+    for await (const range of ranges) {
+      // Batch 0 starts at seq 0; a later range's start is checked in order by LogTreeAudit.
+      const p = this.check(range, origin, range.from === 0 ? 0 : null);
       p.catch(() => {});
       pending.push(p);
-      if (pending.length >= window) yield await pending.shift()!;
+      if (pending.length >= window) yield* settled(await pending.shift()!);
     }
-    while (pending.length > 0) yield await pending.shift()!;
+    while (pending.length > 0) yield* settled(await pending.shift()!);
   }
 
   async close(): Promise<void> {
@@ -108,15 +125,18 @@ export class CheckPool {
     const waiter = this.waiting.get(answer.id);
     if (!waiter) return;
     this.waiting.delete(answer.id);
-    if (answer.ok) {
-      const { checked } = answer;
-      waiter.resolve({ ...checked, headerLeaf: new Uint8Array(checked.headerLeaf) });
-    } else if ("failure" in answer) waiter.reject(AuditFailure.fromJSON(answer.failure));
-    else waiter.reject(new Error(`audit worker: ${answer.error}`));
+    const checked = answer.checked.map((c) => ({ ...c, headerLeaf: new Uint8Array(c.headerLeaf) }));
+    if ("error" in answer) waiter.resolve({ checked, failure: new Error(`audit worker: ${answer.error}`) });
+    else waiter.resolve({ checked, failure: answer.failure ? AuditFailure.fromJSON(answer.failure) : null });
   }
 
   private failAll(err: unknown): void {
     for (const waiter of this.waiting.values()) waiter.reject(err);
     this.waiting.clear();
   }
+}
+
+function* settled(result: RangeResult): Generator<CheckedBatch> {
+  yield* result.checked;
+  if (result.failure) throw result.failure;
 }

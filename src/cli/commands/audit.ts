@@ -4,17 +4,24 @@ import { CheckFailedError, EXIT_OK, UsageError } from "../errors";
 import { loadVkey } from "../input";
 import { fetchCheckpoint, fetchConsistency } from "../logs";
 import { formatCount, formatDuration, ProgressBar } from "../progress";
-import { availableParallelism } from "node:os";
-import { fetchBatches } from "../audit/fetch-batches";
-import { auditLog } from "../audit/log-audit";
+import { availableParallelism, loadavg } from "node:os";
+import { fetchRanges, type ExportRange } from "../audit/fetch-batches";
+import { auditLog, eachBatch } from "../audit/log-audit";
 import { readState, writeState } from "../audit/state";
 import { runTilesAudit, TILES_AUDIT_HELP } from "../tiles-audit/run";
 import { CheckPool } from "../audit/worker-pool";
 import { nodeHasher } from "../audit/node-hasher";
 import { checkInOrder } from "../../core/audit";
 
-/** Worker threads by default: one per core beyond the main thread's, at most 3 (measured in bench/RESULTS.md). */
-const DEFAULT_WORKERS = Math.min(3, Math.max(0, availableParallelism() - 1));
+/**
+ * Worker threads by default: one per core that is free — cores minus the one-minute load
+ * average, rounded — at most 3. A thread on a core other processes already keep busy only adds
+ * start-up and message passing (bench/RESULTS.md, audit); without threads, zlib still inflates
+ * on its own thread while this one checks.
+ */
+export function defaultWorkers(cores: number, load: number): number {
+  return Math.min(3, Math.max(0, Math.round(cores - load)));
+}
 /** Below this many batches the default is to check on the main thread (see `check` below). */
 const MIN_BATCHES_FOR_WORKERS = 32;
 
@@ -42,10 +49,11 @@ batch (and event seq/id) that fails and exits 1.
   --vkey <vkey|file>     the log's verifier key, from a trusted source
   --state <file>         where the last verified checkpoint is kept
   --log <n>              which of the tenant's logs (default 0)
-  --concurrency <n>      batches downloaded in parallel (default 8)
+  --concurrency <n>      requests in flight, each a range of batches (default 8)
   --workers <n>          threads checking batches besides the one downloading
-                         (default ${DEFAULT_WORKERS} for logs of ${MIN_BATCHES_FOR_WORKERS} batches or more; 0 checks
-                         on the main thread)
+                         (default: one per free core — cores minus the load
+                         average — at most 3, for logs of ${MIN_BATCHES_FOR_WORKERS} batches or more; 0
+                         checks on the main thread)
   --key <api key>        a key with the 'read' scope
 ${TILES_AUDIT_HELP}`,
   flags: {
@@ -87,7 +95,7 @@ ${TILES_AUDIT_HELP}`,
     const started = ctx.io.now();
     const bar = new ProgressBar({ stream: ctx.io.stderr, label: "audit", unit: "batches", now: ctx.io.now });
     const concurrency = flags.concurrency ?? 8;
-    const workers = flags.workers ?? DEFAULT_WORKERS;
+    const workers = flags.workers ?? defaultWorkers(availableParallelism(), loadavg()[0] ?? 0);
     const script = workers > 0 ? CheckPool.script(import.meta.url) : null;
     let pool: CheckPool | null = null;
     const report = await auditLog({
@@ -97,7 +105,7 @@ ${TILES_AUDIT_HELP}`,
       sources: {
         batches: (size) => {
           bar.setTotal(size);
-          return fetchBatches({ client, log, from: 0, to: size, concurrency });
+          return fetchRanges({ client, log, from: 0, to: size, concurrency });
         },
         consistency: (from, to) => fetchConsistency(client, log, from, to),
       },
@@ -110,9 +118,9 @@ ${TILES_AUDIT_HELP}`,
         // checked on this thread unless --workers is given.
         if (script && (flags.workers !== undefined || size >= MIN_BATCHES_FOR_WORKERS)) {
           pool = new CheckPool(script, workers);
-          return pool.checkAll(batches, origin, concurrency + workers);
+          return pool.checkAll(batches as AsyncIterable<ExportRange>, origin, concurrency + workers);
         }
-        return checkInOrder(batches, origin, nodeHasher());
+        return checkInOrder(eachBatch(batches), origin, nodeHasher());
       },
       onBatch: ({ batches, events }) => bar.update(batches, { count: events, unit: "events" }),
     }).finally(() => {

@@ -18,12 +18,21 @@
  * Whether the batch continues the previous one is for the caller (`LogTreeAudit`), so batches
  * can be checked in parallel.
  */
-import { toHex } from "../bytes";
+import { toHex, utf8 } from "../bytes";
 import { canonicalJson } from "../canonical";
 import type { BatchHeader, Envelope } from "../protocol";
 import { EVENT_ID_PATTERN, HASH_HEX_PATTERN } from "../protocol";
 import { CompactRange } from "./compact-range";
-import { isNullText, lineSpans, sliceEventLine } from "./export-line";
+import { newEnvelopeMembers, scanEnvelope, type EnvelopeMembers } from "./envelope-scan";
+import {
+  ENVELOPE_OPEN_LENGTH,
+  EVENT_MEMBER_LENGTH,
+  isEventMember,
+  isNullText,
+  lineSpans,
+  sliceEventLine,
+  startsEventLine,
+} from "./export-line";
 import { AuditFailure, type AuditPlace } from "./failure";
 import type { AuditHasher } from "./hasher";
 import { checkContinuity } from "./log-tree-audit";
@@ -109,16 +118,38 @@ export async function checkBatch(
   const bodies: Uint8Array[] = [];
   const bodyLines: number[] = [];
   const envelopes: Envelope[] = [];
-  const ids: string[] = [];
+  /** Each line's id: its offset in `bytes` (fast path: 64 hex digits there) or the parsed string. */
+  const ids: (number | string)[] = [];
   let bodiesAbsent = 0;
   let bodiesMasked = 0;
   let projections = 0;
   let stop: AuditFailure | null = null;
+  const originBytes = utf8(expected.origin);
+  const m = newEnvelopeMembers();
   for (let i = 1; i <= lines && stop === null; i++) {
     const start = starts[i]!;
     const end = ends[i]!;
-    const lineNo = i + 1;
     const want = first + i - 1;
+    if (fastLine(bytes, start, end, want, originBytes, m)) {
+      // The same checks as below, read from the bytes (see envelope-scan.ts).
+      const envelopeStart = start + ENVELOPE_OPEN_LENGTH;
+      const eventStart = m.end + EVENT_MEMBER_LENGTH;
+      if (m.retained === "projection") projections++;
+      else if (m.retained === "body") {
+        if (isNullText(bytes, eventStart, end - 1)) bodiesAbsent++;
+        else if (m.masked) bodiesMasked++;
+        else {
+          bodies.push(bytes.subarray(eventStart, end - 1));
+          bodyLines.push(i);
+        }
+      }
+      leafData.push(bytes.subarray(envelopeStart, m.end));
+      ids.push(m.idStart);
+      if (onEvent)
+        envelopes.push(JSON.parse(decoder.decode(bytes.subarray(envelopeStart, m.end))) as Envelope);
+      continue;
+    }
+    const lineNo = i + 1;
     const slices = sliceEventLine(bytes, start, end);
     if (typeof slices === "string") {
       stop = fail(
@@ -199,9 +230,12 @@ export async function checkBatch(
   const digests = await hasher.digests(bodies);
   for (let k = 0; k < bodies.length; k++) {
     const i = bodyLines[k]!;
-    const digest = toHex(digests[k]!);
-    const id = ids[i - 1]!;
-    if (digest !== id) {
+    const idRef = ids[i - 1]!;
+    const matches =
+      typeof idRef === "number" ? hexAt(bytes, idRef, digests[k]!) : toHex(digests[k]!) === idRef;
+    if (!matches) {
+      const digest = toHex(digests[k]!);
+      const id = typeof idRef === "number" ? excerpt(bytes, idRef, idRef + 64) : idRef;
       const seq = first + i - 1;
       throw fail(
         "event body",
@@ -258,6 +292,57 @@ export async function checkBatch(
     bodiesMasked,
     projections,
   };
+}
+
+const HEX = Uint8Array.from("0123456789abcdef", (c) => c.charCodeAt(0));
+const SHA256_PREFIX = Uint8Array.from("sha256:", (c) => c.charCodeAt(0));
+
+/** True when `bytes[at, at + 64)` is the lowercase hex of the 32-byte `digest`. */
+function hexAt(bytes: Uint8Array, at: number, digest: Uint8Array): boolean {
+  for (let k = 0; k < 32; k++) {
+    const d = digest[k]!;
+    if (bytes[at + 2 * k] !== HEX[d >> 4] || bytes[at + 2 * k + 1] !== HEX[d & 15]) return false;
+  }
+  return true;
+}
+
+/** True when `bytes[s, e)` is 64 lowercase hex digits (EVENT_ID_PATTERN). */
+function isLowerHex64(bytes: Uint8Array, s: number, e: number): boolean {
+  if (e - s !== 64) return false;
+  for (let k = s; k < e; k++) {
+    const b = bytes[k]!;
+    if (!((b >= 0x30 && b <= 0x39) || (b >= 0x61 && b <= 0x66))) return false;
+  }
+  return true;
+}
+
+/**
+ * The fast path for one event line `bytes[start, end)`: true when it is of the export form, its
+ * envelope scans (envelope-scan.ts) and every check of the slow path passes — seq `want`, log
+ * `origin`, a well-formed id and `digest` = `sha256:<id>`. False sends the line to the slow
+ * path, which decides it (and names what is wrong) exactly as before.
+ */
+function fastLine(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  want: number,
+  origin: Uint8Array,
+  m: EnvelopeMembers,
+): boolean {
+  if (!startsEventLine(bytes, start, end)) return false;
+  if (!scanEnvelope(bytes, start + ENVELOPE_OPEN_LENGTH, end, m)) return false;
+  if (!isEventMember(bytes, m.end, end)) return false;
+  if (m.seq !== want || m.logStart < 0 || m.idStart < 0 || m.digestStart < 0) return false;
+  if (m.logEnd - m.logStart !== origin.length) return false;
+  for (let k = 0; k < origin.length; k++) if (bytes[m.logStart + k] !== origin[k]) return false;
+  if (!isLowerHex64(bytes, m.idStart, m.idEnd)) return false;
+  if (m.digestEnd - m.digestStart !== SHA256_PREFIX.length + 64) return false;
+  for (let k = 0; k < SHA256_PREFIX.length; k++)
+    if (bytes[m.digestStart + k] !== SHA256_PREFIX[k]) return false;
+  const d = m.digestStart + SHA256_PREFIX.length;
+  for (let k = 0; k < 64; k++) if (bytes[d + k] !== bytes[m.idStart + k]) return false;
+  return true;
 }
 
 type Fail = (step: string, message: string, want: string, found: string, where?: AuditPlace) => AuditFailure;

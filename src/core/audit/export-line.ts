@@ -19,6 +19,26 @@ const ENVELOPE_OPEN = ascii('{"envelope":');
 const EVENT_MEMBER = ascii(',"event":');
 const NULL_TEXT = ascii("null");
 
+export const ENVELOPE_OPEN_LENGTH = ENVELOPE_OPEN.length;
+export const EVENT_MEMBER_LENGTH = EVENT_MEMBER.length;
+
+/**
+ * True when the line `bytes[start, end)` starts with `{"envelope":` and ends with `}` (what
+ * `sliceEventLine` checks before it looks for the separator).
+ */
+export function startsEventLine(bytes: Uint8Array, start: number, end: number): boolean {
+  return (
+    end - start >= ENVELOPE_OPEN.length + EVENT_MEMBER.length + 3 &&
+    bytes[end - 1] === CLOSE_BRACE &&
+    startsWith(bytes, start, ENVELOPE_OPEN)
+  );
+}
+
+/** True when `,"event":` is at `bytes[at]` and ends before the line's closing brace at `end - 1`. */
+export function isEventMember(bytes: Uint8Array, at: number, end: number): boolean {
+  return at + EVENT_MEMBER.length <= end - 1 && startsWith(bytes, at, EVENT_MEMBER);
+}
+
 /** Start and end (exclusive, before the newline) of every non-empty line of `bytes`. */
 export function lineSpans(bytes: Uint8Array): { starts: number[]; ends: number[] } {
   const starts: number[] = [];

@@ -4,7 +4,7 @@ import { ApiError, notFound } from "../api-error";
 import { tenantFor, type TenantScope } from "../middleware/auth";
 import { fanOut } from "../fan-out";
 import { logRef, shardStub, shardsOf } from "../routing";
-import { LOG_NUMBER_PATTERN, type LogInfo } from "../../core/protocol";
+import { LOG_NUMBER_PATTERN, MAX_EXPORT_BATCHES, type LogInfo } from "../../core/protocol";
 
 export const logs = new Hono<AppEnv>();
 
@@ -89,6 +89,60 @@ logs.get("/:log/batches/:n", async (c) => {
   const body = new Blob([bundle]).stream().pipeThrough(new DecompressionStream("gzip"));
   return new Response(body, { headers: { "content-type": "application/x-ndjson", vary: "accept-encoding" } });
 });
+
+/** Bytes of stored bundles asked of the LogShard per call while streaming a range export. */
+const RANGE_CHUNK_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Batches `from` … `to` − 1 in one answer: their exports one after another (each starts with its
+ * header line, whose `count` says how many event lines follow). `Accept: application/gzip` gets
+ * the stored gzip members back to back as the content — a gzip file may be a series of members
+ * (RFC 1952 §2.2) — so the Worker passes bytes through and does nothing per event. Not as
+ * `Content-Encoding: gzip`: HTTP clients and `DecompressionStream` stop after the first member.
+ * Otherwise the Worker inflates each bundle (the platform may compress the answer in transit).
+ */
+logs.get("/:log/batches", async (c) => {
+  const tenant = tenantFor(c.var.principal, "read");
+  const log = logRef(c.var.config, tenant, shardParam(tenant, c.req.param("log")));
+  const from = intParam("from", c.req.query("from"));
+  const to = intParam("to", c.req.query("to"));
+  if (to <= from) {
+    throw new ApiError(400, "invalid_range", `'to' (exclusive) must be above 'from': from=${from}, to=${to}`);
+  }
+  if (to - from > MAX_EXPORT_BATCHES) {
+    throw new ApiError(
+      400,
+      "invalid_range",
+      `at most ${MAX_EXPORT_BATCHES} batches per request: from=${from}, to=${to} asks for ${to - from}`,
+    );
+  }
+  const stub = shardStub(c.env, log);
+  const first = await stub.batchBundles(from, to, RANGE_CHUNK_BYTES);
+  if (to > first.sealed) throw notFound(`batch ${Math.max(from, first.sealed)} of log ${log.origin}`);
+  const members = /(^|,)\s*application\/gzip\s*(;|,|$)/i.test(c.req.header("accept") ?? "");
+  let next = from;
+  let chunk: Uint8Array[] | null = first.bundles;
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (chunk === null) chunk = (await stub.batchBundles(next, to, RANGE_CHUNK_BYTES)).bundles;
+      if (chunk.length === 0) throw new Error(`batch ${next} of log ${log.origin} disappeared mid-export`);
+      for (const bundle of chunk) {
+        controller.enqueue(members ? bundle : await gunzipBytes(bundle));
+        next++;
+      }
+      chunk = null;
+      if (next >= to) controller.close();
+    },
+  });
+  return new Response(body, {
+    headers: { "content-type": members ? "application/gzip" : "application/x-ndjson", vary: "accept" },
+  });
+});
+
+async function gunzipBytes(bundle: Uint8Array): Promise<Uint8Array> {
+  const out = new Blob([bundle]).stream().pipeThrough(new DecompressionStream("gzip"));
+  return new Uint8Array(await new Response(out).arrayBuffer());
+}
 
 /** Whether an Accept-Encoding header (RFC 9110 §12.5.3) admits gzip. */
 function acceptsGzip(header: string | undefined): boolean {
