@@ -22,6 +22,8 @@ import {
   type EventProofDocument,
 } from "../../src/core/event-proof";
 import { verifierFromVkey } from "../../src/core/note";
+import { AuditFailure, checkBatch, subtleHasher } from "../../src/core/audit";
+import { utf8 } from "../../src/core/bytes";
 
 const POLICY = {
   rules: [],
@@ -259,6 +261,43 @@ describe("keyed commitments of masked events", () => {
       OriginalMismatchError,
     );
     await expect(verifyOriginalEvent(event, d.envelope, null)).rejects.toThrow(/mask key/);
+  });
+
+  it("the batch auditor checks masked bodies through their committed form and catches a tampered one", async () => {
+    const t = await newTenant(["ingest", "read", "admin"], { policy: POLICY });
+    const first = applicant("loan-audit-1", "4821", "1987-03-14");
+    const second = makeEvent({ decisionId: "loan-audit-2", sequenceNumber: 1, tier: "full" }) as Json;
+    chained(second, first.temporal_metadata.hash_chain.current_hash);
+    expect((await ingest(t.key, [first, second], "?wait=sealed")).status).toBe(200);
+    const origin = (
+      await (await call("GET", "/v1/logs", { token: t.key })).json<Array<{ origin: string }>>()
+    )[0]!.origin;
+    const exported = await (await call("GET", "/v1/logs/0/batches/0", { token: t.key })).text();
+    const checked = await checkBatch(utf8(exported), { origin, batch: 0 }, subtleHasher());
+    // Both bodies are masked (the second's chain hashes are keyed) and both were hashed.
+    expect(checked).toMatchObject({ events: 2, bodiesChecked: 2, bodiesMasked: 2 });
+
+    // A kept value changed, and a removed value put back: each fails at the body, naming its seq.
+    const lines = exported.split("\n");
+    const edits: Array<(e: Json) => void> = [
+      (e) => (e.decision_logic.output.limit = 9000),
+      (e) => (e.decision_logic.output.applicant_dob = "1987-03-14"),
+    ];
+    for (const edit of edits) {
+      const line = JSON.parse(lines[1]!) as { envelope: Json; event: Json };
+      edit(line.event);
+      const tampered = [
+        lines[0],
+        `{"envelope":${canonicalJson(line.envelope)},"event":${canonicalJson(line.event)}}`,
+        ...lines.slice(2),
+      ];
+      const err = await checkBatch(utf8(tampered.join("\n")), { origin, batch: 0 }, subtleHasher()).catch(
+        (x: unknown) => x,
+      );
+      expect(err).toBeInstanceOf(AuditFailure);
+      expect((err as AuditFailure).step).toBe("event body");
+      expect((err as AuditFailure).message).toContain(`event seq 0`);
+    }
   });
 
   it("the mask key is answered to the tenant's admins only", async () => {

@@ -34,8 +34,9 @@ export const audit = defineCommand({
   - the latest checkpoint's signature;
   - every batch: header fields and sequence continuity, event order (no
     duplicate, missing or reordered seq), each envelope's digest, each retained
-    unmasked body's SHA-256, and the batch root recomputed from the envelopes
-    (projections and masked bodies are counted, not checkable); envelopes and
+    body's SHA-256 (a masked body through its committed form: removed members
+    put back as their commitments), and the batch root recomputed from the
+    envelopes (projections are counted, not checkable); envelopes and
     bodies are hashed exactly as received, so one not in RFC 8785 canonical
     form fails;
   - the log root recomputed from all batch headers = the checkpoint's root;

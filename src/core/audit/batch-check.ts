@@ -6,9 +6,12 @@
  * - event lines hold seq first_seq, first_seq+1, … exactly once and in order, and count them;
  * - each envelope belongs to this log, its id is 64 lowercase hex digits and its digest is
  *   `sha256:<id>`;
- * - each retained, unmasked body B hashes to its envelope's id (the id is the SHA-256 of the
- *   RFC 8785 canonical event, and the stored full body is that text); a masked body or a
- *   projection is not the event and cannot be checked this way;
+ * - each retained body B hashes to its envelope's id (the id is the SHA-256 of the RFC 8785
+ *   canonical event, and the stored full body is that text). A masked body is checked against
+ *   its committed form: the stored text itself when nothing was removed, else the body with each
+ *   member of the envelope's `removed` put back as its commitment (src/core/commitment.ts,
+ *   README "Masking and what each party can verify"). A projection is not the event and cannot
+ *   be checked this way;
  * - the batch root recomputed over the envelope texts E (RFC 9162 §2.1.1, leaf =
  *   SHA-256(0x00 ‖ E)) is the header's root.
  *
@@ -22,6 +25,7 @@ import { toHex, utf8 } from "../bytes";
 import { canonicalJson } from "../canonical";
 import type { BatchHeader, Envelope } from "../protocol";
 import { EVENT_ID_PATTERN, HASH_HEX_PATTERN } from "../protocol";
+import { rebuildCommitted } from "../commitment";
 import { CompactRange } from "./compact-range";
 import { newEnvelopeMembers, scanEnvelope, type EnvelopeMembers } from "./envelope-scan";
 import {
@@ -58,7 +62,7 @@ export interface CheckedBatch {
   bodiesChecked: number;
   /** Envelopes saying a body is retained whose body is absent (erased). */
   bodiesAbsent: number;
-  /** Retained bodies with masked members: not checkable against the digest. */
+  /** Of the bodies checked, those with masked members (checked through their committed form). */
   bodiesMasked: number;
   /** Events of which only a projection is retained. */
   projections: number;
@@ -137,9 +141,27 @@ export async function checkBatch(
       if (m.retained === "projection") projections++;
       else if (m.retained === "body") {
         if (isNullText(bytes, eventStart, end - 1)) bodiesAbsent++;
-        else if (m.masked) bodiesMasked++;
         else {
-          bodies.push(bytes.subarray(eventStart, end - 1));
+          if (m.masked) {
+            bodiesMasked++;
+            const envelope = parseJson(bytes, envelopeStart, m.end) as Record<string, unknown>;
+            const body = committedBody(bytes, eventStart, end - 1, envelope.removed);
+            if (typeof body === "string") {
+              stop = fail(
+                "event body",
+                `event seq ${want}: masked body has no committed form`,
+                REBUILDABLE,
+                body,
+                {
+                  line: i + 1,
+                  seq: want,
+                  id: String(envelope.id),
+                },
+              );
+              break;
+            }
+            bodies.push(body);
+          } else bodies.push(bytes.subarray(eventStart, end - 1));
           bodyLines.push(i);
         }
       }
@@ -215,9 +237,22 @@ export async function checkBatch(
     if (env.retained === "projection") projections++;
     else if (env.retained === "body") {
       if (absent) bodiesAbsent++;
-      else if (Array.isArray(env.masked) && env.masked.length > 0) bodiesMasked++;
       else {
-        bodies.push(bytes.subarray(slices.eventStart, slices.eventEnd));
+        if (Array.isArray(env.masked) && env.masked.length > 0) {
+          bodiesMasked++;
+          const body = committedBody(bytes, slices.eventStart, slices.eventEnd, env.removed);
+          if (typeof body === "string") {
+            stop = fail(
+              "event body",
+              `event seq ${seq}: masked body has no committed form`,
+              REBUILDABLE,
+              body,
+              where,
+            );
+            break;
+          }
+          bodies.push(body);
+        } else bodies.push(bytes.subarray(slices.eventStart, slices.eventEnd));
         bodyLines.push(i);
       }
     }
@@ -292,6 +327,26 @@ export async function checkBatch(
     bodiesMasked,
     projections,
   };
+}
+
+const REBUILDABLE = "a body whose removed members can be put back as their commitments";
+
+/**
+ * The bytes a masked body's SHA-256 must equal its id over: the stored text itself when the
+ * envelope lists no `removed` member, else the RFC 8785 text of the body with each removed
+ * member put back as its commitment. A string says why the body has no committed form.
+ */
+function committedBody(bytes: Uint8Array, start: number, end: number, removed: unknown): Uint8Array | string {
+  if (removed === undefined) return bytes.subarray(start, end);
+  if (typeof removed !== "object" || removed === null || Array.isArray(removed))
+    return "the envelope's removed member is not an object";
+  try {
+    return utf8(
+      canonicalJson(rebuildCommitted(parseJson(bytes, start, end), removed as Record<string, unknown>)),
+    );
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
+  }
 }
 
 const HEX = Uint8Array.from("0123456789abcdef", (c) => c.charCodeAt(0));

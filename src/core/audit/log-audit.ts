@@ -164,7 +164,6 @@ export async function auditLog(input: LogAuditInput): Promise<LogAuditReport> {
   const t = tree.totals;
   const unchecked = [
     [t.projections, "projections"],
-    [t.bodiesMasked, "masked bodies"],
     [t.bodiesAbsent, "erased bodies"],
   ]
     .filter(([n]) => (n as number) > 0)
@@ -172,6 +171,7 @@ export async function auditLog(input: LogAuditInput): Promise<LogAuditReport> {
   passed(
     "batches",
     `${t.batches} batches, ${t.events} events, ${t.bodiesChecked} body digests checked` +
+      (t.bodiesMasked > 0 ? ` (${t.bodiesMasked} of them masked, through their committed form)` : "") +
       (unchecked.length > 0 ? ` (not checkable: ${unchecked.join(", ")})` : ""),
   );
 
