@@ -95,17 +95,25 @@ export async function capturePool(requests: number, perRequest: number): Promise
   return { meanEventBytes: pool.meanEventBytes, meanRetainedBytes: pool.meanRetainedBytes };
 }
 
+/** 2^48 − 1, and an odd multiplier: multiplying by it modulo 2^48 is a bijection that spreads a counter. */
+const KEY_MASK = (1n << 48n) - 1n;
+const SPREAD = 0x9e3779b97f4bn;
+
 /**
- * The next captured request with every event made new: the id's first 16 hex digits become a
- * per-isolate counter (ids stay 64 lowercase hex digits) and the decision id gets the counter
- * as a suffix, so neither the id index nor the (decision_id, sequence_number) index repeats.
+ * The next captured request with every event made new, as real SHA-256 ids would be: the id's
+ * first 12 hex digits (the 48 bits the id index keys on) are a per-isolate counter spread over
+ * 2^48 by an odd multiplier, so keys are distinct and scattered like real ids; the next 16 are
+ * the counter itself (ids stay 64 lowercase hex digits and unique); the decision id gets the
+ * counter as a suffix, so neither index repeats.
  */
 function nextRequest(): PreparedEvent[] {
   if (!pool) throw new Error("no captured events: call /sequencer/setup first");
   const source = pool.requests[replayed % pool.requests.length]!;
   return source.map((e) => {
-    const n = (replayed++).toString(16).padStart(16, "0");
-    return { ...e, id: n + e.id.slice(16), decisionId: `${e.decisionId}~${n}` };
+    const count = replayed++;
+    const key = ((BigInt(count) * SPREAD) & KEY_MASK).toString(16).padStart(12, "0");
+    const n = count.toString(16).padStart(16, "0");
+    return { ...e, id: key + n + e.id.slice(28), decisionId: `${e.decisionId}~${n}` };
   });
 }
 
