@@ -132,9 +132,33 @@ export async function startDev(opts: StartOptions = {}): Promise<DevServer> {
         await exited;
         clearTimeout(timer);
       }
+      // wrangler can exit a moment before workerd, its child, which still holds the SQLite
+      // files: a caller that opens them next would find "database is locked".
+      await groupGone(child);
       removeState();
     },
   };
+}
+
+/** Resolves once no process of `child`'s group is left (SIGKILL to the group after 5 s). */
+async function groupGone(child: ChildProcess): Promise<void> {
+  if (child.pid === undefined) return;
+  const alive = () => {
+    try {
+      process.kill(-child.pid!, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const deadline = Date.now() + 5_000;
+  while (alive()) {
+    if (Date.now() > deadline) {
+      killGroup(child, "SIGKILL");
+      if (Date.now() > deadline + 2_000) return;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 /** Signals the whole process group: wrangler runs workerd as a child process. */
