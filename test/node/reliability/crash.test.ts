@@ -14,7 +14,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { verifierFromVkey } from "../../../src/core/note";
 import { makeEvent } from "../../support/events";
-import { devTenant, freePort, killGroup, startDev, type DevServer } from "../support/wrangler-dev";
+import { devTenant, freePort, groupGone, killGroup, startDev, type DevServer } from "../support/wrangler-dev";
 import { getText, mapLimit, sleep, type Caller } from "./support/caller";
 import { eventId, IngestLedger } from "./support/ingest-ledger";
 import { runWriter, type WriterStats } from "./support/ingest-writer";
@@ -55,6 +55,9 @@ async function killHard(dev: DevServer): Promise<void> {
   const exited = new Promise<void>((r) => child.once("exit", () => r()));
   killGroup(child, "SIGKILL");
   await exited;
+  // workerd (wrangler's child) may outlive wrangler for a moment, still holding its sockets and
+  // SQLite files: a restart before it is gone fails with "Address already in use".
+  await groupGone(child);
 }
 
 /** Restarts on the same state; on the same port when `samePort` and it is free again. */

@@ -141,7 +141,7 @@ export async function startDev(opts: StartOptions = {}): Promise<DevServer> {
 }
 
 /** Resolves once no process of `child`'s group is left (SIGKILL to the group after 5 s). */
-async function groupGone(child: ChildProcess): Promise<void> {
+export async function groupGone(child: ChildProcess): Promise<void> {
   if (child.pid === undefined) return;
   const alive = () => {
     try {
