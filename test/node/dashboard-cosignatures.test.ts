@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
-import { testBrowser } from "./support/browser";
+import { openWatchedPage, testBrowser } from "./support/browser";
 import {
   DEV_ADMIN_TOKEN,
   DEV_SIGNING_KEY,
@@ -116,12 +116,7 @@ describe("witness cosignatures in the dashboard (Chromium, wrangler dev, edgelog
 
   async function signedIn(): Promise<Page> {
     if (!context) throw new Error(missingBrowser ?? "the browser did not start");
-    const page = await context.newPage();
-    page.on("pageerror", (err) => pageErrors.push(err.message));
-    page.on("console", (msg) => {
-      if (/Content Security Policy|Refused to/.test(msg.text())) pageErrors.push(msg.text());
-    });
-    await page.goto(`${dev.url}/`);
+    const page = await openWatchedPage(context, `${dev.url}/`, pageErrors);
     await page.getByLabel("Read key").fill(key);
     await page.getByRole("button", { name: "Sign in" }).click();
     return page;

@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
-import { testBrowser } from "./support/browser";
+import { openWatchedPage, testBrowser } from "./support/browser";
 import { devTenant, REPO_ROOT, startDev, type DevServer } from "./support/wrangler-dev";
 import { createProducer } from "../../src/client/des-builder";
 import { createExperimentLogger } from "../../src/client/experiment";
@@ -113,13 +113,7 @@ describe("dashboard in headless Chromium against wrangler dev", () => {
 
   async function openPage(): Promise<Page> {
     if (!context) throw new Error(missingBrowser ?? "the browser did not start");
-    const page = await context.newPage();
-    page.on("pageerror", (err) => pageErrors.push(err.message));
-    page.on("console", (msg) => {
-      if (/Content Security Policy|Refused to/.test(msg.text())) pageErrors.push(msg.text());
-    });
-    await page.goto(`${dev.url}/`);
-    return page;
+    return openWatchedPage(context, `${dev.url}/`, pageErrors);
   }
 
   async function signIn(page: Page, readKey: string): Promise<void> {

@@ -5,6 +5,7 @@
  * names a system browser instead.
  */
 import chromium, { inflate } from "@sparticuz/chromium";
+import type { BrowserContext, Page } from "playwright-core";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { REPO_ROOT } from "./wrangler-dev";
@@ -110,4 +111,18 @@ export async function testBrowser(): Promise<Browser> {
     },
     source: "@sparticuz/chromium",
   };
+}
+
+/**
+ * A new page of `context` at `url`, with every page error and Content Security Policy refusal
+ * appended to `errors` (tests assert it stays empty).
+ */
+export async function openWatchedPage(context: BrowserContext, url: string, errors: string[]): Promise<Page> {
+  const page = await context.newPage();
+  page.on("pageerror", (err) => errors.push(err.message));
+  page.on("console", (msg) => {
+    if (/Content Security Policy|Refused to/.test(msg.text())) errors.push(msg.text());
+  });
+  await page.goto(url);
+  return page;
 }
