@@ -27,7 +27,7 @@ function isObject(value: unknown): value is Obj {
  * @throws CanonicalJsonError when `event` has no canonical form.
  */
 export function desCurrentHash(event: unknown): string {
-  return toHex(sha256(utf8(canonicalJson(withoutCurrentHash(event)))));
+  return toHex(sha256(utf8(desHashInput(event))));
 }
 
 function withoutCurrentHash(event: unknown): unknown {
@@ -38,6 +38,45 @@ function withoutCurrentHash(event: unknown): unknown {
   if (!isObject(chain)) return event;
   const { current_hash: _excluded, ...rest } = chain;
   return { ...event, temporal_metadata: { ...temporal, hash_chain: rest } };
+}
+
+/**
+ * The input of DES's current_hash (RFC 8785 canonical event without `current_hash`) cut out of
+ * the canonical text of the whole event, so the event is canonicalized once, not twice.
+ *
+ * Why a cut is exact: RFC 8785 (§3.2.3) writes an object as its members' texts in sorted order,
+ * joined by commas, and a nested object exactly as it would be written alone; removing one
+ * member therefore removes its text `"current_hash":<JCS of the value>` and one comma next to
+ * it, and nothing else changes. The member text can only occur where it really is a member named
+ * `current_hash` with that value: inside a JCS string every `"` is escaped, and a closing quote
+ * is never followed by a letter. So when the text occurs exactly once it is the hash_chain's.
+ *
+ * Preconditions: `canonical` is `canonicalJson(event)` and `stated` is
+ * `event.temporal_metadata.hash_chain.current_hash` (a string).
+ * @returns the hash input, or null when the member text occurs more than once (another object
+ * carries the same member and value) or not at all; the caller then builds the input from the
+ * event itself (`desHashInput`).
+ */
+export function desHashInputFromCanonical(canonical: string, stated: string): string | null {
+  const member = `"current_hash":${canonicalJson(stated)}`;
+  const at = canonical.indexOf(member);
+  if (at < 0 || canonical.indexOf(member, at + 1) >= 0) return null;
+  const end = at + member.length;
+  // Not the object's first member: drop the comma before it. Its first member: the comma
+  // after it, if any member follows.
+  if (canonical.charCodeAt(at - 1) === 44) return canonical.slice(0, at - 1) + canonical.slice(end);
+  if (canonical.charCodeAt(end) === 44) return canonical.slice(0, at) + canonical.slice(end + 1);
+  return canonical.slice(0, at) + canonical.slice(end);
+}
+
+/**
+ * The input of DES's current_hash: the RFC 8785 canonical text of `event` without
+ * `temporal_metadata.hash_chain.current_hash` (the event itself when it has no hash_chain object).
+ *
+ * @throws CanonicalJsonError when `event` has no canonical form.
+ */
+export function desHashInput(event: unknown): string {
+  return canonicalJson(withoutCurrentHash(event));
 }
 
 /**

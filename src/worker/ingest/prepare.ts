@@ -1,7 +1,12 @@
 import { canonicalJson } from "../../core/canonical";
-import { sha256Hex } from "../../core/digest";
-import { toHex, utf8 } from "../../core/bytes";
-import { isSha256Algorithm, normalizeHashText } from "../../core/des-chain";
+import { toHex } from "../../core/bytes";
+import { utf8Transient } from "../../core/utf8-scratch";
+import {
+  desHashInput,
+  desHashInputFromCanonical,
+  isSha256Algorithm,
+  normalizeHashText,
+} from "../../core/des-chain";
 import { maskHash } from "../../core/masking";
 import { commitEvent } from "../../core/commitment";
 import { countedExposure } from "../../core/experiment-exposure";
@@ -70,7 +75,8 @@ export async function prepareItem(item: ParsedItem, ctx: PrepareContext): Promis
       errors: [{ path: "", message: `event cannot be canonicalized (RFC 8785): ${(err as Error).message}` }],
     };
   }
-  const bytes = utf8(canonical);
+  // A view of a reused buffer: nothing else may encode before its digest call below.
+  const bytes = utf8Transient(canonical);
   if (bytes.length > ctx.maxEventBytes) {
     return {
       ok: false,
@@ -85,19 +91,31 @@ export async function prepareItem(item: ParsedItem, ctx: PrepareContext): Promis
   }
   const event = item.value as DesShape;
   const temporal = event.temporal_metadata;
+  // Each digest call copies its input when it is made (WebCrypto §14.3.5), so the reused
+  // encoding buffer is free again as soon as the call returns.
+  const masking = ctx.policy.masks.length > 0;
+  const plainId = masking ? null : crypto.subtle.digest("SHA-256", bytes);
+  const hashCheck = currentHashDigest(canonical, event);
   const decision = evaluatePolicy(ctx.policy, event);
   const tier = maxTier(temporal.evidence_tier, decision.tier);
   // A tenant that masks anything commits to the keyed form of each event (src/core/commitment.ts):
   // the id, the digest and the retained content then hold no unkeyed hash of a masked value.
-  const commitment = ctx.policy.masks.length > 0 ? commitEvent(event, ctx.policy.masks, ctx.maskSalt) : null;
+  const commitment = masking ? commitEvent(event, ctx.policy.masks, ctx.maskSalt) : null;
   const committedText = commitment === null ? canonical : canonicalJson(commitment.committed);
-  const [id, hashVerdict, sample] = await Promise.all([
-    commitment === null ? sha256Hex(bytes) : sha256Hex(utf8(committedText)),
-    checkCurrentHash(canonical, event),
+  const [idDigest, hashDigest, sample] = await Promise.all([
+    plainId ?? crypto.subtle.digest("SHA-256", utf8Transient(committedText)),
+    hashCheck,
     tier === "sampled"
       ? sampleOf(event.decision_context.decision_id, decision.tier === "sampled" ? decision.rate : 1)
       : null,
   ]);
+  const id = toHex(new Uint8Array(idDigest));
+  const hashVerdict =
+    hashDigest === null
+      ? "unverified"
+      : normalizeHashText(temporal.hash_chain.current_hash) === toHex(new Uint8Array(hashDigest))
+        ? "ok"
+        : "mismatch";
   const keepBody = tier === "full" || (sample !== null && sample.in_sample);
   const whole = (commitment?.stored ?? event) as DesShape;
   const body = keepBody ? whole : projectRequired(whole);
@@ -156,38 +174,21 @@ export async function prepareItem(item: ParsedItem, ctx: PrepareContext): Promis
 }
 
 async function sampleOf(decisionId: string, rate: number) {
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", utf8(decisionId)));
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", utf8Transient(decisionId)));
   const inSample = randomness56FromDigest(digest) >= rejectionThreshold(rate);
   return { ...samplingFor(rate), in_sample: inSample };
 }
 
 /**
- * DES's current_hash check: SHA-256 over the canonical event without `current_hash`. RFC 8785
- * serializes nested objects exactly as it would alone, so the canonical text without that
- * member is the full canonical text with the hash_chain object's text swapped for its text
- * without the member — no second canonicalization of the whole event.
+ * DES's current_hash check, started: SHA-256 over the canonical event without `current_hash`,
+ * cut out of the event's canonical text (`desHashInputFromCanonical`) rather than
+ * canonicalized again; null when the algorithm is not SHA-256 (the verdict is "unverified").
  */
-async function checkCurrentHash(
-  canonical: string,
-  event: DesShape,
-): Promise<"ok" | "mismatch" | "unverified"> {
+function currentHashDigest(canonical: string, event: DesShape): Promise<ArrayBuffer> | null {
   const chain = event.temporal_metadata.hash_chain;
-  if (!isSha256Algorithm(chain.algorithm)) return "unverified";
-  const { current_hash: stated, ...rest } = chain;
-  const withMember = `"hash_chain":${canonicalJson(chain)}`;
-  const at = canonical.indexOf(withMember);
-  let text: string;
-  if (at >= 0 && canonical.indexOf(withMember, at + 1) < 0) {
-    text =
-      canonical.slice(0, at) +
-      `"hash_chain":${canonicalJson(rest)}` +
-      canonical.slice(at + withMember.length);
-  } else {
-    // The same hash_chain text appears twice (e.g. copied into an extension field): do it the long way.
-    text = canonicalJson({ ...event, temporal_metadata: { ...event.temporal_metadata, hash_chain: rest } });
-  }
-  const computed = toHex(new Uint8Array(await crypto.subtle.digest("SHA-256", utf8(text))));
-  return normalizeHashText(stated) === computed ? "ok" : "mismatch";
+  if (!isSha256Algorithm(chain.algorithm)) return null;
+  const input = desHashInputFromCanonical(canonical, chain.current_hash) ?? desHashInput(event);
+  return crypto.subtle.digest("SHA-256", utf8Transient(input));
 }
 
 /**
