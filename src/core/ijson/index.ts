@@ -1,5 +1,11 @@
 /** I-JSON (RFC 7493) checks shared by the Worker, the client SDK and the CLI. */
-export { findIJsonViolations, type ItemViolation, type ScanOptions } from "./scan";
+export {
+  findIJsonViolations,
+  scanJsonText,
+  type ItemViolation,
+  type ScanOptions,
+  type TextScan,
+} from "./scan";
 export { findValueViolations, loneSurrogate } from "./value-check";
 export { numberInexactness, type NumberInexactness } from "./number-exactness";
 export {

@@ -48,7 +48,56 @@ const LIST_NAMES = 12;
  * @returns the violations in text order; empty when the text is I-JSON.
  */
 export function findIJsonViolations(text: string, options: ScanOptions): ItemViolation[] {
-  const maxPerItem = options.maxPerItem ?? 10;
+  return scanText(text, options.arrayOfItems, options.maxPerItem ?? 10, Infinity, Infinity).violations;
+}
+
+/**
+ * What one pass over a request body's text finds before `JSON.parse` runs: its shape (nesting
+ * depth and number of top-level items, as `jsonTextShape` in the Worker counts them) and its
+ * I-JSON violations, so the text is read once instead of twice.
+ */
+export interface TextScan {
+  /** Some array or object opens deeper than the depth limit (the scan stopped there). */
+  tooDeep: boolean;
+  /** Elements of a top-level array (counted by its commas, as `jsonTextShape` does); 1 for any other value. */
+  items: number;
+  /** As `findIJsonViolations` finds them (meaningful once `JSON.parse` accepted the text). */
+  violations: ItemViolation[];
+}
+
+/**
+ * Shape and I-JSON violations of `text` in one pass, for a text not yet known to be JSON.
+ *
+ * For valid JSON the answer is exact: `tooDeep`/`items` equal what the Worker's shape pass
+ * (`jsonTextShape(text, maxDepth)`) gives and `violations` equal `findIJsonViolations(text,
+ * { arrayOfItems })`. It
+ * gives up — returns null — where its counts could stray from the shape pass's on text that is
+ * not JSON (a closing bracket with nothing open, a second top-level value, an unterminated
+ * string, a malformed escape), and as soon as there are more than `maxItems` items, so the
+ * violations kept stay bounded; the caller then runs the shape pass itself. It never throws.
+ * Preconditions: as `findIJsonViolations`, except that `text` need not be JSON.
+ */
+export function scanJsonText(
+  text: string,
+  options: { arrayOfItems: boolean; maxDepth: number; maxItems: number },
+): TextScan | null {
+  try {
+    const found = scanText(text, options.arrayOfItems, 10, options.maxDepth, options.maxItems);
+    return found.gaveUp ? null : found;
+  } catch {
+    // Only invalid text gets here (a name with a malformed escape cannot be decoded).
+    return null;
+  }
+}
+
+/** The scanner; `gaveUp` as scanJsonText describes, with the violations found until then. */
+function scanText(
+  text: string,
+  arrayOfItems: boolean,
+  maxPerItem: number,
+  maxDepth: number,
+  maxItems: number,
+): TextScan & { gaveUp: boolean } {
   const out: ItemViolation[] = [];
   // Per open container, indexed by depth: kind, the current member name's text span (quotes
   // excluded) or element index, and where the object's names start on the name stack.
@@ -64,18 +113,25 @@ export function findIJsonViolations(text: string, options: ScanOptions): ItemVio
   let expectName = false;
   let lastItem = -1;
   let itemCount = 0;
+  // The shape, counted exactly as jsonTextShape counts it: elements of the top-level array by
+  // its commas (the first one counts when anything but a comma or whitespace shows up), and how
+  // many values start at the top level (more than one is not JSON: give up).
+  let items = 0;
+  let topLevelValues = 0;
+  let rootIsArray = false;
   const n = text.length;
+  const gaveUp = () => ({ tooDeep: false, items, violations: out, gaveUp: true });
 
   const report = (rule: ItemViolation["rule"], message: string) => {
-    const items = options.arrayOfItems && depth > 0 && !isObject[0];
-    const item = items ? indexes[0]! : 0;
+    const inItems = arrayOfItems && depth > 0 && !isObject[0];
+    const item = inItems ? indexes[0]! : 0;
     if (item !== lastItem) {
       lastItem = item;
       itemCount = 0;
     }
     if (++itemCount > maxPerItem) return;
     let pointer = "";
-    for (let d = items ? 1 : 0; d < depth; d++) {
+    for (let d = inItems ? 1 : 0; d < depth; d++) {
       pointer +=
         "/" + (isObject[d] ? pointerToken(decodeName(text, nameStart[d]!, nameEnd[d]!)) : String(indexes[d]));
     }
@@ -85,6 +141,14 @@ export function findIJsonViolations(text: string, options: ScanOptions): ItemVio
   let i = 0;
   while (i < n) {
     const c = text.charCodeAt(i);
+    // (Only a top-level array's items are limited; any other value counts as one.)
+    if (depth === 1) {
+      if (c === 44) {
+        if (++items > maxItems && rootIsArray) return gaveUp();
+      } else if (c > 32 && items === 0 && c !== 93 && c !== 125 && ++items > maxItems && rootIsArray) {
+        return gaveUp();
+      }
+    } else if (depth === 0 && c > 32 && ++topLevelValues > 1) return gaveUp();
     if (c === 34) {
       // A string: walk to its closing quote, noting whether it holds an escape. A plain loop:
       // String#indexOf for a character the text lacks measured far slower on some bodies.
@@ -94,7 +158,7 @@ export function findIJsonViolations(text: string, options: ScanOptions): ItemVio
         if (e === 92) {
           if (firstEscape < 0) firstEscape = end;
           end++;
-        } else if (end >= n) return out;
+        } else if (end >= n) return gaveUp();
         end++;
       }
       const escaped = firstEscape >= 0;
@@ -124,22 +188,28 @@ export function findIJsonViolations(text: string, options: ScanOptions): ItemVio
     }
     switch (c) {
       case 123: // {
+        if (depth === 0) rootIsArray = false;
+        if (depth >= maxDepth) return { tooDeep: true, items: 0, violations: out, gaveUp: false };
         isObject[depth] = true;
         namesFrom[depth] = spans.length;
         depth++;
         expectName = true;
         break;
       case 91: // [
+        if (depth === 0) rootIsArray = true;
+        if (depth >= maxDepth) return { tooDeep: true, items: 0, violations: out, gaveUp: false };
         isObject[depth] = false;
         indexes[depth] = 0;
         depth++;
         break;
       case 125: // }
+        if (depth === 0) return gaveUp();
         depth--;
         spans.truncate(namesFrom[depth]!);
         expectName = false;
         break;
       case 93: // ]
+        if (depth === 0) return gaveUp();
         depth--;
         expectName = false;
         break;
@@ -152,7 +222,7 @@ export function findIJsonViolations(text: string, options: ScanOptions): ItemVio
     }
     i++;
   }
-  return out;
+  return { tooDeep: false, items: rootIsArray ? items : 1, violations: out, gaveUp: false };
 }
 
 function isNumberChar(c: number): boolean {

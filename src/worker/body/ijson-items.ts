@@ -1,13 +1,11 @@
 /**
  * I-JSON (RFC 7493) at the door: the problems of each item of a body, as per-item errors.
- * Run on the text after `JSON.parse` succeeded on it (the scanner's precondition).
  */
-import { findIJsonViolations } from "../../core/ijson";
+import type { ItemViolation } from "../../core/ijson";
 import type { ItemError } from "../api-error";
 
-/** Errors per item index (array element, or 0 for one event); null when the text is I-JSON. */
-export function ijsonErrorsByItem(text: string, arrayOfItems: boolean): Map<number, ItemError[]> | null {
-  const found = findIJsonViolations(text, { arrayOfItems });
+/** The violations of a scan (`scanJsonText`) as errors per item index; null when there are none. */
+export function groupByItem(found: readonly ItemViolation[]): Map<number, ItemError[]> | null {
   if (found.length === 0) return null;
   const byItem = new Map<number, ItemError[]>();
   for (const v of found) {

@@ -1,6 +1,7 @@
 import { ApiError, type ItemError } from "../api-error";
 import { countNdjsonLines, jsonTextShape } from "./text-shape";
-import { ijsonErrorsByItem } from "./ijson-items";
+import { groupByItem } from "./ijson-items";
+import { findIJsonViolations, scanJsonText } from "../../core/ijson";
 
 /** One event slot of a request: its parsed value, or why it could not be parsed. */
 export type ParsedItem = { index: number; value: unknown } | { index: number; errors: ItemError[] };
@@ -95,8 +96,15 @@ function tooMany(n: number, limit: number): ApiError {
 function parseJson(text: string, limits: ParseLimits): ParsedItem[] {
   // Depth and item count come from the text: JSON.parse of `[{},{},…]` or `[[[[…` builds every
   // value before anything could look at how many or how deep there are.
-  // One level more: the array that holds the events.
-  const shape = jsonTextShape(text, MAX_NESTING + 1);
+  // One level more: the array that holds the events. One pass reads the shape and the I-JSON
+  // violations together; where it gives up (text that is not JSON, too many items) the shape
+  // pass alone decides, as it always did.
+  const scan = scanJsonText(text, {
+    arrayOfItems: true,
+    maxDepth: MAX_NESTING + 1,
+    maxItems: limits.maxEventsPerRequest,
+  });
+  const shape = scan ?? jsonTextShape(text, MAX_NESTING + 1);
   if (shape.tooDeep) {
     throw new ApiError(
       400,
@@ -111,17 +119,20 @@ function parseJson(text: string, limits: ParseLimits): ParsedItem[] {
   } catch (err) {
     throw new ApiError(400, "invalid_json", `request body is not valid JSON: ${describe(err)}`);
   }
+  // The scan cannot have given up on text JSON.parse accepts within the limits; read it again
+  // rather than rely on that.
+  const violations = scan?.violations ?? findIJsonViolations(text, { arrayOfItems: true });
   if (Array.isArray(value)) {
     if (value.length === 0) throw new ApiError(400, "empty_batch", "the JSON array holds no events");
     if (value.length > limits.maxEventsPerRequest) throw tooMany(value.length, limits.maxEventsPerRequest);
-    const problems = ijsonErrorsByItem(text, true);
+    const problems = groupByItem(violations);
     return value.map((v, index) => {
       const errors = problems?.get(index);
       return errors ? { index, errors } : { index, value: v };
     });
   }
   if (value !== null && typeof value === "object") {
-    const errors = ijsonErrorsByItem(text, false)?.get(0);
+    const errors = groupByItem(violations)?.get(0);
     return [errors ? { index: 0, errors } : { index: 0, value }];
   }
   throw new ApiError(
@@ -158,7 +169,10 @@ function parseNdjson(text: string, limits: ParseLimits): ParsedItem[] {
         continue;
       }
     }
-    if (nestsDeeperThan(line, MAX_NESTING)) {
+    // One pass for the depth and the I-JSON violations, as for a JSON body; the depth pass
+    // alone where it gives up (a line that is not JSON).
+    const scan = scanJsonText(line, { arrayOfItems: false, maxDepth: MAX_NESTING, maxItems: Infinity });
+    if (scan === null ? nestsDeeperThan(line, MAX_NESTING) : scan.tooDeep) {
       items.push({
         index,
         errors: [{ path: "", message: `event nests arrays or objects deeper than ${MAX_NESTING} levels` }],
@@ -175,7 +189,9 @@ function parseNdjson(text: string, limits: ParseLimits): ParsedItem[] {
       });
       continue;
     }
-    const errors = ijsonErrorsByItem(line, false)?.get(0);
+    const errors = groupByItem(scan?.violations ?? findIJsonViolations(line, { arrayOfItems: false }))?.get(
+      0,
+    );
     items.push(errors ? { index, errors } : { index, value });
   }
   return items;
