@@ -13,7 +13,8 @@ import { countedExposure } from "../../core/experiment-exposure";
 import { evaluatePolicy } from "../../core/policy";
 import type { CompiledPolicy } from "../../core/policy/types";
 import { projectRequired } from "../../core/projection";
-import { randomness56FromDigest, rejectionThreshold, samplingFor } from "../../core/sampling";
+import { randomness56FromDigest, rejectionThreshold, samplingFor, type Sampling } from "../../core/sampling";
+import { sha256 } from "@noble/hashes/sha2.js";
 import { maxTier } from "../../core/protocol/tier";
 import { validateEvent } from "../../validate";
 import type { ItemError } from "../api-error";
@@ -102,12 +103,13 @@ export async function prepareItem(item: ParsedItem, ctx: PrepareContext): Promis
   // the id, the digest and the retained content then hold no unkeyed hash of a masked value.
   const commitment = masking ? commitEvent(event, ctx.policy.masks, ctx.maskSalt) : null;
   const committedText = commitment === null ? canonical : canonicalJson(commitment.committed);
-  const [idDigest, hashDigest, sample] = await Promise.all([
-    plainId ?? crypto.subtle.digest("SHA-256", utf8Transient(committedText)),
-    hashCheck,
+  const sample =
     tier === "sampled"
       ? sampleOf(event.decision_context.decision_id, decision.tier === "sampled" ? decision.rate : 1)
-      : null,
+      : null;
+  const [idDigest, hashDigest] = await Promise.all([
+    plainId ?? crypto.subtle.digest("SHA-256", utf8Transient(committedText)),
+    hashCheck,
   ]);
   const id = toHex(new Uint8Array(idDigest));
   const hashVerdict =
@@ -173,10 +175,24 @@ export async function prepareItem(item: ParsedItem, ctx: PrepareContext): Promis
   };
 }
 
-async function sampleOf(decisionId: string, rate: number) {
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", utf8Transient(decisionId)));
-  const inSample = randomness56FromDigest(digest) >= rejectionThreshold(rate);
-  return { ...samplingFor(rate), in_sample: inSample };
+/** A rate's sampling record and rejection threshold, kept for the rates recently used. */
+const samplingByRate = new Map<number, { record: Sampling; threshold: bigint }>();
+
+/**
+ * Whether the decision is in the consistent sample at `rate`, with the sampling record.
+ * The decision id is short, so a synchronous JavaScript SHA-256 of it costs less than an
+ * asynchronous `crypto.subtle.digest` call (measured in workerd: ~4 µs against ~9 µs).
+ */
+function sampleOf(decisionId: string, rate: number): Sampling & { in_sample: boolean } {
+  let known = samplingByRate.get(rate);
+  if (known === undefined) {
+    known = { record: samplingFor(rate), threshold: rejectionThreshold(rate) };
+    // Rates come from tenants' policies: a few per isolate. Bounded all the same.
+    if (samplingByRate.size >= 64) samplingByRate.clear();
+    samplingByRate.set(rate, known);
+  }
+  const inSample = randomness56FromDigest(sha256(utf8Transient(decisionId))) >= known.threshold;
+  return { ...known.record, in_sample: inSample };
 }
 
 /**
