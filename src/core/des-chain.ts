@@ -58,15 +58,25 @@ function withoutCurrentHash(event: unknown): unknown {
  * event itself (`desHashInput`).
  */
 export function desHashInputFromCanonical(canonical: string, stated: string): string | null {
+  const cut = currentHashCut(canonical, stated);
+  return cut === null ? null : canonical.slice(0, cut.start) + canonical.slice(cut.end);
+}
+
+/**
+ * Where `desHashInputFromCanonical` cuts: the UTF-16 range [start, end) of `canonical` that
+ * holds the current_hash member and the comma removed with it; null when it declines.
+ * Preconditions: as `desHashInputFromCanonical`.
+ */
+export function currentHashCut(canonical: string, stated: string): { start: number; end: number } | null {
   const member = `"current_hash":${canonicalJson(stated)}`;
   const at = canonical.indexOf(member);
   if (at < 0 || canonical.indexOf(member, at + 1) >= 0) return null;
   const end = at + member.length;
   // Not the object's first member: drop the comma before it. Its first member: the comma
   // after it, if any member follows.
-  if (canonical.charCodeAt(at - 1) === 44) return canonical.slice(0, at - 1) + canonical.slice(end);
-  if (canonical.charCodeAt(end) === 44) return canonical.slice(0, at) + canonical.slice(end + 1);
-  return canonical.slice(0, at) + canonical.slice(end);
+  if (canonical.charCodeAt(at - 1) === 44) return { start: at - 1, end };
+  if (canonical.charCodeAt(end) === 44) return { start: at, end: end + 1 };
+  return { start: at, end };
 }
 
 /**

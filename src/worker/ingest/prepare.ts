@@ -1,12 +1,7 @@
 import { canonicalJson } from "../../core/canonical";
 import { toHex } from "../../core/bytes";
 import { utf8Transient } from "../../core/utf8-scratch";
-import {
-  desHashInput,
-  desHashInputFromCanonical,
-  isSha256Algorithm,
-  normalizeHashText,
-} from "../../core/des-chain";
+import { currentHashCut, desHashInput, isSha256Algorithm, normalizeHashText } from "../../core/des-chain";
 import { maskHash } from "../../core/masking";
 import { commitEvent } from "../../core/commitment";
 import { countedExposure } from "../../core/experiment-exposure";
@@ -96,7 +91,7 @@ export async function prepareItem(item: ParsedItem, ctx: PrepareContext): Promis
   // encoding buffer is free again as soon as the call returns.
   const masking = ctx.policy.masks.length > 0;
   const plainId = masking ? null : crypto.subtle.digest("SHA-256", bytes);
-  const hashCheck = currentHashDigest(canonical, event);
+  const hashCheck = currentHashDigest(canonical, bytes, event);
   const decision = evaluatePolicy(ctx.policy, event);
   const tier = maxTier(temporal.evidence_tier, decision.tier);
   // A tenant that masks anything commits to the keyed form of each event (src/core/commitment.ts):
@@ -197,13 +192,27 @@ function sampleOf(decisionId: string, rate: number): Sampling & { in_sample: boo
 
 /**
  * DES's current_hash check, started: SHA-256 over the canonical event without `current_hash`,
- * cut out of the event's canonical text (`desHashInputFromCanonical`) rather than
- * canonicalized again; null when the algorithm is not SHA-256 (the verdict is "unverified").
+ * cut out of the event's canonical text (`currentHashCut`) rather than canonicalized again;
+ * null when the algorithm is not SHA-256 (the verdict is "unverified").
+ *
+ * Precondition: `bytes` is the UTF-8 of `canonical` in the reused buffer, already copied by
+ * every digest that needed it: for an ASCII text (one byte per unit, so text and byte offsets
+ * agree) the member is cut out of those bytes in place, sparing a second encoding.
  */
-function currentHashDigest(canonical: string, event: DesShape): Promise<ArrayBuffer> | null {
+function currentHashDigest(
+  canonical: string,
+  bytes: Uint8Array,
+  event: DesShape,
+): Promise<ArrayBuffer> | null {
   const chain = event.temporal_metadata.hash_chain;
   if (!isSha256Algorithm(chain.algorithm)) return null;
-  const input = desHashInputFromCanonical(canonical, chain.current_hash) ?? desHashInput(event);
+  const cut = currentHashCut(canonical, chain.current_hash);
+  if (cut === null) return crypto.subtle.digest("SHA-256", utf8Transient(desHashInput(event)));
+  if (bytes.length === canonical.length) {
+    bytes.copyWithin(cut.start, cut.end);
+    return crypto.subtle.digest("SHA-256", bytes.subarray(0, bytes.length - (cut.end - cut.start)));
+  }
+  const input = canonical.slice(0, cut.start) + canonical.slice(cut.end);
   return crypto.subtle.digest("SHA-256", utf8Transient(input));
 }
 
