@@ -207,7 +207,14 @@ export class LogShard extends DurableObject<Env> {
     const { results, nextSeq } = appended;
     this.nextSeq = nextSeq;
     const pending = this.nextSeq - this.m.sealedUpto;
-    if (pending >= this.settings.batchMax) {
+    if (options.waitSealed && pending > 0) {
+      // A caller waiting for its proof gets it now: what is pending is sealed at once, as a
+      // smaller batch if need be, rather than after BATCH_MS or once BATCH_MAX events arrive.
+      // The alarm stays the fallback should this seal fail (e.g. signing is unavailable).
+      if ((await this.ctx.storage.getAlarm()) === null)
+        await this.ctx.storage.setAlarm(Date.now() + this.settings.batchMs);
+      this.sealPending(true).catch(() => {});
+    } else if (pending >= this.settings.batchMax) {
       this.sealPending(false).catch(() => {});
     } else if (pending > 0) {
       const alarm = await this.ctx.storage.getAlarm();
