@@ -130,11 +130,16 @@ export class EventLines {
       for (; seq < end; seq++) if (visit(seq, b.lines[seq - row.first_seq]!) === false) return;
     }
     if (seq >= to) return;
-    const slices = this.sql.exec<SliceRow>(
-      "SELECT first_seq, count, received_at, lines, facts FROM slices WHERE first_seq + count > ? AND first_seq < ? ORDER BY first_seq",
-      seq,
-      to,
-    );
+    // Read to the end (pending slices are bounded by MAX_PENDING_EVENTS): `visit` may stop
+    // early, and a cursor left open would hold its read transaction, so SQLite could not
+    // checkpoint the WAL past it.
+    const slices = this.sql
+      .exec<SliceRow>(
+        "SELECT first_seq, count, received_at, lines, facts FROM slices WHERE first_seq + count > ? AND first_seq < ? ORDER BY first_seq",
+        seq,
+        to,
+      )
+      .toArray();
     for (const s of slices) {
       const lines = splitLines(s.lines);
       for (let i = Math.max(0, seq - s.first_seq); i < s.count && s.first_seq + i < to; i++) {
