@@ -4,13 +4,13 @@
  * that only reads (audit, get, verify's key and checkpoint look-ups) answers sooner without
  * it, so the real process gives `ApiClient` this transport for reads; writes still use fetch.
  */
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
-import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
+import type { Agent, IncomingMessage } from "node:http";
 import { brotliDecompress, gunzip, inflate } from "node:zlib";
+import { nodeHttp, nodeHttps } from "./builtin";
 import type { HttpAnswer, HttpTransport } from "./http";
 
-/** Keep-alive agents: the idle sockets they keep never hold the process open (Node unrefs them). */
-const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
+/** Keep-alive agents, made on first use: the idle sockets they keep never hold the process open (Node unrefs them). */
+const agents: { http?: Agent; https?: Agent } = {};
 
 type Inflate = (buf: Uint8Array, cb: (err: Error | null, out: Buffer) => void) => void;
 /** RFC 9110 §8.4.1 content codings fetch undoes too (off this thread: zlib's pool). */
@@ -53,15 +53,13 @@ export const nodeTransport: HttpTransport = (url, init) =>
   new Promise<HttpAnswer>((resolve, reject) => {
     const target = new URL(url);
     const https = target.protocol === "https:";
-    const send = https ? httpsRequest : httpRequest;
-    const req = send(
+    const mod = https ? nodeHttps() : nodeHttp();
+    const agent = https
+      ? (agents.https ??= new mod.Agent({ keepAlive: true }))
+      : (agents.http ??= new mod.Agent({ keepAlive: true }));
+    const req = mod.request(
       target,
-      {
-        method: init.method,
-        headers: init.headers,
-        agent: https ? agents.https : agents.http,
-        signal: init.signal,
-      },
+      { method: init.method, headers: init.headers, agent, signal: init.signal },
       (res) => {
         readAll(res)
           .then((body) => decoded(body, res.headers["content-encoding"] as string | undefined))
