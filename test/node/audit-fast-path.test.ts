@@ -326,10 +326,11 @@ describe("splitting a range export", () => {
 });
 
 describe("worker threads by default", () => {
-  it("one per free core (cores minus the load average, rounded), at most 3", () => {
-    expect(defaultWorkers(2, 0.1)).toBe(2);
-    expect(defaultWorkers(2, 1.2)).toBe(1);
+  it("one per free core besides the main thread's (cores − 1 − load average, rounded), at most 3", () => {
+    expect(defaultWorkers(2, 0.1)).toBe(1);
+    expect(defaultWorkers(2, 1.2)).toBe(0);
     expect(defaultWorkers(2, 11)).toBe(0);
+    expect(defaultWorkers(4, 0.6)).toBe(2);
     expect(defaultWorkers(16, 0)).toBe(3);
   });
 });
