@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import { AuditFailure, checkBatch } from "../../src/core/audit";
 import { newEnvelopeMembers, scanEnvelope } from "../../src/core/audit/envelope-scan";
 import { nodeHasher } from "../../src/cli/audit/node-hasher";
-import { splitRange } from "../../src/cli/audit/fetch-batches";
+import { rangeSpans, splitRange } from "../../src/cli/audit/fetch-batches";
 import { defaultWorkers } from "../../src/cli/commands/audit";
 import { toHex, utf8 } from "../../src/core/bytes";
 import { canonicalJson } from "../../src/core/canonical";
@@ -322,6 +322,29 @@ describe("splitting a range export", () => {
     );
     // Nothing sent is dropped: the last batch takes everything after it.
     expect(decode(splitRange(utf8(text(batches) + "extra\n"), 2))[1]).toMatch(/extra\n$/);
+  });
+});
+
+describe("cutting a log into range requests", () => {
+  it("ranges of 2, 4, 8, … batches, then the log split over the requests in flight, at most 64", () => {
+    const sizes = (from: number, to: number, concurrency: number) =>
+      rangeSpans(from, to, concurrency).map(([a, b]) => b - a);
+    expect(sizes(0, 240, 8)).toEqual([2, 4, 8, 16, 30, 30, 30, 30, 30, 30, 30]);
+    expect(sizes(0, 1000, 8)).toEqual([2, 4, 8, 16, 32, ...Array<number>(14).fill(64), 42]);
+    expect(sizes(5, 17, 8)).toEqual([2, 2, 2, 2, 2, 2]);
+    // One batch per range: the caller then asks batch by batch.
+    expect(sizes(0, 3, 8)).toEqual([1, 1, 1]);
+    for (const [from, to, c] of [
+      [0, 240, 8],
+      [7, 1000, 3],
+      [0, 1, 8],
+    ] as const) {
+      const spans = rangeSpans(from, to, c);
+      // Contiguous, in order, covering every batch once.
+      expect(spans[0]![0]).toBe(from);
+      expect(spans.at(-1)![1]).toBe(to);
+      for (let k = 1; k < spans.length; k++) expect(spans[k]![0]).toBe(spans[k - 1]![1]);
+    }
   });
 });
 

@@ -12,6 +12,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { Agent, createServer, get as httpGet, type IncomingHttpHeaders, type Server } from "node:http";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { MAX_EXPORT_BATCHES } from "../../../src/core/protocol";
+import { rangeSpans } from "../../../src/cli/audit/fetch-batches";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -143,8 +144,8 @@ function rawGet(
 
 /**
  * Downloads every batch with 8 requests in flight, nothing checked: as the CLI does (`ranges`:
- * `GET /v1/logs/0/batches?from=M&to=N` as application/gzip, the log split over the 8 requests,
- * at most MAX_EXPORT_BATCHES each), or one batch per request with `Accept-Encoding: gzip`, as
+ * `GET /v1/logs/0/batches?from=M&to=N` as application/gzip, cut as the CLI cuts them, by
+ * `rangeSpans`), or one batch per request with `Accept-Encoding: gzip`, as
  * the CLI did before range exports. Returns each batch's stored gzip bundle (from the per-batch
  * answers), for the replay.
  */
@@ -156,16 +157,17 @@ async function downloadAll(
 ): Promise<{ seconds: number; bundles: Buffer[] }> {
   const agent = new Agent({ keepAlive: true });
   const bundles: Buffer[] = new Array(size);
-  const per = how === "ranges" ? Math.min(MAX_EXPORT_BATCHES, Math.ceil(size / CONCURRENCY)) : 1;
+  const spans =
+    how === "ranges"
+      ? rangeSpans(0, size, CONCURRENCY)
+      : Array.from({ length: size }, (_, n) => [n, n + 1] as [number, number]);
   let next = 0;
   const start = performance.now();
   try {
     await Promise.all(
       Array.from({ length: CONCURRENCY }, async () => {
-        while (next < size) {
-          const from = next;
-          const to = Math.min(size, from + per);
-          next = to;
+        while (next < spans.length) {
+          const [from, to] = spans[next++]!;
           const path =
             how === "ranges" ? `/v1/logs/0/batches?from=${from}&to=${to}` : `/v1/logs/0/batches/${from}`;
           const res = await rawGet(agent, `${url}${path}`, {
@@ -537,7 +539,7 @@ export async function auditFigure(options: AuditOptions): Promise<FigureResult> 
       ],
       method: [
         `A fresh \`wrangler dev\` of edgelog; one tenant, one log; ${fmtInt(options.events)} generated events (${options.eventsPerRequest} per request, ${options.clients} client${options.clients > 1 ? "s" : ""}), then waiting until none is pending: ${fmtInt(events)} events in ${fmtInt(size)} batches, ${fmtInt(bytes / events)} bytes per event as exported (${fmt3(bytes / 1e6)} MB of NDJSON; ${fmt3(gzBytes / 1e6)} MB as stored gzip, ${fmtInt(gzBytes / events)} bytes per event), filled in ${fmt3(fillSeconds)} s.`,
-        `\`node bin/edgelog.mjs audit <url> --vkey <vkey> --state <new file> --key <key> --json\` (default \`--concurrency ${CONCURRENCY}\` and worker threads: cores − 1 − load average, so none on a busy 2-core machine), timed from spawn to exit (and its CPU time, every thread, read by a preloaded exit hook): it fetches the checkpoint, downloads every batch over loopback HTTP — ranges of up to ${MAX_EXPORT_BATCHES} batches as application/gzip, the log split over ${CONCURRENCY} requests in flight — inflates them with zlib (on zlib's threads for the ranges the main thread checks) and checks signatures, envelopes, body digests, batch roots and the log root (hashing the received bytes with node:crypto).`,
+        `\`node bin/edgelog.mjs audit <url> --vkey <vkey> --state <new file> --key <key> --json\` (default \`--concurrency ${CONCURRENCY}\` and worker threads: cores − 1 − load average, so none on a busy 2-core machine), timed from spawn to exit (and its CPU time, every thread, read by a preloaded exit hook): it fetches the checkpoint, downloads every batch over loopback HTTP — ranges as application/gzip, ${CONCURRENCY} requests in flight: ranges of 2, 4, 8, … batches, then the log split evenly over ${CONCURRENCY} requests (at most ${MAX_EXPORT_BATCHES} batches each) — inflates them with zlib (on zlib's threads for the ranges the main thread checks) and checks signatures, envelopes, body digests, batch roots and the log root (hashing the received bytes with node:crypto).`,
         "The export alone: the same range downloads from the bench process with node:http (8 in flight), bodies kept as sent, nothing inflated or checked; beside it the same with one batch per request. The replay: a Node HTTP server on loopback answering the checkpoint, each batch and each range with the stored gzip bundles captured from the per-batch download, so the command runs as against the real server but the server costs almost nothing.",
         `${options.rounds} round${options.rounds > 1 ? "s" : ""}; values are medians. One-minute load average at the start, before each round and at the end: ${load.map((l) => l.toFixed(1)).join(", ")} (2 cores: above 2 other processes were competing for them).`,
         ratio >= 1
