@@ -243,16 +243,20 @@ const RETAINED = 5;
 const MASKED = 6;
 
 function nameOf(bytes: Uint8Array, s: number, e: number): number {
-  // No closure or string per call: this runs for every member of every envelope.
+  // No closure or string per call: this runs for every member of every envelope. The first
+  // byte rules out the other members of the same length (schema, producer, …) at once.
+  const b = bytes[s];
   switch (e - s) {
     case 2:
-      return sameAscii(bytes, s, e, "id") ? ID : OTHER;
+      return b === 0x69 /* i */ && sameAscii(bytes, s, e, "id") ? ID : OTHER;
     case 3:
-      return sameAscii(bytes, s, e, "seq") ? SEQ : sameAscii(bytes, s, e, "log") ? LOG : OTHER;
+      if (b === 0x73 /* s */) return sameAscii(bytes, s, e, "seq") ? SEQ : OTHER;
+      return b === 0x6c /* l */ && sameAscii(bytes, s, e, "log") ? LOG : OTHER;
     case 6:
-      return sameAscii(bytes, s, e, "digest") ? DIGEST : sameAscii(bytes, s, e, "masked") ? MASKED : OTHER;
+      if (b === 0x64 /* d */) return sameAscii(bytes, s, e, "digest") ? DIGEST : OTHER;
+      return b === 0x6d /* m */ && sameAscii(bytes, s, e, "masked") ? MASKED : OTHER;
     case 8:
-      return sameAscii(bytes, s, e, "retained") ? RETAINED : OTHER;
+      return b === 0x72 /* r */ && sameAscii(bytes, s, e, "retained") ? RETAINED : OTHER;
     default:
       return OTHER;
   }
