@@ -24,10 +24,14 @@ function copyDigest(s: string, out: Uint8Array, at: number): void {
   for (let i = 0; i < 32; i++) out[at + i] = s.charCodeAt(i);
 }
 
+/** 0x01 ‖ left ‖ right: the input of every interior node hash (RFC 9162 §2.1.1). */
+const NODE_INPUT = 65;
+
 export function nodeHasher(): AuditHasher {
   // One scratch buffer holds p ‖ data for a prefixed hash (grown when needed): crypto.hash takes
   // one contiguous view, and the envelope bytes are preceded by other bytes in the export.
   let scratch = new Uint8Array(4096);
+  const node = new Uint8Array(NODE_INPUT);
   const sha256Into = (
     bytes: Uint8Array,
     start: number,
@@ -41,10 +45,16 @@ export function nodeHasher(): AuditHasher {
       return;
     }
     const length = end - start + 1;
+    if (length === NODE_INPUT) {
+      // 64 bytes and the prefix, as every interior node: a fixed buffer, no new view per call.
+      for (let i = 0; i < NODE_INPUT - 1; i++) node[i + 1] = bytes[start + i]!;
+      node[0] = prefix;
+      copyDigest(sha256Latin1(node), out, at);
+      return;
+    }
     if (length > scratch.length) scratch = new Uint8Array(2 * length);
     scratch[0] = prefix;
-    if (length <= 65) for (let i = start; i < end; i++) scratch[i - start + 1] = bytes[i]!;
-    else scratch.set(bytes.subarray(start, end), 1);
+    scratch.set(bytes.subarray(start, end), 1);
     copyDigest(sha256Latin1(scratch.subarray(0, length)), out, at);
   };
   const one = (data: Uint8Array, prefix: number): Uint8Array => {
