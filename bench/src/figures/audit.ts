@@ -423,6 +423,8 @@ export async function auditFigure(options: AuditOptions): Promise<FigureResult> 
     const replayWorker = rate(runs.replayOneWorker);
     const startup = median(runs.startup);
     const budget = events / TARGET_EVENTS_PER_S;
+    /** Milliseconds the target leaves after start-up and the floor's CPU spread over both cores. */
+    const spare = budget * 1000 - (floorUs * events) / 2e3 - startup * 1000;
     const ownClock = median(runs.replay.map((r) => r.events / r.reportedSeconds));
     const cpuUs = (xs: readonly AuditRun[]) => median(xs.map((r) => (r.cpuSeconds * 1e6) / r.events));
     const replayCpu = cpuUs(runs.replay);
@@ -548,6 +550,8 @@ export async function auditFigure(options: AuditOptions): Promise<FigureResult> 
       ],
       details: [
         `Floor, measured in the bench process on the captured bundles (median CPU time of 3 runs): inflating ${fmt3(floor.inflateUs)} µs per event (gunzipSync); SHA-256 ${fmt3(floor.hashUs)} µs per event — ${fmt3(floor.calls)} one-shot \`crypto.hash\` calls per event (every envelope as a leaf, every checkable body, every interior node) over ${fmtInt(floor.hashedBytes)} bytes per event, where this CPU hashes ${fmtInt(floor.shaMBps)} MB/s on 1 MiB inputs, so the per-call cost, not the bytes, dominates. Both cores doing nothing else would allow ${fmtInt(2e6 / floorUs)} events/s before any parsing, HTTP or start-up.`,
+        "",
+        `What bounds it: against the replay the command spends ${fmt3(replayOneCpu)} µs of CPU per event with \`--workers 0\` (every thread, start-up included), ${fmt3(floorUs)} µs of which are the floor, so ${fmt3(replayOneCpu - floorUs)} µs per event are the auditor's own (scanning envelopes, HTTP, garbage collection, JIT warm-up and start-up, spread over ${fmtInt(events)} events). Start-up alone (${fmtInt(startup * 1000)} ms) is ${fmt3(startup / budget)}× the ${fmtInt(budget * 1000)} ms the target allows for the whole log, and with the floor's CPU on both cores (${fmtInt((floorUs * events) / 2e3)} ms) ${spare >= 0 ? `${fmtInt(spare)} ms are left for everything else` : `it is already ${fmtInt(-spare)} ms over`}; against \`wrangler dev\` the server's export shares the same two cores.`,
         "",
         "CPU profile of `edgelog audit --workers 0` against the replay (self time, top functions):",
         "",
