@@ -85,7 +85,16 @@ export async function startWrangler(options: WranglerOptions = {}): Promise<Wran
   ];
   const child = spawn(process.execPath, args, {
     cwd: REPO_ROOT,
-    env: { ...process.env, CI: "1", WRANGLER_SEND_METRICS: "false", NO_COLOR: "1" },
+    // X_LOCAL_OBSERVABILITY off: wrangler dev otherwise records a trace of every request in a
+    // store inside the same workerd process, whose memory then grows with the request count
+    // (about half of workerd's growth in the steady figure) — the tool's cost, not edgelog's.
+    env: {
+      ...process.env,
+      CI: "1",
+      WRANGLER_SEND_METRICS: "false",
+      NO_COLOR: "1",
+      X_LOCAL_OBSERVABILITY: "false",
+    },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });

@@ -50,12 +50,32 @@ export interface RetryNotice {
   reason: string;
 }
 
+/** An HTTP answer with its body read (and any Content-Encoding undone). */
+export interface HttpAnswer {
+  status: number;
+  /** The reason phrase, when the server sent one. */
+  statusText?: string;
+  /** Header names in lowercase. */
+  headers: Record<string, string>;
+  bytes: Uint8Array;
+}
+
+/**
+ * Sends one request and reads the whole answer; rejects on a network error (with the cause's
+ * `code`, e.g. ECONNREFUSED, as fetch does) or when `signal` aborts.
+ */
+export type HttpTransport = (
+  url: string,
+  init: { method: string; headers: Record<string, string>; body?: string | Uint8Array; signal: AbortSignal },
+) => Promise<HttpAnswer>;
+
 /** Options of the CLI's `ApiClient` (the SDK's are `ClientOptions` in src/client). */
 export interface ApiClientOptions {
   baseUrl: string;
   /** Sent as `Authorization: Bearer <token>`. */
   token?: string;
-  io: Pick<CliIo, "fetch" | "sleep">;
+  /** `transport`, when there is one, carries reads (GET); everything else goes through `fetch`. */
+  io: Pick<CliIo, "fetch" | "sleep" | "transport">;
   retry?: Partial<RetryPolicy>;
   /** Per attempt. */
   timeoutMs?: number;
@@ -116,11 +136,19 @@ export class ApiClient {
   }
 
   async getText(path: string): Promise<string> {
-    return (await this.request("GET", path)).text();
+    return textDecoder.decode((await this.read(path)).bytes);
   }
 
   async getJson<T>(path: string): Promise<T> {
-    return (await (await this.request("GET", path)).json()) as T;
+    return JSON.parse(await this.getText(path)) as T;
+  }
+
+  /**
+   * GET `path`, its answer's bytes as received (after any Content-Encoding), through the
+   * io's transport where it has one; retried and failing as `request` does.
+   */
+  async read(path: string, options: Omit<RequestOptions, "body" | "token"> = {}): Promise<HttpAnswer> {
+    return this.send("GET", path, options);
   }
 
   /**
@@ -130,22 +158,23 @@ export class ApiClient {
    * `NetworkError` when every attempt failed, `InterruptedError` when the client's signal aborted.
    */
   async request(method: string, path: string, options: RequestOptions = {}): Promise<Response> {
+    const answer = await this.send(method, path, options);
+    const empty = NULL_BODY_STATUS.has(answer.status);
+    return new Response(empty ? null : answer.bytes, { status: answer.status, headers: answer.headers });
+  }
+
+  private async send(method: string, path: string, options: RequestOptions): Promise<HttpAnswer> {
     const url = `${this.baseUrl}${path}`;
     const token = options.token ?? this.opts.token;
     const headers: Record<string, string> = { accept: "application/json", ...options.headers };
     if (token) headers.authorization = `Bearer ${token}`;
+    const transport = method === "GET" ? this.opts.io.transport : undefined;
     for (let attempt = 0; ; attempt++) {
       const last = attempt + 1 >= this.policy.maxAttempts;
-      let response: Response;
-      let body: ArrayBuffer | null = null;
+      let answer: HttpAnswer;
       try {
-        response = await this.opts.io.fetch(url, {
-          method,
-          headers,
-          body: options.body,
-          signal: this.signal(),
-        });
-        if (response.ok || options.accept?.includes(response.status)) body = await response.arrayBuffer();
+        const init = { method, headers, body: options.body, signal: this.signal() };
+        answer = transport ? await transport(url, init) : await this.fetched(url, init);
       } catch (err) {
         if (this.opts.signal?.aborted) throw new InterruptedError();
         const reason = describeNetworkError(err);
@@ -160,18 +189,36 @@ export class ApiClient {
         await this.pause(attempt, undefined, reason);
         continue;
       }
-      if (body !== null) {
-        const empty = NULL_BODY_STATUS.has(response.status);
-        return new Response(empty ? null : body, { status: response.status, headers: response.headers });
-      }
-      if (isRetryableStatus(response.status) && !last) {
-        const retryAfter = retryAfterMs(response.headers.get("retry-after"), Date.now());
-        void response.body?.cancel().catch(() => {});
-        await this.pause(attempt, retryAfter, `HTTP ${response.status}`);
+      if ((answer.status >= 200 && answer.status < 300) || options.accept?.includes(answer.status))
+        return answer;
+      if (isRetryableStatus(answer.status) && !last) {
+        const retryAfter = retryAfterMs(answer.headers["retry-after"] ?? null, Date.now());
+        await this.pause(attempt, retryAfter, `HTTP ${answer.status}`);
         continue;
       }
-      throw await httpError(method, path, response);
+      throw httpError(method, path, answer);
     }
+  }
+
+  /** One attempt through `io.fetch`, its body read. */
+  private async fetched(
+    url: string,
+    init: {
+      method: string;
+      headers: Record<string, string>;
+      body?: string | Uint8Array;
+      signal: AbortSignal;
+    },
+  ): Promise<HttpAnswer> {
+    const response = await this.opts.io.fetch(url, init);
+    const headers: Record<string, string> = {};
+    response.headers.forEach((value, name) => (headers[name] = value));
+    return {
+      status: response.status,
+      statusText: response.statusText,
+      headers,
+      bytes: new Uint8Array(await response.arrayBuffer()),
+    };
   }
 
   private signal(): AbortSignal {
@@ -188,10 +235,12 @@ export class ApiClient {
   }
 }
 
-async function httpError(method: string, path: string, response: Response): Promise<HttpError> {
-  const text = await response.text().catch(() => "");
+const textDecoder = new TextDecoder();
+
+function httpError(method: string, path: string, answer: HttpAnswer): HttpError {
+  const text = textDecoder.decode(answer.bytes);
   let code: string | null = null;
-  let message = text.trim().slice(0, 500) || response.statusText;
+  let message = text.trim().slice(0, 500) || answer.statusText || "";
   let details: { path?: string; message: string }[] = [];
   try {
     const body = JSON.parse(text) as { error?: { code?: unknown; message?: unknown; details?: unknown } };
@@ -204,15 +253,15 @@ async function httpError(method: string, path: string, response: Response): Prom
     // not JSON: keep the text
   }
   const hint =
-    response.status === 401
+    answer.status === 401
       ? " (check --key or EDGELOG_KEY)"
-      : response.status === 403
+      : answer.status === 403
         ? " (the key lacks a scope this command needs)"
         : "";
   return new HttpError(
-    response.status,
+    answer.status,
     code,
-    `${method} ${path}: HTTP ${response.status}${code ? ` ${code}` : ""}: ${message}${hint}`,
+    `${method} ${path}: HTTP ${answer.status}${code ? ` ${code}` : ""}: ${message}${hint}`,
     details,
   );
 }

@@ -4,6 +4,9 @@
  * the test process with captured output and a fake server.
  */
 
+import type { HttpTransport } from "./http";
+import { nodeTransport } from "./node-transport";
+
 /** A text stream; `isTTY` decides between progress bars and plain output. */
 export interface TextSink {
   write(text: string): void;
@@ -19,6 +22,8 @@ export interface CliIo {
   readStdin(): Promise<string>;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly fetch: typeof fetch;
+  /** Carries the API client's reads when present (node:http in the real process), else `fetch` does. */
+  readonly transport?: HttpTransport;
   /** Calls `handler` on SIGINT until the returned function is called. */
   onInterrupt(handler: () => void): () => void;
   /** Waits `ms` milliseconds, or less when `signal` aborts. */
@@ -52,7 +57,7 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-/** The real process: stdout, stderr, stdin, `process.env`, global fetch, SIGINT. */
+/** The real process: stdout, stderr, stdin, `process.env`, node:http for reads and global fetch, SIGINT. */
 export function processIo(): CliIo {
   // A reader that went away (`edgelog tail | head`) ends the command, as for any Unix filter.
   process.stdout.on("error", (err: NodeJS.ErrnoException) => {
@@ -69,6 +74,7 @@ export function processIo(): CliIo {
     },
     env: process.env,
     fetch: globalThis.fetch.bind(globalThis),
+    transport: nodeTransport,
     onInterrupt(handler) {
       process.on("SIGINT", handler);
       return () => void process.off("SIGINT", handler);

@@ -32,12 +32,17 @@ export function rootOfLevels(levels: readonly Uint8Array[][], count: number): Ui
   return rootFromNodes(count, (level, index) => levels[level]![index]!);
 }
 
+/** Leaf hash `index` of a batch (RFC 9162 §2.1.1), computed when first asked. */
+export type LeafAt = (index: number) => Uint8Array;
+
 /**
  * GetNode over a stored batch: upper levels from `upper`, lower ones hashed from the leaves.
- * Precondition: `leaves` are the batch's `count` leaf hashes and `upper` was packed from the
- * same batch by packUpperLevels.
+ * An inclusion proof asks for O(log n) nodes, so only the few leaves below level
+ * STORED_FROM_LEVEL that its path touches are hashed (at most 2^STORED_FROM_LEVEL per node).
+ * Precondition: `leaf(i)` is the batch's leaf hash i for i < `count`, and `upper` was packed
+ * from the same batch by packUpperLevels.
  */
-export function batchNodes(leaves: readonly Uint8Array[], upper: Uint8Array, count: number): GetNode {
+export function batchNodes(leaf: LeafAt, upper: Uint8Array, count: number): GetNode {
   const offsets: number[] = [];
   let offset = 0;
   for (let level = STORED_FROM_LEVEL; Math.floor(count / 2 ** level) >= 1; level++) {
@@ -45,7 +50,7 @@ export function batchNodes(leaves: readonly Uint8Array[], upper: Uint8Array, cou
     offset += Math.floor(count / 2 ** level);
   }
   const node: GetNode = (level, index) => {
-    if (level === 0) return leaves[index]!;
+    if (level === 0) return leaf(index);
     if (level < STORED_FROM_LEVEL)
       return hashChildren(node(level - 1, 2 * index), node(level - 1, 2 * index + 1));
     const at = (offsets[level]! + index) * HASH;

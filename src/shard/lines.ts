@@ -1,5 +1,4 @@
-import { hashLeavesNative } from "../core/merkle";
-import { decodeBundle, splitLine, splitLines } from "./bundle";
+import { decodeBundle, splitLines } from "./bundle";
 import type { EventFacts } from "./facts";
 
 /** A sealed batch's row, without its blobs. */
@@ -66,7 +65,6 @@ export function sliceFacts(row: SliceRow): EventFacts[] {
 export interface DecodedBatch {
   header: string;
   lines: string[];
-  leafHashes?: Uint8Array[];
 }
 
 /** Decoded bundles kept per object: paging, proofs and exports of recent batches reuse them. */
@@ -94,14 +92,6 @@ export class EventLines {
     this.cache.set(n, decoded);
     if (this.cache.size > CACHED_BUNDLES) this.cache.delete(this.cache.keys().next().value!);
     return decoded;
-  }
-
-  /** The leaf hashes of batch `n` (RFC 9162 §2.1.1 over its envelopes), computed once per decode. */
-  async leafHashes(n: number): Promise<Uint8Array[] | null> {
-    const b = await this.batch(n);
-    if (!b) return null;
-    b.leafHashes ??= await hashLeavesNative(b.lines.map((l) => splitLine(l).envelope));
-    return b.leafHashes;
   }
 
   forget(n: number): void {
@@ -140,11 +130,16 @@ export class EventLines {
       for (; seq < end; seq++) if (visit(seq, b.lines[seq - row.first_seq]!) === false) return;
     }
     if (seq >= to) return;
-    const slices = this.sql.exec<SliceRow>(
-      "SELECT first_seq, count, received_at, lines, facts FROM slices WHERE first_seq + count > ? AND first_seq < ? ORDER BY first_seq",
-      seq,
-      to,
-    );
+    // Read to the end (pending slices are bounded by MAX_PENDING_EVENTS): `visit` may stop
+    // early, and a cursor left open would hold its read transaction, so SQLite could not
+    // checkpoint the WAL past it.
+    const slices = this.sql
+      .exec<SliceRow>(
+        "SELECT first_seq, count, received_at, lines, facts FROM slices WHERE first_seq + count > ? AND first_seq < ? ORDER BY first_seq",
+        seq,
+        to,
+      )
+      .toArray();
     for (const s of slices) {
       const lines = splitLines(s.lines);
       for (let i = Math.max(0, seq - s.first_seq); i < s.count && s.first_seq + i < to; i++) {

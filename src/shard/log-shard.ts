@@ -76,6 +76,13 @@ export interface ShardProgress {
  * sealing turns pending slices into a batch bundle with a signed checkpoint. Storage layout:
  * schema.ts and the README's Storage section.
  */
+/**
+ * Shortest time between two seals a `?wait=sealed` request asks for (README: settings, BATCH_MS):
+ * a waiting request is answered within this of its arrival (plus the seal), and a stream of them
+ * makes at most 1000 / WAITER_SEAL_GAP_MS batches a second beyond the size trigger.
+ */
+export const WAITER_SEAL_GAP_MS = 50;
+
 export class LogShard extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   private readonly tree: TreeStore;
@@ -87,6 +94,9 @@ export class LogShard extends DurableObject<Env> {
   /** Seals, archiving, erasures and retention sweeps rewrite bundles: they run one at a time, in order. */
   private writeChain: Promise<unknown> = Promise.resolve();
   private waiters: Waiter[] = [];
+  /** When this object last sealed a batch (ms), and the timer of a waiter's pending seal. */
+  private lastSealAt = 0;
+  private waiterSeal: ReturnType<typeof setTimeout> | null = null;
   private signer: NoteSigner | null = null;
   private readonly witnessing: Witnessing;
   /** Set once the missing archive binding of this log's jurisdiction has been logged. */
@@ -162,6 +172,20 @@ export class LogShard extends DurableObject<Env> {
     }
   }
 
+  /** Seals what is pending now, or once WAITER_SEAL_GAP_MS have passed since the last seal. */
+  private sealSoon(): void {
+    if (this.waiterSeal !== null) return;
+    const wait = this.lastSealAt + WAITER_SEAL_GAP_MS - Date.now();
+    if (wait <= 0) {
+      this.sealPending(true).catch(() => {});
+      return;
+    }
+    this.waiterSeal = setTimeout(() => {
+      this.waiterSeal = null;
+      this.sealPending(true).catch(() => {});
+    }, wait);
+  }
+
   /** Runs `work` after every earlier bundle writer has finished. */
   private serial<T>(work: () => Promise<T>): Promise<T> {
     const run = this.writeChain.then(work);
@@ -207,7 +231,16 @@ export class LogShard extends DurableObject<Env> {
     const { results, nextSeq } = appended;
     this.nextSeq = nextSeq;
     const pending = this.nextSeq - this.m.sealedUpto;
-    if (pending >= this.settings.batchMax) {
+    if (options.waitSealed && pending > 0) {
+      // A caller waiting for its proof gets it soon: what is pending is sealed at once, as a
+      // smaller batch if need be, rather than after BATCH_MS or once BATCH_MAX events arrive —
+      // but at most once per WAITER_SEAL_GAP_MS, so a stream of waiting requests shares batches
+      // (each batch is a signature, tree nodes and an R2 write). The alarm stays the fallback
+      // should this seal fail (e.g. signing is unavailable).
+      if ((await this.ctx.storage.getAlarm()) === null)
+        await this.ctx.storage.setAlarm(Date.now() + this.settings.batchMs);
+      this.sealSoon();
+    } else if (pending >= this.settings.batchMax) {
       this.sealPending(false).catch(() => {});
     } else if (pending > 0) {
       const alarm = await this.ctx.storage.getAlarm();
@@ -359,6 +392,7 @@ export class LogShard extends DurableObject<Env> {
     if (!sealed) return null;
     m.sealedUpto = sealed.firstSeq + sealed.count;
     m.treeSize = sealed.batch + 1;
+    this.lastSealAt = Date.now();
     this.waiters = this.waiters.filter((w) => {
       if (w.upto > m.sealedUpto) return true;
       w.resolve();

@@ -1,5 +1,5 @@
-import { toHex } from "../core/bytes";
-import { consistencyProof, inclusionProof, subtreeHashFromNodes } from "../core/merkle";
+import { toHex, utf8 } from "../core/bytes";
+import { consistencyProof, hashLeaf, inclusionProof, subtreeHashFromNodes } from "../core/merkle";
 import { batchNodes } from "./batch-tree";
 import type { BatchHeader, EventProof as ProtocolEventProof } from "../core/protocol";
 import type { Envelope } from "../core/protocol";
@@ -31,8 +31,8 @@ export interface EventRecord {
 
 /**
  * The event `id` as stored, with its proof against the latest checkpoint once sealed: the
- * batch path from the batch's leaf hashes (hashed from its bundle's envelopes) and stored upper
- * nodes, the log path from O(log n) stored log-tree nodes.
+ * batch path from stored upper nodes and the few leaf hashes below them that the path needs
+ * (hashed from its bundle's envelopes), the log path from O(log n) stored log-tree nodes.
  */
 export async function buildEventProof(
   sql: SqlStorage,
@@ -60,7 +60,18 @@ export async function buildEventProof(
     .exec<{ upper_nodes: ArrayBuffer }>("SELECT upper_nodes FROM batches WHERE n = ?", batch.n)
     .one().upper_nodes;
   const leafIndex = seq - batch.first_seq;
-  const nodes = batchNodes((await lines.leafHashes(batch.n))!, new Uint8Array(upper), batch.count);
+  const decoded = await lines.batch(batch.n);
+  if (decoded === null) throw new Error(`batch ${batch.n} has no stored bundle`);
+  const leaves = new Map<number, Uint8Array>();
+  const leaf = (i: number): Uint8Array => {
+    let hash = leaves.get(i);
+    if (hash === undefined) {
+      hash = hashLeaf(utf8(splitLine(decoded.lines[i]!).envelope));
+      leaves.set(i, hash);
+    }
+    return hash;
+  };
+  const nodes = batchNodes(leaf, new Uint8Array(upper), batch.count);
   const batchPath = inclusionProof(leafIndex, batch.count, (s, e) => subtreeHashFromNodes(s, e, nodes));
   const logPath = inclusionProof(batch.n, treeSize, (s, e) => subtreeHashFromNodes(s, e, tree.getNode));
   const checkpoint = checkpointOfSize(sql, treeSize);

@@ -47,11 +47,17 @@ interface Taken {
 
 function takePending(sql: SqlStorage, firstSeq: number, max: number): Taken {
   const taken: Taken = { lines: [], facts: [], receivedFirst: 0, receivedLast: 0, consumed: [], rest: null };
-  const cursor = sql.exec<SliceRow>(
-    "SELECT first_seq, count, received_at, lines, facts FROM slices WHERE first_seq >= ? ORDER BY first_seq",
-    firstSeq,
-  );
-  for (const s of cursor) {
+  // Every slice holds at least one event, so `max` slices cover the batch. The rows are read
+  // to the end: a cursor left open keeps its read transaction, and with it every WAL frame
+  // written since, alive (SQLite cannot checkpoint past an open reader).
+  const slices = sql
+    .exec<SliceRow>(
+      "SELECT first_seq, count, received_at, lines, facts FROM slices WHERE first_seq >= ? ORDER BY first_seq LIMIT ?",
+      firstSeq,
+      max,
+    )
+    .toArray();
+  for (const s of slices) {
     if (s.first_seq !== firstSeq + taken.lines.length)
       throw new Error(`pending slices are not contiguous at seq ${s.first_seq}`);
     if (taken.lines.length === 0) taken.receivedFirst = s.received_at;

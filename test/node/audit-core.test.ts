@@ -8,6 +8,7 @@ import {
   checkBatch,
   CompactRange,
   LogTreeAudit,
+  rootInPlace,
   sliceEventLine,
   subtleHasher,
   type AuditHasher,
@@ -19,8 +20,15 @@ import { canonicalJson } from "../../src/core/canonical";
 import { hashChildren, hashLeaf, merkleRoot } from "../../src/core/merkle";
 
 const ORIGIN = "audit.test/t/0";
+/** The node:crypto hasher without its `sha256Into`: checkBatch then asks for a batch's hashes at once. */
+function batchCallsOnly(hasher: AuditHasher): AuditHasher {
+  const { sha256Into: _, ...rest } = hasher;
+  return rest;
+}
+
 const HASHERS: Array<[string, AuditHasher]> = [
   ["node:crypto", nodeHasher()],
+  ["node:crypto, batch calls only", batchCallsOnly(nodeHasher())],
   ["WebCrypto", subtleHasher()],
 ];
 
@@ -96,6 +104,37 @@ describe("audit hashers", () => {
       expect(toHex(hasher.hashChildren(a, b))).toBe(toHex(hashChildren(a, b)));
     });
   }
+
+  it("sha256Into: SHA-256 of a span with an optional one-byte prefix, also into the bytes it reads", () => {
+    const into = nodeHasher().sha256Into!;
+    const bytes = utf8(`xx${"é😀{}".repeat(40)}yy`);
+    const span = bytes.subarray(2, bytes.length - 2);
+    const out = new Uint8Array(40);
+    into(bytes, 2, bytes.length - 2, 0x00, out, 3);
+    expect(toHex(out.subarray(3, 35))).toBe(toHex(hashLeaf(span)));
+    into(bytes, 2, bytes.length - 2, -1, out, 8);
+    expect(toHex(out.subarray(8, 40))).toBe(createHash("sha256").update(span).digest("hex"));
+    const [a, b] = [hashLeaf(utf8("a")), hashLeaf(utf8("b"))];
+    const pair = new Uint8Array(64);
+    pair.set(a, 0);
+    pair.set(b, 32);
+    into(pair, 0, 64, 0x01, pair, 0);
+    expect(toHex(pair.subarray(0, 32))).toBe(toHex(hashChildren(a, b)));
+    // Inputs longer than the hasher's scratch buffer (4 KiB) grow it.
+    const big = utf8("z".repeat(10_000));
+    into(big, 0, big.length, 0x00, out, 0);
+    expect(toHex(out.subarray(0, 32))).toBe(toHex(hashLeaf(big)));
+  });
+
+  it("rootInPlace is the RFC 9162 root of 1 to 70 leaves, as merkleRoot computes it", () => {
+    const leaves = Array.from({ length: 70 }, (_, i) => hashLeaf(utf8(`leaf ${i}`)));
+    for (let n = 1; n <= leaves.length; n++) {
+      const hashes = new Uint8Array(32 * n);
+      leaves.slice(0, n).forEach((leaf, j) => hashes.set(leaf, 32 * j));
+      rootInPlace(hashes, n, nodeHasher().sha256Into!);
+      expect(toHex(hashes.subarray(0, 32)), `size ${n}`).toBe(toHex(merkleRoot(leaves.slice(0, n))));
+    }
+  });
 
   it("CompactRange has the RFC 9162 root of every prefix, as merkleRoot computes it", () => {
     const leaves = Array.from({ length: 70 }, (_, i) => hashLeaf(utf8(`leaf ${i}`)));

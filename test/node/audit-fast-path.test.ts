@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import { AuditFailure, checkBatch } from "../../src/core/audit";
 import { newEnvelopeMembers, scanEnvelope } from "../../src/core/audit/envelope-scan";
 import { nodeHasher } from "../../src/cli/audit/node-hasher";
-import { splitRange } from "../../src/cli/audit/fetch-batches";
+import { rangeSpans, splitRange } from "../../src/cli/audit/fetch-batches";
 import { defaultWorkers } from "../../src/cli/commands/audit";
 import { toHex, utf8 } from "../../src/core/bytes";
 import { canonicalJson } from "../../src/core/canonical";
@@ -253,6 +253,43 @@ describe("checkBatch still catches every tampering on the fast path", () => {
   });
 });
 
+describe("hashing spans as they are read (sha256Into) and a batch's slices at once agree", () => {
+  const { sha256Into: _, ...batchCalls } = nodeHasher();
+  /** The outcome of a check as plain data: what it counted, or the failure it threw. */
+  const outcome = (bytes: Uint8Array, h: typeof hasher) =>
+    checkBatch(bytes, { origin: ORIGIN, batch: 0, firstSeq: 0 }, h).then(
+      (c) => ({ ...c, headerLeaf: toHex(c.headerLeaf) }),
+      (e: unknown) => (e instanceof AuditFailure ? e.toJSON() : String(e)),
+    );
+
+  it("on random byte edits of a whole batch: the same counts, or the same failure", async () => {
+    const base = utf8(batch(0, 0, 9).join("\n") + "\n");
+    const alphabet = utf8(' "\\{}[],:0123456789abcdef\n') as Uint8Array;
+    let seed = 11;
+    const rand = (n: number) => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    const steps = new Set<string>();
+    for (let round = 0; round < 400; round++) {
+      const bytes = Array.from(base);
+      for (let k = 1 + rand(2); k > 0; k--) {
+        const at = rand(bytes.length);
+        const b = rand(4) === 0 ? rand(256) : alphabet[rand(alphabet.length)]!;
+        if (rand(2) === 0) bytes[at] = b;
+        else bytes.splice(at, 1);
+      }
+      const mutated = Uint8Array.from(bytes);
+      const spans = await outcome(mutated, hasher);
+      expect(spans, new TextDecoder().decode(mutated)).toEqual(await outcome(mutated, batchCalls));
+      steps.add(typeof spans === "object" && "step" in spans ? spans.step : "passed");
+    }
+    // The edits reached every kind of check, so the comparison covered each of them.
+    for (const step of ["batch header", "event line", "event body", "batch root", "envelope"])
+      expect(steps).toContain(step);
+  });
+});
+
 describe("splitting a range export", () => {
   const text = (lines: string[][]) => lines.map((l) => l.join("\n") + "\n").join("");
   const decode = (parts: Uint8Array[]) => parts.map((p) => new TextDecoder().decode(p));
@@ -288,11 +325,35 @@ describe("splitting a range export", () => {
   });
 });
 
+describe("cutting a log into range requests", () => {
+  it("ranges of 2, 4, 8, … batches, then the log split over the requests in flight, at most 64", () => {
+    const sizes = (from: number, to: number, concurrency: number) =>
+      rangeSpans(from, to, concurrency).map(([a, b]) => b - a);
+    expect(sizes(0, 240, 8)).toEqual([2, 4, 8, 16, 30, 30, 30, 30, 30, 30, 30]);
+    expect(sizes(0, 1000, 8)).toEqual([2, 4, 8, 16, 32, ...Array<number>(14).fill(64), 42]);
+    expect(sizes(5, 17, 8)).toEqual([2, 2, 2, 2, 2, 2]);
+    // One batch per range: the caller then asks batch by batch.
+    expect(sizes(0, 3, 8)).toEqual([1, 1, 1]);
+    for (const [from, to, c] of [
+      [0, 240, 8],
+      [7, 1000, 3],
+      [0, 1, 8],
+    ] as const) {
+      const spans = rangeSpans(from, to, c);
+      // Contiguous, in order, covering every batch once.
+      expect(spans[0]![0]).toBe(from);
+      expect(spans.at(-1)![1]).toBe(to);
+      for (let k = 1; k < spans.length; k++) expect(spans[k]![0]).toBe(spans[k - 1]![1]);
+    }
+  });
+});
+
 describe("worker threads by default", () => {
-  it("one per free core (cores minus the load average, rounded), at most 3", () => {
-    expect(defaultWorkers(2, 0.1)).toBe(2);
-    expect(defaultWorkers(2, 1.2)).toBe(1);
+  it("one per free core besides the main thread's (cores − 1 − load average, rounded), at most 3", () => {
+    expect(defaultWorkers(2, 0.1)).toBe(1);
+    expect(defaultWorkers(2, 1.2)).toBe(0);
     expect(defaultWorkers(2, 11)).toBe(0);
+    expect(defaultWorkers(4, 0.6)).toBe(2);
     expect(defaultWorkers(16, 0)).toBe(3);
   });
 });

@@ -24,11 +24,24 @@ describe("stored batch trees", () => {
       const upper = packUpperLevels(levels);
       // Only levels from STORED_FROM_LEVEL up are stored: about count / 2^(L-1) hashes.
       expect(upper.length).toBeLessThanOrEqual((count / 2 ** (STORED_FROM_LEVEL - 1)) * 32);
-      const nodes = batchNodes(unpackHashes(packHashes(leaves)), upper, count);
+      const stored = unpackHashes(packHashes(leaves));
+      const asked = new Set<number>();
+      const nodes = batchNodes(
+        (i) => {
+          asked.add(i);
+          return stored[i]!;
+        },
+        upper,
+        count,
+      );
       const reference = subtreeHashesFromLeaves(leaves);
       for (let i = 0; i < count; i += Math.max(1, Math.floor(count / 37))) {
+        asked.clear();
         const fromStore = inclusionProof(i, count, (s, e) => subtreeHashFromNodes(s, e, nodes));
         expect(fromStore).toEqual(inclusionProof(i, count, reference));
+        // A proof hashes only the leaves below the stored levels on its path: the leaf's own
+        // group and at most one ragged group at the right edge, never the whole batch.
+        expect(asked.size).toBeLessThanOrEqual(Math.min(count, 2 * 2 ** STORED_FROM_LEVEL));
       }
     });
   }

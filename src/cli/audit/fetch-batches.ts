@@ -20,7 +20,7 @@ export interface FetchBatchesOptions {
   /** Exclusive. */
   to: number;
   concurrency: number;
-  /** Batches per request; default: the log split evenly over `concurrency` requests, at most MAX_EXPORT_BATCHES. */
+  /** Batches per request; default: `rangeSpans` (growing ranges, then the log split evenly over `concurrency` requests). */
   batchesPerRequest?: number;
 }
 
@@ -34,15 +34,16 @@ export function rangePath(log: string, from: number, to: number): string {
 
 const HEADERS = { accept: "application/x-ndjson", "accept-encoding": "gzip" };
 
-/** As Node's Buffer where there is one: its indexOf (line splitting) is a native memchr. */
-function asBytes(buffer: ArrayBuffer): Uint8Array {
-  return typeof Buffer === "function" ? Buffer.from(buffer) : new Uint8Array(buffer);
+/** As Node's Buffer (no copy) where there is one: its indexOf (line splitting) is a native memchr. */
+function asBytes(bytes: Uint8Array): Uint8Array {
+  return typeof Buffer === "function" && !Buffer.isBuffer(bytes)
+    ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+    : bytes;
 }
 
 /** The bytes of batch `n` of `log`. */
 export async function fetchBatch(client: ApiClient, log: string, n: number): Promise<Uint8Array> {
-  const res = await client.request("GET", batchPath(log, n), { headers: HEADERS });
-  return asBytes(await res.arrayBuffer());
+  return asBytes((await client.read(batchPath(log, n), { headers: HEADERS })).bytes);
 }
 
 /**
@@ -56,13 +57,13 @@ export async function fetchRange(
   from: number,
   to: number,
 ): Promise<ExportRange | null> {
-  const res = await client.request("GET", rangePath(log, from, to), {
+  const res = await client.read(rangePath(log, from, to), {
     headers: { accept: "application/gzip, application/x-ndjson;q=0.5", "accept-encoding": "gzip" },
     accept: [404],
   });
   if (res.status === 404) return null;
-  const gzip = /^application\/gzip\b/i.test(res.headers.get("content-type") ?? "");
-  return { from, count: to - from, bytes: asBytes(await res.arrayBuffer()), gzip };
+  const gzip = /^application\/gzip\b/i.test(res.headers["content-type"] ?? "");
+  return { from, count: to - from, bytes: asBytes(res.bytes), gzip };
 }
 
 /**
@@ -114,32 +115,63 @@ export interface ExportRange {
 }
 
 /**
+ * How `fetchRanges` cuts batches `from` … `to` − 1 into requests: ranges of `per` batches (the
+ * log split evenly over `concurrency` requests, at most MAX_EXPORT_BATCHES), except that the
+ * first ones start at FIRST_RANGE batches and double. Requests in flight share the connection's
+ * bandwidth, so equal ranges all finish near the end of the download and checking could only
+ * start then; growing ones finish one after another from early on, and checking (the slower
+ * part) overlaps the rest of the download. Each request costs the server a fixed amount, so
+ * the ramp adds only a few.
+ */
+export function rangeSpans(from: number, to: number, concurrency: number): Array<[number, number]> {
+  const per = Math.min(MAX_EXPORT_BATCHES, Math.max(1, Math.ceil((to - from) / Math.max(1, concurrency))));
+  const spans: Array<[number, number]> = [];
+  let size = Math.min(per, FIRST_RANGE);
+  for (let a = from; a < to;) {
+    const b = Math.min(to, a + size);
+    spans.push([a, b]);
+    a = b;
+    size = Math.min(per, 2 * size);
+  }
+  return spans;
+}
+const FIRST_RANGE = 2;
+
+/**
  * Batches `from` … `to` − 1 of the log, a range per request (per batch from a server without
  * range exports), with up to `concurrency` requests in flight, in order.
  */
 export async function* fetchRanges(options: FetchBatchesOptions): AsyncGenerator<ExportRange> {
   const { client, log, from, to, concurrency } = options;
-  const per =
-    options.batchesPerRequest ??
-    Math.min(MAX_EXPORT_BATCHES, Math.max(1, Math.ceil((to - from) / Math.max(1, concurrency))));
-  if (per > 1 && from < to) {
+  const spans =
+    options.batchesPerRequest === undefined
+      ? rangeSpans(from, to, concurrency)
+      : fixedSpans(from, to, options.batchesPerRequest);
+  if (spans.length < to - from) {
     // The first range tells whether the server has range exports.
-    const first = await fetchRange(client, log, from, Math.min(to, from + per));
+    const [a0, b0] = spans[0]!;
+    const first = await fetchRange(client, log, a0, b0);
     if (first !== null) {
-      yield* inOrder(concurrency, from, to, per, async (a, b) => {
-        const range = a === from ? first : await fetchRange(client, log, a, b);
+      yield* inOrder(concurrency, spans, async (a, b) => {
+        const range = a === a0 ? first : await fetchRange(client, log, a, b);
         if (range === null) throw new Error(`range export of batches ${a}..${b - 1} disappeared (404)`);
         return range;
       });
       return;
     }
   }
-  yield* inOrder(concurrency, from, to, 1, async (a) => ({
+  yield* inOrder(concurrency, fixedSpans(from, to, 1), async (a) => ({
     from: a,
     count: 1,
     bytes: await fetchBatch(client, log, a),
     gzip: false,
   }));
+}
+
+function fixedSpans(from: number, to: number, per: number): Array<[number, number]> {
+  const spans: Array<[number, number]> = [];
+  for (let a = from; a < to; a += per) spans.push([a, Math.min(to, a + per)]);
+  return spans;
 }
 
 /** A range's NDJSON bytes, inflated off this thread (zlib's) where they came gzipped. @throws AuditFailure */
@@ -184,32 +216,26 @@ const MIN_INFLATE_CHUNK = 1 << 16;
 const MAX_INFLATE_CHUNK = 1 << 26;
 const gunzipAsync = promisify(gunzip);
 
-/**
- * Runs `get` over consecutive spans of `per` batches with up to `concurrency` in flight and
- * yields the results in order.
- */
+/** Runs `get` over `spans` with up to `concurrency` in flight and yields the results in order. */
 async function* inOrder<T>(
   concurrency: number,
-  from: number,
-  to: number,
-  per: number,
+  spans: ReadonlyArray<readonly [number, number]>,
   get: (from: number, to: number) => Promise<T>,
 ): AsyncGenerator<T> {
   const window: Promise<T>[] = [];
-  let next = from;
+  let next = 0;
   const launch = () => {
-    const end = Math.min(to, next + per);
-    const p = get(next, end);
-    next = end;
+    const [a, b] = spans[next++]!;
+    const p = get(a, b);
     // Marked handled now: if the consumer stops early, prefetched failures must not surface as
     // unhandled rejections. The same promise is still awaited (and throws) in order below.
     p.catch(() => {});
     window.push(p);
   };
-  while (next < to && window.length < concurrency) launch();
+  while (next < spans.length && window.length < concurrency) launch();
   while (window.length > 0) {
     const item = await window.shift()!;
-    if (next < to) launch();
+    if (next < spans.length) launch();
     yield item;
   }
 }

@@ -1,13 +1,18 @@
 /**
  * Batch checks in worker threads. Inflating and checking are CPU-bound (zlib, SHA-256 of each
  * envelope and body) while downloading mostly waits, so where a core is free the main thread
- * fetches and keeps the log tree while workers inflate and check whole ranges of batches;
- * results are handed out in batch order, so the first failure in log order is the one reported.
+ * fetches and keeps the log tree while workers inflate and check whole ranges of batches — and
+ * it checks ranges itself whenever it has fewer in hand than the least busy worker (inflating
+ * them on zlib's own threads), so with one worker on two cores both cores check. Results are
+ * handed out in batch order, so the first failure in log order is the one reported.
  */
 import { existsSync } from "node:fs";
 import { Worker } from "node:worker_threads";
 import { AuditFailure, type AuditFailureData, type CheckedBatch } from "../../core/audit";
-import type { ExportRange } from "./fetch-batches";
+
+import { checkRange } from "./check-range";
+import { inflated, type ExportRange } from "./fetch-batches";
+import { nodeHasher } from "./node-hasher";
 
 export interface WorkerTask {
   id: number;
@@ -44,6 +49,11 @@ export class CheckPool {
     { resolve: (r: RangeResult) => void; reject: (e: unknown) => void }
   >();
   private nextId = 0;
+  /** Ranges given to this thread and not yet checked. */
+  private local = 0;
+  /** How many ranges this thread has taken (the rest went to workers). */
+  rangesHere = 0;
+  private readonly hasher = nodeHasher();
 
   /** Starts `threads` workers running the bundled `script` (dist/audit-worker.mjs). */
   constructor(script: string, threads: number) {
@@ -63,6 +73,7 @@ export class CheckPool {
 
   private check(range: ExportRange, origin: string, firstSeq: number | null): Promise<RangeResult> {
     const slot = this.slots.reduce((a, b) => (b.inFlight < a.inFlight ? b : a));
+    if (this.local < slot.inFlight) return this.checkHere(range, origin, firstSeq);
     const id = this.nextId++;
     const { bytes } = range;
     // The whole buffer moves to the worker; a view into a larger buffer is copied out first
@@ -95,6 +106,21 @@ export class CheckPool {
       });
       slot.worker.postMessage(task, [buffer]);
     });
+  }
+
+  /** Checks `range` on this thread, its gzip inflated on zlib's threads meanwhile. */
+  private async checkHere(range: ExportRange, origin: string, firstSeq: number | null): Promise<RangeResult> {
+    this.local++;
+    this.rangesHere++;
+    const checked: CheckedBatch[] = [];
+    try {
+      await checkRange(await inflated(range), { ...range, origin, firstSeq }, this.hasher, checked);
+      return { checked, failure: null };
+    } catch (err) {
+      return { checked, failure: err };
+    } finally {
+      this.local--;
+    }
   }
 
   /**

@@ -14,13 +14,14 @@ import { nodeHasher } from "../audit/node-hasher";
 import { checkInOrder } from "../../core/audit";
 
 /**
- * Worker threads by default: one per core that is free — cores minus the one-minute load
- * average, rounded — at most 3. A thread on a core other processes already keep busy only adds
- * start-up and message passing (bench/RESULTS.md, audit); without threads, zlib still inflates
- * on its own thread while this one checks.
+ * Worker threads by default: one per core that is free besides the main thread's — cores minus
+ * one minus the one-minute load average, rounded — at most 3. The main thread checks ranges
+ * too (worker-pool.ts) while zlib inflates them on its own threads, so it already keeps two
+ * cores busy; each worker adds its own start-up and JIT warm-up, which pays only on a core
+ * nothing else wants (bench/RESULTS.md, audit).
  */
 export function defaultWorkers(cores: number, load: number): number {
-  return Math.min(3, Math.max(0, Math.round(cores - load)));
+  return Math.min(3, Math.max(0, Math.round(cores - 1 - load)));
 }
 /** Below this many batches the default is to check on the main thread (see `check` below). */
 const MIN_BATCHES_FOR_WORKERS = 32;
@@ -51,10 +52,10 @@ batch (and event seq/id) that fails and exits 1.
   --state <file>         where the last verified checkpoint is kept
   --log <n>              which of the tenant's logs (default 0)
   --concurrency <n>      requests in flight, each a range of batches (default 8)
-  --workers <n>          threads checking batches besides the one downloading
-                         (default: one per free core — cores minus the load
-                         average — at most 3, for logs of ${MIN_BATCHES_FOR_WORKERS} batches or more; 0
-                         checks on the main thread)
+  --workers <n>          threads checking batches beside the main thread, which
+                         downloads and checks too (default: cores minus one minus
+                         the load average, at most 3, for logs of ${MIN_BATCHES_FOR_WORKERS} batches or
+                         more; 0 checks on the main thread only)
   --key <api key>        a key with the 'read' scope
 ${TILES_AUDIT_HELP}`,
   flags: {

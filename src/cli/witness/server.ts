@@ -3,7 +3,8 @@
  * `GET /<hex SHA-256 of origin>/checkpoint`. Requests are decided one at a time, and the new
  * state is written before answering, so the check of the old size and the update are atomic.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import { nodeHttp } from "../builtin";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { toHex, utf8 } from "../../core/bytes";
 import type { Cosigner, NoteVerifier } from "../../core/note";
@@ -37,7 +38,7 @@ export function witnessServer(opts: WitnessOptions): Server {
   };
   const byOriginHash = () => new Map([...opts.state.keys()].map((o) => [toHex(sha256(utf8(o))), o]));
 
-  return createServer((req, res) => {
+  return nodeHttp().createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
       opts.log(`internal error: ${(err as Error).message}`);
       if (!res.headersSent) send(res, 500, "text/plain; charset=utf-8", "internal error\n");

@@ -22,6 +22,7 @@
  * can be checked in parallel.
  */
 import { toHex, utf8 } from "../bytes";
+import { LEAF_HASH_PREFIX } from "../merkle";
 import { canonicalJson } from "../canonical";
 import type { BatchHeader, Envelope } from "../protocol";
 import { EVENT_ID_PATTERN, HASH_HEX_PATTERN } from "../protocol";
@@ -38,7 +39,7 @@ import {
   startsEventLine,
 } from "./export-line";
 import { AuditFailure, type AuditPlace } from "./failure";
-import type { AuditHasher } from "./hasher";
+import { rootInPlace, type AuditHasher } from "./hasher";
 import { checkContinuity } from "./log-tree-audit";
 
 export interface BatchExpectation {
@@ -116,21 +117,28 @@ export async function checkBatch(
 
   const first = header.first_seq;
   const lines = starts.length - 1;
-  /** Leaf data: every envelope E, then the header line (its leaf in the log tree). */
-  const leafData: Uint8Array[] = [];
-  /** Bodies to check against their envelope's id, with the line they are on. */
-  const bodies: Uint8Array[] = [];
-  const bodyLines: number[] = [];
+  // What the scan below finds, as offsets into `bytes` (one typed array each per batch, no
+  // object per event). Line i (1-based) has its envelope E at leafStart/leafEnd[i − 1] and its
+  // id at idAt[i − 1] (64 hex digits there) or, when the slow path read it, in slowIds.
+  const leafStart = new Int32Array(lines);
+  const leafEnd = new Int32Array(lines);
+  const idAt = new Int32Array(lines);
+  const slowIds = new Map<number, string>();
+  /** Bodies to check against their envelope's id: line, then the span (or a rebuilt body). */
+  const bodyLine = new Int32Array(lines);
+  const bodyStart = new Int32Array(lines);
+  const bodyEnd = new Int32Array(lines);
+  const rebuilt = new Map<number, Uint8Array>();
+  let bodyCount = 0;
+  let scanned = 0;
   const envelopes: Envelope[] = [];
-  /** Each line's id: its offset in `bytes` (fast path: 64 hex digits there) or the parsed string. */
-  const ids: (number | string)[] = [];
   let bodiesAbsent = 0;
   let bodiesMasked = 0;
   let projections = 0;
   let stop: AuditFailure | null = null;
   const originBytes = utf8(expected.origin);
   const m = newEnvelopeMembers();
-  for (let i = 1; i <= lines && stop === null; i++) {
+  for (let i = 1; i <= lines; i++) {
     const start = starts[i]!;
     const end = ends[i]!;
     const want = first + i - 1;
@@ -160,13 +168,17 @@ export async function checkBatch(
               );
               break;
             }
-            bodies.push(body);
-          } else bodies.push(bytes.subarray(eventStart, end - 1));
-          bodyLines.push(i);
+            rebuilt.set(bodyCount, body);
+          }
+          bodyLine[bodyCount] = i;
+          bodyStart[bodyCount] = eventStart;
+          bodyEnd[bodyCount++] = end - 1;
         }
       }
-      leafData.push(bytes.subarray(envelopeStart, m.end));
-      ids.push(m.idStart);
+      leafStart[i - 1] = envelopeStart;
+      leafEnd[i - 1] = m.end;
+      idAt[i - 1] = m.idStart;
+      scanned = i;
       if (onEvent)
         envelopes.push(JSON.parse(decoder.decode(bytes.subarray(envelopeStart, m.end))) as Envelope);
       continue;
@@ -251,35 +263,49 @@ export async function checkBatch(
             );
             break;
           }
-          bodies.push(body);
-        } else bodies.push(bytes.subarray(slices.eventStart, slices.eventEnd));
-        bodyLines.push(i);
+          rebuilt.set(bodyCount, body);
+        }
+        bodyLine[bodyCount] = i;
+        bodyStart[bodyCount] = slices.eventStart;
+        bodyEnd[bodyCount++] = slices.eventEnd;
       }
     }
-    leafData.push(bytes.subarray(slices.envelopeStart, slices.envelopeEnd));
-    ids.push(env.id);
+    leafStart[i - 1] = slices.envelopeStart;
+    leafEnd[i - 1] = slices.envelopeEnd;
+    idAt[i - 1] = -1;
+    slowIds.set(i - 1, env.id);
+    scanned = i;
     if (onEvent) envelopes.push(env as unknown as Envelope);
   }
 
   // Bodies on lines before a structural failure are checked first: the earliest disagreement wins.
-  const digests = await hasher.digests(bodies);
-  for (let k = 0; k < bodies.length; k++) {
-    const i = bodyLines[k]!;
-    const idRef = ids[i - 1]!;
-    const matches =
-      typeof idRef === "number" ? hexAt(bytes, idRef, digests[k]!) : toHex(digests[k]!) === idRef;
-    if (!matches) {
-      const digest = toHex(digests[k]!);
-      const id = typeof idRef === "number" ? excerpt(bytes, idRef, idRef + 64) : idRef;
-      const seq = first + i - 1;
-      throw fail(
-        "event body",
-        `event seq ${seq}: retained body does not hash to the envelope's id`,
-        id,
-        digest,
-        { line: i + 1, seq, id },
-      );
+  const sha256Into = hasher.sha256Into;
+  const bodyAt = (k: number): Uint8Array => rebuilt.get(k) ?? bytes.subarray(bodyStart[k], bodyEnd[k]);
+  const digest = new Uint8Array(32);
+  const digests = sha256Into
+    ? null
+    : await hasher.digests(Array.from({ length: bodyCount }, (_, k) => bodyAt(k)));
+  for (let k = 0; k < bodyCount; k++) {
+    let d: Uint8Array;
+    if (digests) d = digests[k]!;
+    else {
+      const body = rebuilt.get(k);
+      if (body) sha256Into!(body, 0, body.length, -1, digest, 0);
+      else sha256Into!(bytes, bodyStart[k]!, bodyEnd[k]!, -1, digest, 0);
+      d = digest;
     }
+    const i = bodyLine[k]!;
+    const at = idAt[i - 1]!;
+    if (at >= 0 ? hexAt(bytes, at, d) : toHex(d) === slowIds.get(i - 1)) continue;
+    const id = at >= 0 ? excerpt(bytes, at, at + 64) : slowIds.get(i - 1)!;
+    const seq = first + i - 1;
+    throw fail(
+      "event body",
+      `event seq ${seq}: retained body does not hash to the envelope's id`,
+      id,
+      toHex(d),
+      { line: i + 1, seq, id },
+    );
   }
   if (stop) throw stop;
   if (lines !== header.count) {
@@ -292,13 +318,29 @@ export async function checkBatch(
     );
   }
 
-  leafData.push(bytes.subarray(starts[0]!, ends[0]!));
-  const leaves = await hasher.hashLeaves(leafData);
-  const headerLeaf = leaves.pop()!;
-  const range = new CompactRange(hasher.hashChildren);
-  for (const leaf of leaves) range.append(leaf);
-  const root = toHex(range.root());
-  if (root !== header.root) {
+  // Every line was scanned (no stop) and there is at least one (count ≥ 1).
+  let root: Uint8Array;
+  let headerLeaf: Uint8Array;
+  if (sha256Into) {
+    const hashes = new Uint8Array(32 * scanned);
+    for (let j = 0; j < scanned; j++)
+      sha256Into(bytes, leafStart[j]!, leafEnd[j]!, LEAF_HASH_PREFIX, hashes, 32 * j);
+    rootInPlace(hashes, scanned, sha256Into);
+    root = hashes.subarray(0, 32);
+    headerLeaf = new Uint8Array(32);
+    sha256Into(bytes, starts[0]!, ends[0]!, LEAF_HASH_PREFIX, headerLeaf, 0);
+  } else {
+    const leafData = Array.from({ length: scanned + 1 }, (_, j) =>
+      j < scanned ? bytes.subarray(leafStart[j], leafEnd[j]) : bytes.subarray(starts[0], ends[0]),
+    );
+    const leaves = await hasher.hashLeaves(leafData);
+    headerLeaf = leaves.pop()!;
+    const range = new CompactRange(hasher.hashChildren);
+    for (const leaf of leaves) range.append(leaf);
+    root = range.root();
+  }
+  const rootHex = toHex(root);
+  if (rootHex !== header.root) {
     const odd = firstNonCanonicalEnvelope(bytes, starts, ends);
     if (odd) {
       throw fail(
@@ -306,7 +348,7 @@ export async function checkBatch(
         `batch ${n}: root recomputed from its ${lines} envelopes differs from the header's; ` +
           `the envelope on line ${odd.line} (seq ${odd.seq}) is not its RFC 8785 canonical text`,
         header.root,
-        root,
+        rootHex,
         odd,
       );
     }
@@ -314,7 +356,7 @@ export async function checkBatch(
       "batch root",
       `batch ${n}: root recomputed from its ${lines} envelopes differs from the header's`,
       header.root,
-      root,
+      rootHex,
     );
   }
   if (onEvent) for (let k = 0; k < envelopes.length; k++) onEvent(envelopes[k]!, first + k);
@@ -322,7 +364,7 @@ export async function checkBatch(
     header,
     headerLeaf,
     events: lines,
-    bodiesChecked: bodies.length,
+    bodiesChecked: bodyCount,
     bodiesAbsent,
     bodiesMasked,
     projections,

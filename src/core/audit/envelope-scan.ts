@@ -243,19 +243,20 @@ const RETAINED = 5;
 const MASKED = 6;
 
 function nameOf(bytes: Uint8Array, s: number, e: number): number {
-  const same = (text: string) => {
-    for (let k = 0; k < text.length; k++) if (bytes[s + k] !== text.charCodeAt(k)) return false;
-    return true;
-  };
+  // No closure or string per call: this runs for every member of every envelope. The first
+  // byte rules out the other members of the same length (schema, producer, …) at once.
+  const b = bytes[s];
   switch (e - s) {
     case 2:
-      return same("id") ? ID : OTHER;
+      return b === 0x69 /* i */ && sameAscii(bytes, s, e, "id") ? ID : OTHER;
     case 3:
-      return same("seq") ? SEQ : same("log") ? LOG : OTHER;
+      if (b === 0x73 /* s */) return sameAscii(bytes, s, e, "seq") ? SEQ : OTHER;
+      return b === 0x6c /* l */ && sameAscii(bytes, s, e, "log") ? LOG : OTHER;
     case 6:
-      return same("digest") ? DIGEST : same("masked") ? MASKED : OTHER;
+      if (b === 0x64 /* d */) return sameAscii(bytes, s, e, "digest") ? DIGEST : OTHER;
+      return b === 0x6d /* m */ && sameAscii(bytes, s, e, "masked") ? MASKED : OTHER;
     case 8:
-      return same("retained") ? RETAINED : OTHER;
+      return b === 0x72 /* r */ && sameAscii(bytes, s, e, "retained") ? RETAINED : OTHER;
     default:
       return OTHER;
   }

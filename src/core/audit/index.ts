@@ -14,7 +14,7 @@ export { checkInOrder } from "./check-in-order";
 export { CompactRange } from "./compact-range";
 export { isNullText, lineSpans, sliceEventLine, type EventLineSlices } from "./export-line";
 export { AuditFailure, type AuditFailureData, type AuditPlace } from "./failure";
-export { subtleHasher, type AuditHasher, type MaybePromise, type WebDigest } from "./hasher";
+export { rootInPlace, subtleHasher, type AuditHasher, type MaybePromise, type WebDigest } from "./hasher";
 export {
   asAuditStep,
   auditLog,
