@@ -27,6 +27,7 @@ import {
 import { archiveBucketFor, batchKey, readArchived, writeArchived } from "./archive";
 import { ArchivedBundles, ArchiveUnavailableError, type ArchiveLocation } from "./archived-bundles";
 import { FullLines } from "./full-lines";
+import { DEFAULT_ARCHIVE_KEEP_BATCHES } from "./types";
 import { encodeBundle, joinLines, splitLine, splitLines, type DecodedBundle } from "./bundle";
 import { batchOf, batchRow, bundleBytes, EventLines, sliceOf } from "./lines";
 import { latestCheckpoint } from "./log-records";
@@ -54,7 +55,7 @@ const DEFAULT_SETTINGS: ShardSettings = {
   batchMs: 250,
   retentionDays: 0,
   maxPending: 50_000,
-  archiveKeepBatches: 0,
+  archiveKeepBatches: DEFAULT_ARCHIVE_KEEP_BATCHES,
 };
 
 interface Waiter {
