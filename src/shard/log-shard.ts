@@ -612,9 +612,10 @@ export class LogShard extends DurableObject<Env> {
 
   /**
    * Batch `n`'s export as stored: the gzip of its NDJSON (bundle.ts). Batches whose bodies
-   * left SQLite are served from their R2 object.
+   * left SQLite are served from their R2 object, or ArchiveUnavailableError when R2 cannot give it.
    */
   async batchBundle(n: number): Promise<Uint8Array | null> {
+    void this.m;
     const row = batchRow(this.sql, n);
     if (!row) return null;
     if (row.bodies !== "offloaded") return bundleBytes(this.sql, n);
