@@ -198,6 +198,8 @@ export interface MeterReport {
   events: number;
   pending: number;
   batches: number;
+  /** Batches whose bodies left SQLite (ARCHIVE_KEEP_BATCHES), kept only in R2. */
+  offloaded: number;
   databaseBytes: number;
   /** Length of the running stats totals row, which every seal reads and rewrites whole. */
   totalsBytes: number;
@@ -225,6 +227,8 @@ function statementName(query: string): string {
 export class MeteredLogShard extends LogShard {
   private readonly calls = { appends: 0, alarms: 0 };
   private readonly storageCounts: Pick<MeterReport, "rowsWritten" | "rowsRead" | "setAlarms" | "byStatement">;
+  /** The SQL exec without the meter, for the meter's own reads. */
+  private readonly unmetered: SqlStorage["exec"];
 
   constructor(ctx: DurableObjectState, env: Env) {
     const counts = { rowsWritten: 0, rowsRead: 0, setAlarms: 0, byStatement: {} as Record<string, number> };
@@ -253,6 +257,7 @@ export class MeteredLogShard extends LogShard {
     };
     super(ctx, env);
     this.storageCounts = counts;
+    this.unmetered = exec;
   }
 
   override append(...args: Parameters<LogShard["append"]>): ReturnType<LogShard["append"]> {
@@ -274,6 +279,9 @@ export class MeteredLogShard extends LogShard {
       events: info?.events ?? 0,
       pending: info?.pending ?? 0,
       batches: info?.size ?? 0,
+      offloaded: this.unmetered<{ n: number }>(
+        "SELECT count(*) AS n FROM batches WHERE bodies = 'offloaded'",
+      ).one().n,
       databaseBytes: this.ctx.storage.sql.databaseSize,
       totalsBytes: Number(
         this.ctx.storage.sql

@@ -76,6 +76,8 @@ const CACHED_BUNDLES = 8;
  */
 export class EventLines {
   private readonly cache = new Map<number, DecodedBatch>();
+  /** Counts `forget` calls: a decode that began before one is answered but not cached. */
+  private generation = 0;
 
   constructor(private readonly sql: SqlStorage) {}
 
@@ -88,13 +90,18 @@ export class EventLines {
     }
     const bytes = bundleBytes(this.sql, n);
     if (!bytes) return null;
+    const generation = this.generation;
     const decoded: DecodedBatch = await decodeBundle(bytes);
+    // A bundle rewritten (erasure, retention, offloading) while this one was decoding must not
+    // be shadowed by the old bytes: this caller gets what it read, the cache keeps nothing.
+    if (generation !== this.generation) return decoded;
     this.cache.set(n, decoded);
     if (this.cache.size > CACHED_BUNDLES) this.cache.delete(this.cache.keys().next().value!);
     return decoded;
   }
 
   forget(n: number): void {
+    this.generation++;
     this.cache.delete(n);
   }
 

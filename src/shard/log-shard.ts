@@ -25,7 +25,10 @@ import {
   type Erasure,
 } from "./retention";
 import { archiveBucketFor, batchKey, readArchived, writeArchived } from "./archive";
-import { decodeBundle, encodeBundle, joinLines, splitLine, splitLines, type DecodedBundle } from "./bundle";
+import { ArchivedBundles, ArchiveUnavailableError, type ArchiveLocation } from "./archived-bundles";
+import { FullLines } from "./full-lines";
+import { DEFAULT_ARCHIVE_KEEP_BATCHES } from "./types";
+import { encodeBundle, joinLines, splitLine, splitLines, type DecodedBundle } from "./bundle";
 import { batchOf, batchRow, bundleBytes, EventLines, sliceOf } from "./lines";
 import { latestCheckpoint } from "./log-records";
 import { loadMeta, saveMeta, type ShardMeta } from "./meta";
@@ -52,7 +55,7 @@ const DEFAULT_SETTINGS: ShardSettings = {
   batchMs: 250,
   retentionDays: 0,
   maxPending: 50_000,
-  archiveKeepBatches: 0,
+  archiveKeepBatches: DEFAULT_ARCHIVE_KEEP_BATCHES,
 };
 
 interface Waiter {
@@ -87,6 +90,9 @@ export class LogShard extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   private readonly tree: TreeStore;
   private readonly lines: EventLines;
+  /** Offloaded bodies, read back from R2 (cached per object), and lines with bodies wherever they are. */
+  private readonly archived: ArchivedBundles;
+  private readonly full: FullLines;
   private readonly meta: ShardMeta | null = null;
   /** Set when the database has another storage layout: every call answers it. */
   private readonly layoutError: Error | null = null;
@@ -107,6 +113,8 @@ export class LogShard extends DurableObject<Env> {
     this.sql = ctx.storage.sql;
     this.tree = new TreeStore(this.sql);
     this.lines = new EventLines(this.sql);
+    this.archived = new ArchivedBundles((n) => this.archiveLocation(n));
+    this.full = new FullLines(this.sql, this.lines, this.archived);
     this.witnessing = shardWitnessing(ctx, env, this.tree.getNode, () => this.meta?.log?.tenant ?? null);
     this.sql.exec("CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v) WITHOUT ROWID");
     try {
@@ -277,8 +285,15 @@ export class LogShard extends DurableObject<Env> {
       const m = this.m;
       for (const n of expiredBatches(this.sql, this.settings.retentionDays, now, m.retentionUpto)) {
         const row = batchRow(this.sql, n)!;
-        const full = row.bodies === "offloaded" ? await this.archivedBundle(n) : await this.lines.batch(n);
-        const stored = full ?? (await this.lines.batch(n))!;
+        let stored: DecodedBundle;
+        try {
+          // The stats still count an offloaded batch's bodies: removing them needs those bodies.
+          stored = (await this.full.batch(n))!;
+        } catch (err) {
+          if (!(err instanceof ArchiveUnavailableError)) throw err;
+          console.warn(`retention sweep of ${m.log?.origin} stopped at batch ${n}; next sweep retries`, err);
+          break;
+        }
         const { lines, delta } = stripBodies(stored.lines, null);
         const bundle = await encodeBundle(stored.header, lines);
         if (n < m.archivedUpto) await this.putArchived(n, bundle);
@@ -295,6 +310,7 @@ export class LogShard extends DurableObject<Env> {
           saveMeta(this.sql, { retentionUpto: upto });
         });
         this.lines.forget(n);
+        this.archived.forget(n);
         m.retentionUpto = upto;
       }
       return m.retentionUpto;
@@ -331,9 +347,8 @@ export class LogShard extends DurableObject<Env> {
       const row = batchOf(this.sql, seq)!;
       const i = seq - row.first_seq;
       const offloaded = row.bodies === "offloaded";
-      const full = offloaded ? await this.archivedBundle(row.n) : await this.lines.batch(row.n);
-      if (!full)
-        throw new Error(`the bodies of batch ${row.n} are in R2, which did not answer; retry the erasure`);
+      // Offloaded: from R2, or an ArchiveUnavailableError (503) and nothing changes.
+      const full = (await this.full.batch(row.n))!;
       const body = splitLine(full.lines[i]!).body;
       if (body === null) return { found: true, erased: null };
       const { lines, delta } = stripBodies(full.lines, [i]);
@@ -347,6 +362,7 @@ export class LogShard extends DurableObject<Env> {
         recordErasure(this.sql, seq, erasure, body);
       });
       this.lines.forget(row.n);
+      this.archived.forget(row.n);
       return { found: true, erased: erasure };
     });
   }
@@ -427,13 +443,15 @@ export class LogShard extends DurableObject<Env> {
     await writeArchived(bucket, batchKey(log.tenant, log.shard, n), bundle);
   }
 
-  /** Batch `n` as archived in R2 (with the bodies that left SQLite), or null when R2 has none. */
-  private async archivedBundle(n: number): Promise<DecodedBundle | null> {
+  /** Where batch `n`'s archived object is read from, or why it cannot be. */
+  private archiveLocation(n: number): ArchiveLocation {
     const log = this.m.log;
-    const bucket = this.archiveBucket();
-    if (!bucket || !log) return null;
-    const bytes = await readArchived(bucket, batchKey(log.tenant, log.shard, n));
-    return bytes ? decodeBundle(bytes) : null;
+    if (!log) return { missing: "the shard holds no log", origin: "(none)" };
+    const choice = archiveBucketFor(this.env as unknown as Record<string, unknown>, log.jurisdiction ?? null);
+    if (choice.kind === "bucket")
+      return { bucket: choice.bucket, key: batchKey(log.tenant, log.shard, n), origin: log.origin };
+    const missing = choice.kind === "none" ? "no R2 binding ARCHIVE in this deployment" : choice.message;
+    return { missing, origin: log.origin };
   }
 
   /**
@@ -502,11 +520,7 @@ export class LogShard extends DurableObject<Env> {
     range: { since?: number; until?: number },
     group: { exact: ExactGroup } | { pointer: string } | null,
   ): Promise<ShardStats> {
-    return shardStats(
-      { sql: this.sql, lines: this.lines, at: this.position, offloaded: (n) => this.archivedBundle(n) },
-      range,
-      group,
-    );
+    return shardStats({ sql: this.sql, lines: this.lines, full: this.full, at: this.position }, range, group);
   }
 
   /** A/B exposure totals per (experiment, variant) from the aggregates kept at append. */
@@ -516,7 +530,17 @@ export class LogShard extends DurableObject<Env> {
 
   /** One page of events matching `filter` from seq `from` (see queryEvents). */
   query(filter: EventFilter, from: number, limit: number, withBody: boolean): Promise<QueryPage> {
-    return queryEvents(this.sql, this.lines, filter, from, limit, QUERY_SCAN_MAX, this.position, withBody);
+    return queryEvents(
+      this.sql,
+      this.lines,
+      this.full,
+      filter,
+      from,
+      limit,
+      QUERY_SCAN_MAX,
+      this.position,
+      withBody,
+    );
   }
 
   /** Which of `ids` this shard holds (for duplicate checks across routing generations). */
@@ -547,9 +571,9 @@ export class LogShard extends DurableObject<Env> {
       return record;
     const row = batchOf(this.sql, record.envelope.seq)!;
     if (row.bodies !== "offloaded") return record;
-    const archived = await this.archivedBundle(row.n);
-    const line = archived?.lines[record.envelope.seq - row.first_seq];
-    if (line) record.body = splitLine(line).body;
+    // From R2, or an ArchiveUnavailableError: never an answer that looks like an erased body.
+    const line = (await this.full.line(record.envelope.seq, m.sealedUpto))!;
+    record.body = splitLine(line).body;
     return record;
   }
 
@@ -622,17 +646,27 @@ export class LogShard extends DurableObject<Env> {
 
   /**
    * Batch `n`'s export as stored: the gzip of its NDJSON (bundle.ts). Batches whose bodies
-   * left SQLite are served from their R2 object.
+   * left SQLite are served from their R2 object, or ArchiveUnavailableError when R2 cannot give it.
    */
   async batchBundle(n: number): Promise<Uint8Array | null> {
-    const m = this.m;
+    void this.m;
     const row = batchRow(this.sql, n);
     if (!row) return null;
-    const bucket = row.bodies === "offloaded" ? this.archiveBucket() : null;
-    if (bucket && m.log) {
-      const archived = await readArchived(bucket, batchKey(m.log.tenant, m.log.shard, n));
-      if (archived) return archived;
+    if (row.bodies !== "offloaded") return bundleBytes(this.sql, n);
+    // The object's bytes as stored (not the cached decode): the export is the archived object.
+    const where = this.archiveLocation(n);
+    if ("missing" in where) throw new ArchiveUnavailableError(n, where.origin, where.missing);
+    let archived: Uint8Array | null;
+    try {
+      archived = await readArchived(where.bucket, where.key);
+    } catch (err) {
+      throw new ArchiveUnavailableError(
+        n,
+        where.origin,
+        `reading ${where.key} failed: ${(err as Error).message}`,
+      );
     }
-    return bundleBytes(this.sql, n);
+    if (!archived) throw new ArchiveUnavailableError(n, where.origin, `no object ${where.key}`);
+    return archived;
   }
 }

@@ -5,6 +5,7 @@
 import { splitLine } from "./bundle";
 import { retainedKeys } from "./facts";
 import type { EventLines } from "./lines";
+import type { FullLines } from "./full-lines";
 import { decisionKey } from "./event-pairs";
 
 export interface EventFilter {
@@ -90,10 +91,15 @@ export async function firstSeqAtOrAfter(
  * Up to `limit` matching events from `from` on, examining at most `scanMax` sequence numbers
  * (decision_id queries: at most `scanMax` index entries) so a page costs bounded work however
  * selective the filter. A short page with a non-null `next` means: keep paging.
+ *
+ * Bodies are read only when the page returns them or the filter looks into them
+ * (`decisionType`): then from `full`, which fetches offloaded batches' bodies from R2
+ * (ArchiveUnavailableError when it cannot); envelope-only pages never leave SQLite.
  */
 export async function queryEvents(
   sql: SqlStorage,
   lines: EventLines,
+  full: FullLines,
   filter: EventFilter,
   from: number,
   limit: number,
@@ -107,6 +113,7 @@ export async function queryEvents(
     start = Math.max(start, await firstSeqAtOrAfter(sql, lines, filter.since, at));
   if (filter.until !== undefined) end = Math.min(end, await firstSeqAtOrAfter(sql, lines, filter.until, at));
   if (start >= end) return { items: [], next: null };
+  const reader = withBody || filter.decisionType !== undefined ? full : lines;
   const items: QueryPage["items"] = [];
   const consider = (seq: number, line: string): boolean => {
     const { envelope, body } = splitLine(line);
@@ -133,7 +140,7 @@ export async function queryEvents(
       .toArray()
       .map((r) => r.seq);
     for (const seq of seqs) {
-      const line = await lines.line(seq, at.sealedUpto);
+      const line = await reader.line(seq, at.sealedUpto);
       if (line !== null) consider(seq, line);
       if (items.length === limit) return { items, next: seq + 1 };
     }
@@ -141,7 +148,7 @@ export async function queryEvents(
   }
   const scanEnd = Math.min(end, start + scanMax);
   let stoppedAt = -1;
-  await lines.forEach(start, scanEnd, at.sealedUpto, (seq, line) => {
+  await reader.forEach(start, scanEnd, at.sealedUpto, (seq, line) => {
     consider(seq, line);
     if (items.length < limit) return true;
     stoppedAt = seq;

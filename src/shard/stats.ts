@@ -1,5 +1,5 @@
 import { parsePointer, resolvePointer } from "../core/policy";
-import { splitLine, type DecodedBundle } from "./bundle";
+import { splitLine } from "./bundle";
 import {
   addFacts,
   emptyAggregate,
@@ -11,6 +11,7 @@ import {
   type EventFacts,
 } from "./facts";
 import { batchOf, type EventLines, type SliceRow } from "./lines";
+import type { FullLines } from "./full-lines";
 import { firstSeqAtOrAfter, type ShardPosition } from "./query";
 import { splitLines } from "./bundle";
 import { loadStatsKeys, readTotals } from "./stats-totals";
@@ -41,7 +42,7 @@ export interface ShardStats {
   /** Events whose bodies could be in an estimate (sampled and full tiers) and those that cannot. */
   covered: number;
   uncovered: number;
-  /** Retained bodies that are gone (erased, expired) or could not be read from R2. */
+  /** Retained bodies that are gone (erased, expired). */
   unavailable: number;
   sampling: Array<{ rate: number; events: number; in_sample: number }>;
   producers: Array<{
@@ -58,13 +59,16 @@ export interface ShardStats {
   }>;
 }
 
-/** Where stats read from: the shard's storage, and bodies that left SQLite. */
+/**
+ * Where stats read from: the shard's storage (envelopes), and lines with their bodies wherever
+ * they are (`full`: R2 for offloaded batches; ArchiveUnavailableError when R2 cannot give them,
+ * so no figure silently leaves out bodies).
+ */
 export interface StatsSource {
   sql: SqlStorage;
   lines: EventLines;
+  full: FullLines;
   at: ShardPosition;
-  /** The full bundle of an offloaded batch (from R2), or null when it cannot be read. */
-  offloaded: (n: number) => Promise<DecodedBundle | null>;
 }
 
 /**
@@ -73,7 +77,7 @@ export interface StatsSource {
  * O(batches in range × groups), never a read per event outside the two edge batches.
  */
 async function aggregateOf(src: StatsSource, keys: StatsKeys, lo: number, hi: number): Promise<Aggregate> {
-  const { sql, lines, at } = src;
+  const { sql, full, at } = src;
   const agg = emptyAggregate();
   const stored = emptyAggregate();
   const sealedHi = Math.min(hi, at.sealedUpto);
@@ -83,12 +87,12 @@ async function aggregateOf(src: StatsSource, keys: StatsKeys, lo: number, hi: nu
     const first = batchOf(sql, lo)!;
     if (first.first_seq < lo) {
       wholeFrom = first.first_seq + first.count;
-      await addLines(agg, lines, first.n, first.first_seq, lo, Math.min(sealedHi, wholeFrom));
+      await addLines(agg, full, first.n, first.first_seq, lo, Math.min(sealedHi, wholeFrom));
     }
     const last = batchOf(sql, sealedHi - 1)!;
     if (last.first_seq + last.count > sealedHi && last.first_seq >= wholeFrom) {
       wholeTo = last.first_seq;
-      await addLines(agg, lines, last.n, last.first_seq, last.first_seq, sealedHi);
+      await addLines(agg, full, last.n, last.first_seq, last.first_seq, sealedHi);
     }
     if (wholeFrom < wholeTo) {
       for (const row of sql.exec<{ stats: string }>(
@@ -118,9 +122,10 @@ function pendingAggregate(sql: SqlStorage, keys: StatsKeys, from: number, to: nu
   return keys.copy().cap(agg, true);
 }
 
+/** Facts of sealed events [from, to) of batch `n`, read from their lines with bodies (as the seal counted them). */
 async function addLines(
   agg: Aggregate,
-  lines: EventLines,
+  lines: FullLines,
   n: number,
   firstSeq: number,
   from: number,
@@ -240,23 +245,13 @@ async function addEstimates(
     g.observed++;
     groups.set(String(key), g);
   };
-  const { sql, lines, at } = src;
+  const { sql, full, at } = src;
   let seq = lo;
   while (seq < Math.min(hi, at.sealedUpto)) {
     const row = batchOf(sql, seq)!;
     const end = Math.min(hi, row.first_seq + row.count);
-    const batch = row.bodies === "offloaded" ? await src.offloaded(row.n) : await lines.batch(row.n);
-    if (!batch) {
-      // The bodies are in R2 and R2 did not answer: count them as unavailable.
-      const stored = (await lines.batch(row.n))!;
-      for (let s = seq; s < end; s++) {
-        const { envelope } = splitLine(stored.lines[s - row.first_seq]!);
-        const env = JSON.parse(envelope) as Envelope;
-        if (env.retained === "body" && env.tier !== "lightweight") stats.unavailable++;
-      }
-    } else {
-      for (let s = seq; s < end; s++) visit(batch.lines[s - row.first_seq]!);
-    }
+    const batch = (await full.batch(row.n))!;
+    for (let s = seq; s < end; s++) visit(batch.lines[s - row.first_seq]!);
     seq = end;
   }
   if (seq < hi) {

@@ -76,6 +76,15 @@ export type AppendResult = {
   leaf_index?: number;
 };
 
+/**
+ * Archived batches whose bodies stay in SQLite as well, by default (`ARCHIVE_KEEP_BATCHES`):
+ * the newest 64, at most 16,384 events per log at the default batch size of 256. Queries and
+ * lookups of recent events then read SQLite only; older bodies are stored once, in R2, at
+ * $0.015 per GB-month instead of SQLite's $0.20 (README, "Scale-out"), and every read that
+ * needs them fetches their batch's object (src/shard/archived-bundles.ts).
+ */
+export const DEFAULT_ARCHIVE_KEEP_BATCHES = 64;
+
 /** The settings a shard needs, passed with each call so a deploy's new values apply at once. */
 export interface ShardSettings {
   batchMax: number;

@@ -1,4 +1,5 @@
 import { DEFAULT_INGEST_LIMITS, type IngestLimits } from "../core/protocol";
+import { DEFAULT_ARCHIVE_KEEP_BATCHES } from "../shard/types";
 
 /**
  * Deployment settings, read from `[vars]` in wrangler.toml. Every limit has a default so a
@@ -18,7 +19,10 @@ export interface Config extends IngestLimits {
   retentionDays: number;
   /** Unsealed events a shard may hold before it answers 429. */
   maxPendingEvents: number;
-  /** Bodies of archived batches older than the newest this-many leave SQLite; 0 keeps every body in SQLite. */
+  /**
+   * Bodies of archived batches older than the newest this-many leave SQLite (they stay in R2);
+   * 0 keeps every body in SQLite. Without an archive bucket nothing is archived, so nothing leaves.
+   */
   archiveKeepBatches: number;
   /** Events whose event_timestamp is further ahead of the logger's clock are flagged. */
   maxFutureSkewMs: number;
@@ -32,7 +36,7 @@ export const DEFAULTS: Config = {
   authCacheMs: 10_000,
   retentionDays: 0,
   maxPendingEvents: 50_000,
-  archiveKeepBatches: 0,
+  archiveKeepBatches: DEFAULT_ARCHIVE_KEEP_BATCHES,
   maxFutureSkewMs: 300_000,
 };
 

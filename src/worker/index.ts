@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import type { AppEnv } from "./app-env";
 import { ApiError } from "./api-error";
+import { archiveFailure } from "./shard-errors";
 import { readConfig } from "./config";
 import { OPENAPI } from "./openapi";
 import { authenticate } from "./middleware/auth";
@@ -51,6 +52,9 @@ app.onError((err, c) => {
   if (err instanceof ApiError && new URL(c.req.url).pathname === OTLP_LOGS_PATH)
     return otlpErrorResponse(c.req.raw, err);
   if (err instanceof ApiError) return err.toResponse();
+  // A read that needed bodies kept only in R2, which did not give them: 503, never a partial answer.
+  const archived = archiveFailure(err);
+  if (archived) return archived.toResponse();
   console.error("unhandled error", err);
   return new ApiError(
     500,

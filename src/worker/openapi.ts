@@ -56,6 +56,12 @@ const authErrors = {
 };
 const notFound = { "404": error("not found (also: another tenant's resource)") };
 const badRequest = { "400": error("a parameter is malformed") };
+/** Reads that need bodies kept only in R2 (README, "Storage": offloading). */
+const archiveUnavailable = {
+  "503": error(
+    "archive_unavailable: the bodies asked for are kept only in R2, which could not give them (the message names the batch); retry after Retry-After",
+  ),
+};
 const tooLarge = { "413": error(`the request body is over ${MAX_ADMIN_BODY_BYTES} bytes`) };
 
 const pathParam = (name: string, description: string, schema: object = { type: "string" }) => ({
@@ -171,6 +177,7 @@ export const OPENAPI = {
           "200": ok("a page (or the NDJSON export)", { ...json(ref("EventPage")), ...ndjson }),
           ...badRequest,
           ...authErrors,
+          ...archiveUnavailable,
         },
       },
     },
@@ -183,6 +190,7 @@ export const OPENAPI = {
           ...badRequest,
           ...authErrors,
           ...notFound,
+          ...archiveUnavailable,
         },
       },
     },
@@ -204,6 +212,7 @@ export const OPENAPI = {
           ...badRequest,
           ...authErrors,
           ...notFound,
+          ...archiveUnavailable,
         },
       },
     },
@@ -329,6 +338,7 @@ export const OPENAPI = {
           ...badRequest,
           ...authErrors,
           ...notFound,
+          ...archiveUnavailable,
         },
       },
     },
@@ -336,7 +346,13 @@ export const OPENAPI = {
       get: {
         summary: "a sealed batch as NDJSON: the header, then {envelope, event} per event (scope: read)",
         parameters: [logParam, pathParam("n", "batch number", { type: "integer", minimum: 0 })],
-        responses: { "200": ok("batch", ndjson), ...badRequest, ...authErrors, ...notFound },
+        responses: {
+          "200": ok("batch", ndjson),
+          ...badRequest,
+          ...authErrors,
+          ...notFound,
+          ...archiveUnavailable,
+        },
       },
     },
     "/v1/head": {
@@ -363,7 +379,12 @@ export const OPENAPI = {
             "tier, decision_type, logic_type, output, chain, producer (exact); risk_level or pointer:<JSON pointer> (estimated)",
           ),
         ],
-        responses: { "200": ok("stats", json(ref("Stats"))), ...badRequest, ...authErrors },
+        responses: {
+          "200": ok("stats", json(ref("Stats"))),
+          ...badRequest,
+          ...authErrors,
+          ...archiveUnavailable,
+        },
       },
     },
     "/v1/otlp/v1/logs": {

@@ -1,4 +1,5 @@
 import { ApiError } from "./api-error";
+import { archiveUnavailableOf } from "../shard/archived-bundles";
 
 /**
  * Maps a failed Durable Object call to an answer. An overloaded object (the runtime's own
@@ -25,5 +26,25 @@ export function shardFailure(err: unknown, origin: string): ApiError {
     `log ${origin} could not be reached (${typeof e?.message === "string" ? e.message : "unknown error"}); retrying the request is safe`,
     [],
     { "retry-after": "1" },
+  );
+}
+
+/** Seconds a client is asked to wait before retrying a read that needed R2. */
+const ARCHIVE_RETRY_AFTER_S = "5";
+
+/**
+ * The answer to a failed shard read whose bodies are kept only in R2, which could not give them
+ * (the shard's ArchiveUnavailableError, recognised from its message after RPC): 503
+ * `archive_unavailable` naming the batch, with Retry-After. Null for any other error.
+ */
+export function archiveFailure(err: unknown): ApiError | null {
+  const found = archiveUnavailableOf(err);
+  if (!found) return null;
+  return new ApiError(
+    503,
+    "archive_unavailable",
+    found.message,
+    [{ message: `batch ${found.batch}: its bodies are kept only in R2` }],
+    { "retry-after": ARCHIVE_RETRY_AFTER_S },
   );
 }

@@ -11,6 +11,10 @@ import { median, range } from "../stats";
 import { startBenchWorker, type Wrangler } from "../wrangler";
 import { loadAverage } from "../machine";
 import { PRICES, PRICES_READ_ON, PRICE_SOURCES } from "../prices";
+import { DEFAULTS } from "../../../src/worker/config";
+
+/** The bench shard runs with the deployment's defaults (bench/worker/sequencer.ts), offloading included. */
+const KEEP_BATCHES = DEFAULTS.archiveKeepBatches;
 
 export interface CostOptions {
   /** Timed calls of the Worker's per-event work; each prepares `cpuRequests` × `eventsPerRequest` events `cpuIterations` times. */
@@ -61,6 +65,7 @@ interface Meter {
   events: number;
   pending: number;
   batches: number;
+  offloaded: number;
   databaseBytes: number;
   totalsBytes: number;
   r2Objects: number;
@@ -88,12 +93,16 @@ async function fill(worker: Wrangler, requests: number, clients: number): Promis
   await Promise.all(Array.from({ length: clients }, caller));
 }
 
-/** The meter once every event is sealed and every sealed batch archived (the alarm seals the tail). */
+/**
+ * The meter once every event is sealed, every sealed batch archived and every batch older than
+ * the newest KEEP_BATCHES offloaded (the alarm seals the tail).
+ */
 async function settled(worker: Wrangler): Promise<Meter> {
   const deadline = Date.now() + 60_000;
   for (;;) {
     const m = await getJson<Meter>(`${worker.url}/sequencer/meter`);
-    if (m.pending === 0 && m.r2Objects >= m.batches) return m;
+    const offloadable = KEEP_BATCHES > 0 ? Math.max(0, m.batches - KEEP_BATCHES) : 0;
+    if (m.pending === 0 && m.r2Objects >= m.batches && m.offloaded >= offloadable) return m;
     if (Date.now() > deadline)
       throw new Error(`the shard did not settle in 60 s: ${JSON.stringify(m).slice(0, 300)}`);
     await new Promise((r) => setTimeout(r, 250));
@@ -242,7 +251,11 @@ function render(
     method: [
       `Worker CPU: the bench Worker runs the ingest route's own \`parseEvents\` and \`prepareItem\` (I-JSON and shape checks, JSON.parse, DES validation, RFC 8785 canonicalization, SHA-256 id, current_hash check, default policy, masking) over ${options.cpuRequests} bodies of ${options.eventsPerRequest} generated events (~1.5 KB each) ${options.cpuIterations} times per call, in workerd under \`wrangler dev\`; ${options.cpuRounds} calls after one warm-up. Reported: CPU of workerd's runtime process from /proc over the call ÷ events (median; range ${fmt3(cpuLo)} – ${fmt3(cpuHi)} µs), beside the wall time workerd's clock gives. Not included: per-request work (authentication, routing, the answer), spread over ${options.eventsPerRequest} events. Figure 8 has the parts in Node.`,
       `Rows: edgelog's LogShard class with billing meters (bench/worker/sequencer.ts, \`MeteredLogShard\`: the deployment's class is unchanged) is sent ${fmtInt(options.fillRequests)} requests of ${options.eventsPerRequest} prepared events by RPC (the sequencer figure's replay; mean ${fmtInt(pool.meanEventBytes)} B of request JSON per event, default policy and tier mix), ${options.clients} at a time, after ${options.warmRequests} warm-up requests; counted once every event is sealed and every batch archived in R2. Rows written = sum of every SQL cursor's \`rowsWritten\` (the billed count) + one per \`setAlarm\` call (Cloudflare bills each as a row written). Counted: ${fmtInt(events)} events in ${fmtInt(d("batches"))} batches, ${fmtInt(d("appends"))} append calls, ${fmtInt(d("alarms"))} alarms.`,
-      `Storage: growth of the shard's \`databaseSize\` (SQLite pages, all tables and indexes) and of the archive bucket's object sizes over the counted fill, per event. Full bodies stay in SQLite (ARCHIVE_KEEP_BATCHES 0, the default) and are also in R2.`,
+      `Storage: growth of the shard's \`databaseSize\` (SQLite pages, all tables and indexes) and of the archive bucket's object sizes over the counted fill, per event. ${
+        KEEP_BATCHES > 0
+          ? `ARCHIVE_KEEP_BATCHES ${KEEP_BATCHES}, the default: the bodies of archived batches older than the newest ${KEEP_BATCHES} leave SQLite and stay in R2 only; when counted, ${fmtInt(after.offloaded)} of ${fmtInt(after.batches)} batches had (${fmtInt(before.offloaded)} of ${fmtInt(before.batches)} before the counted fill), so the SQLite figure mixes batches with and without bodies and falls towards the envelopes-only size as the log grows. Offloading writes rows too (a bundle rewrite and the shard's progress per batch), counted above.`
+          : `ARCHIVE_KEEP_BATCHES 0, the default: full bodies stay in SQLite and are also in R2.`
+      }`,
       `Prices: Cloudflare's published Workers Paid list prices read on ${PRICES_READ_ON} (${PRICE_SOURCES.join(", ")}): Workers $${PRICES.workerRequestPerMillion}/M requests and $${PRICES.workerCpuPerMillionMs}/M CPU ms; Durable Objects $${PRICES.doRequestPerMillion}/M requests and $${PRICES.doDurationPerMillionGbS}/M GB-s; SQLite $${PRICES.sqliteRowsWrittenPerMillion}/M rows written, $${PRICES.sqliteRowsReadPerMillion}/M rows read, $${PRICES.sqliteStoredPerGbMonth}/GB-month; R2 Standard $${PRICES.r2StoredPerGbMonth}/GB-month and $${PRICES.r2ClassAPerMillion}/M Class A operations. Marginal cost: the $5 monthly minimum and the included allowances are left out. Kept ${MONTHS_KEPT} months = the stored bytes for ${MONTHS_KEPT} GB-months per GB.`,
       `Durable Object duration depends on the rate, not on the events: a shard receiving a steady stream stays active, so it is priced at ${fmtInt(DURATION_RATE)} events/s sustained on one shard (at a lower rate a million events keep it active longer). Not priced: the registry and key lookups (cached per isolate for AUTH_CACHE_MS), witness and head traffic, reads.`,
       `Load average (1, 5, 15 min) at start ${loadAtStart}, at end ${loadAtEnd}.`,

@@ -148,6 +148,37 @@ export async function sequencerFigure(options: SequencerOptions): Promise<Figure
   }
 }
 
+/**
+ * Why the ratio misses, from this run's numbers: the CPU the target allows against what the
+ * shard spends, and where the profile puts it.
+ */
+function whyMissed(shardCpu: number, rowsCpu: number, hot: Profile | string | null): string {
+  const share = (name: string) =>
+    typeof hot === "object" && hot !== null ? hot.inclusive.find((i) => i.name === name)?.percent : undefined;
+  const append = share("appendEvents");
+  const insert = share("insertRows");
+  const parts: Array<[string, number | undefined]> = [
+    ["the two index rows per event (`insertRows`)", insert],
+    [
+      "the rest of `appendEvents` (id and pair look-ups, envelopes, the slice row)",
+      append !== undefined && insert !== undefined ? append - insert : undefined,
+    ],
+    ["sealing (`sealBatch`: leaf hashes, gzip, signing, the batch row)", share("sealBatch")],
+    ["archiving to R2 (`archiveSealed`)", share("archiveSealed")],
+  ];
+  const known = parts.filter(([, pct]) => pct !== undefined);
+  return (
+    `**Why.** At the target the shard could spend at most ${fmt3(rowsCpu / TARGET)} ms of workerd CPU per 1,000 events ` +
+    `(the row sink spends ${fmt3(rowsCpu)}, most of it the bench Worker's request handling, replay and RPC, which both sides pay); ` +
+    `it spends ${fmt3(shardCpu)}. The row sink writes one row per request of 100 events; the shard writes each event's ` +
+    `two index rows (WITHOUT ROWID B-trees keyed by hashes, so each insert lands on its own page once an index outgrows ` +
+    `the page cache), one slice row per request, and per batch of 256 a bundle, its tree nodes and a signed checkpoint.` +
+    (known.length > 0
+      ? ` Of the isolate's time in the profile: ${known.map(([what, pct]) => `${what} ${fmt3(pct!)} %`).join("; ")}.`
+      : "")
+  );
+}
+
 function render(
   options: SequencerOptions,
   runs: Record<Side, Run[]>,
@@ -241,6 +272,7 @@ function render(
               `Where the shard's time goes: CPU profile of workerd's isolate through \`wrangler dev\`'s inspector during one extra ${options.profileSeconds} s LogShard run, not counted above (the isolate also runs the bench Worker's HTTP handling and replay). Inclusive share of the append + seal path's stages (a stage's own time plus what it calls; nested stages are part of their parent's share; a function the JIT inlined shows under its caller): ${hot.inclusive.map((i) => `\`${i.name}\` ${fmt3(i.percent)} %`).join(", ")}. Self time, top ${hot.self.length} (\`(program)\` is time in the runtime outside JavaScript, SQLite's native calls show under \`exec\`):`,
               renderHotFunctions(hot.self),
             ]),
+      ...(ratio >= TARGET ? [] : [whyMissed(cpuPerThousand("shard"), cpuPerThousand("rows"), hot)]),
     ],
     raw: {
       options,

@@ -133,24 +133,43 @@ export async function listEvents(c: Context<AppEnv>): Promise<Response> {
   });
 }
 
-/** NDJSON export: every matching event with its retained body, streamed page by page. */
-function exportNdjson(c: Context<AppEnv>, tenant: TenantScope, filter: EventFilter, start: Cursor): Response {
+/**
+ * NDJSON export: every matching event with its retained body, streamed page by page. The first
+ * page is read before answering, so a failure there (e.g. 503 `archive_unavailable`) is an
+ * error answer; a later page's failure aborts the stream (the answer ends without completing),
+ * so a reader never mistakes a cut-short export for a whole one.
+ */
+async function exportNdjson(
+  c: Context<AppEnv>,
+  tenant: TenantScope,
+  filter: EventFilter,
+  start: Cursor,
+): Promise<Response> {
   const encoder = new TextEncoder();
-  let cursor = start;
-  let done = false;
+  const linesOf = (items: PageItem[]) =>
+    items.map((i) => `{"envelope":${i.envelope},"event":${i.body ?? "null"}}\n`).join("");
+  const first = await page(c, tenant, filter, start, QUERY_MAX_LIMIT, true);
+  let ready: string | null = linesOf(first.items);
+  let cursor = first.cursor;
+  let done = first.done;
   const stream = new ReadableStream<Uint8Array>({
+    // Each pull enqueues a page or closes: a pull that enqueued nothing would not be called again.
     async pull(controller) {
-      if (done) {
-        controller.close();
-        return;
+      for (;;) {
+        if (ready !== null && ready.length > 0) {
+          controller.enqueue(encoder.encode(ready));
+          ready = null;
+          return;
+        }
+        if (done) {
+          controller.close();
+          return;
+        }
+        const result = await page(c, tenant, filter, cursor, QUERY_MAX_LIMIT, true);
+        cursor = result.cursor;
+        done = result.done;
+        ready = linesOf(result.items);
       }
-      const result = await page(c, tenant, filter, cursor, QUERY_MAX_LIMIT, true);
-      cursor = result.cursor;
-      done = result.done;
-      const lines = result.items
-        .map((i) => `{"envelope":${i.envelope},"event":${i.body ?? "null"}}\n`)
-        .join("");
-      if (lines.length > 0) controller.enqueue(encoder.encode(lines));
     },
   });
   return new Response(stream, { headers: { "content-type": "application/x-ndjson" } });
