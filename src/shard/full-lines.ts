@@ -5,7 +5,7 @@
  * EventLines and never touch R2.
  */
 import type { DecodedBundle } from "./bundle";
-import { batchOf, batchRow, type BatchRow, type EventLines } from "./lines";
+import { batchRow, type BatchRow, type EventLines } from "./lines";
 import type { ArchivedBundles } from "./archived-bundles";
 
 export class FullLines {
@@ -30,33 +30,22 @@ export class FullLines {
   }
 
   /** The line of `seq` with its body, or null when the shard has no such event. */
-  async line(seq: number, sealedUpto: number): Promise<string | null> {
-    if (seq >= sealedUpto) return this.lines.line(seq, sealedUpto);
-    const row = batchOf(this.sql, seq);
-    if (!row) return null;
-    const b = await this.batchOfRow(row);
-    return b?.lines[seq - row.first_seq] ?? null;
+  line(seq: number, sealedUpto: number): Promise<string | null> {
+    return this.lines.line(seq, sealedUpto, this.withBodies);
   }
 
   /**
    * Calls `visit` for each event in [from, to) in seq order, with its body, until it returns
    * false. Precondition: `to` is at most the shard's next seq.
    */
-  async forEach(
+  forEach(
     from: number,
     to: number,
     sealedUpto: number,
     visit: (seq: number, line: string) => boolean | void,
   ): Promise<void> {
-    let seq = from;
-    while (seq < Math.min(to, sealedUpto)) {
-      const row = batchOf(this.sql, seq);
-      if (!row) return;
-      const b = await this.batchOfRow(row);
-      if (!b) return;
-      const end = Math.min(to, row.first_seq + row.count);
-      for (; seq < end; seq++) if (visit(seq, b.lines[seq - row.first_seq]!) === false) return;
-    }
-    if (seq < to) await this.lines.forEach(seq, to, sealedUpto, visit);
+    return this.lines.forEach(from, to, sealedUpto, visit, this.withBodies);
   }
+
+  private readonly withBodies = (row: BatchRow) => this.batchOfRow(row);
 }

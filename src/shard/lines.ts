@@ -67,6 +67,9 @@ export interface DecodedBatch {
   lines: string[];
 }
 
+/** Where sealed batches' lines are read from, by their row. */
+export type BatchSource = (row: BatchRow) => Promise<DecodedBatch | null>;
+
 /** Decoded bundles kept per object: paging, proofs and exports of recent batches reuse them. */
 const CACHED_BUNDLES = 8;
 
@@ -105,17 +108,22 @@ export class EventLines {
     this.cache.delete(n);
   }
 
-  /** The stored line of `seq`, or null when the shard has no such event. */
-  async line(seq: number, sealedUpto: number): Promise<string | null> {
+  /**
+   * The stored line of `seq`, or null when the shard has no such event. Sealed lines come from
+   * `source` (this object's bundles unless a caller reads elsewhere, e.g. from R2).
+   */
+  async line(seq: number, sealedUpto: number, source: BatchSource = this.ownBundles): Promise<string | null> {
     if (seq >= sealedUpto) {
       const slice = sliceOf(this.sql, seq);
       return slice ? (splitLines(slice.lines)[seq - slice.first_seq] ?? null) : null;
     }
     const row = batchOf(this.sql, seq);
     if (!row) return null;
-    const b = await this.batch(row.n);
+    const b = await source(row);
     return b?.lines[seq - row.first_seq] ?? null;
   }
+
+  private readonly ownBundles: BatchSource = (row) => this.batch(row.n);
 
   /**
    * Calls `visit` for each event in [from, to) in seq order, batch by batch and slice by slice,
@@ -126,12 +134,13 @@ export class EventLines {
     to: number,
     sealedUpto: number,
     visit: (seq: number, line: string) => boolean | void,
+    source: BatchSource = this.ownBundles,
   ): Promise<void> {
     let seq = from;
     while (seq < Math.min(to, sealedUpto)) {
       const row = batchOf(this.sql, seq);
       if (!row) return;
-      const b = await this.batch(row.n);
+      const b = await source(row);
       if (!b) return;
       const end = Math.min(to, row.first_seq + row.count);
       for (; seq < end; seq++) if (visit(seq, b.lines[seq - row.first_seq]!) === false) return;

@@ -1,9 +1,8 @@
 import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { prepareAll } from "../support/prepared-events";
 import { call, newTenant } from "../support/api";
 import { makeEvents } from "../support/events";
-import { prepareItem } from "../../src/worker/ingest/prepare";
-import { compilePolicy } from "../../src/core/policy";
 import { verifyEventProof, type EventProofDocument } from "../../src/core/event-proof";
 import { openNote, parseCheckpoint, verifierFromVkey } from "../../src/core/note";
 import { hashLeaf, merkleRoot } from "../../src/core/merkle";
@@ -12,29 +11,10 @@ import { canonicalJson } from "../../src/core/canonical";
 import { batchKey } from "../../src/shard/archive";
 import { gunzip } from "../../src/shard/bundle";
 import { storedLines } from "../support/shard-storage";
-import type { PreparedEvent } from "../../src/shard/types";
 
 const settings = { batchMax: 8, batchMs: 50, retentionDays: 0, maxPending: 10_000, archiveKeepBatches: 1 };
 
-async function prepare(events: unknown[]): Promise<PreparedEvent[]> {
-  const out: PreparedEvent[] = [];
-  for (const [index, value] of events.entries()) {
-    const p = await prepareItem(
-      { index, value },
-      {
-        maxEventBytes: 65536,
-        policy: compilePolicy({ rules: [], default: { tier: "full" } }),
-        maskSalt: new Uint8Array(32),
-        producer: "archive-test",
-        maxFutureSkewMs: 300_000,
-        now: Date.now(),
-      },
-    );
-    if (!p.ok) throw new Error(JSON.stringify(p.errors));
-    out.push(p.event);
-  }
-  return out;
-}
+const prepare = (events: unknown[]) => prepareAll(events, "full", "archive-test");
 
 describe("R2 archive of sealed batches", () => {
   it("archives every sealed batch, moves bodies out of SQLite, and serves events, exports and proofs from R2", async () => {

@@ -1,30 +1,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { preparedEvents } from "../support/prepared-events";
 import { shardFailure } from "../../src/worker/shard-errors";
-import type { PreparedEvent } from "../../src/shard/types";
-
-function prepared(n: number, offset: number): PreparedEvent[] {
-  return Array.from({ length: n }, (_, i) => ({
-    index: i,
-    id: (offset + i).toString(16).padStart(64, "0"),
-    decisionId: `d-${offset + i}`,
-    decisionType: "test",
-    logicType: "rule_based",
-    outputKey: '"approve"',
-    sequenceNumber: 0,
-    schemaVersion: "0.3.0",
-    tier: "lightweight" as const,
-    declaredTier: "lightweight" as const,
-    rule: null,
-    sample: null,
-    retained: "body" as const,
-    body: "{}",
-    masked: [],
-    producer: "test",
-    chain: { verdict: "unverified" as const },
-    futureTimestamp: false,
-  }));
-}
 
 describe("backpressure", () => {
   it("a shard with too many unsealed events refuses appends with a retry delay, and accepts again once sealed", async () => {
@@ -37,18 +14,18 @@ describe("backpressure", () => {
       archiveKeepBatches: 64,
     };
     const stub = env.LOG_SHARD.getByName("bp/0");
-    const first = await stub.append(log, settings, prepared(5, 0), { waitSealed: false });
+    const first = await stub.append(log, settings, preparedEvents(5, 0), { waitSealed: false });
     expect(Array.isArray(first)).toBe(true);
-    const refused = await stub.append(log, settings, prepared(2, 100), { waitSealed: false });
+    const refused = await stub.append(log, settings, preparedEvents(2, 100), { waitSealed: false });
     expect(refused).toMatchObject({ overloaded: true, pending: 5 });
     expect((refused as { retryAfterMs: number }).retryAfterMs).toBeGreaterThanOrEqual(1000);
     // Nothing of the refused call was stored; the acknowledged five were.
-    expect(await stub.findEvents(prepared(2, 100).map((e) => e.id))).toEqual([]);
-    expect((await stub.findEvents(prepared(5, 0).map((e) => e.id))).length).toBe(5);
+    expect(await stub.findEvents(preparedEvents(2, 100).map((e) => e.id))).toEqual([]);
+    expect((await stub.findEvents(preparedEvents(5, 0).map((e) => e.id))).length).toBe(5);
     // The refusal kicked off sealing of the backlog; then appends are accepted again.
     for (let i = 0; i < 50 && ((await stub.info())?.pending ?? 1) > 0; i++)
       await new Promise((r) => setTimeout(r, 20));
-    const after = await stub.append(log, settings, prepared(2, 100), { waitSealed: false });
+    const after = await stub.append(log, settings, preparedEvents(2, 100), { waitSealed: false });
     expect(Array.isArray(after)).toBe(true);
   });
 

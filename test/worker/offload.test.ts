@@ -4,14 +4,13 @@
 // `archive_unavailable` naming the batch instead of a body that looks erased.
 import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { prepareAll } from "../support/prepared-events";
 import { call, DECLARED_TIERS, newTenant } from "../support/api";
 import { makeEvent } from "../support/events";
 import { storedLines } from "../support/shard-storage";
-import { prepareItem } from "../../src/worker/ingest/prepare";
-import { compilePolicy } from "../../src/core/policy";
 import { batchKey } from "../../src/shard/archive";
 import type { LogShard } from "../../src/shard/log-shard";
-import type { PreparedEvent, ShardSettings } from "../../src/shard/types";
+import type { ShardSettings } from "../../src/shard/types";
 
 /** Batches are sealed by size only (the test seals the tail itself), so their layout is fixed. */
 const KEEP_ALL: ShardSettings = {
@@ -26,25 +25,7 @@ const KEEP_TWO: ShardSettings = { ...KEEP_ALL, archiveKeepBatches: 2 };
 
 const TYPES = ["credit_limit", "fraud_check", "pricing"] as const;
 
-async function prepare(events: unknown[]): Promise<PreparedEvent[]> {
-  const out: PreparedEvent[] = [];
-  for (const [index, value] of events.entries()) {
-    const p = await prepareItem(
-      { index, value },
-      {
-        maxEventBytes: 65536,
-        policy: compilePolicy({ rules: [], default: { tier: "lightweight" } }),
-        maskSalt: new Uint8Array(32),
-        producer: "offload-test",
-        maxFutureSkewMs: 300_000,
-        now: Date.now(),
-      },
-    );
-    if (!p.ok) throw new Error(JSON.stringify(p.errors));
-    out.push(p.event);
-  }
-  return out;
-}
+const prepare = (events: unknown[]) => prepareAll(events, "lightweight", "offload-test");
 
 /** Event `i` of the test log: full bodies and lightweight projections, three decision types, pairs of decisions. */
 function eventNo(i: number): Record<string, unknown> {
