@@ -1,19 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { canonicalJson } from "../../src/core/canonical";
 import { desHashInput, desHashInputFromCanonical } from "../../src/core/des-chain";
+import { prng } from "../support/prng";
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-
-/** A small seeded generator (mulberry32), so a failure names a reproducible case. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // Names and values chosen to sit around "current_hash" in sort order, to repeat it elsewhere and
 // to need escaping.

@@ -1,18 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { AdjustedCountError, estimateCounts, type Observation } from "../../src/core/estimate";
 import { inSample, samplingFor } from "../../src/core/sampling";
-
-/** mulberry32: a small seeded PRNG, so the synthetic population is the same on every run. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng as seeded } from "../support/prng";
 
 describe("estimateCounts", () => {
   it("sums weights and w(w−1) per value and in total", () => {

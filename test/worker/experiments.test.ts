@@ -4,6 +4,7 @@ import { exposureFields } from "../../src/core/experiment-exposure";
 import { recordExposures } from "../../src/shard/experiments";
 import { ADMIN_TOKEN, call, ingest, newTenant, type TestTenant } from "../support/api";
 import { makeEvent } from "../support/events";
+import { prng } from "../support/prng";
 
 /** An `ab:exposure` event as `edgelog/hono`'s exposure() writes it. */
 function exposure(
@@ -23,18 +24,6 @@ function exposure(
       },
     },
   });
-}
-
-/** mulberry32: a small seeded PRNG, so each simulated experiment is the same on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 async function send(t: TestTenant, events: unknown[]): Promise<void> {

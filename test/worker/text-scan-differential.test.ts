@@ -8,17 +8,7 @@ import { describe, expect, it } from "vitest";
 import { findIJsonViolations, scanJsonText } from "../../src/core/ijson";
 import { jsonTextShape } from "../../src/worker/body/text-shape";
 import { nestsDeeperThan } from "../../src/worker/body/parse-events";
-
-/** mulberry32: a failure names a reproducible seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from "../support/prng";
 
 const NAMES = ['"a"', '"b"', '"\\u0061"', '"a/b~"', '"\\ud800"', '"x\\"y"', '"é"', '"\\\\"'];
 const SCALARS = [

@@ -20,7 +20,7 @@ import {
   type GetNode,
   type PerfectNode,
 } from "../../../src/core/merkle";
-import { prng } from "./sampling";
+import { prng } from "../../support/prng";
 
 class MapNodeStore {
   private readonly nodes = new Map<string, Uint8Array>();

@@ -1,16 +1,5 @@
 /** Deterministic choice of the indexes a test checks, so failures reproduce. */
-
-/** A small seeded PRNG (mulberry32); returns floats in [0, 1). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from "../../support/prng";
 
 /**
  * Indexes 0..n−1: all of them when n ≤ `allUpTo`; otherwise the edges (first two, last two),
