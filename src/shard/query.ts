@@ -20,8 +20,13 @@ export interface EventFilter {
 
 export interface QueryPage {
   items: Array<{ seq: number; received_at: number; envelope: string; body?: string | null }>;
-  /** Next seq to scan from, or null when the shard holds nothing further that could match. */
-  next: number | null;
+  /** Next seq to scan from: where a later call resumes, whether or not the shard is caught up. */
+  next: number;
+  /**
+   * True when nothing at or after `next` could match yet: the shard is caught up with this
+   * query. Events ingested later land at or after `next`, so resuming from it finds them.
+   */
+  caughtUp: boolean;
 }
 
 /** Where the shard stands: what a read needs to know to find lines. */
@@ -112,7 +117,7 @@ export async function queryEvents(
   if (filter.since !== undefined)
     start = Math.max(start, await firstSeqAtOrAfter(sql, lines, filter.since, at));
   if (filter.until !== undefined) end = Math.min(end, await firstSeqAtOrAfter(sql, lines, filter.until, at));
-  if (start >= end) return { items: [], next: null };
+  if (start >= end) return { items: [], next: from, caughtUp: true };
   const reader = withBody || filter.decisionType !== undefined ? full : lines;
   const items: QueryPage["items"] = [];
   const consider = (seq: number, line: string): boolean => {
@@ -142,9 +147,10 @@ export async function queryEvents(
     for (const seq of seqs) {
       const line = await reader.line(seq, at.sealedUpto);
       if (line !== null) consider(seq, line);
-      if (items.length === limit) return { items, next: seq + 1 };
+      if (items.length === limit) return { items, next: seq + 1, caughtUp: false };
     }
-    return { items, next: seqs.length === scanMax ? seqs[seqs.length - 1]! + 1 : null };
+    if (seqs.length === scanMax) return { items, next: seqs[seqs.length - 1]! + 1, caughtUp: false };
+    return { items, next: end, caughtUp: true };
   }
   const scanEnd = Math.min(end, start + scanMax);
   let stoppedAt = -1;
@@ -154,6 +160,6 @@ export async function queryEvents(
     stoppedAt = seq;
     return false;
   });
-  if (stoppedAt >= 0) return { items, next: stoppedAt + 1 };
-  return { items, next: scanEnd < end ? scanEnd : null };
+  if (stoppedAt >= 0) return { items, next: stoppedAt + 1, caughtUp: false };
+  return { items, next: scanEnd, caughtUp: scanEnd >= end };
 }

@@ -1,8 +1,9 @@
 import { ApiError } from "./api-error";
 
 /**
- * A query cursor: for each shard, the next sequence number to scan (null once the shard is
- * exhausted), bound to the filter it was issued for. Opaque to clients (base64url JSON).
+ * A query cursor: for each shard, the next sequence number to scan (null once an export found
+ * the shard caught up and stops asking it), bound to the filter it was issued for. Opaque to
+ * clients (base64url JSON).
  */
 export interface Cursor {
   v: 1;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { call, DECLARED_TIERS, ingest, newTenant } from "../support/api";
 import { makeEvent, makeEvents } from "../support/events";
+import { shardOf } from "../../src/worker/routing";
 
 interface Page {
   items: Array<{ envelope: { id: string; tier: string; received_at: string } }>;
@@ -33,6 +34,36 @@ describe("GET /v1/events (query)", () => {
       }
     } while (cursor !== null);
     expect(new Set(seen).size).toBe(seen.length);
+    expect(new Set(seen)).toEqual(stored);
+  });
+
+  it("finds events ingested into a shard that an earlier page found caught up", async () => {
+    const t = await newTenant();
+    await call("PUT", `/v1/admin/tenants/${t.id}/shards`, { token: t.key, json: { shards: 2 } });
+    const inShard = (shard: number, n: number) => {
+      const events: Record<string, unknown>[] = [];
+      for (let i = 0; events.length < n; i++) {
+        const id = `caught-up-${shard}-${i}-${Math.random().toString(36).slice(2, 8)}`;
+        if (shardOf(id, 2) === shard) events.push(makeEvent({ decisionId: id }));
+      }
+      return events;
+    };
+    const stored = new Set<string>();
+    const remember = (r: Awaited<ReturnType<typeof ingest>>) =>
+      r.body.results.forEach((x) => stored.add(x.id!));
+    remember(await ingest(t.key, inShard(0, 12)));
+    // Shard 1 holds nothing yet: the first page finds it caught up while shard 0 has more.
+    const first = await pageOf(t.key, "limit=5");
+    expect(first.next_cursor).not.toBeNull();
+    remember(await ingest(t.key, inShard(1, 7)));
+    const seen = first.items.map((i) => i.envelope.id);
+    let cursor = first.next_cursor;
+    while (cursor !== null) {
+      const page = await pageOf(t.key, `limit=5&cursor=${cursor}`);
+      seen.push(...page.items.map((i) => i.envelope.id));
+      cursor = page.next_cursor;
+    }
+    expect(seen).toHaveLength(19);
     expect(new Set(seen)).toEqual(stored);
   });
 

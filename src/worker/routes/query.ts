@@ -64,6 +64,11 @@ interface PageItem {
  * One page across all shards: each shard is asked for up to `limit` matches from its cursor,
  * the answers are merged by received_at, and each shard's cursor advances past exactly the
  * events that made the page. Every matching event appears on exactly one page.
+ *
+ * A caught-up shard keeps its position, so events ingested while a client pages are found by
+ * the next page; the query is done when one page finds every shard caught up. With `settle`, a
+ * shard found caught up is not asked again (its cursor becomes null): an export then ends even
+ * while ingest outpaces it, holding what each shard had when the export reached its end.
  */
 async function page(
   c: Context<AppEnv>,
@@ -72,6 +77,7 @@ async function page(
   cursor: Cursor,
   limit: number,
   withBody: boolean,
+  settle: boolean,
 ): Promise<{ items: PageItem[]; cursor: Cursor; done: boolean }> {
   const shards = shardsOf(tenant.routing).filter((s) => cursor.s[s] !== null);
   const answers = await fanOut(
@@ -90,12 +96,17 @@ async function page(
   merged.sort((a, b) => a.received_at - b.received_at || a.shard - b.shard || a.seq - b.seq);
   const taken = merged.slice(0, limit);
   const next: Cursor = { v: 1, f: cursor.f, s: { ...cursor.s } };
+  let done = true;
   for (const { shard, from, result } of answers) {
     const mine = taken.filter((i) => i.shard === shard);
-    if (mine.length === result.items.length) next.s[shard] = result.next;
-    else next.s[shard] = mine.length > 0 ? mine[mine.length - 1]!.seq + 1 : from;
+    if (mine.length === result.items.length) {
+      next.s[shard] = settle && result.caughtUp ? null : result.next;
+      if (!result.caughtUp) done = false;
+    } else {
+      next.s[shard] = mine.length > 0 ? mine[mine.length - 1]!.seq + 1 : from;
+      done = false;
+    }
   }
-  const done = shardsOf(tenant.routing).every((s) => next.s[s] === null);
   return { items: taken, cursor: next, done };
 }
 
@@ -125,7 +136,7 @@ export async function listEvents(c: Context<AppEnv>): Promise<Response> {
   }
   // A page may come back short while more remains (each shard scans a bounded range per call);
   // keep following next_cursor until it is null.
-  const result = await page(c, tenant, filter, cursor, limit, false);
+  const result = await page(c, tenant, filter, cursor, limit, false, false);
   cursor = result.cursor;
   return c.json({
     items: result.items.map((i) => ({ envelope: JSON.parse(i.envelope) as unknown })),
@@ -148,7 +159,7 @@ async function exportNdjson(
   const encoder = new TextEncoder();
   const linesOf = (items: PageItem[]) =>
     items.map((i) => `{"envelope":${i.envelope},"event":${i.body ?? "null"}}\n`).join("");
-  const first = await page(c, tenant, filter, start, QUERY_MAX_LIMIT, true);
+  const first = await page(c, tenant, filter, start, QUERY_MAX_LIMIT, true, true);
   let ready: string | null = linesOf(first.items);
   let cursor = first.cursor;
   let done = first.done;
@@ -165,7 +176,7 @@ async function exportNdjson(
           controller.close();
           return;
         }
-        const result = await page(c, tenant, filter, cursor, QUERY_MAX_LIMIT, true);
+        const result = await page(c, tenant, filter, cursor, QUERY_MAX_LIMIT, true, true);
         cursor = result.cursor;
         done = result.done;
         ready = linesOf(result.items);
