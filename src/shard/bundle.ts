@@ -36,6 +36,39 @@ export function lineWithoutBody(line: string): string {
   return eventLine(splitLine(line).envelope, null);
 }
 
+const NO_BODY_TAIL = `${EVENT_SEPARATOR}null}\n`;
+
+/**
+ * A batch's export text (header line, then event lines, each ending in a newline) with every
+ * line's retained content removed: the text of `header` and each `lineWithoutBody(line)`,
+ * joined as stored. Offloading rewrites whole bundles; this works on the text in one pass
+ * instead of splitting it into lines and rebuilding each one.
+ * @throws when a line is not an event line of the batch format.
+ */
+export function exportWithoutBodies(text: string): string {
+  const headerEnd = text.indexOf("\n");
+  if (headerEnd < 0) throw new Error("empty batch bundle");
+  const parts: string[] = [text.slice(0, headerEnd + 1)];
+  for (let at = headerEnd + 1; at < text.length;) {
+    const end = text.indexOf("\n", at);
+    const separator = text.indexOf(EVENT_SEPARATOR, at);
+    if (
+      end < 0 ||
+      !text.startsWith(ENVELOPE_PREFIX, at) ||
+      separator < 0 ||
+      separator > end ||
+      text.charCodeAt(end - 1) !== 0x7d // "}"
+    ) {
+      throw new Error(
+        `not an event line of the batch format: ${text.slice(at, Math.min(at + 80, text.length))}`,
+      );
+    }
+    parts.push(text.slice(at, separator), NO_BODY_TAIL);
+    at = end + 1;
+  }
+  return parts.join("");
+}
+
 /** Lines joined as stored: each one followed by a newline. */
 export function joinLines(lines: readonly string[]): string {
   let out = "";

@@ -28,7 +28,16 @@ import { archiveBucketFor, batchKey, readArchived, writeArchived } from "./archi
 import { ArchivedBundles, ArchiveUnavailableError, type ArchiveLocation } from "./archived-bundles";
 import { FullLines } from "./full-lines";
 import { DEFAULT_ARCHIVE_KEEP_BATCHES } from "./types";
-import { encodeBundle, joinLines, splitLine, splitLines, type DecodedBundle } from "./bundle";
+import {
+  encodeBundle,
+  exportWithoutBodies,
+  gunzip,
+  gzip,
+  joinLines,
+  splitLine,
+  splitLines,
+  type DecodedBundle,
+} from "./bundle";
 import { batchOf, batchRow, bundleBytes, EventLines, sliceOf } from "./lines";
 import { latestCheckpoint } from "./log-records";
 import { loadMeta, saveMeta, type ShardMeta } from "./meta";
@@ -478,11 +487,9 @@ export class LogShard extends DurableObject<Env> {
       this.settings.archiveKeepBatches > 0 ? m.archivedUpto - this.settings.archiveKeepBatches : 0;
     while (m.offloadedBatches < offloadTo) {
       const n = m.offloadedBatches;
-      const full = (await this.lines.batch(n))!;
-      const bundle = await encodeBundle(
-        full.header,
-        full.lines.map((l) => stripBodies([l], [0]).lines[0]!),
-      );
+      // The stats keep counting offloaded bodies (they are still held, in R2), so only the text
+      // changes: the stored export, decoded as is, with each line's body replaced by null.
+      const bundle = await gzip(exportWithoutBodies(await gunzip(bundleBytes(this.sql, n)!)));
       this.ctx.storage.transactionSync(() => {
         this.sql.exec("UPDATE batches SET bundle = ?, bodies = 'offloaded' WHERE n = ?", bundle, n);
         saveMeta(this.sql, { offloadedBatches: n + 1 });
