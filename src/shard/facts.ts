@@ -170,6 +170,63 @@ export function addFacts(agg: Aggregate, f: EventFacts, sign: 1 | -1 = 1): void 
   if (f.sequence === "regress") p[8]! += sign;
 }
 
+/**
+ * The aggregate of `facts`: the same object, member order included, as adding each one to
+ * `emptyAggregate()` with `addFacts` in turn. A seal aggregates a whole batch: counting in Maps
+ * by the keys themselves makes each distinct key's JSON text once, not once per event and group.
+ */
+export function aggregateFacts(facts: readonly EventFacts[]): Aggregate {
+  const agg = emptyAggregate();
+  const exact = {
+    tier: new Map<string | null, number>(),
+    decision_type: new Map<string | null, number>(),
+    logic_type: new Map<string | null, number>(),
+    output: new Map<string | null, number>(),
+    chain: new Map<string | null, number>(),
+    producer: new Map<string | null, number>(),
+  } satisfies Record<ExactDimension, Map<string | null, number>>;
+  const count = (map: Map<string | null, number>, key: string | null) =>
+    map.set(key, (map.get(key) ?? 0) + 1);
+  const sampling = new Map<number, [number, number]>();
+  const producers = new Map<string, number[]>();
+  for (const f of facts) {
+    agg.events++;
+    const covered = f.tier !== "lightweight";
+    if (covered) agg.covered++;
+    if (covered && f.retainedBody && !f.hasBody) agg.unavailable++;
+    count(exact.tier, f.tier);
+    count(exact.decision_type, f.decisionType);
+    count(exact.logic_type, f.logicType);
+    count(exact.output, f.output);
+    count(exact.chain, f.chain);
+    count(exact.producer, f.producer);
+    if (f.tier === "sampled" && f.sampleRate !== null) {
+      let s = sampling.get(f.sampleRate);
+      if (!s) sampling.set(f.sampleRate, (s = [0, 0]));
+      s[0]++;
+      if (f.inSample) s[1]++;
+    }
+    let p = producers.get(f.producer);
+    if (!p) producers.set(f.producer, (p = PRODUCER_COUNTERS.map(() => 0)));
+    p[0]!++;
+    if (f.chain === "ok") p[1]!++;
+    else if (f.chain === "mismatch") p[2]!++;
+    else if (f.chain === "broken-link") p[3]!++;
+    else p[4]!++;
+    if (f.sequence === "gap") p[5]!++;
+    p[6]! += f.missing;
+    if (f.sequence === "repeat") p[7]!++;
+    if (f.sequence === "regress") p[8]!++;
+  }
+  // Maps keep first-seen order, so the records get their members in addFacts' order.
+  for (const dim of EXACT_DIMENSIONS) {
+    for (const [key, n] of exact[dim]) agg.exact[dim][JSON.stringify(key)] = n;
+  }
+  for (const [rate, s] of sampling) agg.sampling[String(rate)] = s;
+  for (const [producer, counts] of producers) agg.producers[JSON.stringify(producer)] = counts;
+  return agg;
+}
+
 /** Adds `b` into `a` (sign -1: subtracts). */
 export function mergeAggregate(a: Aggregate, b: Aggregate, sign: 1 | -1 = 1): void {
   a.events += sign * b.events;

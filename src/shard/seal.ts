@@ -4,7 +4,7 @@ import { hashLeaf, hashLeavesNative, nodesToStoreOnAppend, rootFromNodes } from 
 import type { BatchHeader } from "../core/protocol";
 import { packUpperLevels, perfectLevels, rootOfLevels } from "./batch-tree";
 import { encodeBundle, joinLines, splitLine, splitLines } from "./bundle";
-import { addFacts, emptyAggregate, type EventFacts } from "./facts";
+import { aggregateFacts, type EventFacts } from "./facts";
 import { saveMeta } from "./meta";
 import { addToTotals, loadStatsKeys } from "./stats-totals";
 import { formatCheckpoint, signNote, type NoteSigner } from "../core/note";
@@ -127,8 +127,7 @@ export async function sealBatch(
     signNote(formatCheckpoint({ origin: req.origin, size, rootHash: logRoot }), [req.signer]),
     encodeBundle(headerText, taken.lines),
   ]);
-  const raw = emptyAggregate();
-  for (const f of taken.facts) addFacts(raw, f);
+  const raw = aggregateFacts(taken.facts);
   req.commit(() => {
     // Keys take their stats slots here, once per batch (stats-keys.ts): the batch's stored
     // stats and the totals count each event under the same counter.
