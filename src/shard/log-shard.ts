@@ -467,35 +467,46 @@ export class LogShard extends DurableObject<Env> {
    * Uploads sealed bundles not yet in R2, as stored; then lets bodies of batches older than the
    * newest `archiveKeepBatches` archived ones leave SQLite (one bundle rewrite each: the bundle
    * keeps the envelopes). An R2 failure leaves the work for the next alarm; nothing leaves
-   * SQLite before its object is written.
+   * SQLite before its object is written. The new archived position is saved in the first
+   * offloading transaction (one commit less per batch), or on its own when nothing is
+   * offloaded or offloading fails: until then a restart would only upload the same bytes again.
    */
   private async archiveSealed(): Promise<void> {
     const m = this.m;
     if (!m.log || !this.archiveBucket()) return;
-    while (m.archivedUpto < m.treeSize) {
-      const n = m.archivedUpto;
-      try {
-        await this.putArchived(n, bundleBytes(this.sql, n)!);
-      } catch (err) {
-        console.warn(`archiving batch ${n} of ${m.log.origin} failed; will retry`, err);
-        return;
+    let unsaved = false;
+    try {
+      while (m.archivedUpto < m.treeSize) {
+        const n = m.archivedUpto;
+        try {
+          await this.putArchived(n, bundleBytes(this.sql, n)!);
+        } catch (err) {
+          console.warn(`archiving batch ${n} of ${m.log.origin} failed; will retry`, err);
+          return;
+        }
+        m.archivedUpto = n + 1;
+        unsaved = true;
       }
-      m.archivedUpto = n + 1;
-      saveMeta(this.sql, { archivedUpto: m.archivedUpto });
-    }
-    const offloadTo =
-      this.settings.archiveKeepBatches > 0 ? m.archivedUpto - this.settings.archiveKeepBatches : 0;
-    while (m.offloadedBatches < offloadTo) {
-      const n = m.offloadedBatches;
-      // The stats keep counting offloaded bodies (they are still held, in R2), so only the text
-      // changes: the stored export, decoded as is, with each line's body replaced by null.
-      const bundle = await gzip(exportWithoutBodies(await gunzip(bundleBytes(this.sql, n)!)));
-      this.ctx.storage.transactionSync(() => {
-        this.sql.exec("UPDATE batches SET bundle = ?, bodies = 'offloaded' WHERE n = ?", bundle, n);
-        saveMeta(this.sql, { offloadedBatches: n + 1 });
-      });
-      this.lines.forget(n);
-      m.offloadedBatches = n + 1;
+      const offloadTo =
+        this.settings.archiveKeepBatches > 0 ? m.archivedUpto - this.settings.archiveKeepBatches : 0;
+      while (m.offloadedBatches < offloadTo) {
+        const n = m.offloadedBatches;
+        // The stats keep counting offloaded bodies (they are still held, in R2), so only the text
+        // changes: the stored export, decoded as is, with each line's body replaced by null.
+        const bundle = await gzip(exportWithoutBodies(await gunzip(bundleBytes(this.sql, n)!)));
+        this.ctx.storage.transactionSync(() => {
+          this.sql.exec("UPDATE batches SET bundle = ?, bodies = 'offloaded' WHERE n = ?", bundle, n);
+          saveMeta(this.sql, {
+            offloadedBatches: n + 1,
+            ...(unsaved ? { archivedUpto: m.archivedUpto } : {}),
+          });
+        });
+        unsaved = false;
+        this.lines.forget(n);
+        m.offloadedBatches = n + 1;
+      }
+    } finally {
+      if (unsaved) saveMeta(this.sql, { archivedUpto: m.archivedUpto });
     }
   }
 
