@@ -47,16 +47,28 @@ interface Taken {
 
 function takePending(sql: SqlStorage, firstSeq: number, max: number): Taken {
   const taken: Taken = { lines: [], facts: [], receivedFirst: 0, receivedLast: 0, consumed: [], rest: null };
-  // Every slice holds at least one event, so `max` slices cover the batch. The rows are read
-  // to the end: a cursor left open keeps its read transaction, and with it every WAL frame
-  // written since, alive (SQLite cannot checkpoint past an open reader).
+  // Pending slices are contiguous from `firstSeq`, so the ones that start before
+  // `firstSeq + max` are exactly those holding the batch's events: a backlog of later slices
+  // is not read (each is a request's whole text). The rows are read to the end: a cursor left
+  // open keeps its read transaction, and with it every WAL frame written since, alive (SQLite
+  // cannot checkpoint past an open reader).
   const slices = sql
     .exec<SliceRow>(
-      "SELECT first_seq, count, received_at, lines, facts FROM slices WHERE first_seq >= ? ORDER BY first_seq LIMIT ?",
+      "SELECT first_seq, count, received_at, lines, facts FROM slices WHERE first_seq >= ? AND first_seq < ? ORDER BY first_seq",
       firstSeq,
-      max,
+      firstSeq + max,
     )
     .toArray();
+  if (slices.length === 0) {
+    // Nothing starts in the batch's range: a later slice would mean the pending events have a gap.
+    const later = sql
+      .exec<{ first_seq: number }>(
+        "SELECT first_seq FROM slices WHERE first_seq >= ? ORDER BY first_seq LIMIT 1",
+        firstSeq,
+      )
+      .toArray()[0];
+    if (later) throw new Error(`pending slices are not contiguous at seq ${later.first_seq}`);
+  }
   for (const s of slices) {
     if (s.first_seq !== firstSeq + taken.lines.length)
       throw new Error(`pending slices are not contiguous at seq ${s.first_seq}`);
