@@ -383,15 +383,19 @@ export class LogShard extends DurableObject<Env> {
   private sealPending(all: boolean): Promise<void> {
     return this.serial(async () => {
       const before = this.m.treeSize;
+      // Bundles sealed by this task, as stored: nothing else rewrites a bundle until it ends
+      // (bundle writers run one at a time), so archiving them uploads these bytes without a read.
+      const sealedBundles = new Map<number, Uint8Array>();
       for (;;) {
         const pending = this.nextSeq - this.m.sealedUpto;
         if (pending === 0 || (!all && pending < this.settings.batchMax)) break;
         const sealed = await this.sealOne();
         if (!sealed) break;
+        sealedBundles.set(sealed.batch, sealed.bundle);
       }
       // Witnesses are asked outside the chain: a slow or down witness never delays sealing.
       if (this.m.treeSize > before) this.witnessing.kick();
-      await this.archiveSealed();
+      await this.archiveSealed(sealedBundles);
       // Archiving is behind only where there is a bucket to archive to: without one, waking up
       // every batchMs would not help (archive.ts; the missing binding was logged).
       const unarchived = this.m.archivedUpto < this.m.treeSize && this.archiveBucket() !== null;
@@ -470,8 +474,9 @@ export class LogShard extends DurableObject<Env> {
    * SQLite before its object is written. The new archived position is saved in the first
    * offloading transaction (one commit less per batch), or on its own when nothing is
    * offloaded or offloading fails: until then a restart would only upload the same bytes again.
+   * `sealedBundles`: the stored bytes of batches the calling task has just sealed, by batch.
    */
-  private async archiveSealed(): Promise<void> {
+  private async archiveSealed(sealedBundles: ReadonlyMap<number, Uint8Array>): Promise<void> {
     const m = this.m;
     if (!m.log || !this.archiveBucket()) return;
     let unsaved = false;
@@ -479,7 +484,7 @@ export class LogShard extends DurableObject<Env> {
       while (m.archivedUpto < m.treeSize) {
         const n = m.archivedUpto;
         try {
-          await this.putArchived(n, bundleBytes(this.sql, n)!);
+          await this.putArchived(n, sealedBundles.get(n) ?? bundleBytes(this.sql, n)!);
         } catch (err) {
           console.warn(`archiving batch ${n} of ${m.log.origin} failed; will retry`, err);
           return;

@@ -18,6 +18,8 @@ export interface SealedBatch {
   firstSeq: number;
   count: number;
   checkpoint: string;
+  /** The batch's bundle as stored (so archiving it now needs no read back). */
+  bundle: Uint8Array;
 }
 
 export interface SealRequest {
@@ -178,5 +180,5 @@ export async function sealBatch(
     addToTotals(sql, stats, keys);
     req.onSealed?.({ n: req.batch, facts: taken.facts });
   });
-  return { batch: req.batch, firstSeq: req.firstSeq, count, checkpoint: note };
+  return { batch: req.batch, firstSeq: req.firstSeq, count, checkpoint: note, bundle };
 }

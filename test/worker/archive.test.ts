@@ -38,6 +38,17 @@ describe("R2 archive of sealed batches", () => {
     }
     expect(bodiesLeft).toBe(4);
     for (let n = 0; n < 3; n++) expect(await env.ARCHIVE.head(batchKey(t.id, 0, n))).not.toBeNull();
+    // The newest batch keeps its bodies in SQLite: its object holds the stored bundle's bytes.
+    const storedBundle = await runInDurableObject(stub, (_i, state) =>
+      toHex(
+        new Uint8Array(
+          state.storage.sql.exec<{ bundle: ArrayBuffer }>("SELECT bundle FROM batches WHERE n = 2").one()
+            .bundle,
+        ),
+      ),
+    );
+    const archivedBundle = await env.ARCHIVE.get(batchKey(t.id, 0, 2));
+    expect(toHex(new Uint8Array(await archivedBundle!.arrayBuffer()))).toBe(storedBundle);
 
     const vkey = (await (await call("GET", "/v1/logs/0/key", { token: t.key })).text()).trim();
     const verifier = await verifierFromVkey(vkey);
