@@ -65,7 +65,9 @@ async function send(url: string, r: BadRequest): Promise<Outcome> {
     }
     if (attempt === 4) break;
     if (isDevReload(status, text)) devReloads++;
-    else if (typeof r.body === "function" && isDevProxyDrop(status, text)) devProxyDrops++;
+    // Under load the dev proxy also loses its connection to the worker now and then on a request
+    // sent whole; the answer then comes from the proxy, never from edgelog: send it again.
+    else if (isDevProxyDrop(status, text)) devProxyDrops++;
     else break;
   }
   const problems = answerProblems(status, text, {
@@ -145,7 +147,7 @@ describe("malformed input (wrangler dev)", () => {
         row[k] = (row[k] ?? 0) + 1;
       }
       console.log(
-        `bad-input: ${outcomes.length} requests in ${elapsed} ms (resent: ${devReloads} after a wrangler dev reload, ${devProxyDrops} streamed bodies the dev proxy dropped)`,
+        `bad-input: ${outcomes.length} requests in ${elapsed} ms (resent: ${devReloads} after a wrangler dev reload, ${devProxyDrops} the dev proxy dropped)`,
       );
       console.table(table);
 
@@ -162,6 +164,9 @@ describe("malformed input (wrangler dev)", () => {
         grouped.set(key, g);
       }
       const report = [...grouped].map(([k, g]) => `${k} (×${g.count}) — ${g.example}`);
+      // Resending hides a dropped connection only while drops are rare: a worker that fails
+      // requests itself would show up here.
+      expect(devProxyDrops, "requests the dev proxy dropped").toBeLessThanOrEqual(REQUESTS / 50);
       expect(
         report,
         `requests that broke the contract (seed ${seed}); server log tail:\n${dev.output().slice(-3000)}`,

@@ -72,7 +72,8 @@ export function isDevReload(status: number, text: string): boolean {
 /**
  * What `wrangler dev`'s proxy answers when its connection to the worker drops mid-request, as it
  * sometimes does when the worker answers (e.g. 413) before a streamed request body has been
- * fully sent. The text comes from miniflare's entry worker, not from edgelog.
+ * fully sent, and now and then under load for a request sent whole. The text comes from
+ * miniflare's entry worker, not from edgelog.
  */
 export function isDevProxyDrop(status: number, text: string): boolean {
   return status === 500 && text.startsWith("Error: Network connection lost.") && text.includes("miniflare");
