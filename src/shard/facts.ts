@@ -158,7 +158,11 @@ export function addFacts(agg: Aggregate, f: EventFacts, sign: 1 | -1 = 1): void 
     s[0] += sign;
     if (f.inSample) s[1] += sign;
   }
-  const p = (agg.producers[JSON.stringify(f.producer)] ??= PRODUCER_COUNTERS.map(() => 0));
+  countProducer((agg.producers[JSON.stringify(f.producer)] ??= PRODUCER_COUNTERS.map(() => 0)), f, sign);
+}
+
+/** Adds (sign 1) or removes (sign -1) one event in its producer's PRODUCER_COUNTERS. */
+function countProducer(p: number[], f: EventFacts, sign: 1 | -1): void {
   p[0]! += sign;
   if (f.chain === "ok") p[1]! += sign;
   else if (f.chain === "mismatch") p[2]! += sign;
@@ -208,15 +212,7 @@ export function aggregateFacts(facts: readonly EventFacts[]): Aggregate {
     }
     let p = producers.get(f.producer);
     if (!p) producers.set(f.producer, (p = PRODUCER_COUNTERS.map(() => 0)));
-    p[0]!++;
-    if (f.chain === "ok") p[1]!++;
-    else if (f.chain === "mismatch") p[2]!++;
-    else if (f.chain === "broken-link") p[3]!++;
-    else p[4]!++;
-    if (f.sequence === "gap") p[5]!++;
-    p[6]! += f.missing;
-    if (f.sequence === "repeat") p[7]!++;
-    if (f.sequence === "regress") p[8]!++;
+    countProducer(p, f, 1);
   }
   // Maps keep first-seen order, so the records get their members in addFacts' order.
   for (const dim of EXACT_DIMENSIONS) {
